@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `recs` command. Runs the TypeScript sources through tsx so a fresh clone needs no build
+// step; the container image runs the compiled dist/ instead (see Dockerfile).
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+if (process.env.RECS_USE_DIST === '1' && fs.existsSync(compiled)) {
+  require(compiled);
+} else {
+  require('tsx/cjs');
+  require('../src/cli/main.ts');
+}

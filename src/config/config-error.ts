@@ -1,0 +1,12 @@
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Bad configuration: the message names every offending environment variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,186 @@
+// The one place that reads the environment. Everything else receives a validated Config.
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const cron = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+
+const eventWeights = z
+  .string()
+  .transform((s, ctx) => {
+    const out: Record<string, number> = {};
+    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [name, value] = part.split('=');
+      const n = Number(value);
+      if (!name || value === undefined || !Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not name=number` });
+        return z.NEVER;
+      }
+      out[name.trim()] = n;
+    }
+    return out;
+  });
+
+const list = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain schema name').default('public'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('recs'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  OBJECT_STORE: z.enum(['dir', 's3']).default('dir'),
+  OBJECT_STORE_DIR: z.string().min(1).default('.data/object-store'),
+  ENGINE: z.enum(['local', 'aws']).default('local'),
+  RECIPES: list.default(['popularity-count']),
+  NUM_RESULTS: z.coerce.number().int().min(1).max(500).default(25),
+  EVENT_WEIGHTS: eventWeights.default({ purchase: 1, cart: 0.5, view: 0.1, return: 0 }),
+  RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().default(180),
+  EXCLUDE_PURCHASED: bool.default(true),
+  SEED: z.coerce.number().int().default(42),
+  CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  READ_AUTH: z.enum(['open', 'key']).default('open'),
+  PIPELINE_CRON: cron.default('0 2 1,15 * *'),
+  SYNC_CRON: cron.default('0 2 * * *'),
+  PREWARM_CRON: cron.default('0 3 * * 1'),
+  ALERTS_CRON: cron.default('0 * * * *'),
+  SCHEDULES_ENABLED: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  AWS_REGION: z.string().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_PREFIX: z.string().default('storefront-recs/'),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  PERSONALIZE_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'must be an IAM role ARN').optional(),
+  PERSONALIZE_DATASET_GROUP: z.string().default('storefront-recs'),
+  PERSONALIZE_TRACKING_ID: z.string().optional(),
+  SHOPIFY_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain').optional(),
+  SHOPIFY_ACCESS_TOKEN: z.string().optional(),
+  SHOPIFY_WEBHOOK_SECRET: z.string().optional(),
+  SHOPIFY_ADMIN_URL: z.string().url().optional(),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  database: { url: string; schema: string };
+  redis: { url: string; prefix: string };
+  http: { host: string; port: number };
+  objectStore: { kind: Env['OBJECT_STORE']; dir: string };
+  engine: {
+    kind: Env['ENGINE'];
+    recipes: string[];
+    numResults: number;
+    eventWeights: Record<string, number>;
+    halfLifeDays: number;
+    excludePurchased: boolean;
+    seed: number;
+  };
+  cache: { ttlSeconds: number };
+  api: { readAuth: Env['READ_AUTH'] };
+  schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
+  worker: { concurrency: number; shutdownTimeoutMs: number };
+  aws: {
+    region?: string;
+    bucket?: string;
+    prefix: string;
+    forcePathStyle: boolean;
+    roleArn?: string;
+    datasetGroup: string;
+    trackingId?: string;
+  };
+  shopify: { shop?: string; accessToken?: string; webhookSecret?: string; adminUrl?: string };
+}
+
+/** Validates the environment once, at start-up; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Env, string>> = {}): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = overrides[key as keyof Env] ?? env[key];
+    input[key] = value === '' ? undefined : value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  if (e.ENGINE === 'aws') {
+    const missing = (['AWS_REGION', 'S3_BUCKET', 'PERSONALIZE_ROLE_ARN'] as const).filter((k) => !e[k]);
+    if (missing.length) {
+      throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required when ENGINE=aws' })));
+    }
+  }
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    http: { host: e.HOST, port: e.PORT },
+    objectStore: { kind: e.ENGINE === 'aws' ? 's3' : e.OBJECT_STORE, dir: e.OBJECT_STORE_DIR },
+    engine: {
+      kind: e.ENGINE,
+      recipes: e.RECIPES,
+      numResults: e.NUM_RESULTS,
+      eventWeights: e.EVENT_WEIGHTS,
+      halfLifeDays: e.RECENCY_HALF_LIFE_DAYS,
+      excludePurchased: e.EXCLUDE_PURCHASED,
+      seed: e.SEED,
+    },
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS },
+    api: { readAuth: e.READ_AUTH },
+    schedules: {
+      enabled: e.SCHEDULES_ENABLED,
+      pipeline: e.PIPELINE_CRON,
+      sync: e.SYNC_CRON,
+      prewarm: e.PREWARM_CRON,
+      alerts: e.ALERTS_CRON,
+    },
+    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    aws: {
+      region: e.AWS_REGION,
+      bucket: e.S3_BUCKET,
+      prefix: e.S3_PREFIX,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      roleArn: e.PERSONALIZE_ROLE_ARN,
+      datasetGroup: e.PERSONALIZE_DATASET_GROUP,
+      trackingId: e.PERSONALIZE_TRACKING_ID,
+    },
+    shopify: {
+      shop: e.SHOPIFY_SHOP,
+      accessToken: e.SHOPIFY_ACCESS_TOKEN,
+      webhookSecret: e.SHOPIFY_WEBHOOK_SECRET,
+      adminUrl: e.SHOPIFY_ADMIN_URL,
+    },
+  };
+}
+
+/** The config as it may be logged: credentials in URLs and tokens are masked. */
+export function redactConfig(config: Config): Config {
+  const maskUrl = (u: string) => u.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  return {
+    ...config,
+    database: { ...config.database, url: maskUrl(config.database.url) },
+    redis: { ...config.redis, url: maskUrl(config.redis.url) },
+    shopify: {
+      ...config.shopify,
+      accessToken: config.shopify.accessToken ? '***' : undefined,
+      webhookSecret: config.shopify.webhookSecret ? '***' : undefined,
+    },
+  };
+}
