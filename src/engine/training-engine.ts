@@ -1,0 +1,87 @@
+// One interface, two engines (built-in and AWS Personalize). Both read the three CSV datasets of
+// REFERENCE.md from the object store and write Personalize's JSON Lines batch output back to it,
+// so the loader and the API never know which engine ran.
+import type { ObjectStore } from '../storage/object-store';
+import type { Logger } from '../infra/logger';
+
+export const RECIPES = [
+  'popularity-count',
+  'similar-items',
+  'user-personalization',
+  'personalized-ranking',
+  'item-affinity',
+] as const;
+export type RecipeName = (typeof RECIPES)[number];
+
+export function isRecipe(name: string): name is RecipeName {
+  return (RECIPES as readonly string[]).includes(name);
+}
+
+/** Object-store keys of one run's datasets and outputs. */
+export interface RunLayout {
+  interactions: string; // runs/<id>/datasets/interactions.csv
+  items: string; // runs/<id>/datasets/items.csv
+  users: string; // runs/<id>/datasets/users.csv
+  modelPrefix: string; // runs/<id>/model/
+  outputPrefix: string; // runs/<id>/batch/  -> <recipe>.jsonl (see docs/architecture.md)
+}
+
+export function runLayout(runId: number): RunLayout {
+  const base = `runs/${runId}`;
+  return {
+    interactions: `${base}/datasets/interactions.csv`,
+    items: `${base}/datasets/items.csv`,
+    users: `${base}/datasets/users.csv`,
+    modelPrefix: `${base}/model/`,
+    outputPrefix: `${base}/batch/`,
+  };
+}
+
+export interface EngineContext {
+  runId: number;
+  mode: 'FULL' | 'UPDATE';
+  recipes: RecipeName[];
+  store: ObjectStore;
+  layout: RunLayout;
+  logger: Logger;
+  /** Reports progress (0-100) with a short message; shown by `recs pipeline run --wait`. */
+  progress(percent: number, message: string): Promise<void>;
+}
+
+/**
+ * A step either finishes, or asks to be called again later with the state it returns (long
+ * external jobs are re-checked through delayed queue jobs, never by a worker sleeping).
+ */
+export type StepResult<T> =
+  | { status: 'done'; result: T }
+  | { status: 'waiting'; recheckAfterMs: number; state: Record<string, unknown>; message: string };
+
+export interface TrainedModel {
+  recipe: RecipeName;
+  params: Record<string, unknown>;
+  dataSnapshot: Record<string, unknown>;
+  metrics?: Record<string, number>;
+  externalId?: string; // e.g. a solution version ARN
+}
+
+export interface TrainResult {
+  models: TrainedModel[];
+}
+
+export interface BatchOutput {
+  recipe: RecipeName;
+  key: string; // object-store key of the JSON Lines file
+  lines: number;
+  failedLines: number;
+  externalId?: string; // e.g. a batch inference job ARN
+}
+
+export interface BatchInferResult {
+  outputs: BatchOutput[];
+}
+
+export interface TrainingEngine {
+  readonly name: 'local' | 'aws';
+  train(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<TrainResult>>;
+  batchInfer(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<BatchInferResult>>;
+}

@@ -1,0 +1,58 @@
+// What the gateway, the CLI and the scheduler may ask of the pipeline. The implementation lives
+// beside this file; callers depend on this interface only.
+import type { StageName } from '../queues/registry';
+
+export type RunMode = 'FULL' | 'UPDATE';
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+export type StageStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface StageState {
+  status: StageStatus;
+  progress?: number;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  attempts?: number;
+  counts?: Record<string, number>;
+  error?: string;
+}
+
+export interface PipelineRunView {
+  id: number;
+  mode: RunMode;
+  status: RunStatus;
+  trigger: string;
+  engine: string;
+  recipes: string[];
+  stages: Partial<Record<StageName, StageState>>;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface StartRunOptions {
+  mode?: RunMode;
+  recipes?: string[];
+  syncFirst?: boolean;
+  trigger?: string;
+}
+
+export interface PipelineService {
+  /** Starts a run; throws RunAlreadyActiveError when one is queued or running. */
+  startRun(opts?: StartRunOptions): Promise<PipelineRunView>;
+  cancelRun(id: number): Promise<PipelineRunView>;
+  getRun(id: number): Promise<PipelineRunView | null>;
+  /** Newest first; `afterId` pages to older runs. */
+  listRuns(opts: { first: number; afterId?: number }): Promise<PipelineRunView[]>;
+  setSchedule(name: string, cron: string): Promise<{ name: string; cron: string }>;
+  listSchedules(): Promise<{ name: string; cron: string; enabled: boolean; next: Date | null }[]>;
+}
+
+export class RunAlreadyActiveError extends Error {
+  constructor(readonly activeRunId: number) {
+    super(`pipeline run ${activeRunId} is still active; wait for it or cancel it first`);
+    this.name = 'RunAlreadyActiveError';
+  }
+}
