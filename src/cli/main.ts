@@ -1,6 +1,8 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerMigrate } from './commands/migrate.command';
+import { registerPipeline } from './commands/pipeline.command';
+import { registerWorker } from './commands/worker.command';
 
 export function buildProgram(): Command {
   const program = new Command('recs')
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerWorker(program);
+  registerPipeline(program);
   return program;
 }
 

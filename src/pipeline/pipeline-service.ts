@@ -56,3 +56,17 @@ export class RunAlreadyActiveError extends Error {
     this.name = 'RunAlreadyActiveError';
   }
 }
+
+export class InvalidPipelineRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidPipelineRequestError';
+  }
+}
+
+export class RunNotFoundError extends Error {
+  constructor(readonly runId: number) {
+    super(`pipeline run ${runId} does not exist`);
+    this.name = 'RunNotFoundError';
+  }
+}

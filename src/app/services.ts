@@ -1,0 +1,51 @@
+// Everything a process needs, built once from the validated config and passed in (no
+// module-level singletons). One close() releases it all, in order.
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config';
+import { createDatabase, type Database } from '../db/database';
+import type { TrainingEngine } from '../engine/training-engine';
+import { createLogger, type Logger } from '../infra/logger';
+import { createRedis } from '../infra/redis';
+import { QueuePipelineService } from '../pipeline/queue-pipeline-service';
+import { Queues } from '../queues/queues';
+import type { ObjectStore } from '../storage/object-store';
+import { createEngine } from './create-engine';
+import { createObjectStore } from './create-object-store';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  /** BullMQ's connection (blocking-safe: maxRetriesPerRequest null). */
+  queueRedis: Redis;
+  queues: Queues;
+  store: ObjectStore;
+  engine: TrainingEngine;
+  pipeline: QueuePipelineService;
+  close(): Promise<void>;
+}
+
+export function buildServices(config: Config, opts: { logger?: Logger; name?: string } = {}): Services {
+  const logger = opts.logger ?? createLogger(config, opts.name);
+  const db = createDatabase(config);
+  const queueRedis = createRedis(config, 'worker');
+  const queues = new Queues(config, queueRedis);
+  const store = createObjectStore(config);
+  const engine = createEngine(config, { db, logger });
+  const pipeline = new QueuePipelineService({ config, db, queues });
+  return {
+    config,
+    logger,
+    db,
+    queueRedis,
+    queues,
+    store,
+    engine,
+    pipeline,
+    async close() {
+      await queues.close();
+      await db.close();
+      queueRedis.disconnect();
+    },
+  };
+}

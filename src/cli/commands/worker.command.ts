@@ -1,0 +1,41 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { buildServices } from '../../app/services';
+import { Shutdown } from '../../infra/shutdown';
+import { isQueueName, QUEUE_NAMES, type QueueName } from '../../queues/registry';
+import { startWorkers } from '../../workers/worker-process';
+import { loadConfigOrExit } from '../app-context';
+
+function parseQueues(value: string): QueueName[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !isQueueName(n));
+  if (bad.length) throw new InvalidArgumentError(`unknown queue(s) ${bad.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`);
+  return names as QueueName[];
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return n;
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run pipeline workers (all stage queues and the scheduler unless --queues is given)')
+    .option('--queues <names>', `comma-separated queues: ${QUEUE_NAMES.join(', ')}`, parseQueues)
+    .option('--concurrency <n>', 'jobs at once per queue (default WORKER_CONCURRENCY)', parsePositive)
+    .action(async (opts: { queues?: QueueName[]; concurrency?: number }) => {
+      const config = loadConfigOrExit();
+      const services = buildServices(config, { name: 'worker' });
+      const proc = await startWorkers(services, {
+        queues: opts.queues ?? [...QUEUE_NAMES],
+        concurrency: opts.concurrency ?? config.worker.concurrency,
+      });
+      const shutdown = new Shutdown(services.logger, config.worker.shutdownTimeoutMs)
+        .add('workers', () => proc.close())
+        .add('services', () => services.close());
+      shutdown.listen((code) => {
+        process.exitCode = code;
+      });
+    });
+}

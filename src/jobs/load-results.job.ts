@@ -1,0 +1,34 @@
+// load-results: every batch output of the run goes into the cache tables in one transaction,
+// then the batch version is bumped in Redis so older hot entries are never served again.
+import { batchVersionKey } from '../cache/cache-keys';
+import { loadResults } from '../cache/result-loader';
+import { PermanentStageError, type StageFn } from '../pipeline/stage-types';
+import { changedSince } from './changed-since';
+
+export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, progress }) => {
+  const files = await deps.store.list(layout.outputPrefix);
+  const outputs: Record<string, string> = {};
+  for (const f of files) {
+    const name = f.key.slice(layout.outputPrefix.length).replace(/\.jsonl$/, '');
+    if (f.key.endsWith('.jsonl') && !name.includes('/')) outputs[name] = f.key;
+  }
+  if (Object.keys(outputs).length === 0) {
+    throw new PermanentStageError(`no batch output found under ${deps.store.uri(layout.outputPrefix)}`);
+  }
+  await progress(10, `loading ${Object.keys(outputs).length} batch outputs`);
+  const only = run.mode === 'UPDATE' ? await changedSince(deps.db, run.id) : undefined;
+  const result = await loadResults(deps.db, deps.store, {
+    runId: run.id,
+    mode: run.mode,
+    outputs,
+    only,
+    fillUsersFromPopularity: !recipes.includes('user-personalization'),
+  });
+  for (const p of result.problems) deps.logger.warn({ runId: run.id, ...p }, 'batch output line skipped');
+  await progress(95, 'publishing batch version');
+  await deps.redis.set(batchVersionKey(deps.config.redis.prefix), String(result.batchVersion));
+  return {
+    status: 'done',
+    counts: { batchVersion: result.batchVersion, failedLines: result.failedLines, ...result.rows },
+  };
+};

@@ -1,0 +1,86 @@
+// PipelineService on BullMQ queues and the pipeline_runs table.
+import type { Config } from '../config/config';
+import type { Database } from '../db/database';
+import { isRecipe } from '../engine/training-engine';
+import type { Queues } from '../queues/queues';
+import {
+  InvalidPipelineRequestError,
+  RunNotFoundError,
+  type PipelineRunView,
+  type PipelineService,
+  type StartRunOptions,
+} from './pipeline-service';
+import { RunStore } from './run-store';
+import { isScheduleName, upsertSchedule, SCHEDULE_NAMES } from './schedules';
+import { firstStage, planStages } from './stage-chain';
+
+export class QueuePipelineService implements PipelineService {
+  readonly runs: RunStore;
+
+  constructor(private readonly deps: { config: Config; db: Database; queues: Queues }) {
+    this.runs = new RunStore(deps.db);
+  }
+
+  async startRun(opts: StartRunOptions = {}): Promise<PipelineRunView> {
+    const { config } = this.deps;
+    const recipes = opts.recipes?.length ? opts.recipes : config.engine.recipes;
+    const unknown = recipes.filter((r) => !isRecipe(r));
+    if (unknown.length) throw new InvalidPipelineRequestError(`unknown recipe(s): ${unknown.join(', ')}`);
+    const syncFirst = opts.syncFirst ?? Boolean(config.shopify.shop && config.shopify.accessToken);
+    const run = await this.runs.create({
+      mode: opts.mode ?? 'FULL',
+      trigger: opts.trigger ?? 'manual',
+      engine: config.engine.kind,
+      recipes: [...new Set(recipes)],
+      stages: planStages({ syncFirst }),
+    });
+    await this.deps.queues.enqueueStage(firstStage(run), { runId: run.id });
+    return run;
+  }
+
+  async cancelRun(id: number): Promise<PipelineRunView> {
+    const run = await this.runs.get(id);
+    if (!run) throw new RunNotFoundError(id);
+    if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
+      throw new InvalidPipelineRequestError(`pipeline run ${id} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}`);
+    }
+    await this.runs.setStatus(id, 'cancelled', 'cancelled by request');
+    for (const [stage, state] of Object.entries(run.stages)) {
+      if (state && (state.status === 'pending' || state.status === 'waiting')) {
+        await this.runs.patchStage(id, stage as never, { status: 'cancelled' });
+      }
+    }
+    await this.deps.queues.removeRunJobs(id);
+    return (await this.runs.get(id))!;
+  }
+
+  getRun(id: number): Promise<PipelineRunView | null> {
+    return this.runs.get(id);
+  }
+
+  listRuns(opts: { first: number; afterId?: number }): Promise<PipelineRunView[]> {
+    return this.runs.list(opts.first, opts.afterId);
+  }
+
+  async setSchedule(name: string, cron: string): Promise<{ name: string; cron: string }> {
+    if (!isScheduleName(name)) {
+      throw new InvalidPipelineRequestError(`unknown schedule "${name}"; one of ${SCHEDULE_NAMES.join(', ')}`);
+    }
+    try {
+      await upsertSchedule(this.deps.queues, name, cron);
+    } catch (err) {
+      throw new InvalidPipelineRequestError(`invalid cron "${cron}": ${(err as Error).message}`);
+    }
+    await this.deps.db.prisma.schedule.upsert({ where: { name }, create: { name, cron }, update: { cron, enabled: true } });
+    return { name, cron };
+  }
+
+  async listSchedules(): Promise<{ name: string; cron: string; enabled: boolean; next: Date | null }[]> {
+    const schedulers = await this.deps.queues.get('scheduler').getJobSchedulers();
+    const byName = new Map(schedulers.map((s) => [s.key, s]));
+    return SCHEDULE_NAMES.map((name) => {
+      const s = byName.get(name);
+      return { name, cron: s?.pattern ?? '', enabled: Boolean(s), next: s?.next ? new Date(s.next) : null };
+    });
+  }
+}
