@@ -84,7 +84,8 @@ async function stageOutput(
   await pipeline(
     Readable.from(csvRows()),
     stringify(),
-    client.query(copyFrom(`COPY "stage_${spec.table}" (${columns}) FROM STDIN WITH (FORMAT csv)`)),
+    // FORCE_NOT_NULL: an empty key (the global popularity scope) is '', not NULL.
+    client.query(copyFrom(`COPY "stage_${spec.table}" (${columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${columns}))`)),
   );
   return { rows, failed };
 }
