@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadResults } from '../../src/cache/result-loader';
+import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
+import { createTestContext, type TestContext } from '../support/test-context';
+
+const USERS = 3_000;
+
+describe('loadResults under concurrent reads', () => {
+  let ctx: TestContext;
+  let dir: string;
+  let store: DirectoryObjectStore;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    dir = await mkdtemp(path.join(tmpdir(), 'recs-swap-'));
+    store = new DirectoryObjectStore(dir);
+    for (const batch of ['A', 'B']) {
+      const lines: string[] = [];
+      for (let u = 0; u < USERS; u += 1) {
+        lines.push(JSON.stringify({ input: { userId: `u${u}` }, output: { recommendedItems: [`${batch}-1`, `${batch}-2`], scores: [0.2, 0.1] } }));
+      }
+      await store.put(`${batch}/user-personalization.jsonl`, lines.join('\n'));
+    }
+  });
+
+  afterAll(async () => {
+    await ctx.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const load = (batch: string, runId: number) =>
+    loadResults(ctx.db, store, {
+      runId,
+      mode: 'FULL',
+      outputs: { 'user-personalization': `${batch}/user-personalization.jsonl` },
+      fillUsersFromPopularity: false,
+    });
+
+  it('a reader sees the old batch or the new one, never a mix and never an empty table', async () => {
+    await load('A', 1);
+    let loading = true;
+    const seen = new Set<string>();
+    let reads = 0;
+    const reader = (async () => {
+      while (loading) {
+        const { rows } = await ctx.db.pool.query<{ batch: string; n: number }>(
+          `SELECT left(recommendations->0->>'product_id', 1) AS batch, count(*)::int AS n
+             FROM offline_user_recommendations GROUP BY 1`,
+        );
+        reads += 1;
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.n).toBe(USERS);
+        seen.add(rows[0]!.batch);
+      }
+    })();
+    await load('B', 2);
+    await load('A', 3);
+    loading = false;
+    await reader;
+    expect(reads).toBeGreaterThan(3);
+    expect([...seen].sort()).toEqual(['A', 'B']);
+  });
+});
