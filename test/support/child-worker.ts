@@ -1,0 +1,57 @@
+// Runs `recs worker` as a separate process against a test context's schema and queue prefix,
+// as production does, so tests can kill it (SIGKILL) or stop it (SIGTERM) mid-stage.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { TestContext } from './test-context';
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'recs.js');
+
+export interface ChildWorker {
+  proc: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startChildWorker(ctx: TestContext, env: Record<string, string> = {}, args: string[] = []): ChildWorker {
+  let out = '';
+  const proc = spawn(process.execPath, [BIN, 'worker', ...args], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      DATABASE_URL: ctx.config.database.url,
+      DATABASE_SCHEMA: ctx.config.database.schema,
+      REDIS_URL: ctx.config.redis.url,
+      QUEUE_PREFIX: ctx.config.redis.prefix,
+      OBJECT_STORE_DIR: ctx.config.objectStore.dir,
+      SCHEDULES_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    proc,
+    output: () => out,
+    exited,
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Resolves once the worker has logged that it is consuming its queues. */
+export async function waitForWorkerReady(w: ChildWorker, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!w.output().includes('workers started')) {
+    if (w.proc.exitCode !== null) throw new Error(`worker exited early:\n${w.output()}`);
+    if (Date.now() > deadline) throw new Error(`worker not ready after ${timeoutMs} ms:\n${w.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
