@@ -1,5 +1,6 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerDoctor } from './commands/doctor.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerPipeline } from './commands/pipeline.command';
 import { registerWorker } from './commands/worker.command';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerWorker(program);
   registerPipeline(program);
+  registerDoctor(program);
   return program;
 }
 

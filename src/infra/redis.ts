@@ -16,3 +16,23 @@ export function createRedis(config: Pick<Config, 'redis'>, kind: 'worker' | 'req
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** Resolves when the client is ready, rejects after timeoutMs (fail-fast clients queue nothing). */
+export function whenReady(redis: Redis, timeoutMs = 3_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    };
+    redis.on('ready', onReady);
+  });
+}

@@ -5,7 +5,6 @@ import { checkAlerts } from '../alerts/check-alerts';
 import { isStage, type QueueName } from '../queues/registry';
 import { registerSchedules } from '../pipeline/schedules';
 import type { StageRunnerDeps } from '../pipeline/stage-runner';
-import { createRedis } from '../infra/redis';
 import { createSchedulerWorker } from './scheduler-worker';
 import { createStageWorker } from './stage-worker';
 
@@ -17,13 +16,13 @@ export interface WorkerProcess {
 
 export async function startWorkers(services: Services, opts: { queues: QueueName[]; concurrency: number }): Promise<WorkerProcess> {
   const { config, logger, db, queueRedis } = services;
-  const cacheRedis = createRedis(config, 'request');
   const runnerDeps: StageRunnerDeps = {
     config,
     db,
     store: services.store,
     engine: services.engine,
-    redis: cacheRedis,
+    // Queue connection: waits through reconnects, so a batch-version bump is never dropped.
+    redis: queueRedis,
     logger,
     runs: services.pipeline.runs,
     enqueuer: services.queues,
@@ -61,7 +60,6 @@ export async function startWorkers(services: Services, opts: { queues: QueueName
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      cacheRedis.disconnect();
     },
   };
 }
