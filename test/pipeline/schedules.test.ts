@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import { createRedis } from '../../src/infra/redis';
+import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service';
+import { InvalidPipelineRequestError } from '../../src/pipeline/pipeline-service';
+import { registerSchedules } from '../../src/pipeline/schedules';
+import { Queues } from '../../src/queues/queues';
+import { createTestContext, type TestContext } from '../support/test-context';
+
+describe('schedules', () => {
+  let ctx: TestContext;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    redis = createRedis(ctx.config, 'worker');
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await ctx.close();
+  });
+
+  it('registering at every start-up leaves exactly one scheduler per schedule', async () => {
+    for (let restart = 0; restart < 3; restart += 1) {
+      const queues = new Queues(ctx.config, redis);
+      await registerSchedules(queues, ctx.db, ctx.config);
+      await queues.close();
+    }
+    const queues = new Queues(ctx.config, redis);
+    const schedulers = await queues.get('scheduler').getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
+      ['alerts', '0 * * * *', 'UTC'],
+      ['pipeline', '0 2 1,15 * *', 'UTC'],
+      ['prewarm', '0 3 * * 1', 'UTC'],
+      ['sync', '0 2 * * *', 'UTC'],
+    ]);
+    // Each scheduler has exactly one pending (delayed) job for its next firing.
+    expect(await queues.get('scheduler').getJobCounts('delayed')).toEqual({ delayed: 4 });
+    await queues.close();
+  });
+
+  it('setSchedule changes a cron, survives re-registration, and rejects bad input', async () => {
+    const queues = new Queues(ctx.config, redis);
+    const service = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
+    await service.setSchedule('pipeline', '0 2 * * 0');
+    await registerSchedules(queues, ctx.db, ctx.config);
+    const pipeline = (await service.listSchedules()).find((s) => s.name === 'pipeline')!;
+    expect(pipeline).toMatchObject({ cron: '0 2 * * 0', enabled: true });
+    expect(pipeline.next!.getUTCDay()).toBe(0);
+    expect(pipeline.next!.getUTCHours()).toBe(2);
+    await expect(service.setSchedule('nightly', '0 2 * * *')).rejects.toBeInstanceOf(InvalidPipelineRequestError);
+    await expect(service.setSchedule('pipeline', 'every tuesday')).rejects.toThrow(/invalid cron/);
+    expect((await service.listSchedules()).find((s) => s.name === 'pipeline')!.cron).toBe('0 2 * * 0');
+    await queues.close();
+  });
+});
