@@ -5,6 +5,7 @@ import { indexHeader, openCsv } from '../csv/csv-lines';
 import {
   ONLINE_RETAIL_COLUMNS,
   parseOnlineRetailLine,
+  type ColumnIndex,
   type OnlineRetailRecord,
 } from './online-retail-record';
 
@@ -21,8 +22,8 @@ export interface ReadOnlineRetailOptions {
  */
 export async function* readOnlineRetail(file: string, opts: ReadOnlineRetailOptions = {}): AsyncGenerator<OnlineRetailRecord> {
   const source = await openCsv(file);
-  let idx: ReturnType<typeof indexHeader<(typeof ONLINE_RETAIL_COLUMNS)[number]>> | undefined;
-  let columnCount = ONLINE_RETAIL_COLUMNS.length;
+  let idx: ColumnIndex | undefined;
+  let columnCount: number = ONLINE_RETAIL_COLUMNS.length;
   let n = 0;
   for await (const l of source.lines) {
     if (!idx) {

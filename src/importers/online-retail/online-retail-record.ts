@@ -66,7 +66,7 @@ export function parseOnlineRetailLine(
   line: number,
   raw: string,
   idx: ColumnIndex = STANDARD_COLUMN_INDEX,
-  columnCount = ONLINE_RETAIL_COLUMNS.length,
+  columnCount: number = ONLINE_RETAIL_COLUMNS.length,
 ): OnlineRetailRecord {
   const reject = (reason: string): OnlineRetailRecord => ({ kind: 'rejected', line, reason, raw });
   if (fields.length !== columnCount) return reject(`expected ${columnCount} columns, got ${fields.length}`);
