@@ -1,5 +1,7 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerGenerate } from './commands/generate.command';
+import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
 
 export function buildProgram(): Command {
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerImport(program);
+  registerGenerate(program);
   return program;
 }
 
