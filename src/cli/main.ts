@@ -1,6 +1,8 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.command';
+import { registerGenerate } from './commands/generate.command';
+import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerPipeline } from './commands/pipeline.command';
 import { registerWorker } from './commands/worker.command';
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerImport(program);
+  registerGenerate(program);
   registerWorker(program);
   registerPipeline(program);
   registerDoctor(program);

@@ -85,7 +85,7 @@ export function generateSyntheticStore(opts: SyntheticStoreOptions): SyntheticSt
   const customers: SyntheticCustomer[] = new Array(opts.customers);
   for (let i = 0; i < opts.customers; i++) {
     const c = CITIES[citySampler.sample(rng)] ?? CITIES[0]!;
-    customers[i] = { id: `customer_${i + 1}`, city: c.city, province: c.province };
+    customers[i] = { id: `customer_${pad(i + 1, opts.customers)}`, city: c.city, province: c.province };
   }
 
   const perCustomer = allocateLines(rng, opts.customers, opts.interactions);
@@ -155,9 +155,18 @@ export function generateSyntheticStore(opts: SyntheticStoreOptions): SyntheticSt
     categories: cats.map((c) => c.name),
     customers,
     products,
-    orders: { count: orderCustomer.length, id: (i) => `order_${i + 1}`, customer: Uint32Array.from(orderCustomer), orderedAt: Uint32Array.from(orderedAt) },
+    orders: { count: orderCustomer.length, id: (i) => `order_${pad(i + 1, orderCustomer.length)}`, customer: Uint32Array.from(orderCustomer), orderedAt: Uint32Array.from(orderedAt) },
     lines,
   };
+}
+
+/**
+ * Zero-padded ids (customer_000123) sort in creation order, so the database's indexes grow at
+ * their right edge while the store is written instead of splitting pages all over (several times
+ * faster at the reference size).
+ */
+function pad(i: number, count: number): string {
+  return String(i).padStart(String(count).length, '0');
 }
 
 function makeProducts(rng: Prng, n: number, catSampler: WeightedSampler): SyntheticProduct[] {
@@ -169,7 +178,7 @@ function makeProducts(rng: Prng, n: number, catSampler: WeightedSampler): Synthe
     const cluster = cat * CLUSTERS_PER_CATEGORY + rng.int(CLUSTERS_PER_CATEGORY);
     const raw = spec.medianPrice * Math.exp(0.55 * rng.normal());
     const price = Math.max(0.99, Math.round(raw) - 0.01);
-    out[i] = { id: `product_${i + 1}`, name: `${rng.pick(ADJECTIVES)} ${rng.pick(spec.nouns)}`, category: spec.name, price, cluster };
+    out[i] = { id: `product_${pad(i + 1, n)}`, name: `${rng.pick(ADJECTIVES)} ${rng.pick(spec.nouns)}`, category: spec.name, price, cluster };
   }
   return out;
 }
