@@ -1,6 +1,7 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './commands/doctor.command';
+import { registerEvaluate } from './commands/evaluate.command';
 import { registerGenerate } from './commands/generate.command';
 import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerWorker(program);
   registerPipeline(program);
+  registerEvaluate(program);
   registerDoctor(program);
   return program;
 }

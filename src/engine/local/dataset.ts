@@ -1,0 +1,158 @@
+// Turns raw interactions into the training matrix: one row per customer, one weighted entry per
+// product. Ids are sorted so that results never depend on the order of the CSV rows.
+import type { Attributes, RawInteractions } from './dataset-reader';
+import type { EngineParams } from './engine-params';
+import { InsufficientDataError } from './insufficient-data-error';
+
+export const MIN_INTERACTIONS = 1000;
+export const MIN_USERS_WITH_TWO = 25;
+
+export interface Dataset {
+  userIds: string[];
+  itemIds: string[];
+  /** CSR by user: items ascending, strength x > 0 (or 0 when returns cancelled it out). */
+  userPtr: Int32Array;
+  userItems: Int32Array;
+  userValues: Float32Array;
+  /** 1 where the customer has a purchase event for the product (the exclusion filter). */
+  userBought: Uint8Array;
+  categories: string[];
+  itemCategory: Int32Array; // -1: none
+  provinces: string[];
+  userProvince: Int32Array; // -1: none
+  referenceTime: number;
+  interactions: number;
+}
+
+function sortedIndex(ids: Iterable<string>): { ids: string[]; index: Map<string, number> } {
+  const sorted = [...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ids: sorted, index: new Map(sorted.map((id, i) => [id, i])) };
+}
+
+function internAttribute(attrs: Attributes | null, ids: string[]): { names: string[]; of: Int32Array } {
+  const of = new Int32Array(ids.length).fill(-1);
+  if (!attrs) return { names: [], of };
+  const names = [...new Set(attrs.byId.values())].sort();
+  const idx = new Map(names.map((n, i) => [n, i]));
+  ids.forEach((id, i) => {
+    const a = attrs.byId.get(id);
+    if (a !== undefined) of[i] = idx.get(a)!;
+  });
+  return { names, of };
+}
+
+/** Throws InsufficientDataError below Personalize's minimums. */
+export function checkMinimums(raw: RawInteractions): void {
+  const perUser = new Int32Array(raw.userIds.length);
+  for (let k = 0; k < raw.length; k++) perUser[raw.user[k]!]! += 1;
+  let withTwo = 0;
+  for (let u = 0; u < perUser.length; u++) if (perUser[u]! >= 2) withTwo += 1;
+  if (raw.length < MIN_INTERACTIONS || withTwo < MIN_USERS_WITH_TWO) {
+    throw new InsufficientDataError(raw.length, withTwo);
+  }
+}
+
+/** The strength one event adds: type weight x damped value x recency decay. */
+export function eventStrength(weight: number, value: number, ageSeconds: number, halfLifeDays: number, eventValue: 'log' | 'ignore' = 'log'): number {
+  const v = eventValue === 'ignore' ? 1 : value === 0 ? 0 : Math.sign(value) * Math.log2(1 + Math.abs(value));
+  const decay = halfLifeDays > 0 ? Math.pow(0.5, Math.max(0, ageSeconds) / (halfLifeDays * 86_400)) : 1;
+  return weight * v * decay;
+}
+
+export function buildDataset(
+  raw: RawInteractions,
+  params: EngineParams,
+  items: Attributes | null = null,
+  users: Attributes | null = null,
+  opts: { rows?: Uint8Array; referenceTime?: number } = {},
+): Dataset {
+  const u = sortedIndex([...raw.userIds, ...(users?.ids ?? [])]);
+  const it = sortedIndex([...raw.itemIds, ...(items?.ids ?? [])]);
+  const userMap = Int32Array.from(raw.userIds, (id) => u.index.get(id)!);
+  const itemMap = Int32Array.from(raw.itemIds, (id) => it.index.get(id)!);
+  const typeWeight = Float64Array.from(raw.eventTypes, (t) => params.eventWeights[t] ?? params.defaultEventWeight);
+  const typeBought = Uint8Array.from(raw.eventTypes, (t) => (t === 'purchase' ? 1 : 0));
+  const use = (k: number): boolean => !opts.rows || opts.rows[k] === 1;
+  let ref = opts.referenceTime ?? -Infinity;
+  if (opts.referenceTime === undefined) for (let k = 0; k < raw.length; k++) if (use(k) && raw.timestamp[k]! > ref) ref = raw.timestamp[k]!;
+
+  const nUsers = u.ids.length;
+  const nItems = it.ids.length;
+  // Bucket events by user (counting sort), then merge each user's events per product.
+  const start = new Int32Array(nUsers + 1);
+  let used = 0;
+  for (let k = 0; k < raw.length; k++) {
+    if (!use(k)) continue;
+    start[userMap[raw.user[k]!]! + 1]! += 1;
+    used += 1;
+  }
+  for (let i = 0; i < nUsers; i++) start[i + 1]! += start[i]!;
+  const order = new Int32Array(used);
+  const fill = start.slice(0, nUsers);
+  for (let k = 0; k < raw.length; k++) if (use(k)) order[fill[userMap[raw.user[k]!]!]!++] = k;
+
+  const acc = new Float64Array(nItems);
+  const bought = new Uint8Array(nItems);
+  const seen = new Uint8Array(nItems);
+  const userPtr = new Int32Array(nUsers + 1);
+  let cap = Math.max(16, used);
+  let userItems = new Int32Array(cap);
+  let userValues = new Float32Array(cap);
+  let userBought = new Uint8Array(cap);
+  let nnz = 0;
+  const touched: number[] = [];
+  for (let uu = 0; uu < nUsers; uu++) {
+    touched.length = 0;
+    for (let p = start[uu]!; p < start[uu + 1]!; p++) {
+      const k = order[p]!;
+      const i = itemMap[raw.item[k]!]!;
+      if (!seen[i]) {
+        seen[i] = 1;
+        touched.push(i);
+      }
+      const t = raw.eventType[k]!;
+      acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - raw.timestamp[k]!, params.halfLifeDays, params.eventValue);
+      if (typeBought[t]) bought[i] = 1;
+    }
+    touched.sort((a, b) => a - b);
+    if (nnz + touched.length > cap) {
+      cap = Math.max(cap * 2, nnz + touched.length);
+      const a = new Int32Array(cap);
+      a.set(userItems.subarray(0, nnz));
+      userItems = a;
+      const b = new Float32Array(cap);
+      b.set(userValues.subarray(0, nnz));
+      userValues = b;
+      const c = new Uint8Array(cap);
+      c.set(userBought.subarray(0, nnz));
+      userBought = c;
+    }
+    for (const i of touched) {
+      userItems[nnz] = i;
+      // log1p damps bulk buyers and repeat purchases; a net-negative product (returned) counts 0.
+      userValues[nnz] = acc[i]! > 0 ? Math.log1p(acc[i]!) : 0;
+      userBought[nnz] = bought[i]!;
+      nnz += 1;
+      acc[i] = 0;
+      bought[i] = 0;
+      seen[i] = 0;
+    }
+    userPtr[uu + 1] = nnz;
+  }
+  const cat = internAttribute(items, it.ids);
+  const prov = internAttribute(users, u.ids);
+  return {
+    userIds: u.ids,
+    itemIds: it.ids,
+    userPtr,
+    userItems: userItems.slice(0, nnz),
+    userValues: userValues.slice(0, nnz),
+    userBought: userBought.slice(0, nnz),
+    categories: cat.names,
+    itemCategory: cat.of,
+    provinces: prov.names,
+    userProvince: prov.of,
+    referenceTime: Number.isFinite(ref) ? ref : 0,
+    interactions: used,
+  };
+}

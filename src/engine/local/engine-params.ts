@@ -1,0 +1,58 @@
+// The built-in engine's parameters: the engine section of Config plus algorithm settings with
+// defaults chosen on the quality benchmark (BENCHMARKS.md). Recorded with every model version.
+import type { Config } from '../../config/config';
+
+export interface EngineParams {
+  numResults: number;
+  /** Weight per EVENT_TYPE; a type not listed weighs `defaultEventWeight`. */
+  eventWeights: Record<string, number>;
+  defaultEventWeight: number;
+  halfLifeDays: number;
+  /** How EVENT_VALUE counts: 'log' (log2(1 + value): a quantity of 3 counts twice a quantity of 1) or 'ignore'. */
+  eventValue: 'log' | 'ignore';
+  excludePurchased: boolean;
+  seed: number;
+  /** Batch lists hold numResults x this many entries, so API-side filters can still fill a page. */
+  candidateFactor: number;
+  /** 'ease' (closed-form linear item model) or 'cosine' (item kNN). */
+  algorithm: 'ease' | 'cosine';
+  easeLambda: number;
+  /** EASE inverts an items x items matrix; beyond this many items, the most active ones are modelled. */
+  easeMaxItems: number;
+  /** Neighbours kept per item (sparse model rows, similar-items candidates). */
+  neighbors: number;
+  /** Cosine shrinkage: damps similarities resting on few common customers. */
+  cosineShrink: number;
+}
+
+export const DEFAULT_PARAMS: EngineParams = {
+  numResults: 25,
+  eventWeights: { purchase: 1, cart: 0.5, view: 0.1, return: 0 },
+  defaultEventWeight: 1,
+  halfLifeDays: 180,
+  eventValue: 'log',
+  excludePurchased: true,
+  seed: 42,
+  candidateFactor: 2,
+  algorithm: 'ease',
+  easeLambda: 200,
+  easeMaxItems: 2500,
+  neighbors: 200,
+  cosineShrink: 10,
+};
+
+export function paramsFromConfig(engine: Config['engine'], overrides: Partial<EngineParams> = {}): EngineParams {
+  return {
+    ...DEFAULT_PARAMS,
+    numResults: engine.numResults,
+    eventWeights: engine.eventWeights,
+    halfLifeDays: engine.halfLifeDays,
+    excludePurchased: engine.excludePurchased,
+    seed: engine.seed,
+    ...overrides,
+  };
+}
+
+export function outputSize(p: EngineParams): number {
+  return Math.max(p.numResults, Math.round(p.numResults * p.candidateFactor));
+}

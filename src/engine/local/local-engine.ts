@@ -1,0 +1,161 @@
+// The built-in engine: trains in-process from the three CSV datasets and writes Personalize's
+// exact batch output, so the loader and the API never know which engine ran. Never waits.
+import { Readable } from 'node:stream';
+import type { Config } from '../../config/config';
+import type { ObjectStore } from '../../storage/object-store';
+import type {
+  BatchInferResult,
+  BatchOutput,
+  EngineContext,
+  RecipeName,
+  StepResult,
+  TrainResult,
+  TrainedModel,
+} from '../training-engine';
+import type { TrainingEngine } from '../training-engine';
+import {
+  computeSegments,
+  defaultRankingList,
+  itemAffinityLines,
+  itemAffinityUserLines,
+  personalizedRankingLines,
+  popularityLines,
+  similarItemsLines,
+  userPersonalizationLines,
+  type LineSource,
+} from './batch-output';
+import { buildDataset, checkMinimums, type Dataset } from './dataset';
+import { readAttributes, readInteractions, type Attributes, type RejectedRow } from './dataset-reader';
+import { outputSize, paramsFromConfig, type EngineParams } from './engine-params';
+import { popularityLists, trainModel } from './local-model';
+import { loadModel, saveModel } from './model-files';
+import { Recommender } from './recommender';
+
+/** Rejected rows listed in a model's data snapshot (all are logged up to the reader's cap). */
+const SNAPSHOT_REJECTIONS = 20;
+
+export function outputKey(outputPrefix: string, name: RecipeName | 'item-affinity-users'): string {
+  return `${outputPrefix}${name}.jsonl`;
+}
+
+async function readOptional(
+  store: ObjectStore,
+  key: string,
+  idColumn: 'ITEM_ID' | 'USER_ID',
+  attr: 'CATEGORY' | 'PROVINCE',
+  file: string,
+): Promise<Attributes | null> {
+  if (!(await store.exists(key))) return null;
+  return readAttributes(await store.get(key), file, idColumn, attr);
+}
+
+export class LocalEngine implements TrainingEngine {
+  readonly name = 'local' as const;
+  readonly params: EngineParams;
+
+  constructor(engine: Config['engine'], overrides: Partial<EngineParams> = {}) {
+    this.params = paramsFromConfig(engine, overrides);
+  }
+
+  async train(ctx: EngineContext): Promise<StepResult<TrainResult>> {
+    const { store, layout, logger } = ctx;
+    await ctx.progress(0, 'reading interactions.csv');
+    const raw = await readInteractions(await store.get(layout.interactions), 'interactions.csv');
+    const items = await readOptional(store, layout.items, 'ITEM_ID', 'CATEGORY', 'items.csv');
+    const users = await readOptional(store, layout.users, 'USER_ID', 'PROVINCE', 'users.csv');
+    const rejected: RejectedRow[] = [...raw.rejected, ...(items?.rejected ?? []), ...(users?.rejected ?? [])];
+    const rejectedCount = raw.rejectedCount + (items?.rejectedCount ?? 0) + (users?.rejectedCount ?? 0);
+    for (const r of rejected) logger.warn({ file: r.file, line: r.lineNumber, reason: r.reason }, 'skipped a malformed row');
+    if (rejectedCount > rejected.length) logger.warn({ more: rejectedCount - rejected.length }, 'more malformed rows skipped');
+    checkMinimums(raw);
+    await ctx.progress(10, `building the matrix (${raw.length} interactions)`);
+    const data = buildDataset(raw, this.params, items, users);
+    const started = Date.now();
+    let lastReport = 0;
+    const model = trainModel(data, this.params, (f, message) => {
+      // Training is synchronous CPU work; progress lands in the log and, between phases, the run.
+      if (Date.now() - lastReport > 2000) {
+        lastReport = Date.now();
+        logger.info({ percent: Math.round(15 + 75 * f) }, message);
+      }
+    });
+    await ctx.progress(90, 'saving the model');
+    await saveModel(store, layout.modelPrefix, model);
+    const snapshot = dataSnapshot(data, raw.eventTypes, rejectedCount, rejected, items !== null, users !== null);
+    const trainedAt = new Date().toISOString();
+    const models: TrainedModel[] = ctx.recipes.map((recipe) => ({
+      recipe,
+      params: { ...this.params, modelledItems: model.modelledItems } as Record<string, unknown>,
+      dataSnapshot: { ...snapshot, trainedAt, trainMs: Date.now() - started, modelPrefix: layout.modelPrefix },
+    }));
+    await ctx.progress(100, 'trained');
+    return { status: 'done', result: { models } };
+  }
+
+  async batchInfer(ctx: EngineContext): Promise<StepResult<BatchInferResult>> {
+    const { store, layout } = ctx;
+    await ctx.progress(0, 'loading the model');
+    const model = await loadModel(store, layout.modelPrefix);
+    const size = outputSize(model.params);
+    const r = new Recommender(model, popularityLists(model, size * 2), size);
+    const outputs: BatchOutput[] = [];
+    const recipes = ctx.recipes;
+    const step = 100 / Math.max(1, recipes.length);
+    const write = async (recipe: RecipeName, name: RecipeName | 'item-affinity-users', source: LineSource) => {
+      const key = outputKey(layout.outputPrefix, name);
+      await store.put(key, Readable.from(source.chunks()));
+      outputs.push({ recipe, key, lines: source.lines, failedLines: 0 });
+    };
+    for (const [n, recipe] of recipes.entries()) {
+      const base = n * step;
+      const report = (share: number, message: string) => (f: number) =>
+        ctx.progress(Math.min(99, Math.round(base + step * share * f)), message);
+      await ctx.progress(Math.round(base), `${recipe}: writing`);
+      switch (recipe) {
+        case 'popularity-count':
+          await write(recipe, recipe, popularityLines(r));
+          break;
+        case 'similar-items':
+          await write(recipe, recipe, similarItemsLines(r));
+          break;
+        case 'user-personalization':
+          await write(recipe, recipe, userPersonalizationLines(r, report(1, `${recipe}: customers`)));
+          break;
+        case 'personalized-ranking':
+          await write(recipe, recipe, personalizedRankingLines(r, defaultRankingList(r), report(1, `${recipe}: customers`)));
+          break;
+        case 'item-affinity': {
+          const seg = await computeSegments(r, report(0.5, `${recipe}: segments`));
+          await write(recipe, recipe, itemAffinityLines(r, seg));
+          await write(recipe, 'item-affinity-users', itemAffinityUserLines(r, seg, report(0.5, `${recipe}: customers`)));
+          break;
+        }
+      }
+    }
+    await ctx.progress(100, 'batch output written');
+    return { status: 'done', result: { outputs } };
+  }
+}
+
+function dataSnapshot(
+  d: Dataset,
+  eventTypes: string[],
+  rejectedCount: number,
+  rejected: RejectedRow[],
+  hasItems: boolean,
+  hasUsers: boolean,
+): Record<string, unknown> {
+  return {
+    interactions: d.interactions,
+    users: d.userIds.length,
+    items: d.itemIds.length,
+    categories: d.categories.length,
+    provinces: d.provinces.length,
+    eventTypes,
+    referenceTime: d.referenceTime,
+    itemsFile: hasItems,
+    usersFile: hasUsers,
+    rejectedRows: rejectedCount,
+    rejectedSamples: rejected.slice(0, SNAPSHOT_REJECTIONS),
+  };
+}

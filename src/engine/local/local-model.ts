@@ -1,0 +1,81 @@
+// Training: everything batch inference and the ranker need, built from the Dataset.
+import type { Dataset } from './dataset';
+import { outputSize, type EngineParams } from './engine-params';
+import { cosineNeighbors, easeRows, mostActiveItems, transpose, type SparseRows } from './item-model';
+import { TopK } from './top-k';
+
+export interface LocalModel {
+  params: EngineParams;
+  data: Dataset;
+  /** Scoring rows: a customer's score for j is sum over their products i of x_i * rec[i][j]. */
+  rec: SparseRows;
+  /** Related products per product (cosine kNN: "customers who bought this also bought"). */
+  similar: SparseRows;
+  /** Per product: summed customer strength (event-weighted, recency-decayed). */
+  popularity: Float32Array;
+  /** How many products the EASE part covers (0 with algorithm=cosine). */
+  modelledItems: number;
+}
+
+export type TrainProgress = (fraction: number, message: string) => void;
+
+export function trainModel(data: Dataset, params: EngineParams, onProgress: TrainProgress = () => undefined): LocalModel {
+  const nItems = data.itemIds.length;
+  const popularity = new Float32Array(nItems);
+  for (let p = 0; p < data.userItems.length; p++) popularity[data.userItems[p]!]! += data.userValues[p]!;
+  onProgress(0.05, 'item-customer index');
+  const t = transpose(data);
+  onProgress(0.1, 'cosine neighbours');
+  const k = Math.max(params.neighbors, outputSize(params));
+  const similar = cosineNeighbors(data, t, k, params.cosineShrink);
+  let rec = similar;
+  let modelledItems = 0;
+  if (params.algorithm === 'ease') {
+    const subset = mostActiveItems(t, params.easeMaxItems);
+    modelledItems = subset.length;
+    onProgress(0.3, `EASE over ${subset.length} products`);
+    rec = easeRows(data, subset, params.easeLambda, params.neighbors, (f) =>
+      onProgress(0.3 + 0.65 * f, `EASE over ${subset.length} products`),
+    );
+  }
+  onProgress(1, 'trained');
+  return { params, data, rec, similar, popularity, modelledItems };
+}
+
+/** Best-first product lists by popularity: overall, per category and per province. */
+export interface PopularityLists {
+  global: Int32Array;
+  globalScores: Float64Array;
+  byCategory: { items: Int32Array; scores: Float64Array }[];
+  byProvince: { items: Int32Array; scores: Float64Array }[];
+}
+
+function topOf(n: number, k: number, score: (i: number) => number): { items: Int32Array; scores: Float64Array } {
+  const heap = new TopK(k);
+  for (let i = 0; i < n; i++) {
+    const s = score(i);
+    if (s > 0) heap.push(i, s);
+  }
+  const items = new Int32Array(heap.size);
+  const scores = new Float64Array(heap.size);
+  heap.drain(items, scores);
+  return { items, scores };
+}
+
+export function popularityLists(m: LocalModel, length: number): PopularityLists {
+  const d = m.data;
+  const nItems = d.itemIds.length;
+  const g = topOf(nItems, length, (i) => m.popularity[i]!);
+  const byCategory = d.categories.map((_, c) =>
+    topOf(nItems, length, (i) => (d.itemCategory[i] === c ? m.popularity[i]! : 0)),
+  );
+  const provincePop = d.provinces.map(() => new Float32Array(nItems));
+  for (let u = 0; u < d.userIds.length; u++) {
+    const pv = d.userProvince[u]!;
+    if (pv < 0) continue;
+    const arr = provincePop[pv]!;
+    for (let p = d.userPtr[u]!; p < d.userPtr[u + 1]!; p++) arr[d.userItems[p]!]! += d.userValues[p]!;
+  }
+  const byProvince = provincePop.map((arr) => topOf(nItems, length, (i) => arr[i]!));
+  return { global: g.items, globalScores: g.scores, byCategory, byProvince };
+}

@@ -1,0 +1,206 @@
+// Inference on a trained LocalModel: a customer's scores, and best-first lists with clear
+// fallbacks (popular in the customer's province or the product's category, then popular overall).
+import type { LocalModel, PopularityLists } from './local-model';
+import { TopK } from './top-k';
+
+export interface RankedList {
+  items: number[];
+  scores: number[];
+}
+
+export class Recommender {
+  readonly nItems: number;
+  /** Scores of the last scored customer, valid at the indices in `touched[0..touchedCount)`. */
+  readonly scores: Float64Array;
+  readonly touched: Int32Array;
+  touchedCount = 0;
+  private readonly mark: Uint8Array;
+  private readonly stamp: Int32Array;
+  private generation = 0;
+  private readonly heap: TopK;
+  private readonly outIdx: Int32Array;
+  private readonly outVal: Float64Array;
+
+  constructor(
+    readonly model: LocalModel,
+    readonly popular: PopularityLists,
+    readonly size: number,
+  ) {
+    this.nItems = model.data.itemIds.length;
+    this.scores = new Float64Array(this.nItems);
+    this.touched = new Int32Array(this.nItems);
+    this.mark = new Uint8Array(this.nItems);
+    this.stamp = new Int32Array(this.nItems);
+    this.heap = new TopK(size);
+    this.outIdx = new Int32Array(size);
+    this.outVal = new Float64Array(size);
+  }
+
+  /** Computes customer u's model scores (call clear() before the next customer). */
+  score(u: number): void {
+    this.clear();
+    const { data, rec } = this.model;
+    for (let p = data.userPtr[u]!; p < data.userPtr[u + 1]!; p++) {
+      const x = data.userValues[p]!;
+      if (x <= 0) continue;
+      const i = data.userItems[p]!;
+      for (let q = rec.ptr[i]!; q < rec.ptr[i + 1]!; q++) {
+        const j = rec.idx[q]!;
+        if (!this.mark[j]) {
+          this.mark[j] = 1;
+          this.touched[this.touchedCount++] = j;
+        }
+        this.scores[j]! += x * rec.w[q]!;
+      }
+    }
+  }
+
+  clear(): void {
+    for (let a = 0; a < this.touchedCount; a++) {
+      const j = this.touched[a]!;
+      this.scores[j] = 0;
+      this.mark[j] = 0;
+    }
+    this.touchedCount = 0;
+  }
+
+  /** Starts a new list: nothing is excluded yet. */
+  private begin(): RankedList {
+    this.generation += 1;
+    return { items: [], scores: [] };
+  }
+
+  private excludeBought(u: number): void {
+    const d = this.model.data;
+    for (let p = d.userPtr[u]!; p < d.userPtr[u + 1]!; p++) if (d.userBought[p]) this.stamp[d.userItems[p]!] = this.generation;
+  }
+
+  private excluded(i: number): boolean {
+    return this.stamp[i] === this.generation;
+  }
+
+  /** Appends the best of `scores` over the touched products, divided by `norm` per product if given. */
+  private appendScored(list: RankedList, norm?: Float64Array): void {
+    const heap = this.heap;
+    heap.reset();
+    for (let a = 0; a < this.touchedCount; a++) {
+      const j = this.touched[a]!;
+      if (this.excluded(j)) continue;
+      const s = norm ? (norm[j]! > 0 ? this.scores[j]! / norm[j]! : 0) : this.scores[j]!;
+      if (s > 0) heap.push(j, s);
+    }
+    const c = heap.drain(this.outIdx, this.outVal);
+    for (let a = 0; a < c && list.items.length < this.size; a++) this.add(list, this.outIdx[a]!, this.outVal[a]!);
+  }
+
+  private add(list: RankedList, i: number, score: number): void {
+    list.items.push(i);
+    list.scores.push(score);
+    this.stamp[i] = this.generation;
+  }
+
+  /**
+   * Fills the list from a best-first fallback tier; its scores are scaled to stay below the last
+   * score already in the list, so scores remain descending.
+   */
+  appendTier(list: RankedList, items: ArrayLike<number>, scores: ArrayLike<number>): void {
+    if (list.items.length >= this.size || items.length === 0) return;
+    const top = scores[0]! > 0 ? scores[0]! : 1;
+    const last = list.scores.length ? list.scores[list.scores.length - 1]! : 0;
+    const factor = list.items.length ? (0.9 * last) / top : 1 / top;
+    for (let a = 0; a < items.length && list.items.length < this.size; a++) {
+      const i = items[a]!;
+      if (!this.excluded(i)) this.add(list, i, scores[a]! * factor);
+    }
+  }
+
+  private appendUserFallbacks(list: RankedList, u: number): void {
+    const pv = u >= 0 ? this.model.data.userProvince[u]! : -1;
+    if (pv >= 0) {
+      const p = this.popular.byProvince[pv]!;
+      this.appendTier(list, p.items, p.scores);
+    }
+    this.appendTier(list, this.popular.global, this.popular.globalScores);
+  }
+
+  /** user-personalization: model scores, then popular in the customer's province, then overall. */
+  forUser(u: number, norm?: Float64Array): RankedList {
+    const list = this.begin();
+    if (this.model.params.excludePurchased) this.excludeBought(u);
+    this.score(u);
+    this.appendScored(list, norm);
+    this.clear();
+    this.appendUserFallbacks(list, u);
+    return list;
+  }
+
+  /** popularity-count for one customer: popular overall, minus what they bought (if excluded). */
+  forUserPopular(u: number): RankedList {
+    const list = this.begin();
+    if (this.model.params.excludePurchased) this.excludeBought(u);
+    this.appendTier(list, this.popular.global, this.popular.globalScores);
+    return list;
+  }
+
+  /** similar-items seen from a customer: neighbours of their strongest product (evaluation). */
+  forUserBySimilar(u: number): RankedList {
+    const list = this.begin();
+    if (this.model.params.excludePurchased) this.excludeBought(u);
+    const d = this.model.data;
+    let best = -1;
+    let bestX = 0;
+    for (let p = d.userPtr[u]!; p < d.userPtr[u + 1]!; p++) {
+      if (d.userValues[p]! > bestX) {
+        bestX = d.userValues[p]!;
+        best = d.userItems[p]!;
+      }
+    }
+    if (best >= 0) {
+      const s = this.model.similar;
+      for (let q = s.ptr[best]!; q < s.ptr[best + 1]! && list.items.length < this.size; q++) {
+        if (s.w[q]! > 0 && !this.excluded(s.idx[q]!)) this.add(list, s.idx[q]!, s.w[q]!);
+      }
+    }
+    this.appendUserFallbacks(list, u);
+    return list;
+  }
+
+  /** similar-items: cosine neighbours, then popular in the product's category, then overall. */
+  similarTo(i: number): RankedList {
+    const list = this.begin();
+    this.stamp[i] = this.generation;
+    const s = this.model.similar;
+    for (let q = s.ptr[i]!; q < s.ptr[i + 1]! && list.items.length < this.size; q++) {
+      if (s.w[q]! > 0 && !this.excluded(s.idx[q]!)) this.add(list, s.idx[q]!, s.w[q]!);
+    }
+    const c = this.model.data.itemCategory[i]!;
+    if (c >= 0) {
+      const p = this.popular.byCategory[c]!;
+      this.appendTier(list, p.items, p.scores);
+    }
+    this.appendTier(list, this.popular.global, this.popular.globalScores);
+    return list;
+  }
+
+  /**
+   * personalized-ranking: every given product once, by the customer's score, ties by popularity,
+   * then input order; products the model does not know come last, in input order.
+   */
+  rank(u: number, items: number[]): { item: number; score: number; known: boolean }[] {
+    if (u >= 0) this.score(u);
+    else this.clear();
+    const pop = this.model.popularity;
+    const rows = items.map((item, pos) => ({
+      item,
+      pos,
+      known: item >= 0,
+      score: item >= 0 && u >= 0 ? this.scores[item]! : 0,
+      pop: item >= 0 ? pop[item]! : 0,
+    }));
+    this.clear();
+    rows.sort((a, b) =>
+      a.known !== b.known ? (a.known ? -1 : 1) : b.score - a.score || b.pop - a.pop || a.pos - b.pos,
+    );
+    return rows.map((r) => ({ item: r.item, score: r.score, known: r.known }));
+  }
+}
