@@ -44,7 +44,7 @@ const schema = z.object({
   OBJECT_STORE: z.enum(['dir', 's3']).default('dir'),
   OBJECT_STORE_DIR: z.string().min(1).default('.data/object-store'),
   ENGINE: z.enum(['local', 'aws']).default('local'),
-  RECIPES: list.default(['popularity-count']),
+  RECIPES: list.default(['popularity-count', 'similar-items', 'user-personalization', 'personalized-ranking', 'item-affinity']),
   NUM_RESULTS: z.coerce.number().int().min(1).max(500).default(25),
   EVENT_WEIGHTS: eventWeights.default({ purchase: 1, cart: 0.5, view: 0.1, return: 0 }),
   RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().default(180),
@@ -59,6 +59,8 @@ const schema = z.object({
   SCHEDULES_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(60_000),
+  WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).default(30_000),
   AWS_REGION: z.string().optional(),
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default('storefront-recs/'),
@@ -93,7 +95,7 @@ export interface Config {
   cache: { ttlSeconds: number };
   api: { readAuth: Env['READ_AUTH'] };
   schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
-  worker: { concurrency: number; shutdownTimeoutMs: number };
+  worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
   aws: {
     region?: string;
     bucket?: string;
@@ -151,7 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       prewarm: e.PREWARM_CRON,
       alerts: e.ALERTS_CRON,
     },
-    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      lockMs: e.WORKER_LOCK_MS,
+      stalledCheckMs: e.WORKER_STALLED_CHECK_MS,
+    },
     aws: {
       region: e.AWS_REGION,
       bucket: e.S3_BUCKET,

@@ -6,6 +6,7 @@ import type { StageJobData, StageName } from '../queues/registry';
 import { raiseAlert } from '../alerts/alert-store';
 import type { RunStore } from './run-store';
 import { STAGE_FUNCTIONS, nextStage } from './stage-chain';
+import { isPermanentError } from './error-classification';
 import { PermanentStageError, type StageDeps, type StageOutcome } from './stage-types';
 
 export interface StageJob {
@@ -57,10 +58,12 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
     outcome = await STAGE_FUNCTIONS[stage](deps, { run, recipes, layout: runLayout(runId), poll: job.data.poll, progress });
   } catch (err) {
     const error = err as Error;
-    const final = err instanceof PermanentStageError || job.attempt >= job.maxAttempts;
+    const permanent = isPermanentError(err);
+    const final = permanent || job.attempt >= job.maxAttempts;
     await runs.patchStage(runId, stage, { status: final ? 'failed' : 'running', error: error.message });
     if (final) await failRun(deps, runId, stage, error.message);
-    throw err;
+    // The worker turns a PermanentStageError into "do not retry".
+    throw permanent && !(err instanceof PermanentStageError) ? new PermanentStageError(error.message, { cause: err }) : err;
   }
 
   if (outcome.status === 'waiting') {

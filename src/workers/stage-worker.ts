@@ -33,8 +33,8 @@ export function createStageWorker(
       prefix: opts.config.redis.prefix,
       concurrency: opts.concurrency,
       // A worker killed mid-stage loses its lock; the job is then re-run elsewhere (stages are idempotent).
-      lockDuration: 60_000,
-      stalledInterval: 30_000,
+      lockDuration: opts.config.worker.lockMs,
+      stalledInterval: opts.config.worker.stalledCheckMs,
       maxStalledCount: 2,
     },
   );

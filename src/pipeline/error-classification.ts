@@ -1,0 +1,15 @@
+// Which failures retrying cannot fix. These fail a stage at once with their reason; everything
+// else (a dropped connection, a throttled API) retries with backoff.
+import { ConfigError } from '../config/config-error';
+import { DatasetFormatError } from '../engine/local/csv-lines';
+import { InsufficientDataError } from '../engine/local/insufficient-data-error';
+import { PermanentStageError } from './stage-types';
+
+export function isPermanentError(err: unknown): boolean {
+  return (
+    err instanceof PermanentStageError ||
+    err instanceof InsufficientDataError ||
+    err instanceof DatasetFormatError ||
+    err instanceof ConfigError
+  );
+}
