@@ -1,5 +1,6 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerAws } from './commands/aws.command';
 import { registerMigrate } from './commands/migrate.command';
 
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerAws(program);
   return program;
 }
 

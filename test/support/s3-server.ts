@@ -22,7 +22,7 @@ export async function startLocalS3(bucket = 'recs-test'): Promise<LocalS3> {
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   });
-  const { port } = (await server.run()) as { port: number };
+  const { port } = await server.run();
   const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver's fixed test credentials, supplied through the default provider chain (env).
