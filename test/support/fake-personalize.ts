@@ -45,6 +45,8 @@ export class FakePersonalize {
   readonly resources: FakeResource[] = [];
   /** Commands (without "Command") that throw ThrottlingException for their next n calls. */
   readonly throttled = new Map<string, number>();
+  /** Commands that throw LimitExceededException (a Personalize quota) for their next n calls. */
+  readonly limited = new Map<string, number>();
   /** Commands that always throw AccessDeniedException. */
   readonly denied = new Set<string>();
   /** Most batch jobs ever in CREATE PENDING / IN_PROGRESS at the same time. */
@@ -121,6 +123,11 @@ export class FakePersonalize {
     if (n > 0) {
       this.throttled.set(command, n - 1);
       throw awsError('ThrottlingException', 'Rate exceeded');
+    }
+    const l = this.limited.get(command) ?? 0;
+    if (l > 0) {
+      this.limited.set(command, l - 1);
+      throw awsError('LimitExceededException', 'You have reached the maximum number of active batch jobs');
     }
     if (this.denied.has(command)) {
       throw awsError('AccessDeniedException', `User: arn:aws:iam::123456789012:user/app is not authorized to perform: personalize:${command}`, 403);
