@@ -6,6 +6,7 @@ import type { ObjectStore } from '../storage/object-store';
 import type { S3ObjectStore } from '../storage/s3-object-store';
 import { retryPolicyFrom, type RetryPolicy } from './aws-call';
 import { AwsEngineError } from './aws-engine-error';
+import { ratesFrom } from './cost-estimate';
 import { JobMetadata } from './job-metadata';
 import { PersonalizeLookup } from './personalize-lookup';
 
@@ -33,6 +34,8 @@ export interface AwsRuntime {
 export function runtimeOf(deps: AwsEngineDeps): AwsRuntime {
   const retry = deps.retry ?? retryPolicyFrom(deps.config.aws.retryAttempts);
   if (!deps.config.aws.roleArn) throw new AwsEngineError('NOT_SET_UP', 'PERSONALIZE_ROLE_ARN is required for the AWS engine');
+  // A bad AWS_COST_RATES must stop start-up, not the end of a run hours later.
+  ratesFrom(deps.config.aws.costRates);
   return {
     config: deps.config,
     db: deps.db,
