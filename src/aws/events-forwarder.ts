@@ -2,13 +2,16 @@
 // The events table is the source of truth: rows are only ever marked forwarded_at, never removed,
 // so a failed forward is retried later and loses nothing.
 import { PutEventsCommand, type PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
+import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
-import { callAws, DEFAULT_RETRY, type RetryPolicy } from './aws-call';
+import { callAws, DEFAULT_RETRY, retryPolicyFrom, type RetryPolicy } from './aws-call';
+import { createPersonalizeEventsClient } from './aws-clients';
 
 export interface ForwardDeps {
   db: Database;
-  client: PersonalizeEventsClient;
+  /** Absent (like trackingId) when forwarding is not configured. */
+  client?: PersonalizeEventsClient;
   trackingId?: string;
   logger?: Logger;
   retry?: RetryPolicy;
@@ -27,7 +30,8 @@ const MAX_EVENTS_PER_CALL = 10;
 export async function forwardEvents(deps: ForwardDeps, eventIds: string[]): Promise<ForwardResult> {
   const result: ForwardResult = { forwarded: 0, alreadyForwarded: 0, skipped: 0, calls: 0 };
   if (eventIds.length === 0) return result;
-  if (!deps.trackingId) {
+  const { client, trackingId } = deps;
+  if (!trackingId || !client) {
     result.skipped = eventIds.length;
     return result;
   }
@@ -51,9 +55,9 @@ export async function forwardEvents(deps: ForwardDeps, eventIds: string[]): Prom
         await callAws(
           'personalize:PutEvents',
           () =>
-            deps.client.send(
+            client.send(
               new PutEventsCommand({
-                trackingId: deps.trackingId,
+                trackingId,
                 userId,
                 sessionId,
                 eventList: batch.map((e) => ({
@@ -81,4 +85,14 @@ export async function forwardEvents(deps: ForwardDeps, eventIds: string[]): Prom
     throw new Error(`forwarding to Personalize failed for ${failures.length} batch(es) (${result.forwarded} events forwarded, the rest kept): ${failures.join('; ')}`);
   }
   return result;
+}
+
+/** The forwarder as the 'events-forward' worker builds it; a no-op until PERSONALIZE_TRACKING_ID is set. */
+export function createEventsForwarder(config: Pick<Config, 'aws'>, db: Database, logger?: Logger): (eventIds: string[]) => Promise<ForwardResult> {
+  let client: PersonalizeEventsClient | undefined;
+  return (eventIds) => {
+    if (!config.aws.trackingId) return forwardEvents({ db }, eventIds);
+    client ??= createPersonalizeEventsClient(config);
+    return forwardEvents({ db, client, trackingId: config.aws.trackingId, logger, retry: retryPolicyFrom(config.aws.retryAttempts) }, eventIds);
+  };
 }

@@ -64,6 +64,7 @@ export async function batchInferOnPersonalize(rt: AwsRuntime, ctx: EngineContext
     const outputs = done.map((j) => j.output as BatchOutput);
     const cost = await recordRunCost(rt, ctx, outputs);
     ctx.logger.info({ runId: ctx.runId, cost }, cost.summary);
+    await ctx.progress(100, cost.summary);
     return { status: 'done', result: { outputs } };
   }
   const pending = state.jobs.filter((j) => j.phase !== 'done').map((j) => `${j.recipe} ${j.phase === 'queued' ? 'queued' : j.status}`);
