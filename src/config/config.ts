@@ -71,7 +71,7 @@ const schema = z.object({
   PERSONALIZE_TRACKING_ID: z.string().optional(),
   // v2 recipes (user-personalization, personalized-ranking) scale to 5M items; v1 allows UPDATE training.
   PERSONALIZE_V2_RECIPES: bool.default(true),
-  PERSONALIZE_POLL_SECONDS: z.coerce.number().int().min(1).default(60),
+  PERSONALIZE_POLL_SECONDS: z.coerce.number().min(0).default(60),
   PERSONALIZE_IMPORT_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
   PERSONALIZE_TRAIN_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
   PERSONALIZE_BATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
@@ -186,7 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       datasetGroup: e.PERSONALIZE_DATASET_GROUP,
       trackingId: e.PERSONALIZE_TRACKING_ID,
       useV2Recipes: e.PERSONALIZE_V2_RECIPES,
-      pollMs: e.PERSONALIZE_POLL_SECONDS * 1000,
+      pollMs: Math.round(e.PERSONALIZE_POLL_SECONDS * 1000),
       timeoutsMs: {
         import: e.PERSONALIZE_IMPORT_TIMEOUT_MINUTES * 60_000,
         train: e.PERSONALIZE_TRAIN_TIMEOUT_MINUTES * 60_000,

@@ -25,6 +25,8 @@ export interface FakeResource {
 export interface FakeOptions {
   /** Resources (by kind and name) that end in CREATE FAILED with this reason. */
   failures?: { kind: string; name?: RegExp; reason: string }[];
+  /** What a batch job answers for one input line (defaults: two items p1, p2 / users u1, u2). */
+  respond?: (recipe: string, input: Record<string, unknown>) => Record<string, unknown>;
   /** Batch output lines to mark as failed (their `error` field set). */
   failLine?: (recipe: string, input: Record<string, unknown>) => boolean;
   store?: ObjectStore;
@@ -109,6 +111,7 @@ export class FakePersonalize {
     const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean).map((l) => {
       const i = JSON.parse(l) as Record<string, unknown>;
       if (this.opts.failLine?.(recipe, i)) return JSON.stringify({ input: i, output: null, error: 'Item not found in training data' });
+      if (this.opts.respond) return JSON.stringify({ input: i, output: this.opts.respond(recipe, i) });
       if (r.kind === 'batch-segment-job') return JSON.stringify({ input: i, output: { recommendedUsers: ['u1', 'u2'] } });
       if (i.itemList) return JSON.stringify({ input: i, output: { recommendedItems: [...(i.itemList as string[])].reverse(), scores: (i.itemList as string[]).map(() => 0.5) } });
       return JSON.stringify({ input: i, output: { recommendedItems: ['p1', 'p2'], scores: [0.6, 0.4] }, error: null });
