@@ -6,6 +6,7 @@ import {
   ListDatasetImportJobsCommand,
 } from '@aws-sdk/client-personalize';
 import type { EngineContext, StepResult } from '../engine/training-engine';
+import type { ObjectStore } from '../storage/object-store';
 import { callAws } from './aws-call';
 import { requireDatasetGroup, requireS3, type AwsRuntime } from './aws-engine-deps';
 import { AwsEngineError } from './aws-engine-error';
@@ -32,6 +33,22 @@ interface ImportState {
   jobs: ImportJobState[];
 }
 
+/** True when the CSV has a line after its header (reads only the start of the object). */
+async function hasDataRows(store: ObjectStore, key: string): Promise<boolean> {
+  let text = '';
+  const stream = await store.get(key);
+  for await (const chunk of stream) {
+    text += (chunk as Buffer).toString('utf8');
+    const lines = text.split('\n');
+    if (lines.length > 2 || (lines.length === 2 && lines[1].trim())) {
+      stream.destroy();
+      return true;
+    }
+    if (text.length > 1_000_000) break;
+  }
+  return text.split('\n').slice(1).some((l) => l.trim());
+}
+
 export async function importDatasets(rt: AwsRuntime, ctx: EngineContext, mode: ImportMode, prior?: Record<string, unknown>): Promise<StepResult<DatasetImportResult>> {
   const store = requireS3(ctx.store);
   let state = prior as ImportState | undefined;
@@ -44,6 +61,11 @@ export async function importDatasets(rt: AwsRuntime, ctx: EngineContext, mode: I
       if (bytes === undefined) {
         if (dataset === 'interactions') throw new AwsEngineError('BAD_INPUT', `${ctx.layout.interactions} is missing from the object store; run export-datasets first`);
         continue; // items.csv and users.csv are optional in Personalize
+      }
+      if (!(await hasDataRows(store, ctx.layout[dataset]))) {
+        if (dataset === 'interactions') throw new AwsEngineError('BAD_INPUT', `${ctx.layout.interactions} has no rows; Personalize needs at least 1,000 interactions`);
+        ctx.logger.info({ runId: ctx.runId, dataset }, `${dataset}.csv has no rows; not imported`);
+        continue;
       }
       const ds = await rt.lookup.dataset(groupArn, DATASET_TYPE[dataset]);
       if (!ds) throw new AwsEngineError('NOT_SET_UP', `the ${DATASET_TYPE[dataset]} dataset of "${rt.group}" does not exist; run \`recs aws setup --apply\``);

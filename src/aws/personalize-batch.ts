@@ -86,13 +86,17 @@ async function prepare(rt: AwsRuntime, ctx: EngineContext): Promise<BatchState> 
       throw new AwsEngineError('NOT_SET_UP', `run ${ctx.runId} has no ACTIVE solution version for ${recipe} (train status: ${trained?.status ?? 'none'}); run the train stage first`);
     }
     const paths = batchPaths(ctx.layout, recipe);
-    const inputLines = await writeBatchInput(store, ctx.layout, recipe, paths.inputKey, rt.config.aws.rankingItems);
+    // A job an earlier attempt of this stage started is re-attached, not queued behind the limit
+    // it already holds a place in, and its input is left as it is.
+    const started = await rt.jobs.get(names.batchJob(rt.group, ctx.runId, recipe));
+    const inputLines = started?.jobArn ? 0 : await writeBatchInput(store, ctx.layout, recipe, paths.inputKey, rt.config.aws.rankingItems);
     jobs.push({
       recipe,
       kind: batchKindOf(recipe),
       solutionVersionArn: trained.jobArn,
-      phase: 'queued',
-      status: 'QUEUED',
+      phase: started?.jobArn ? 'running' : 'queued',
+      status: started?.jobArn ? (started.status ?? 'PENDING') : 'QUEUED',
+      arn: started?.jobArn ?? undefined,
       inputLines,
       filterArn: recipe === 'user-personalization' ? filter?.arn : undefined,
       deadlineAt: rt.now() + rt.config.aws.timeoutsMs.batch,

@@ -62,6 +62,15 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
     expect(row).toMatchObject({ status: 'FAILED', failureReason: 'Input CSV is missing column EVENT_VALUE' });
   });
 
+  it('skips an optional dataset whose CSV has only its header', async () => {
+    const { fake, engine } = await h.fake();
+    await h.writeDatasets(4);
+    await h.store.put('runs/4/datasets/users.csv', 'USER_ID,CITY,PROVINCE,ORDER_COUNT,TOTAL_SPEND\n');
+    const { result } = await drive((state) => engine.importDatasets(h.ctx(4, ['popularity-count']), 'FULL', state));
+    expect(result.imports.map((i) => i.dataset)).toEqual(['interactions', 'items']);
+    expect(fake.byKind('dataset-import-job')).toHaveLength(2);
+  });
+
   it('says what to do when the datasets were not exported or Personalize was not set up', async () => {
     const { engine } = await h.fake();
     await expect(engine.startDatasetImports(h.ctx(404, ['popularity-count']))).rejects.toThrow(/runs\/404\/datasets\/interactions.csv is missing from the object store/);

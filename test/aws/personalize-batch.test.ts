@@ -87,6 +87,20 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     expect(result.outputs[0].lines).toBe(6);
   });
 
+  it('re-attaches to the jobs an interrupted attempt started instead of starting them again', async () => {
+    const { fake, engine } = await h.fake();
+    await h.writeDatasets(25);
+    const ctx = h.ctx(25, ['similar-items', 'item-affinity']);
+    await drive((state) => engine.train(ctx, state));
+    const first = await engine.batchInfer(ctx);
+    expect(first.status).toBe('waiting');
+    // The worker died and its delayed re-check was lost: the stage starts over without state.
+    const { result } = await drive((state) => engine.batchInfer(ctx, state));
+    expect(fake.byKind('batch-inference-job')).toHaveLength(1);
+    expect(fake.byKind('batch-segment-job')).toHaveLength(1);
+    expect(result.outputs.map((o) => o.lines)).toEqual([6, 6]);
+  });
+
   it('fails with the failureReason when a batch job is CREATE FAILED', async () => {
     const { engine } = await h.fake({ failures: [{ kind: 'batch-inference-job', reason: 'Input file has invalid JSON on line 3' }] });
     await h.writeDatasets(22);
