@@ -1,5 +1,6 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerAws } from './commands/aws.command';
 import { registerDoctor } from './commands/doctor.command';
 import { registerEvaluate } from './commands/evaluate.command';
 import { registerGenerate } from './commands/generate.command';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerPipeline(program);
   registerEvaluate(program);
   registerDoctor(program);
+  registerAws(program);
   return program;
 }
 

@@ -66,8 +66,24 @@ const schema = z.object({
   S3_PREFIX: z.string().default('storefront-recs/'),
   S3_FORCE_PATH_STYLE: bool.default(false),
   PERSONALIZE_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'must be an IAM role ARN').optional(),
-  PERSONALIZE_DATASET_GROUP: z.string().default('storefront-recs'),
+  PERSONALIZE_DATASET_GROUP: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,39}$/, 'must be a Personalize name (letters, digits, - and _, at most 40)')
+    .default('storefront-recs'),
   PERSONALIZE_TRACKING_ID: z.string().optional(),
+  // v2 recipes (user-personalization, personalized-ranking) scale to 5M items; v1 allows UPDATE training.
+  PERSONALIZE_V2_RECIPES: bool.default(true),
+  PERSONALIZE_POLL_SECONDS: z.coerce.number().min(0).default(60),
+  PERSONALIZE_IMPORT_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
+  PERSONALIZE_TRAIN_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
+  PERSONALIZE_BATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
+  // Personalize allows 5 batch jobs at once per account and region; lower it to leave room for others.
+  PERSONALIZE_MAX_BATCH_JOBS: z.coerce.number().int().min(1).max(5).default(5),
+  PERSONALIZE_RANKING_ITEMS: z.coerce.number().int().min(1).max(500).default(100),
+  AWS_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(5120).default(16),
+  // Overrides of the list prices used by cost estimates, e.g. "trainingHour=0.24,batchPer1000=0.067".
+  AWS_COST_RATES: eventWeights.default({}),
   SHOPIFY_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain').optional(),
   SHOPIFY_ACCESS_TOKEN: z.string().optional(),
   SHOPIFY_WEBHOOK_SECRET: z.string().optional(),
@@ -104,6 +120,14 @@ export interface Config {
     roleArn?: string;
     datasetGroup: string;
     trackingId?: string;
+    useV2Recipes: boolean;
+    pollMs: number;
+    timeoutsMs: { import: number; train: number; batch: number };
+    maxBatchJobs: number;
+    rankingItems: number;
+    retryAttempts: number;
+    partSizeBytes: number;
+    costRates: Record<string, number>;
   };
   shopify: { shop?: string; accessToken?: string; webhookSecret?: string; adminUrl?: string };
 }
@@ -162,11 +186,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     aws: {
       region: e.AWS_REGION,
       bucket: e.S3_BUCKET,
-      prefix: e.S3_PREFIX,
+      // Keys are joined as prefix + key, so a non-empty prefix always ends with one slash.
+      prefix: e.S3_PREFIX.replace(/^\/+/, '').replace(/\/*$/, e.S3_PREFIX.replace(/\/+/g, '') ? '/' : ''),
       forcePathStyle: e.S3_FORCE_PATH_STYLE,
       roleArn: e.PERSONALIZE_ROLE_ARN,
       datasetGroup: e.PERSONALIZE_DATASET_GROUP,
       trackingId: e.PERSONALIZE_TRACKING_ID,
+      useV2Recipes: e.PERSONALIZE_V2_RECIPES,
+      pollMs: Math.round(e.PERSONALIZE_POLL_SECONDS * 1000),
+      timeoutsMs: {
+        import: e.PERSONALIZE_IMPORT_TIMEOUT_MINUTES * 60_000,
+        train: e.PERSONALIZE_TRAIN_TIMEOUT_MINUTES * 60_000,
+        batch: e.PERSONALIZE_BATCH_TIMEOUT_MINUTES * 60_000,
+      },
+      maxBatchJobs: e.PERSONALIZE_MAX_BATCH_JOBS,
+      rankingItems: e.PERSONALIZE_RANKING_ITEMS,
+      retryAttempts: e.AWS_RETRY_ATTEMPTS,
+      partSizeBytes: e.S3_PART_SIZE_MB * 1024 * 1024,
+      costRates: e.AWS_COST_RATES,
     },
     shopify: {
       shop: e.SHOPIFY_SHOP,

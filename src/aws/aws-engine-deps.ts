@@ -1,0 +1,69 @@
+// What every part of the AWS engine needs, built once at start-up and passed in.
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { Config } from '../config/config';
+import type { Database } from '../db/database';
+import type { ObjectStore } from '../storage/object-store';
+import type { S3ObjectStore } from '../storage/s3-object-store';
+import { retryPolicyFrom, type RetryPolicy } from './aws-call';
+import { AwsEngineError } from './aws-engine-error';
+import { ratesFrom } from './cost-estimate';
+import { JobMetadata } from './job-metadata';
+import { PersonalizeLookup } from './personalize-lookup';
+
+export interface AwsEngineDeps {
+  config: Pick<Config, 'aws' | 'engine'>;
+  db: Database;
+  personalize: PersonalizeClient;
+  retry?: RetryPolicy;
+  /** The clock; tests move it to reach timeouts. */
+  now?: () => number;
+}
+
+export interface AwsRuntime {
+  config: Pick<Config, 'aws' | 'engine'>;
+  db: Database;
+  personalize: PersonalizeClient;
+  retry: RetryPolicy;
+  now: () => number;
+  jobs: JobMetadata;
+  lookup: PersonalizeLookup;
+  roleArn: string;
+  group: string;
+}
+
+export function runtimeOf(deps: AwsEngineDeps): AwsRuntime {
+  const retry = deps.retry ?? retryPolicyFrom(deps.config.aws.retryAttempts);
+  if (!deps.config.aws.roleArn) throw new AwsEngineError('NOT_SET_UP', 'PERSONALIZE_ROLE_ARN is required for the AWS engine');
+  // A bad AWS_COST_RATES must stop start-up, not the end of a run hours later.
+  ratesFrom(deps.config.aws.costRates);
+  return {
+    config: deps.config,
+    db: deps.db,
+    personalize: deps.personalize,
+    retry,
+    now: deps.now ?? Date.now,
+    jobs: new JobMetadata(deps.db),
+    lookup: new PersonalizeLookup(deps.personalize, retry),
+    roleArn: deps.config.aws.roleArn,
+    group: deps.config.aws.datasetGroup,
+  };
+}
+
+/** Personalize reads and writes S3 only: the run's store must be the S3 one. */
+export function requireS3(store: ObjectStore): S3ObjectStore {
+  if (store.kind !== 's3') {
+    throw new AwsEngineError('BAD_INPUT', 'ENGINE=aws needs the S3 object store (it is chosen automatically when ENGINE=aws)');
+  }
+  return store as S3ObjectStore;
+}
+
+export async function requireDatasetGroup(rt: AwsRuntime): Promise<string> {
+  const group = await rt.lookup.datasetGroup(rt.group);
+  if (!group) {
+    throw new AwsEngineError('NOT_SET_UP', `Personalize dataset group "${rt.group}" does not exist; run \`recs aws setup --apply\``);
+  }
+  if (group.status && group.status !== 'ACTIVE') {
+    throw new AwsEngineError('NOT_SET_UP', `Personalize dataset group "${rt.group}" is ${group.status}, not ACTIVE`);
+  }
+  return group.arn;
+}

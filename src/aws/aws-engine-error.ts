@@ -1,0 +1,20 @@
+// Errors of the AWS engine, each with a code the pipeline and alerts can switch on. Messages say
+// what failed, the AWS reason, and what to do about it.
+export type AwsEngineErrorCode =
+  | 'CREATE_FAILED' // a Personalize resource or job ended in CREATE FAILED / CREATE STOPPED
+  | 'ACCESS_DENIED' // the credentials or the Personalize role lack an IAM action
+  | 'THROTTLED' // throttling persisted through every retry
+  | 'TIMEOUT' // a job ran past its configured per-kind timeout
+  | 'NOT_SET_UP' // the dataset group, a dataset or a solution is missing: run `recs aws setup --apply`
+  | 'BAD_INPUT'; // the run's datasets or the store cannot be used as they are
+
+export class AwsEngineError extends Error {
+  constructor(
+    readonly code: AwsEngineErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AwsEngineError';
+  }
+}

@@ -1,0 +1,21 @@
+// Gathers what an AWS run used and stores its cost estimate (see cost-estimate.ts).
+import type { BatchOutput, EngineContext } from '../engine/training-engine';
+import type { AwsRuntime } from './aws-engine-deps';
+import { estimateCost, formatCost, ratesFrom, saveCostEstimate, type CostEstimate } from './cost-estimate';
+
+export async function recordRunCost(rt: AwsRuntime, ctx: EngineContext, outputs: BatchOutput[]): Promise<CostEstimate & { summary: string }> {
+  const models = await rt.db.prisma.modelVersion.findMany({ where: { runId: ctx.runId, engine: 'aws' } });
+  const trainingHours = models.reduce((sum, m) => {
+    const hours = (m.params as { trainingHours?: number | null } | null)?.trainingHours;
+    return sum + (typeof hours === 'number' ? hours : 0);
+  }, 0);
+  const runPrefix = ctx.layout.interactions.replace(/datasets\/[^/]+$/, '');
+  const objects = await ctx.store.list(runPrefix);
+  const datasetKeys = new Set([ctx.layout.interactions, ctx.layout.items, ctx.layout.users]);
+  const ingestedBytes = objects.filter((o) => datasetKeys.has(o.key)).reduce((s, o) => s + o.size, 0);
+  const storedBytes = objects.reduce((s, o) => s + o.size, 0);
+  const batchInputs = outputs.reduce((s, o) => s + o.lines, 0);
+  const estimate = estimateCost({ trainingHours, batchInputs, ingestedBytes, storedBytes }, ratesFrom(rt.config.aws.costRates));
+  await saveCostEstimate(rt.db, ctx.runId, 'aws', estimate);
+  return { ...estimate, summary: `run ${ctx.runId}: ${formatCost(estimate)}` };
+}

@@ -1,0 +1,66 @@
+import { callAws, type RetryPolicy } from '../../src/aws/aws-call';
+import { AwsEngineError } from '../../src/aws/aws-engine-error';
+import { awsError } from '../support/fake-personalize';
+
+function policy(attempts = 4): RetryPolicy & { delays: number[] } {
+  const delays: number[] = [];
+  return { attempts, baseDelayMs: 100, maxDelayMs: 1_000, delays, sleep: async (ms) => void delays.push(ms) };
+}
+
+describe('callAws', () => {
+  it('retries throttling with growing backoff, then returns the result', async () => {
+    const p = policy();
+    let calls = 0;
+    const out = await callAws('personalize:DescribeSolution', async () => {
+      if (++calls < 4) throw awsError('ThrottlingException', 'Rate exceeded');
+      return 'ok';
+    }, p);
+    expect(out).toBe('ok');
+    expect(calls).toBe(4);
+    expect(p.delays).toHaveLength(3);
+    // Full jitter keeps each delay within [cap/2, cap] of a doubling cap.
+    expect(p.delays[0]).toBeGreaterThanOrEqual(50);
+    expect(p.delays[0]).toBeLessThanOrEqual(100);
+    expect(p.delays[2]).toBeGreaterThanOrEqual(200);
+    expect(p.delays[2]).toBeLessThanOrEqual(400);
+  });
+
+  it('gives up after the configured attempts with a THROTTLED error naming the action', async () => {
+    const p = policy(3);
+    const err = await callAws('personalize:CreateSolution', async () => {
+      throw awsError('ThrottlingException', 'Rate exceeded');
+    }, p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AwsEngineError);
+    expect((err as AwsEngineError).code).toBe('THROTTLED');
+    expect((err as Error).message).toMatch(/personalize:CreateSolution was throttled by AWS 3 times/);
+  });
+
+  it('turns AccessDenied into an error naming the missing IAM action, without retrying', async () => {
+    const p = policy();
+    let calls = 0;
+    const err = await callAws('personalize:CreateBatchInferenceJob', async () => {
+      calls++;
+      throw awsError('AccessDeniedException', 'not authorized', 403);
+    }, p).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect((err as AwsEngineError).code).toBe('ACCESS_DENIED');
+    expect((err as Error).message).toContain('AWS denied personalize:CreateBatchInferenceJob: grant "personalize:CreateBatchInferenceJob"');
+  });
+
+  it('passes other errors through untouched and at once', async () => {
+    const p = policy();
+    const original = awsError('InvalidInputException', 'bad name');
+    await expect(callAws('personalize:CreateSchema', async () => { throw original; }, p)).rejects.toBe(original);
+    expect(p.delays).toEqual([]);
+  });
+
+  it('retries transient server errors', async () => {
+    const p = policy();
+    let calls = 0;
+    await callAws('s3:GetObject', async () => {
+      if (++calls === 1) throw awsError('InternalError', 'oops', 500);
+      return 1;
+    }, p);
+    expect(calls).toBe(2);
+  });
+});
