@@ -10,7 +10,7 @@ import { QueuePipelineService } from '../pipeline/queue-pipeline-service';
 import { Queues } from '../queues/queues';
 import type { ObjectStore } from '../storage/object-store';
 import { createEngine } from './create-engine';
-import { createObjectStore } from './create-object-store';
+import { createObjectStore } from '../storage/create-object-store';
 
 export interface Services {
   config: Config;

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/database';
 import type { ObjectStore } from '../storage/object-store';
+import { engineContext } from '../pipeline/engine-context';
 import type { StageFn } from '../pipeline/stage-types';
 
 // Order lines and recorded events form one interaction stream. Returns keep their own event
@@ -51,13 +52,26 @@ export async function copyQueryToStore(db: Database, store: ObjectStore, key: st
   }
 }
 
-export const exportDatasets: StageFn = async ({ db, store }, { layout, progress }) => {
-  await progress(5, 'exporting interactions');
-  const interactions = await copyQueryToStore(db, store, layout.interactions, INTERACTIONS_SQL);
-  await progress(70, 'exporting items');
-  const items = await copyQueryToStore(db, store, layout.items, ITEMS_SQL);
-  await progress(85, 'exporting users');
-  const users = await copyQueryToStore(db, store, layout.users, USERS_SQL);
+export const exportDatasets: StageFn = async (deps, input) => {
+  const { db, store, engine } = deps;
+  const { layout, progress, poll, run } = input;
+  // A re-check only follows the engine's import: the files were written on the first call.
+  let counts = poll?.state.counts as Record<string, number> | undefined;
+  if (!counts) {
+    await progress(5, 'exporting interactions');
+    const interactions = await copyQueryToStore(db, store, layout.interactions, INTERACTIONS_SQL);
+    await progress(60, 'exporting items');
+    const items = await copyQueryToStore(db, store, layout.items, ITEMS_SQL);
+    await progress(70, 'exporting users');
+    const users = await copyQueryToStore(db, store, layout.users, USERS_SQL);
+    counts = { interactions, items, users };
+  }
+  if (engine.importDatasets) {
+    await progress(80, 'importing datasets into the engine');
+    const mode = run.mode === 'UPDATE' ? 'INCREMENTAL' : 'FULL';
+    const step = await engine.importDatasets(engineContext(deps, input), mode, poll?.state.engine as Record<string, unknown> | undefined);
+    if (step.status === 'waiting') return { ...step, state: { counts, engine: step.state } };
+  }
   await progress(100, 'datasets exported');
-  return { status: 'done', counts: { interactions, items, users } };
+  return { status: 'done', counts };
 };

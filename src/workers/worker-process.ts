@@ -5,6 +5,7 @@ import { checkAlerts } from '../alerts/check-alerts';
 import { isStage, type QueueName } from '../queues/registry';
 import { registerSchedules } from '../pipeline/schedules';
 import type { StageRunnerDeps } from '../pipeline/stage-runner';
+import { createEventsForwardWorker } from './events-forward-worker';
 import { createSchedulerWorker } from './scheduler-worker';
 import { createStageWorker } from './stage-worker';
 
@@ -49,6 +50,8 @@ export async function startWorkers(services: Services, opts: { queues: QueueName
         ),
       );
       if (config.schedules.enabled) await registerSchedules(services.queues, db, config);
+    } else if (name === 'events-forward') {
+      workers.push(createEventsForwardWorker(config, db, logger, queueRedis));
     }
   }
   for (const w of workers) {
