@@ -25,13 +25,21 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export function buildServices(config: Config, opts: { logger?: Logger; name?: string } = {}): Services {
+export interface ServiceOverrides {
+  logger?: Logger;
+  name?: string;
+  /** Tests inject an engine whose cloud client is mocked (AWS); production builds it from config. */
+  engine?: (deps: { db: Database; logger: Logger }) => TrainingEngine;
+  store?: ObjectStore;
+}
+
+export function buildServices(config: Config, opts: ServiceOverrides = {}): Services {
   const logger = opts.logger ?? createLogger(config, opts.name);
   const db = createDatabase(config);
   const queueRedis = createRedis(config, 'worker');
   const queues = new Queues(config, queueRedis);
-  const store = createObjectStore(config);
-  const engine = createEngine(config, { db, logger });
+  const store = opts.store ?? createObjectStore(config);
+  const engine = (opts.engine ?? ((d) => createEngine(config, d)))({ db, logger });
   const pipeline = new QueuePipelineService({ config, db, queues });
   return {
     config,
