@@ -49,7 +49,7 @@ export function startChildWorker(ctx: TestContext, env: Record<string, string> =
 /** Resolves once the worker has logged that it is consuming its queues. */
 export async function waitForWorkerReady(w: ChildWorker, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!w.output().includes('workers started')) {
+  while (!w.output().includes('workers ready')) {
     if (w.proc.exitCode !== null) throw new Error(`worker exited early:\n${w.output()}`);
     if (Date.now() > deadline) throw new Error(`worker not ready after ${timeoutMs} ms:\n${w.output()}`);
     await new Promise((r) => setTimeout(r, 100));

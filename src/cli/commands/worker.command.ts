@@ -31,6 +31,8 @@ export function registerWorker(program: Command): void {
         queues: opts.queues ?? [...QUEUE_NAMES],
         concurrency: opts.concurrency ?? config.worker.concurrency,
       });
+      // A plain line (not a log record) that supervisors and the demo wait for.
+      process.stdout.write(`workers ready: ${proc.workers.map((w) => w.name).join(', ')}\n`);
       const shutdown = new Shutdown(services.logger, config.worker.shutdownTimeoutMs)
         .add('workers', () => proc.close())
         .add('services', () => services.close());
