@@ -1,0 +1,93 @@
+// Pipeline benchmark (issue 4): the whole pipeline at the reference size on the built-in engine.
+// First every stage function runs directly, in this process, one after the other; then the same
+// pipeline runs through BullMQ in a separate worker process. The ratio of the queued end-to-end
+// time to the sum of the direct stage times is the orchestration overhead. The old system took
+// 4-6 hours for the same work.
+//   npm run bench:pipeline [-- --customers N --products M --interactions K]
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildServices } from '../../src/app/services';
+import { runLayout, RECIPES } from '../../src/engine/training-engine';
+import { generateSyntheticStore } from '../../src/generate/synthetic-store';
+import { writeSyntheticStore } from '../../src/generate/synthetic-store-writer';
+import { STAGE_FUNCTIONS, planStages } from '../../src/pipeline/stage-chain';
+import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
+import { waitForRun } from '../../src/cli/commands/pipeline.command';
+import { dropBenchSchema, freshBenchConfig, peakRssMb, seconds } from '../support/bench-schema';
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '180484' },
+    products: { type: 'string', default: '4182' },
+    interactions: { type: 'string', default: '1971527' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const size = { customers: Number(values.customers), products: Number(values.products), interactions: Number(values.interactions) };
+
+async function main(): Promise<void> {
+  const config = await freshBenchConfig('bench_pipeline', { RECIPES: RECIPES.join(',') });
+  const services = buildServices(config, { name: 'bench' });
+  const { db } = services;
+  const noop = async () => undefined;
+  try {
+    let t = Date.now();
+    const store = generateSyntheticStore({ ...size, seed: 42 });
+    await writeSyntheticStore(db, store);
+    console.log(`store: ${size.customers} customers, ${size.products} products, ${size.interactions} interactions, written in ${seconds(Date.now() - t)} s`);
+
+    // Direct: the stage functions alone, in this process.
+    const direct = await services.pipeline.runs.create({ mode: 'FULL', trigger: 'bench', engine: 'local', recipes: [...RECIPES], stages: planStages({ syncFirst: false }) });
+    const directTimes: Record<string, number> = {};
+    const deps = { config, db, store: services.store, engine: services.engine, redis: services.queueRedis, logger: services.logger };
+    for (const stage of planStages({ syncFirst: false })) {
+      t = Date.now();
+      const outcome = await STAGE_FUNCTIONS[stage](deps, { run: direct, recipes: [...RECIPES], layout: runLayout(direct.id), progress: noop });
+      directTimes[stage] = Date.now() - t;
+      if (outcome.status === 'waiting') throw new Error(`${stage} waited: the built-in engine never should`);
+    }
+    await services.pipeline.runs.setStatus(direct.id, 'succeeded');
+    const directRss = Math.round(process.resourceUsage().maxRSS / 1024);
+
+    // Queued: the same pipeline through BullMQ, in a separate worker process.
+    const worker = spawn(process.execPath, [path.resolve(__dirname, '../../bin/recs.js'), 'worker'], {
+      env: { ...process.env, DATABASE_SCHEMA: config.database.schema, QUEUE_PREFIX: config.redis.prefix, OBJECT_STORE_DIR: config.objectStore.dir, SCHEDULES_ENABLED: 'false', LOG_LEVEL: 'warn', RECIPES: RECIPES.join(',') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers ready') && resolve());
+      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    let workerPeak = 0;
+    const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!) ?? 0)), 200);
+    t = Date.now();
+    const run = await services.pipeline.startRun({ trigger: 'bench', recipes: [...RECIPES] });
+    const final: PipelineRunView = await waitForRun(services.pipeline, run.id, process.stdout);
+    const endToEnd = Date.now() - t;
+    clearInterval(sampler);
+    workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!) ?? 0);
+    worker.kill('SIGTERM');
+    if (final.status !== 'succeeded') throw new Error(`queued run ${final.status}: ${final.error}`);
+
+    const sumDirect = Object.values(directTimes).reduce((a, b) => a + b, 0);
+    console.log('\nstage             direct s   queued s   rows');
+    for (const stage of planStages({ syncFirst: false })) {
+      const s = final.stages[stage]!;
+      const rows = Object.entries(s.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || s.message || '';
+      console.log(`${stage.padEnd(16)} ${seconds(directTimes[stage]!).padStart(8)}   ${seconds(s.durationMs ?? 0).padStart(8)}   ${rows}`);
+    }
+    console.log(`\nsum of stage functions run directly: ${seconds(sumDirect)} s`);
+    console.log(`end to end through BullMQ (worker process): ${seconds(endToEnd)} s (goal: <= 120 s; old system: 4-6 hours)`);
+    console.log(`orchestration overhead ratio (end to end / direct sum): ${(endToEnd / sumDirect).toFixed(3)}`);
+    console.log(`peak RSS: bench process (direct stages) ${directRss} MB, worker process ${workerPeak} MB`);
+  } finally {
+    await services.close();
+    if (!values.keep) await dropBenchSchema(config);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
