@@ -28,13 +28,3 @@ export const OUTPUT_TARGETS: Record<string, CacheTarget | null> = {
   // Batch ranking reorders given lists; it is verified and counted, served in-process (rankItems).
   'personalized-ranking': null,
 };
-
-export interface CacheEntry {
-  id: string;
-  score: number | null;
-}
-
-/** The JSON stored in a cache row: [{product_id, score}] (or user_id for segments). */
-export function toEntries(spec: CacheTableSpec, ids: string[], scores: number[] | null): Record<string, string | number | null>[] {
-  return ids.map((id, i) => ({ [spec.entryId]: id, score: scores ? scores[i]! : null }));
-}

@@ -1,15 +1,14 @@
-// The one loader for both engines: batch output (JSON Lines) -> cache tables. Everything a run
-// loads goes into temporary staging tables and replaces (FULL) or merges into (UPDATE) the live
-// tables in ONE transaction, so a reader sees the old batch or the new one, never a mix.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
-import { from as copyFrom } from 'pg-copy-streams';
+// The one loader for both engines: batch output (JSON Lines) -> cache tables.
+// FULL: each output is COPYed into a fresh table built like the live one; then, in one short
+// transaction, the new tables take the live names. A reader sees the old batch or the new one,
+// never a mix, and the bulk of the work (COPY, indexing) happens outside any lock.
+// UPDATE: only changed customers and products are merged into the live tables, in one transaction.
 import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
 import type { ObjectStore } from '../storage/object-store';
-import { readBatchOutput, type BatchLineProblem, type BatchRecord } from './batch-output-reader';
-import { CACHE_TABLES, OUTPUT_TARGETS, toEntries, type CacheTarget } from './cache-tables';
+import type { BatchLineProblem } from './batch-output-reader';
+import { CACHE_TABLES, OUTPUT_TARGETS, type CacheTarget } from './cache-tables';
+import { copyOutputToStaging } from './staging-writer';
 
 export interface LoadRequest {
   runId: number;
@@ -31,74 +30,61 @@ export interface LoadResult {
 
 const MAX_PROBLEMS_KEPT = 50;
 
-function keyOf(target: CacheTarget, r: BatchRecord): string[] | null {
-  const input = r.input;
-  if (target === 'popularItems') {
-    if (input.kind === 'scope') return [input.scope, input.value];
-    // AWS's popularity output is per user and the same for everyone: keep one as the global list.
-    return input.kind === 'user' ? ['global', ''] : null;
+function targetsOf(req: LoadRequest): { name: string; key: string; target: CacheTarget }[] {
+  const out: { name: string; key: string; target: CacheTarget }[] = [];
+  for (const [name, key] of Object.entries(req.outputs)) {
+    const target = OUTPUT_TARGETS[name];
+    if (target === undefined) throw new Error(`unknown batch output "${name}"`);
+    if (target !== null) out.push({ name, key, target });
   }
-  if (target === 'similarItems' || target === 'itemSegments') return input.kind === 'item' ? [input.itemId] : null;
-  return input.kind === 'user' ? [input.userId] : null;
+  return out;
 }
 
-function allowed(target: CacheTarget, key: string[], only: LoadRequest['only']): boolean {
-  if (!only) return true;
-  if (target === 'popularItems') return true;
-  const isItemKey = target === 'similarItems' || target === 'itemSegments';
-  return isItemKey ? only.items.has(key[0]!) : only.users.has(key[0]!);
+const staging = (t: CacheTarget, mode: LoadRequest['mode']) => `stage_${CACHE_TABLES[t].table}${mode === 'UPDATE' ? '_merge' : ''}`;
+
+async function createStaging(client: PoolClient, t: CacheTarget, mode: LoadRequest['mode']): Promise<void> {
+  const live = CACHE_TABLES[t].table;
+  if (mode === 'FULL') {
+    // A real table (not TEMP) so it can take the live name; a leftover from a crashed load goes first.
+    await client.query(`DROP TABLE IF EXISTS "${staging(t, mode)}"`);
+    await client.query(`CREATE TABLE "${staging(t, mode)}" (LIKE "${live}" INCLUDING ALL)`);
+  } else {
+    await client.query(`CREATE TEMP TABLE "${staging(t, mode)}" (LIKE "${live}" INCLUDING ALL) ON COMMIT DROP`);
+  }
 }
 
-async function stageOutput(
-  client: PoolClient,
-  store: ObjectStore,
-  name: string,
-  objectKey: string,
-  target: CacheTarget,
-  req: LoadRequest,
-  problems: BatchLineProblem[],
-): Promise<{ rows: number; failed: number }> {
-  const spec = CACHE_TABLES[target];
-  let rows = 0;
-  let failed = 0;
-  const seen = new Set<string>();
-  const onProblem = (p: BatchLineProblem) => {
-    failed += 1;
-    if (problems.length < MAX_PROBLEMS_KEPT) problems.push({ line: p.line, reason: `${name}.jsonl: ${p.reason}` });
-  };
-  async function* csvRows(): AsyncGenerator<string[]> {
-    for await (const record of readBatchOutput(await store.get(objectKey), onProblem)) {
-      const key = keyOf(target, record);
-      if (!key) {
-        onProblem({ line: record.line, reason: `input does not fit ${spec.table}` });
-        continue;
-      }
-      const k = key.join('\u0000');
-      if (seen.has(k) || !allowed(target, key, req.only)) continue;
-      seen.add(k);
-      rows += 1;
-      yield [...key, JSON.stringify(toEntries(spec, record.ids, record.scores)), name];
-    }
-  }
-  const columns = [...spec.keyColumns, spec.listColumn, 'recipe_name'].map((c) => `"${c}"`).join(', ');
-  await pipeline(
-    Readable.from(csvRows()),
-    stringify(),
-    // FORCE_NOT_NULL: an empty key (the global popularity scope) is '', not NULL.
-    client.query(copyFrom(`COPY "stage_${spec.table}" (${columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${columns}))`)),
+async function fillFromPopularity(client: PoolClient, mode: LoadRequest['mode'], only: LoadRequest['only']): Promise<number> {
+  const r = await client.query(
+    `INSERT INTO "${staging('userRecommendations', mode)}" (user_id, recommendations, recipe_name)
+     SELECT c.id, p.items, p.recipe_name FROM customers c
+       JOIN "${staging('popularItems', mode)}" p ON p.scope = 'global' AND p.scope_value = ''
+      WHERE $1::text[] IS NULL OR c.id = ANY($1)`,
+    [only ? [...only.users] : null],
   );
-  return { rows, failed };
+  return r.rowCount ?? 0;
 }
 
-async function publish(client: PoolClient, target: CacheTarget, mode: 'FULL' | 'UPDATE'): Promise<number> {
-  const spec = CACHE_TABLES[target];
+async function swapIn(client: PoolClient, targets: CacheTarget[]): Promise<void> {
+  // Fixed order: two loads can never deadlock on each other's locks.
+  const ordered = [...targets].sort();
+  for (const t of ordered) await client.query(`LOCK TABLE "${CACHE_TABLES[t].table}" IN ACCESS EXCLUSIVE MODE`);
+  for (const t of ordered) {
+    const live = CACHE_TABLES[t].table;
+    const stage = staging(t, 'FULL');
+    await client.query(`DROP TABLE "${live}"`);
+    await client.query(`ALTER TABLE "${stage}" RENAME TO "${live}"`);
+    // Keep the constraint name the migrations created, so the schema stays as Prisma knows it.
+    await client.query(`ALTER TABLE "${live}" RENAME CONSTRAINT "${stage}_pkey" TO "${live}_pkey"`);
+  }
+}
+
+async function mergeIn(client: PoolClient, t: CacheTarget): Promise<number> {
+  const spec = CACHE_TABLES[t];
   const cols = [...spec.keyColumns, spec.listColumn, 'recipe_name'].map((c) => `"${c}"`).join(', ');
-  if (mode === 'FULL') await client.query(`DELETE FROM "${spec.table}"`);
-  const conflict = spec.keyColumns.map((c) => `"${c}"`).join(', ');
   const result = await client.query(
     `INSERT INTO "${spec.table}" (${cols}, updated_at)
-     SELECT ${cols}, (now() AT TIME ZONE 'utc') FROM "stage_${spec.table}"
-     ON CONFLICT (${conflict}) DO UPDATE
+     SELECT ${cols}, updated_at FROM "${staging(t, 'UPDATE')}"
+     ON CONFLICT (${spec.keyColumns.map((c) => `"${c}"`).join(', ')}) DO UPDATE
        SET "${spec.listColumn}" = EXCLUDED."${spec.listColumn}", recipe_name = EXCLUDED.recipe_name, updated_at = EXCLUDED.updated_at`,
   );
   return result.rowCount ?? 0;
@@ -107,41 +93,74 @@ async function publish(client: PoolClient, target: CacheTarget, mode: 'FULL' | '
 export async function loadResults(db: Database, store: ObjectStore, req: LoadRequest): Promise<LoadResult> {
   const problems: BatchLineProblem[] = [];
   let failedLines = 0;
-  const staged = new Map<CacheTarget, number>();
-  return db.transaction(async (client) => {
-    const targets = new Set<CacheTarget>(['userRecommendations', 'popularItems']);
-    for (const name of Object.keys(req.outputs)) {
-      const t = OUTPUT_TARGETS[name];
-      if (t) targets.add(t);
+  const onProblem = (p: BatchLineProblem, name: string) => {
+    failedLines += 1;
+    if (problems.length < MAX_PROBLEMS_KEPT) problems.push({ line: p.line, reason: `${name}.jsonl: ${p.reason}` });
+  };
+  const outputs = targetsOf(req);
+  const rows: LoadResult['rows'] = {};
+  const staged = new Set<CacheTarget>(outputs.map((o) => o.target));
+  const fill = req.fillUsersFromPopularity && !staged.has('userRecommendations') && staged.has('popularItems');
+  if (fill) staged.add('userRecommendations');
+
+  const copyOne = (client: PoolClient, o: (typeof outputs)[number]) =>
+    copyOutputToStaging(client, store, {
+      name: o.name,
+      objectKey: o.key,
+      target: o.target,
+      stagingTable: staging(o.target, req.mode),
+      only: req.only,
+      onProblem: (p) => onProblem(p, o.name),
+    }).then((n) => {
+      rows[o.target] = (rows[o.target] ?? 0) + n;
+    });
+
+  const client = await db.pool.connect();
+  let inTransaction = false;
+  try {
+    if (req.mode === 'UPDATE') {
+      await client.query('BEGIN');
+      inTransaction = true;
+      for (const t of staged) await createStaging(client, t, req.mode);
+      for (const o of outputs) await copyOne(client, o);
+      if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
+      for (const t of staged) rows[t] = await mergeIn(client, t);
+    } else {
+      for (const t of staged) await createStaging(client, t, req.mode);
+      // PostgreSQL's JSONB parsing is the cost of a load: outputs go in on parallel connections.
+      // allSettled: every copy has ended before a failure drops the staging tables.
+      const copies = await Promise.allSettled(outputs.map((o) => withClient(db, (c) => copyOne(c, o))));
+      const failed = copies.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
+      for (const t of staged) await client.query(`ANALYZE "${staging(t, 'FULL')}"`);
+      await client.query('BEGIN');
+      inTransaction = true;
+      await swapIn(client, [...staged]);
     }
-    for (const t of targets) {
-      const table = CACHE_TABLES[t].table;
-      await client.query(`CREATE TEMP TABLE "stage_${table}" (LIKE "${table}" INCLUDING DEFAULTS) ON COMMIT DROP`);
-    }
-    for (const [name, objectKey] of Object.entries(req.outputs)) {
-      const target = OUTPUT_TARGETS[name];
-      if (target === undefined) throw new Error(`unknown batch output "${name}"`);
-      if (target === null) continue;
-      const r = await stageOutput(client, store, name, objectKey, target, req, problems);
-      staged.set(target, (staged.get(target) ?? 0) + r.rows);
-      failedLines += r.failed;
-    }
-    if (!staged.has('userRecommendations') && req.fillUsersFromPopularity && staged.has('popularItems')) {
-      const r = await client.query(
-        `INSERT INTO "stage_offline_user_recommendations" (user_id, recommendations, recipe_name)
-         SELECT c.id, p.items, p.recipe_name FROM customers c
-           JOIN "stage_offline_popular_items" p ON p.scope = 'global' AND p.scope_value = ''
-          WHERE $1::text[] IS NULL OR c.id = ANY($1)`,
-        [req.only ? [...req.only.users] : null],
-      );
-      staged.set('userRecommendations', r.rowCount ?? 0);
-    }
-    const rows: LoadResult['rows'] = {};
-    for (const [target] of staged) rows[target] = await publish(client, target, req.mode);
     const batch = await client.query<{ id: number }>(
       `INSERT INTO cache_batches (run_id, mode, counts) VALUES ($1, $2, $3) RETURNING id`,
       [req.runId, req.mode, JSON.stringify({ ...rows, failedLines })],
     );
+    await client.query('COMMIT');
+    inTransaction = false;
     return { batchVersion: batch.rows[0]!.id, rows, failedLines, problems };
-  });
+  } catch (err) {
+    if (inTransaction) await client.query('ROLLBACK');
+    if (req.mode === 'FULL') {
+      for (const t of staged) await client.query(`DROP TABLE IF EXISTS "${staging(t, 'FULL')}"`);
+    }
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function withClient<T>(db: Database, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  const c = await db.pool.connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.release();
+  }
 }

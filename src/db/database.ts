@@ -19,8 +19,9 @@ export function createPool(config: Pick<Config, 'database'>, max = 10): Pool {
   const pool = new Pool({
     connectionString: url,
     max,
-    // Every connection works inside the configured schema, so tests (and tenants) can share a database.
-    options: schema === 'public' ? undefined : `-c search_path="${schema}"`,
+    // Every connection works inside the configured schema, so tests (and tenants) can share a
+    // database; and in UTC, so the cache tables' TIMESTAMP defaults hold UTC on any server.
+    options: `-c TimeZone=UTC${schema === 'public' ? '' : ` -c search_path="${schema}"`}`,
     application_name: 'storefront-recs',
   });
   // An idle client's error (a server restart) must not crash the process; the next query reports it.

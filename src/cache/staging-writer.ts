@@ -1,0 +1,75 @@
+// Streams one batch output file into a staging table through COPY. Lines that cannot be used are
+// reported with their line numbers and skipped; the rest loads.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
+import type { ObjectStore } from '../storage/object-store';
+import { readBatchOutput, type BatchLineProblem, type BatchRecord } from './batch-output-reader';
+import { CACHE_TABLES, type CacheTarget } from './cache-tables';
+
+export interface StagingRequest {
+  name: string;
+  objectKey: string;
+  target: CacheTarget;
+  stagingTable: string;
+  /** UPDATE mode: only these customers and products. */
+  only?: { users: Set<string>; items: Set<string> };
+  onProblem(p: BatchLineProblem): void;
+}
+
+function keyOf(target: CacheTarget, r: BatchRecord): string[] | null {
+  const input = r.input;
+  if (target === 'popularItems') {
+    if (input.kind === 'scope') return [input.scope, input.value];
+    // AWS's popularity output is per user and the same for everyone: keep one as the global list.
+    return input.kind === 'user' ? ['global', ''] : null;
+  }
+  if (target === 'similarItems' || target === 'itemSegments') return input.kind === 'item' ? [input.itemId] : null;
+  return input.kind === 'user' ? [input.userId] : null;
+}
+
+function allowed(target: CacheTarget, key: string[], only: StagingRequest['only']): boolean {
+  if (!only || target === 'popularItems') return true;
+  const isItemKey = target === 'similarItems' || target === 'itemSegments';
+  return isItemKey ? only.items.has(key[0]!) : only.users.has(key[0]!);
+}
+
+/** [{"product_id": id, "score": s}, ...] built as text: no intermediate objects on the hot path. */
+function entriesJson(entryId: string, ids: string[], scores: number[] | null): string {
+  const parts = new Array<string>(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const score = scores ? scores[i]! : null;
+    parts[i] = `{"${entryId}":${JSON.stringify(ids[i])},"score":${score === null || !Number.isFinite(score) ? 'null' : score}}`;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+export async function copyOutputToStaging(client: PoolClient, store: ObjectStore, req: StagingRequest): Promise<number> {
+  const spec = CACHE_TABLES[req.target];
+  const seen = new Set<string>();
+  let rows = 0;
+  async function* csvRows(): AsyncGenerator<string[]> {
+    for await (const record of readBatchOutput(await store.get(req.objectKey), req.onProblem)) {
+      const key = keyOf(req.target, record);
+      if (!key) {
+        req.onProblem({ line: record.line, reason: `input does not fit ${spec.table}` });
+        continue;
+      }
+      const k = key.join('\u0000');
+      if (seen.has(k) || !allowed(req.target, key, req.only)) continue;
+      seen.add(k);
+      rows += 1;
+      yield [...key, entriesJson(spec.entryId, record.ids, record.scores), req.name];
+    }
+  }
+  const columns = [...spec.keyColumns, spec.listColumn, 'recipe_name'].map((c) => `"${c}"`).join(', ');
+  await pipeline(
+    Readable.from(csvRows()),
+    stringify(),
+    // FORCE_NOT_NULL: an empty key (the global popularity scope) is '', not NULL.
+    client.query(copyFrom(`COPY "${req.stagingTable}" (${columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${columns}))`)),
+  );
+  return rows;
+}
