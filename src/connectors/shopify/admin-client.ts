@@ -44,6 +44,8 @@ class TransientError extends Error {}
 export class ShopifyAdminClient {
   private throttle: { status: ThrottleStatus; at: number } | undefined;
   private lastRequestedCost = 0;
+  /** Each document's requested cost as Shopify last computed it: the budget the next call of it needs. */
+  private readonly costOf = new Map<string, number>();
   /** Figures for logs and tests: how often the client had to wait, and why. */
   readonly stats = { requests: 0, throttled: 0, tooManyRequests: 0, transientFailures: 0, waitedMs: 0 };
 
@@ -56,7 +58,7 @@ export class ShopifyAdminClient {
     let failures = 0;
     let throttleWaits = 0;
     for (;;) {
-      await this.waitForBudget();
+      await this.waitForBudget(this.costOf.get(query) ?? this.lastRequestedCost);
       try {
         const outcome = await this.attempt(query, variables, schema);
         if (outcome.kind === 'ok') return outcome.data;
@@ -132,6 +134,7 @@ export class ShopifyAdminClient {
     if (cost?.throttleStatus) {
       this.throttle = { status: cost.throttleStatus, at: Date.now() };
       this.lastRequestedCost = cost.requestedQueryCost ?? this.lastRequestedCost;
+      if (cost.requestedQueryCost) this.costOf.set(query, cost.requestedQueryCost);
     }
     if (body.errors?.length) {
       if (body.errors.some((e) => e.extensions?.code === 'THROTTLED' || e.message === 'Throttled')) {
@@ -153,12 +156,12 @@ export class ShopifyAdminClient {
   }
 
   /** Waits until the bucket, refilled at restoreRate since the last answer, holds the next query's cost. */
-  private async waitForBudget(): Promise<void> {
-    if (!this.throttle || this.lastRequestedCost <= 0) return;
+  private async waitForBudget(cost: number): Promise<void> {
+    if (!this.throttle || cost <= 0) return;
     const { status, at } = this.throttle;
     if (status.restoreRate <= 0) return;
     const refilled = Math.min(status.maximumAvailable, status.currentlyAvailable + ((Date.now() - at) / 1000) * status.restoreRate);
-    const need = Math.min(this.lastRequestedCost, status.maximumAvailable) - refilled;
+    const need = Math.min(cost, status.maximumAvailable) - refilled;
     if (need > 0) await this.sleep(Math.ceil((need / status.restoreRate) * 1000));
   }
 

@@ -2,6 +2,7 @@
 // Admin GraphQL API. Each page is written in one transaction together with the resume point (the
 // page's end cursor, kept in shopify_sync_state.cursor), so a sync that is interrupted or crashes
 // resumes after the last page it saved; the watermark only moves when a run reaches the last page.
+import type { z } from 'zod';
 import type { Config } from '../../config/config';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
@@ -9,19 +10,20 @@ import { defaultAdminUrl, ShopifyAdminClient } from './admin-client';
 import { mapOrder, type OrderRows } from './order-mapper';
 import {
   MORE_LINE_ITEMS_QUERY,
-  MORE_REFUND_LINES_QUERY,
   moreLineItems,
-  moreRefundLines,
   normalizeGraphqlOrder,
   ORDERS_COUNT_QUERY,
   ORDERS_QUERY,
   orderNode,
   ordersCount,
   ordersPage,
+  REFUND_LINES_QUERY,
+  refundLines,
+  type FullOrderNode,
   type OrderNode,
 } from './order-query';
 import { applyOrderRows, type ApplyCounts } from './order-store';
-import { ShopifyNotConfiguredError, SyncAbortedError, SyncAlreadyRunningError } from './shopify-errors';
+import { ShopifyApiError, ShopifyNotConfiguredError, SyncAbortedError, SyncAlreadyRunningError } from './shopify-errors';
 
 export interface SyncProgress {
   /** Orders read so far in this run (including the pages saved before a resume). */
@@ -44,7 +46,10 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** Ignore the watermark and any saved cursor: read every order again. */
   full?: boolean;
-  /** Orders per page and line items per order in the first request; kept under Shopify's 1,000-point query cost. */
+  /**
+   * Orders per page and line items per order in the page request. Shopify refuses a query whose
+   * requested cost passes 1,000 points: 10 x 10 costs about 770; raise one, lower the other.
+   */
   pageSize?: number;
   lineItemsPerOrder?: number;
   retryBaseMs?: number;
@@ -69,7 +74,11 @@ interface ResumePoint {
   done: number;
 }
 
-const REFUND_LINES_PER_REFUND = 25;
+
+function later(a: string | null, b: string): string {
+  const iso = new Date(b).toISOString();
+  return a && Date.parse(a) >= Date.parse(iso) ? a : iso;
+}
 
 export function ordersSearch(since: string | null): string | null {
   // `>=`: orders updated in the watermark's own second are read again (harmless: upserts) rather than missed.
@@ -130,21 +139,23 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
     pages: 0, resumed, watermark: point.since, requests: 0, throttledWaits: 0,
   };
   const pageSize = opts.pageSize ?? 10;
-  const lineItems = opts.lineItemsPerOrder ?? 25;
+  const lineItems = opts.lineItemsPerOrder ?? 10;
   deps.progress?.({ done: point.done, total: point.total, pages: 0, resumed });
   try {
     for (;;) {
       if (opts.signal?.aborted) throw new SyncAbortedError();
       const page = await client.request(
         ORDERS_QUERY,
-        { first: pageSize, after: point.after, query: search, lineItems, refundLines: REFUND_LINES_PER_REFUND },
+        { first: pageSize, after: point.after, query: search, lineItems },
         ordersPage,
       );
       const mapped: OrderRows[] = [];
       for (const [i, raw] of page.orders.nodes.entries()) {
         const parsed = orderNode.safeParse(raw);
         if (!parsed.success) {
-          const id = (raw as { id?: unknown } | null)?.id;
+          const { id, updatedAt } = (raw ?? {}) as { id?: unknown; updatedAt?: unknown };
+          // A quarantined order still moves the watermark: it is kept, with its reason, in quarantine.
+          if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt))) point.max = later(point.max, updatedAt);
           const issue = parsed.error.issues[0];
           mapped.push({
             order: null, customer: null, products: [], items: [],
@@ -157,7 +168,7 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
           continue;
         }
         const node = await completeConnections(client, parsed.data);
-        if (!point.max || node.updatedAt > point.max) point.max = node.updatedAt;
+        point.max = later(point.max, node.updatedAt);
         mapped.push(mapOrder(normalizeGraphqlOrder(node)));
       }
       const last = !page.orders.pageInfo.hasNextPage || !page.orders.pageInfo.endCursor;
@@ -213,27 +224,29 @@ async function saveState(
   );
 }
 
-/** Orders with more line items (or refund lines) than the first request asked for get the rest here. */
-async function completeConnections(client: ShopifyAdminClient, node: OrderNode): Promise<OrderNode> {
+/** Reads the line items past the page's first ones, and every refund's lines. */
+async function completeConnections(client: ShopifyAdminClient, node: OrderNode): Promise<FullOrderNode> {
   let info = node.lineItems.pageInfo;
   const lines = [...node.lineItems.nodes];
   while (info.hasNextPage && info.endCursor) {
     const more = await client.request(MORE_LINE_ITEMS_QUERY, { id: node.id, first: 100, after: info.endCursor }, moreLineItems);
-    if (!more.order) break;
+    if (!more.order) throw new ShopifyApiError(`order ${node.id} vanished while its line items were read`, null, true);
     lines.push(...more.order.lineItems.nodes);
     info = more.order.lineItems.pageInfo;
   }
-  const refunds = [];
+  const refunds: FullOrderNode['refunds'] = [];
   for (const refund of node.refunds) {
-    let rinfo = refund.refundLineItems.pageInfo;
-    const rlines = [...refund.refundLineItems.nodes];
-    while (rinfo.hasNextPage && rinfo.endCursor) {
-      const more = await client.request(MORE_REFUND_LINES_QUERY, { id: refund.id, first: 100, after: rinfo.endCursor }, moreRefundLines);
-      if (!more.node) break;
-      rlines.push(...more.node.refundLineItems.nodes);
-      rinfo = more.node.refundLineItems.pageInfo;
+    const rlines = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: z.infer<typeof refundLines> = await client.request(REFUND_LINES_QUERY, { id: refund.id, first: 50, after }, refundLines);
+      if (!page.node) throw new ShopifyApiError(`refund ${refund.id} vanished while its lines were read`, null, true);
+      rlines.push(...page.node.refundLineItems.nodes);
+      const p = page.node.refundLineItems.pageInfo;
+      if (!p.hasNextPage || !p.endCursor) break;
+      after = p.endCursor;
     }
-    refunds.push({ ...refund, refundLineItems: { pageInfo: rinfo, nodes: rlines } });
+    refunds.push({ ...refund, refundLineItems: { nodes: rlines } });
   }
   return { ...node, lineItems: { pageInfo: info, nodes: lines }, refunds };
 }
