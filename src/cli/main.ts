@@ -1,6 +1,7 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerMigrate } from './commands/migrate.command';
+import { registerSync } from './commands/sync.command';
 
 export function buildProgram(): Command {
   const program = new Command('recs')
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerSync(program);
   return program;
 }
 

@@ -198,7 +198,8 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
   } catch (err) {
     const status = err instanceof SyncAbortedError ? 'interrupted' : 'failed';
     await db.pool.query(`UPDATE shopify_sync_state SET status = $2, updated_at = now() WHERE shop = $1`, [shop, status]);
-    logger.warn({ shop, status, pages: result.pages, err }, 'shopify sync stopped; the next run resumes from the last saved page');
+    if (status === 'interrupted') logger.info({ shop, pages: result.pages }, 'shopify sync interrupted; the next run resumes from the last saved page');
+    else logger.error({ shop, pages: result.pages, err }, 'shopify sync failed; the next run resumes from the last saved page');
     throw err;
   } finally {
     result.requests = client.stats.requests;
