@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { money, refundLineId, shopifyId, type ShopifyLineItem, type ShopifyOrder } from './order-mapper';
 
+/** Order.refunds is a plain list: when the page's first 10 are all there may be, read up to 250. */
+export const PAGE_REFUNDS = 10;
+
 const LINE_ITEM_FIELDS = `
 fragment SyncLineItem on LineItem {
   id
@@ -33,7 +36,7 @@ query SyncOrders($first: Int!, $after: String, $query: String, $lineItems: Int!)
       cancelledAt
       customer { id defaultAddress { city province } }
       lineItems(first: $lineItems) { pageInfo { hasNextPage endCursor } nodes { ...SyncLineItem } }
-      refunds(first: 10) { id createdAt }
+      refunds(first: ${PAGE_REFUNDS}) { id createdAt }
     }
   }
 }
@@ -49,6 +52,11 @@ query SyncMoreLineItems($id: ID!, $first: Int!, $after: String) {
   order(id: $id) { lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...SyncLineItem } } }
 }
 ${LINE_ITEM_FIELDS}`;
+
+export const ALL_REFUNDS_QUERY = `
+query SyncAllRefunds($id: ID!) {
+  order(id: $id) { refunds(first: 250) { id createdAt } }
+}`;
 
 // Refund lines are read per refund: nesting them in the orders page would multiply its query cost
 // past Shopify's 1,000-point limit for a single query.
@@ -109,6 +117,9 @@ export const ordersPage = z.object({
 });
 export const ordersCount = z.object({ ordersCount: z.object({ count: z.number().int(), precision: z.string() }).nullable() });
 export const moreLineItems = z.object({ order: z.object({ lineItems: lineItemConnection }).nullable() });
+export const allRefunds = z.object({
+  order: z.object({ refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })) }).nullable(),
+});
 export const refundLines = z.object({ node: z.object({ refundLineItems: refundLineConnection }).nullable() });
 
 function lineItem(node: LineItemNode): ShopifyLineItem {

@@ -9,7 +9,10 @@ import type { Logger } from '../../infra/logger';
 import { defaultAdminUrl, ShopifyAdminClient } from './admin-client';
 import { mapOrder, type OrderRows } from './order-mapper';
 import {
+  ALL_REFUNDS_QUERY,
+  allRefunds,
   MORE_LINE_ITEMS_QUERY,
+  PAGE_REFUNDS,
   moreLineItems,
   normalizeGraphqlOrder,
   ORDERS_COUNT_QUERY,
@@ -235,8 +238,13 @@ async function completeConnections(client: ShopifyAdminClient, node: OrderNode):
     lines.push(...more.order.lineItems.nodes);
     info = more.order.lineItems.pageInfo;
   }
+  let listed = node.refunds;
+  if (listed.length >= PAGE_REFUNDS) {
+    const all = await client.request(ALL_REFUNDS_QUERY, { id: node.id }, allRefunds);
+    if (all.order) listed = all.order.refunds;
+  }
   const refunds: FullOrderNode['refunds'] = [];
-  for (const refund of node.refunds) {
+  for (const refund of listed) {
     const rlines = [];
     let after: string | null = null;
     for (;;) {
