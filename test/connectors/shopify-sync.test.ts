@@ -49,6 +49,10 @@ describe('syncShopify against a fake Shopify Admin API', () => {
     const newest = [...world.store.orders.values()].map((o) => o.updatedAt).sort().pop() as string;
     expect(await state()).toMatchObject({ status: 'idle', cursor: null, watermark: new Date(newest) });
     expect(world.server.log.filter((l) => l.outcome === 'error')).toEqual([]);
+    // The 60-line order and its 60-line refund were read past their first page; the 12-refund order in full.
+    expect(world.server.ops('SyncMoreLineItems').length).toBeGreaterThanOrEqual(1);
+    expect(world.server.ops('SyncRefundLines').some((l) => l.variables.after)).toBe(true);
+    expect(world.server.ops('SyncAllRefunds').length).toBeGreaterThanOrEqual(1);
 
     // Customers carry the default address; products the type as category and the catalogue price.
     const c = (await ctx.db.pool.query(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0];

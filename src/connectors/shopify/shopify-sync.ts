@@ -88,6 +88,11 @@ export function ordersSearch(since: string | null): string | null {
   return since ? `updated_at:>='${since}'` : null;
 }
 
+/** Whether a sync can run: the sync-orders stage skips Shopify when this is false. */
+export function isShopifySyncConfigured(config: Pick<Config, 'shopify'>): boolean {
+  return !!(config.shopify.shop && config.shopify.accessToken);
+}
+
 export async function syncShopify(deps: SyncDeps, opts: SyncOptions = {}): Promise<SyncResult> {
   const { shop, accessToken, adminUrl } = deps.config.shopify;
   const missing = [!shop && 'SHOPIFY_SHOP', !accessToken && 'SHOPIFY_ACCESS_TOKEN'].filter((m): m is string => !!m);
