@@ -131,7 +131,8 @@ describe('Shopify webhooks: router, queue and processor', () => {
       headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'tampered', 'x-shopify-hmac-sha256': signShopifyBody('{"id":1}', SECRET) },
       body: JSON.stringify(payload),
     });
-    expect([unsigned.status, wrong.status, tampered.status]).toEqual([401, 401, 401]);
+    const empty = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'empty' } });
+    expect([unsigned.status, wrong.status, tampered.status, empty.status]).toEqual([401, 401, 401, 401]);
     expect((await ctx.db.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries`)).rows[0].n).toBe(0);
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 0 });
     const logged = logLines.join('');

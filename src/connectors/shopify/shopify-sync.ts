@@ -2,6 +2,7 @@
 // Admin GraphQL API. Each page is written in one transaction together with the resume point (the
 // page's end cursor, kept in shopify_sync_state.cursor), so a sync that is interrupted or crashes
 // resumes after the last page it saved; the watermark only moves when a run reaches the last page.
+import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import type { Config } from '../../config/config';
 import type { Database } from '../../db/database';
@@ -139,7 +140,7 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
     const counted = await client.request(ORDERS_COUNT_QUERY, { query: search }, ordersCount);
     point.total = counted.ordersCount?.count ?? null;
   }
-  await saveState(db, shop, 'running', point);
+  await saveState(db.pool, shop, 'running', point);
   logger.info({ shop, since: point.since, resumed, total: point.total }, 'shopify sync started');
 
   const result: SyncResult = {
@@ -217,15 +218,8 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
   return result;
 }
 
-async function saveState(
-  q: { query: Database['pool']['query'] } | Database,
-  shop: string,
-  status: string,
-  point: ResumePoint,
-  addSynced = 0,
-): Promise<void> {
-  const runner = 'pool' in q ? q.pool : q;
-  await runner.query(
+async function saveState(q: Pool | PoolClient, shop: string, status: string, point: ResumePoint, addSynced = 0): Promise<void> {
+  await q.query(
     `INSERT INTO shopify_sync_state (shop, cursor, status, synced, updated_at) VALUES ($1, $2, $3, $4, now())
      ON CONFLICT (shop) DO UPDATE SET cursor = EXCLUDED.cursor, status = EXCLUDED.status,
        synced = shopify_sync_state.synced + $4, updated_at = now()`,

@@ -2,7 +2,7 @@
 // Bad payloads fail for good (UnrecoverableError: retrying cannot fix them); a refund whose order
 // we have not seen yet fails retryably, since orders/create is usually just behind it.
 import { UnrecoverableError } from 'bullmq';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
@@ -44,9 +44,8 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown, topic: string):
   return parsed.data;
 }
 
-async function markDelivery(db: Database | PoolClient, data: WebhookJobData, status: string, error: string | null): Promise<void> {
-  const runner = 'pool' in db ? db.pool : db;
-  await runner.query(
+async function markDelivery(q: Pool | PoolClient, data: WebhookJobData, status: string, error: string | null): Promise<void> {
+  await q.query(
     `INSERT INTO webhook_deliveries (webhook_id, topic, shop, status, error, processed_at) VALUES ($1, $2, $3, $4, $5, now())
      ON CONFLICT (webhook_id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error, processed_at = now()`,
     [data.webhookId, data.topic, data.shop, status, error],
@@ -58,7 +57,7 @@ export async function processShopifyWebhook(deps: WebhookProcessorDeps, data: We
   const { rows } = await db.pool.query<{ status: string }>(`SELECT status FROM webhook_deliveries WHERE webhook_id = $1`, [data.webhookId]);
   if (rows[0]?.status === 'processed') return 'already-processed';
   if (!isHandledTopic(data.topic)) {
-    await markDelivery(db, data, 'ignored', null);
+    await markDelivery(db.pool, data, 'ignored', null);
     return 'ignored';
   }
   try {
@@ -69,7 +68,7 @@ export async function processShopifyWebhook(deps: WebhookProcessorDeps, data: We
     logger.debug({ webhookId: data.webhookId, topic: data.topic }, 'shopify webhook processed');
     return 'processed';
   } catch (err) {
-    await markDelivery(db, data, 'failed', (err as Error).message);
+    await markDelivery(db.pool, data, 'failed', (err as Error).message);
     logger.warn({ webhookId: data.webhookId, topic: data.topic, err: (err as Error).message }, 'shopify webhook failed');
     throw err;
   }

@@ -46,7 +46,13 @@ export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
       res.status(503).json({ error: 'webhooks are not configured' });
       return;
     }
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
+      // A JSON parser mounted before this router consumed the bytes the signature covers.
+      logger.error(meta, 'shopify webhook: raw body unavailable; mount the webhook router before any body parser');
+      res.status(500).json({ error: 'webhook endpoint misconfigured' });
+      return;
+    }
+    const body = req.body ?? Buffer.alloc(0);
     if (!verifyShopifyHmac(body, header(req, 'x-shopify-hmac-sha256'), secret)) {
       logger.warn({ ...meta, bytes: body.length, signed: !!header(req, 'x-shopify-hmac-sha256') }, 'shopify webhook rejected: bad signature');
       res.status(401).json({ error: 'invalid signature' });
