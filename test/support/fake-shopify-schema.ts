@@ -32,6 +32,7 @@ type Query {
   ordersCount(query: String, limit: Int): Count
   order(id: ID!): Order
   node(id: ID!): Node
+  nodes(ids: [ID!]!): [Node]!
 }`;
 
 export interface ConnArgs { first?: number | null; after?: string | null; last?: number | null }
@@ -93,6 +94,11 @@ export function requestedCost(doc: DocumentNode, variables: Record<string, unkno
   const fieldCost = (f: FieldNode): number => {
     if (!f.selectionSet) return 0;
     const first = num(f.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last')?.value);
+    const ids = f.arguments?.find((a) => a.name.value === 'ids')?.value;
+    if (ids) {
+      const n = ids.kind === Kind.VARIABLE ? ((variables[ids.name.value] as unknown[] | undefined)?.length ?? 0) : ids.kind === Kind.LIST ? ids.values.length : 0;
+      return n * (1 + cost(f.selectionSet));
+    }
     if (first === null) return 1 + cost(f.selectionSet);
     const children = fields(f.selectionSet);
     const nodes = children.find((c) => c.name.value === 'nodes' || c.name.value === 'edges');

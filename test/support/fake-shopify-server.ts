@@ -208,7 +208,7 @@ export class FakeShopifyServer {
       const m = id.match(/^gid:\/\/shopify\/(\w+)\/(\d+)$/);
       return m ? { type: m[1] as string, id: Number(m[2]) } : null;
     };
-    return {
+    const root: Record<string, unknown> = {
       orders: (args: ConnArgs & { query?: string | null }) => {
         const keyed = this.sortedOrders(args.query).map((o) => ({ key: `${o.updatedAt}|${String(o.id).padStart(12, '0')}`, o }));
         const c = connection(keyed, args, (x) => x.key);
@@ -220,6 +220,7 @@ export class FakeShopifyServer {
         const o = ref?.type === 'Order' ? store.orders.get(ref.id) : undefined;
         return o ? order(o) : null;
       },
+      nodes: ({ ids }: { ids: string[] }) => ids.map((id) => (root.node as (a: { id: string }) => unknown)({ id })),
       node: ({ id }: { id: string }) => {
         const ref = byGid(id);
         if (ref?.type === 'Refund') {
@@ -235,5 +236,6 @@ export class FakeShopifyServer {
         return null;
       },
     };
+    return root;
   }
 }

@@ -44,21 +44,24 @@ class TransientError extends Error {}
 export class ShopifyAdminClient {
   private throttle: { status: ThrottleStatus; at: number } | undefined;
   private lastRequestedCost = 0;
-  /** Each document's requested cost as Shopify last computed it: the budget the next call of it needs. */
+  /** Each document's highest requested cost so far (costs vary with variables): the budget its next call needs. */
   private readonly costOf = new Map<string, number>();
   /** Figures for logs and tests: how often the client had to wait, and why. */
   readonly stats = { requests: 0, throttled: 0, tooManyRequests: 0, transientFailures: 0, waitedMs: 0 };
 
   constructor(private readonly opts: AdminClientOptions) {}
 
-  /** Runs one query; returns `data` parsed by `schema`, or throws ShopifyApiError / SyncAbortedError. */
-  async request<S extends z.ZodType>(query: string, variables: Record<string, unknown>, schema: S): Promise<z.infer<S>> {
+  /**
+   * Runs one query; returns `data` parsed by `schema`, or throws ShopifyApiError / SyncAbortedError.
+   * `costHint` is the caller's estimate when the cost depends on the variables (a list of ids).
+   */
+  async request<S extends z.ZodType>(query: string, variables: Record<string, unknown>, schema: S, costHint = 0): Promise<z.infer<S>> {
     const maxAttempts = this.opts.maxAttempts ?? 5;
     const maxThrottleWaits = this.opts.maxThrottleWaits ?? 30;
     let failures = 0;
     let throttleWaits = 0;
     for (;;) {
-      await this.waitForBudget(this.costOf.get(query) ?? this.lastRequestedCost);
+      await this.waitForBudget(costHint || (this.costOf.get(query) ?? Math.max(0, ...this.costOf.values())));
       try {
         const outcome = await this.attempt(query, variables, schema);
         if (outcome.kind === 'ok') return outcome.data;
@@ -134,7 +137,7 @@ export class ShopifyAdminClient {
     if (cost?.throttleStatus) {
       this.throttle = { status: cost.throttleStatus, at: Date.now() };
       this.lastRequestedCost = cost.requestedQueryCost ?? this.lastRequestedCost;
-      if (cost.requestedQueryCost) this.costOf.set(query, cost.requestedQueryCost);
+      if (cost.requestedQueryCost) this.costOf.set(query, Math.max(this.costOf.get(query) ?? 0, cost.requestedQueryCost));
     }
     if (body.errors?.length) {
       if (body.errors.some((e) => e.extensions?.code === 'THROTTLED' || e.message === 'Throttled')) {

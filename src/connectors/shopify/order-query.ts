@@ -60,6 +60,14 @@ query SyncAllRefunds($id: ID!) {
 
 // Refund lines are read per refund: nesting them in the orders page would multiply its query cost
 // past Shopify's 1,000-point limit for a single query.
+export const REFUND_LINES_BATCH_QUERY = `
+query SyncRefundLinesBatch($ids: [ID!]!, $first: Int!) {
+  nodes(ids: $ids) { ... on Refund { id refundLineItems(first: $first) { pageInfo { hasNextPage endCursor } nodes { ...SyncRefundLine } } } }
+}
+${REFUND_LINE_FIELDS}`;
+/** Refunds per batch and lines per refund in it: 8 x (1 + 2 + 20 x 5) stays under 1,000 points. */
+export const REFUND_BATCH = { ids: 8, lines: 20, costPerId: 1 + 2 + 20 * 5 };
+
 export const REFUND_LINES_QUERY = `
 query SyncRefundLines($id: ID!, $first: Int!, $after: String) {
   node(id: $id) { ... on Refund { refundLineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...SyncRefundLine } } } }
@@ -119,6 +127,9 @@ export const ordersCount = z.object({ ordersCount: z.object({ count: z.number().
 export const moreLineItems = z.object({ order: z.object({ lineItems: lineItemConnection }).nullable() });
 export const allRefunds = z.object({
   order: z.object({ refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })) }).nullable(),
+});
+export const refundLinesBatch = z.object({
+  nodes: z.array(z.object({ id: z.string().min(1), refundLineItems: refundLineConnection }).nullable()),
 });
 export const refundLines = z.object({ node: z.object({ refundLineItems: refundLineConnection }).nullable() });
 

@@ -21,10 +21,14 @@ import {
   orderNode,
   ordersCount,
   ordersPage,
+  REFUND_BATCH,
+  REFUND_LINES_BATCH_QUERY,
   REFUND_LINES_QUERY,
   refundLines,
+  refundLinesBatch,
   type FullOrderNode,
   type OrderNode,
+  type RefundLineNode,
 } from './order-query';
 import { applyOrderRows, type ApplyCounts } from './order-store';
 import { ShopifyApiError, ShopifyNotConfiguredError, SyncAbortedError, SyncAlreadyRunningError } from './shopify-errors';
@@ -159,27 +163,28 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
         ordersPage,
       );
       const mapped: OrderRows[] = [];
+      const valid: OrderNode[] = [];
       for (const [i, raw] of page.orders.nodes.entries()) {
         const parsed = orderNode.safeParse(raw);
-        if (!parsed.success) {
-          const { id, updatedAt } = (raw ?? {}) as { id?: unknown; updatedAt?: unknown };
-          // A quarantined order still moves the watermark: it is kept, with its reason, in quarantine.
-          if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt))) point.max = later(point.max, updatedAt);
-          const issue = parsed.error.issues[0];
-          mapped.push({
-            order: null, customer: null, products: [], items: [],
-            quarantined: [{
-              file: typeof id === 'string' ? `order/${id}` : `orders-page/${point.after ?? 'first'}/${i}`,
-              reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`,
-              raw,
-            }],
-          });
+        if (parsed.success) {
+          valid.push(await completeLineItems(client, parsed.data));
+          point.max = later(point.max, parsed.data.updatedAt);
           continue;
         }
-        const node = await completeConnections(client, parsed.data);
-        point.max = later(point.max, node.updatedAt);
-        mapped.push(mapOrder(normalizeGraphqlOrder(node)));
+        const { id, updatedAt } = (raw ?? {}) as { id?: unknown; updatedAt?: unknown };
+        // A quarantined order still moves the watermark: it is kept, with its reason, in quarantine.
+        if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt))) point.max = later(point.max, updatedAt);
+        const issue = parsed.error.issues[0];
+        mapped.push({
+          order: null, customer: null, products: [], items: [],
+          quarantined: [{
+            file: typeof id === 'string' ? `order/${id}` : `orders-page/${point.after ?? 'first'}/${i}`,
+            reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`,
+            raw,
+          }],
+        });
       }
+      for (const node of await withRefundLines(client, valid)) mapped.push(mapOrder(normalizeGraphqlOrder(node)));
       const last = !page.orders.pageInfo.hasNextPage || !page.orders.pageInfo.endCursor;
       point.after = page.orders.pageInfo.endCursor ?? point.after;
       point.done += page.orders.nodes.length;
@@ -227,8 +232,8 @@ async function saveState(q: Pool | PoolClient, shop: string, status: string, poi
   );
 }
 
-/** Reads the line items past the page's first ones, and every refund's lines. */
-async function completeConnections(client: ShopifyAdminClient, node: OrderNode): Promise<FullOrderNode> {
+/** Reads the line items past the page's first ones. */
+async function completeLineItems(client: ShopifyAdminClient, node: OrderNode): Promise<OrderNode> {
   let info = node.lineItems.pageInfo;
   const lines = [...node.lineItems.nodes];
   while (info.hasNextPage && info.endCursor) {
@@ -237,24 +242,34 @@ async function completeConnections(client: ShopifyAdminClient, node: OrderNode):
     lines.push(...more.order.lineItems.nodes);
     info = more.order.lineItems.pageInfo;
   }
-  let listed = node.refunds;
-  if (listed.length >= PAGE_REFUNDS) {
+  let refunds = node.refunds;
+  if (refunds.length >= PAGE_REFUNDS) {
     const all = await client.request(ALL_REFUNDS_QUERY, { id: node.id }, allRefunds);
-    if (all.order) listed = all.order.refunds;
-  }
-  const refunds: FullOrderNode['refunds'] = [];
-  for (const refund of listed) {
-    const rlines = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: z.infer<typeof refundLines> = await client.request(REFUND_LINES_QUERY, { id: refund.id, first: 50, after }, refundLines);
-      if (!page.node) throw new ShopifyApiError(`refund ${refund.id} vanished while its lines were read`, null, true);
-      rlines.push(...page.node.refundLineItems.nodes);
-      const p = page.node.refundLineItems.pageInfo;
-      if (!p.hasNextPage || !p.endCursor) break;
-      after = p.endCursor;
-    }
-    refunds.push({ ...refund, refundLineItems: { nodes: rlines } });
+    if (all.order) refunds = all.order.refunds;
   }
   return { ...node, lineItems: { pageInfo: info, nodes: lines }, refunds };
+}
+
+/** Reads every refund's lines for a page of orders: a few refunds per query, then any long refund's rest. */
+async function withRefundLines(client: ShopifyAdminClient, orders: OrderNode[]): Promise<FullOrderNode[]> {
+  const ids = orders.flatMap((o) => o.refunds.map((r) => r.id));
+  const lines = new Map<string, RefundLineNode[]>();
+  for (let i = 0; i < ids.length; i += REFUND_BATCH.ids) {
+    const batch = ids.slice(i, i + REFUND_BATCH.ids);
+    const res = await client.request(REFUND_LINES_BATCH_QUERY, { ids: batch, first: REFUND_BATCH.lines }, refundLinesBatch, batch.length * REFUND_BATCH.costPerId);
+    for (const [j, node] of res.nodes.entries()) {
+      const id = batch[j] as string;
+      if (!node) throw new ShopifyApiError(`refund ${id} vanished while its lines were read`, null, true);
+      const got = [...node.refundLineItems.nodes];
+      let p = node.refundLineItems.pageInfo;
+      while (p.hasNextPage && p.endCursor) {
+        const more: z.infer<typeof refundLines> = await client.request(REFUND_LINES_QUERY, { id, first: 50, after: p.endCursor }, refundLines);
+        if (!more.node) throw new ShopifyApiError(`refund ${id} vanished while its lines were read`, null, true);
+        got.push(...more.node.refundLineItems.nodes);
+        p = more.node.refundLineItems.pageInfo;
+      }
+      lines.set(id, got);
+    }
+  }
+  return orders.map((o) => ({ ...o, refunds: o.refunds.map((r) => ({ ...r, refundLineItems: { nodes: lines.get(r.id) ?? [] } })) }));
 }
