@@ -147,6 +147,20 @@ describe('syncShopify against a fake Shopify Admin API', () => {
     expectMatchesStore(await tableCounts(ctx), world.store);
   });
 
+  it('resumes from the newest saved updated_at when Shopify refuses the saved cursor', async () => {
+    world = await newWorld(ctx, 60, { restoreRate: 100_000 });
+    const ac = new AbortController();
+    await expect(syncShopify(deps(world, (p) => p.pages === 2 && ac.abort()), { ...fast, signal: ac.signal })).rejects.toBeInstanceOf(SyncAbortedError);
+    const saved = JSON.parse((await state())!.cursor!) as Record<string, unknown>;
+    await ctx.db.pool.query(`UPDATE shopify_sync_state SET cursor = $2 WHERE shop = $1`, [SHOP, JSON.stringify({ ...saved, after: 'expired!' })]);
+
+    const resumed = await syncShopify(deps(world), fast);
+    expect(resumed.resumed).toBe(true);
+    expect(world.server.ops('SyncOrders').some((l) => String(l.variables.query).includes(String(saved.max)))).toBe(true);
+    expectMatchesStore(await tableCounts(ctx), world.store);
+    expect(await state()).toMatchObject({ status: 'idle', cursor: null });
+  });
+
   it('refuses a second concurrent sync of the same shop and a bad token', async () => {
     world = await newWorld(ctx, 30, { restoreRate: 100_000 });
     const ac = new AbortController();

@@ -52,7 +52,12 @@ export function connection<T>(items: T[], args: ConnArgs, key: (t: T) => string)
   if (first > 250) throw new UserError('first cannot exceed 250');
   let start = 0;
   if (args.after) {
-    const after = keyOf(args.after);
+    let after: unknown;
+    try {
+      after = keyOf(args.after);
+    } catch {
+      throw new UserError(`Invalid cursor for current pagination sort.`);
+    }
     const idx = items.findIndex((t) => key(t) === after);
     start = idx + 1;
     if (idx < 0) {

@@ -139,7 +139,7 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
     const since = opts.full ? null : (saved?.watermark?.toISOString() ?? null);
     point = { since, after: null, max: null, total: null, done: 0 };
   }
-  const search = ordersSearch(point.since);
+  let search = ordersSearch(point.since);
   if (point.total === null) {
     const counted = await client.request(ORDERS_COUNT_QUERY, { query: search }, ordersCount);
     point.total = counted.ordersCount?.count ?? null;
@@ -157,11 +157,21 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
   try {
     for (;;) {
       if (opts.signal?.aborted) throw new SyncAbortedError();
-      const page = await client.request(
-        ORDERS_QUERY,
-        { first: pageSize, after: point.after, query: search, lineItems },
-        ordersPage,
-      );
+      let page: z.infer<typeof ordersPage>;
+      try {
+        page = await client.request(ORDERS_QUERY, { first: pageSize, after: point.after, query: search, lineItems }, ordersPage);
+      } catch (err) {
+        // Pages come sorted by updated_at, so everything up to `max` is saved: when Shopify refuses
+        // an old cursor, reading from `max` on is the same resume point by other means.
+        if (resumed && result.pages === 0 && point.after && point.max && err instanceof ShopifyApiError && err.status === 200) {
+          logger.warn({ shop, since: point.max, err: err.message }, 'shopify refused the saved cursor; resuming from the newest saved updated_at');
+          point.after = null;
+          point.since = point.max;
+          search = ordersSearch(point.since);
+          continue;
+        }
+        throw err;
+      }
       const mapped: OrderRows[] = [];
       const valid: OrderNode[] = [];
       for (const [i, raw] of page.orders.nodes.entries()) {
