@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.command';
 import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerPipeline } from './commands/pipeline.command';
+import { registerSync } from './commands/sync.command';
 import { registerWorker } from './commands/worker.command';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerDoctor(program);
   registerAws(program);
+  registerSync(program);
   return program;
 }
 

@@ -1,0 +1,181 @@
+// One shape for a Shopify order, whichever door it came through (Admin GraphQL sync or a REST-shaped
+// webhook), and the mapping from it to our rows. Ids are Shopify's numeric ids as strings (the
+// same ids a storefront sends with recorded events); line keys make every re-import an upsert.
+
+export interface ShopifyProduct {
+  id: string;
+  name: string | null;
+  category: string | null;
+  price: number | null;
+  /** true when the data is the product's current catalogue data (sync, products/update), not a line's copy. */
+  authoritative: boolean;
+}
+
+export interface ShopifyCustomer {
+  id: string;
+  city: string | null;
+  province: string | null;
+}
+
+export interface ShopifyLineItem {
+  id: string;
+  quantity: number;
+  unitPrice: number | null;
+  product: ShopifyProduct | null;
+}
+
+export interface ShopifyRefund {
+  id: string;
+  createdAt: Date;
+  lines: { id: string; lineItemId: string; productId: string | null; quantity: number; unitPrice: number | null }[];
+}
+
+export interface ShopifyOrder {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  cancelledAt: Date | null;
+  customer: ShopifyCustomer | null;
+  lineItems: ShopifyLineItem[];
+  refunds: ShopifyRefund[];
+}
+
+export interface OrderItemRow {
+  lineKey: string;
+  orderId: string;
+  customerId: string;
+  productId: string;
+  quantity: number;
+  unitPrice: number | null;
+  eventType: 'purchase' | 'return';
+  eventValue: number;
+  occurredAt: Date;
+}
+
+export interface QuarantineEntry {
+  /** Identifies the rejected thing; with line 0 it is the natural key of the quarantine row. */
+  file: string;
+  reason: string;
+  raw: unknown;
+}
+
+export interface OrderRows {
+  order: { id: string; customerId: string; status: string; orderedAt: Date; updatedAt: Date } | null;
+  customer: ShopifyCustomer | null;
+  products: ShopifyProduct[];
+  items: OrderItemRow[];
+  quarantined: QuarantineEntry[];
+}
+
+/** `gid://shopify/Order/123` -> `123`; plain numeric ids pass through. */
+export function shopifyId(gidOrId: string | number): string {
+  const s = String(gidOrId);
+  const slash = s.lastIndexOf('/');
+  const tail = slash >= 0 ? s.slice(slash + 1) : s;
+  const q = tail.indexOf('?');
+  return q >= 0 ? tail.slice(0, q) : tail;
+}
+
+export function money(amount: string | number | null | undefined): number | null {
+  if (amount === null || amount === undefined || amount === '') return null;
+  const n = Number(amount);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function orderStatus(order: ShopifyOrder): string {
+  if (order.cancelledAt) return 'cancelled';
+  const bought = order.lineItems.reduce((s, l) => s + l.quantity, 0);
+  const refunded = order.refunds.reduce((s, r) => s + r.lines.reduce((t, l) => t + l.quantity, 0), 0);
+  if (refunded === 0) return 'placed';
+  return refunded >= bought ? 'refunded' : 'partially_refunded';
+}
+
+/**
+ * Purchases are the order's lines; refunds are returns (one per refund line); a cancelled order
+ * returns whatever its refunds did not already return, so a cancel-with-refund counts once.
+ */
+export function mapOrder(order: ShopifyOrder): OrderRows {
+  const rows: OrderRows = { order: null, customer: null, products: [], items: [], quarantined: [] };
+  if (!order.customer) {
+    rows.quarantined.push({ file: `order/${order.id}`, reason: 'order has no customer (guest checkout); it cannot become an interaction', raw: order });
+    return rows;
+  }
+  const customerId = order.customer.id;
+  rows.customer = order.customer;
+  rows.order = { id: order.id, customerId, status: orderStatus(order), orderedAt: order.createdAt, updatedAt: order.updatedAt };
+
+  const productOfLine = new Map<string, string>();
+  const seenProducts = new Set<string>();
+  for (const line of order.lineItems) {
+    if (!line.product) {
+      rows.quarantined.push({ file: `order/${order.id}/line/${line.id}`, reason: 'line item has no product (custom item or deleted product)', raw: line });
+      continue;
+    }
+    productOfLine.set(line.id, line.product.id);
+    if (!seenProducts.has(line.product.id)) {
+      seenProducts.add(line.product.id);
+      rows.products.push(line.product);
+    }
+    if (line.quantity <= 0) continue;
+    rows.items.push({
+      lineKey: `shopify:${order.id}:${line.id}`,
+      orderId: order.id,
+      customerId,
+      productId: line.product.id,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      eventType: 'purchase',
+      eventValue: 1,
+      occurredAt: order.createdAt,
+    });
+  }
+
+  const refundedQty = new Map<string, number>();
+  for (const refund of order.refunds) {
+    for (const line of refund.lines) {
+      const productId = line.productId ?? productOfLine.get(line.lineItemId);
+      if (!productId) {
+        rows.quarantined.push({ file: `refund/${refund.id}/line/${line.id}`, reason: 'refund line refers to a line item without a product', raw: line });
+        continue;
+      }
+      refundedQty.set(line.lineItemId, (refundedQty.get(line.lineItemId) ?? 0) + line.quantity);
+      if (line.quantity <= 0) continue;
+      rows.items.push({
+        lineKey: `shopify:refund:${line.id}`,
+        orderId: order.id,
+        customerId,
+        productId,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        eventType: 'return',
+        eventValue: 1,
+        occurredAt: refund.createdAt,
+      });
+    }
+  }
+
+  if (order.cancelledAt) {
+    for (const line of order.lineItems) {
+      const productId = productOfLine.get(line.id);
+      const remaining = line.quantity - (refundedQty.get(line.id) ?? 0);
+      if (!productId || remaining <= 0) continue;
+      rows.items.push({
+        lineKey: `shopify:cancel:${line.id}`,
+        orderId: order.id,
+        customerId,
+        productId,
+        quantity: remaining,
+        unitPrice: line.unitPrice,
+        eventType: 'return',
+        eventValue: 1,
+        occurredAt: order.cancelledAt,
+      });
+    }
+  }
+  return rows;
+}
+
+/** A refund line's own id when Shopify gives one; otherwise an id stable across both doors. */
+export function refundLineId(id: string | number | null | undefined, refundId: string, lineItemId: string): string {
+  return id === null || id === undefined ? `${refundId}-${lineItemId}` : shopifyId(id);
+}

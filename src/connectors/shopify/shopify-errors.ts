@@ -1,0 +1,38 @@
+// Typed errors of the Shopify connector; each says what went wrong and what to do about it.
+
+/** The Admin API answered with something we cannot use (after retries), or refused the request. */
+export class ShopifyApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    /** false when retrying cannot help (bad token, bad query); the sync stops and keeps its cursor. */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ShopifyApiError';
+  }
+}
+
+/** SHOPIFY_SHOP / SHOPIFY_ACCESS_TOKEN / SHOPIFY_WEBHOOK_SECRET missing for the asked operation. */
+export class ShopifyNotConfiguredError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`Shopify is not configured: set ${missing.join(', ')}`);
+    this.name = 'ShopifyNotConfiguredError';
+  }
+}
+
+/** Another sync of the same shop holds the lock; two syncs would fight over one cursor. */
+export class SyncAlreadyRunningError extends Error {
+  constructor(readonly shop: string) {
+    super(`a Shopify sync of ${shop} is already running; wait for it to finish`);
+    this.name = 'SyncAlreadyRunningError';
+  }
+}
+
+/** The sync was asked to stop (Ctrl-C, shutdown) and stopped between pages. */
+export class SyncAbortedError extends Error {
+  constructor() {
+    super('Shopify sync interrupted; run it again to resume from the last saved page');
+    this.name = 'SyncAbortedError';
+  }
+}

@@ -1,0 +1,110 @@
+// The REST-shaped JSON bodies Shopify sends for the webhook topics we handle (numeric ids,
+// snake_case), checked and turned into the connector's own shapes.
+import { z } from 'zod';
+import { money, refundLineId, shopifyId, type ShopifyCustomer, type ShopifyOrder, type ShopifyProduct, type ShopifyRefund } from './order-mapper';
+
+export const HANDLED_TOPICS = [
+  'orders/create',
+  'orders/updated',
+  'orders/cancelled',
+  'refunds/create',
+  'products/update',
+  'customers/update',
+] as const;
+export type HandledTopic = (typeof HANDLED_TOPICS)[number];
+
+export function isHandledTopic(topic: string): topic is HandledTopic {
+  return (HANDLED_TOPICS as readonly string[]).includes(topic);
+}
+
+const id = z.union([z.number().int(), z.string().min(1)]);
+const time = z.iso.datetime({ offset: true });
+const address = z.object({ city: z.string().nullish(), province: z.string().nullish() }).nullish();
+const customer = z.object({ id, default_address: address });
+
+const refundLine = z.object({
+  id: id.nullish(),
+  line_item_id: id,
+  quantity: z.number().int(),
+  subtotal: z.union([z.string(), z.number()]).nullish(),
+  line_item: z.object({ product_id: id.nullish(), price: z.union([z.string(), z.number()]).nullish() }).nullish(),
+});
+const refund = z.object({ id, order_id: id.optional(), created_at: time, refund_line_items: z.array(refundLine) });
+
+export const orderPayload = z.object({
+  id,
+  created_at: time,
+  updated_at: time,
+  cancelled_at: time.nullish(),
+  customer: customer.nullish(),
+  line_items: z.array(
+    z.object({ id, product_id: id.nullish(), quantity: z.number().int(), price: z.union([z.string(), z.number()]).nullish(), title: z.string().nullish() }),
+  ),
+  refunds: z.array(refund).default([]),
+});
+export const refundPayload = refund.extend({ order_id: id });
+export const productPayload = z.object({
+  id,
+  title: z.string().nullish(),
+  product_type: z.string().nullish(),
+  variants: z.array(z.object({ price: z.union([z.string(), z.number()]).nullish() })).default([]),
+});
+export const customerPayload = customer;
+
+function normalizeRefund(r: z.infer<typeof refund>): ShopifyRefund {
+  const refundId = shopifyId(r.id);
+  return {
+    id: refundId,
+    createdAt: new Date(r.created_at),
+    lines: r.refund_line_items.map((l) => {
+      const lineItemId = shopifyId(l.line_item_id);
+      const subtotal = money(l.subtotal ?? null);
+      return {
+        id: refundLineId(l.id, refundId, lineItemId),
+        lineItemId,
+        productId: l.line_item?.product_id ? shopifyId(l.line_item.product_id) : null,
+        quantity: l.quantity,
+        unitPrice: money(l.line_item?.price ?? null) ?? (subtotal !== null && l.quantity > 0 ? subtotal / l.quantity : null),
+      };
+    }),
+  };
+}
+
+export function normalizeWebhookOrder(p: z.infer<typeof orderPayload>): ShopifyOrder {
+  return {
+    id: shopifyId(p.id),
+    createdAt: new Date(p.created_at),
+    updatedAt: new Date(p.updated_at),
+    cancelledAt: p.cancelled_at ? new Date(p.cancelled_at) : null,
+    customer: p.customer ? normalizeWebhookCustomer(p.customer) : null,
+    lineItems: p.line_items.map((l) => ({
+      id: shopifyId(l.id),
+      quantity: l.quantity,
+      unitPrice: money(l.price ?? null),
+      // A line carries the title and price at the time of sale, not the catalogue's: fill gaps only.
+      product: l.product_id
+        ? { id: shopifyId(l.product_id), name: l.title ?? null, category: null, price: money(l.price ?? null), authoritative: false }
+        : null,
+    })),
+    refunds: p.refunds.map(normalizeRefund),
+  };
+}
+
+export function normalizeWebhookRefund(p: z.infer<typeof refundPayload>): { orderId: string; refund: ShopifyRefund } {
+  return { orderId: shopifyId(p.order_id), refund: normalizeRefund(p) };
+}
+
+export function normalizeWebhookProduct(p: z.infer<typeof productPayload>): ShopifyProduct {
+  const prices = p.variants.map((v) => money(v.price ?? null)).filter((n): n is number => n !== null);
+  return {
+    id: shopifyId(p.id),
+    name: p.title ?? null,
+    category: p.product_type ? p.product_type : null,
+    price: prices.length ? Math.min(...prices) : null,
+    authoritative: true,
+  };
+}
+
+export function normalizeWebhookCustomer(p: z.infer<typeof customerPayload>): ShopifyCustomer {
+  return { id: shopifyId(p.id), city: p.default_address?.city ?? null, province: p.default_address?.province ?? null };
+}
