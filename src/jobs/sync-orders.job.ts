@@ -1,9 +1,36 @@
-// sync-orders: pulls new and changed orders from the store before the export.
+// sync-orders: pulls new and changed orders from the store (Shopify) before the export.
+import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
 import type { StageFn } from '../pipeline/stage-types';
 
-export const syncOrders: StageFn = async ({ config }) => {
-  if (!config.shopify.shop || !config.shopify.accessToken) {
+export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) => {
+  if (!isShopifySyncConfigured(config)) {
     return { status: 'skipped', reason: 'no store connector configured (SHOPIFY_SHOP, SHOPIFY_ACCESS_TOKEN)' };
   }
-  return { status: 'skipped', reason: 'Shopify sync is not wired into the pipeline yet' };
+  let last = 0;
+  const result = await syncShopify({
+    db,
+    config,
+    logger,
+    progress: (p) => {
+      const pct = p.total ? Math.floor((100 * p.done) / p.total) : Math.min(95, p.pages);
+      // Stage progress is a database write: report whole-percent changes only.
+      if (pct !== last) {
+        last = pct;
+        void progress(pct, `${p.pages} pages${p.resumed ? ' (resumed)' : ''}`).catch((err: Error) =>
+          logger.warn({ err: err.message }, 'progress update failed'),
+        );
+      }
+    },
+  });
+  return {
+    status: 'done',
+    counts: {
+      orders: result.orders,
+      lineItems: result.lineItems,
+      customers: result.customers,
+      products: result.products,
+      pages: result.pages,
+      quarantined: result.quarantined,
+    },
+  };
 };

@@ -7,6 +7,8 @@ import { registerSchedules } from '../pipeline/schedules';
 import type { StageRunnerDeps } from '../pipeline/stage-runner';
 import { createEventsForwardWorker } from './events-forward-worker';
 import { createSchedulerWorker } from './scheduler-worker';
+import { createWebhooksWorker } from './webhooks-worker';
+import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
 import { createStageWorker } from './stage-worker';
 
 export interface WorkerProcess {
@@ -42,7 +44,10 @@ export async function startWorkers(services: Services, opts: { queues: QueueName
             pipeline: services.pipeline,
             checkAlerts: () => checkAlerts(db),
             prewarm: async () => ({ skipped: 'pre-warm not wired yet' }),
-            sync: async () => ({ skipped: 'store sync not wired yet' }),
+            sync: async () =>
+              isShopifySyncConfigured(config)
+                ? syncShopify({ db, config, logger })
+                : { skipped: 'no store connector configured' },
           },
           queueRedis,
           config,
@@ -50,6 +55,8 @@ export async function startWorkers(services: Services, opts: { queues: QueueName
         ),
       );
       if (config.schedules.enabled) await registerSchedules(services.queues, db, config);
+    } else if (name === 'webhooks') {
+      workers.push(createWebhooksWorker(config, db, logger, queueRedis));
     } else if (name === 'events-forward') {
       workers.push(createEventsForwardWorker(config, db, logger, queueRedis));
     }
