@@ -5,6 +5,7 @@ import { writePersonalizeCsvFiles } from '../../src/generate/personalize-csv-wri
 import { generateSyntheticStore } from '../../src/generate/synthetic-store';
 import { writeSyntheticStore } from '../../src/generate/synthetic-store-writer';
 import { importPersonalize } from '../../src/importers/personalize/personalize-importer';
+import { compareSchemaWithDatabase, parseSchema } from '../support/schema-agreement';
 import { createTestContext, type TestContext } from '../support/test-context';
 
 describe('writeSyntheticStore', () => {
@@ -32,6 +33,8 @@ describe('writeSyntheticStore', () => {
     expect(rows).toEqual([{ source: 'synthetic', orders: store.orders.count, consistent: true }]);
     const { rows: cats } = await ctx.db.pool.query('SELECT count(DISTINCT category)::int AS n FROM products');
     expect(cats[0].n).toBe(store.categories.length);
+    // Loading into empty tables drops and rebuilds their indexes: they must all be back as migrated.
+    expect(await compareSchemaWithDatabase(parseSchema(), ctx.db.pool, ctx.id)).toEqual([]);
   });
 
   it('is a no-op when the same store is written again', async () => {
