@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
 import { silentProgress, type Progress } from '../infra/progress';
 import { copyInto, copyRow } from '../importers/pg-copy';
+import { withIndexesRebuiltIfEmpty } from '../importers/bulk-indexes';
 import { newAndPresent, rowCount, type NewAndPresent } from '../importers/sql-counts';
 import type { SyntheticStore } from './synthetic-store';
 
@@ -61,6 +62,10 @@ async function load(client: PoolClient, spec: TableLoad, timings: Record<string,
 }
 
 async function loadOnce(client: PoolClient, spec: TableLoad): Promise<number> {
+  return withIndexesRebuiltIfEmpty(client, spec.table, () => loadDirectOrStaged(client, spec));
+}
+
+async function loadDirectOrStaged(client: PoolClient, spec: TableLoad): Promise<number> {
   await client.query('SAVEPOINT direct_copy');
   try {
     const n = await copyInto(client, spec.table, spec.columns, spec.rows());

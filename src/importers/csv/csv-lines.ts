@@ -44,18 +44,27 @@ export async function isGzipFile(file: string): Promise<boolean> {
 
 export async function openCsv(file: string): Promise<CsvSource> {
   const [gzip, info] = await Promise.all([isGzipFile(file), stat(file)]);
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   let read = 0;
-  raw.on('data', (chunk: Buffer | string) => {
-    read += chunk.length;
-  });
-  let text: Readable = raw;
-  if (gzip) {
-    const gunzip = createGunzip();
-    raw.on('error', (err) => gunzip.destroy(err));
-    text = raw.pipe(gunzip);
+  // The streams are made on first iteration: a 'data' listener starts the flow at once, and
+  // data flowing before anyone reads the lines would be lost.
+  async function* lines(): AsyncGenerator<CsvLine> {
+    const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+    raw.on('data', (chunk: Buffer | string) => {
+      read += chunk.length;
+    });
+    let text: Readable = raw;
+    if (gzip) {
+      const gunzip = createGunzip();
+      raw.on('error', (err) => gunzip.destroy(err));
+      text = raw.pipe(gunzip);
+    }
+    try {
+      yield* splitCsvLines(text);
+    } finally {
+      raw.destroy();
+    }
   }
-  return { lines: splitCsvLines(text), totalBytes: info.size, bytesRead: () => read, gzip };
+  return { lines: lines(), totalBytes: info.size, bytesRead: () => read, gzip };
 }
 
 async function* splitCsvLines(input: Readable): AsyncGenerator<CsvLine> {
