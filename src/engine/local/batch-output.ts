@@ -5,12 +5,48 @@ import { TopK } from './top-k';
 
 const CHUNK_LINES = 500;
 
-/** Scores keep 6 significant digits: enough to rank, and the same bytes on every rerun. */
+const POW10 = Array.from({ length: 81 }, (_, n) => Math.pow(10, n - 40));
+
+/**
+ * Scores keep 6 significant digits, written in plain decimal notation: enough to rank, and the
+ * same bytes on every rerun. Built from an integer mantissa because number-to-string of a
+ * fraction (and toPrecision) were the hottest calls of batch inference.
+ */
 export function formatScore(x: number): string {
-  return String(Number(x.toPrecision(6)));
+  if (x === 0) return '0';
+  if (!Number.isFinite(x)) throw new RangeError(`score ${x} is not finite`);
+  if (x < 0) return `-${formatScore(-x)}`;
+  let e = Math.floor(Math.log10(x));
+  if (e < -34 || e > 34) return String(Number(x.toPrecision(6)));
+  let m = Math.round(x * POW10[45 - e]!);
+  if (m >= 1_000_000) {
+    m = Math.round(m / 10);
+    e += 1;
+  }
+  let exp = e - 5;
+  while (m % 10 === 0) {
+    m /= 10;
+    exp += 1;
+  }
+  const digits = String(m);
+  if (exp >= 0) return digits + '0'.repeat(exp);
+  const point = digits.length + exp;
+  return point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`;
+}
+
+/** JSON string literals of ids, computed once per output rather than once per line. */
+const jsonCache = new WeakMap<string[], string[]>();
+export function jsonIds(ids: string[]): string[] {
+  let out = jsonCache.get(ids);
+  if (!out) {
+    out = ids.map((id) => JSON.stringify(id));
+    jsonCache.set(ids, out);
+  }
+  return out;
 }
 
 function listJson(ids: string[], list: RankedList, field = 'recommendedItems'): string {
+  const json = jsonIds(ids);
   let items = '';
   let scores = '';
   for (let a = 0; a < list.items.length; a++) {
@@ -18,7 +54,7 @@ function listJson(ids: string[], list: RankedList, field = 'recommendedItems'): 
       items += ',';
       scores += ',';
     }
-    items += JSON.stringify(ids[list.items[a]!]!);
+    items += json[list.items[a]!]!;
     scores += formatScore(list.scores[a]!);
   }
   return `{"${field}":[${items}],"scores":[${scores}]}`;
@@ -49,11 +85,19 @@ function chunked(count: number, line: (n: number) => string, onProgress?: Progre
   };
 }
 
+/** One customer's line of user-personalization or item-affinity-users (norm: segment bests). */
+export function customerLine(r: Recommender, task: 'user-personalization' | 'item-affinity-users', u: number, norm?: Float64Array): string {
+  const d = r.model.data;
+  if (task === 'item-affinity-users' && !norm) throw new Error('item-affinity-users needs the segments first');
+  const list = r.forUser(u, task === 'item-affinity-users' ? norm : undefined);
+  return `{"input":{"userId":${jsonIds(d.userIds)[u]}},"output":${listJson(d.itemIds, list)}}`;
+}
+
 export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn): LineSource {
   const d = r.model.data;
   return chunked(
     d.userIds.length,
-    (u) => `{"input":{"userId":${JSON.stringify(d.userIds[u])}},"output":${listJson(d.itemIds, r.forUser(u))}}`,
+    (u) => customerLine(r, 'user-personalization', u),
     onProgress,
   );
 }
@@ -62,7 +106,7 @@ export function similarItemsLines(r: Recommender): LineSource {
   const d = r.model.data;
   return chunked(
     d.itemIds.length,
-    (i) => `{"input":{"itemId":${JSON.stringify(d.itemIds[i])}},"output":${listJson(d.itemIds, r.similarTo(i))}}`,
+    (i) => `{"input":{"itemId":${jsonIds(d.itemIds)[i]}},"output":${listJson(d.itemIds, r.similarTo(i))}}`,
   );
 }
 
@@ -73,13 +117,19 @@ export function defaultRankingList(r: Recommender): number[] {
 
 export function personalizedRankingLines(r: Recommender, itemList: number[], onProgress?: ProgressFn): LineSource {
   const d = r.model.data;
-  const listJsonText = `[${itemList.map((i) => JSON.stringify(d.itemIds[i])).join(',')}]`;
+  const ids = jsonIds(d.itemIds);
+  const listJsonText = `[${itemList.map((i) => ids[i]).join(',')}]`;
+  const scoresFor = r.fixedListScorer(itemList);
+  const pop = itemList.map((i) => r.model.popularity[i]!);
+  const order = itemList.map((_, k) => k);
   return chunked(
     d.userIds.length,
     (u) => {
-      const ranked = r.rank(u, itemList);
-      const list: RankedList = { items: ranked.map((x) => x.item), scores: ranked.map((x) => x.score) };
-      return `{"input":{"userId":${JSON.stringify(d.userIds[u])},"itemList":${listJsonText}},"output":${listJson(d.itemIds, list)}}`;
+      const s = scoresFor(u);
+      // Same order as Recommender.rank: score, then popularity, then input position.
+      order.sort((a, b) => s[b]! - s[a]! || pop[b]! - pop[a]! || a - b);
+      const list: RankedList = { items: order.map((k) => itemList[k]!), scores: order.map((k) => s[k]!) };
+      return `{"input":{"userId":${jsonIds(d.userIds)[u]},"itemList":${listJsonText}},"output":${listJson(d.itemIds, list)}}`;
     },
     onProgress,
   );
@@ -116,13 +166,12 @@ export interface Segments {
   best: Float64Array;
 }
 
-export async function computeSegments(r: Recommender, onProgress?: ProgressFn): Promise<Segments> {
+/** Per-product heaps of the best customers among users [from, to): one scoring pass. */
+export function segmentHeaps(r: Recommender, from: number, to: number, heaps?: TopK[]): TopK[] {
   const d = r.model.data;
-  const nItems = d.itemIds.length;
-  const heaps = Array.from({ length: nItems }, () => new TopK(r.size));
+  const out = heaps ?? Array.from({ length: d.itemIds.length }, () => new TopK(r.size));
   const exclude = r.model.params.excludePurchased;
-  const nUsers = d.userIds.length;
-  for (let u = 0; u < nUsers; u++) {
+  for (let u = from; u < to; u++) {
     r.score(u);
     if (exclude) {
       // Scores of products the customer bought are zeroed for this pass only.
@@ -131,11 +180,30 @@ export async function computeSegments(r: Recommender, onProgress?: ProgressFn): 
     for (let a = 0; a < r.touchedCount; a++) {
       const j = r.touched[a]!;
       const s = r.scores[j]!;
-      if (s > 0 && s > heaps[j]!.threshold()) heaps[j]!.push(u, s);
+      if (s > 0 && s > out[j]!.threshold()) out[j]!.push(u, s);
     }
-    if (onProgress && (u & 8191) === 0) await onProgress(u / nUsers);
   }
   r.clear();
+  return out;
+}
+
+export async function computeSegments(r: Recommender, onProgress?: ProgressFn): Promise<Segments> {
+  const nUsers = r.model.data.userIds.length;
+  const heaps = Array.from({ length: r.model.data.itemIds.length }, () => new TopK(r.size));
+  const block = 8192;
+  for (let from = 0; from < nUsers; from += block) {
+    segmentHeaps(r, from, Math.min(nUsers, from + block), heaps);
+    if (onProgress) await onProgress(Math.min(1, (from + block) / nUsers));
+  }
+  return finishSegments(r, heaps);
+}
+
+/** Turns per-product heaps into segments, filled up with the most active customers. */
+export function finishSegments(r: Recommender, heaps: TopK[]): Segments {
+  const d = r.model.data;
+  const nItems = d.itemIds.length;
+  const nUsers = d.userIds.length;
+  const exclude = r.model.params.excludePurchased;
   // Fallback: the most active customers overall, for products the model reaches too few of.
   const activity = new TopK(r.size * 4);
   for (let u = 0; u < nUsers; u++) {
@@ -188,7 +256,7 @@ export function itemAffinityLines(r: Recommender, seg: Segments): LineSource {
   const d = r.model.data;
   return chunked(d.itemIds.length, (i) => {
     const list: RankedList = { items: Array.from(seg.users[i]!), scores: Array.from(seg.scores[i]!) };
-    return `{"input":{"itemId":${JSON.stringify(d.itemIds[i])}},"output":${listJson(d.userIds, list, 'recommendedUsers')}}`;
+    return `{"input":{"itemId":${jsonIds(d.itemIds)[i]}},"output":${listJson(d.userIds, list, 'recommendedUsers')}}`;
   });
 }
 
@@ -197,7 +265,7 @@ export function itemAffinityUserLines(r: Recommender, seg: Segments, onProgress?
   const d = r.model.data;
   return chunked(
     d.userIds.length,
-    (u) => `{"input":{"userId":${JSON.stringify(d.userIds[u])}},"output":${listJson(d.itemIds, r.forUser(u, seg.best))}}`,
+    (u) => customerLine(r, 'item-affinity-users', u, seg.best),
     onProgress,
   );
 }

@@ -21,6 +21,7 @@ interface Manifest {
   format: string;
   params: EngineParams;
   modelledItems: number;
+  itemModel: boolean;
   referenceTime: number;
   interactions: number;
   userIds: string[];
@@ -45,6 +46,7 @@ function arraysOf(m: LocalModel): Record<string, Typed> {
     userItems: d.userItems,
     userValues: d.userValues,
     userBought: d.userBought,
+    userProfile: d.userProfile,
     itemCategory: d.itemCategory,
     userProvince: d.userProvince,
     recPtr: m.rec.ptr,
@@ -76,6 +78,7 @@ export async function saveModel(store: ObjectStore, prefix: string, m: LocalMode
     format: FORMAT,
     params: m.params,
     modelledItems: m.modelledItems,
+    itemModel: m.itemModel,
     referenceTime: d.referenceTime,
     interactions: d.interactions,
     userIds: d.userIds,
@@ -114,6 +117,7 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
   return {
     params: manifest.params,
     modelledItems: manifest.modelledItems,
+    itemModel: manifest.itemModel,
     data: {
       userIds: manifest.userIds,
       itemIds: manifest.itemIds,
@@ -125,6 +129,8 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
       userItems: get('userItems'),
       userValues: get('userValues'),
       userBought: get('userBought'),
+      userProfile: get('userProfile'),
+      itemPopularity: get('popularity'),
       itemCategory: get('itemCategory'),
       userProvince: get('userProvince'),
     },

@@ -41,7 +41,7 @@ export class Recommender {
     this.clear();
     const { data, rec } = this.model;
     for (let p = data.userPtr[u]!; p < data.userPtr[u + 1]!; p++) {
-      const x = data.userValues[p]!;
+      const x = data.userProfile[p]!;
       if (x <= 0) continue;
       const i = data.userItems[p]!;
       for (let q = rec.ptr[i]!; q < rec.ptr[i + 1]!; q++) {
@@ -87,7 +87,8 @@ export class Recommender {
       const j = this.touched[a]!;
       if (this.excluded(j)) continue;
       const s = norm ? (norm[j]! > 0 ? this.scores[j]! / norm[j]! : 0) : this.scores[j]!;
-      if (s > 0) heap.push(j, s);
+      // Most candidates lose to a full heap's worst: skip the call for them.
+      if (s > 0 && s >= heap.threshold()) heap.push(j, s);
     }
     const c = heap.drain(this.outIdx, this.outVal);
     for (let a = 0; a < c && list.items.length < this.size; a++) this.add(list, this.outIdx[a]!, this.outVal[a]!);
@@ -202,5 +203,34 @@ export class Recommender {
       a.known !== b.known ? (a.known ? -1 : 1) : b.score - a.score || b.pop - a.pop || a.pos - b.pos,
     );
     return rows.map((r) => ({ item: r.item, score: r.score, known: r.known }));
+  }
+
+  /**
+   * Scores for one fixed list of products, for many customers: the model's columns for those
+   * products as a dense block, so a customer costs (their products x list length) operations.
+   */
+  fixedListScorer(items: number[]): (u: number) => Float64Array {
+    const m = items.length;
+    const pos = new Int32Array(this.nItems).fill(-1);
+    items.forEach((i, k) => (pos[i] = k));
+    const { rec, data } = this.model;
+    const block = new Float32Array(this.nItems * m);
+    for (let i = 0; i < this.nItems; i++) {
+      for (let q = rec.ptr[i]!; q < rec.ptr[i + 1]!; q++) {
+        const k = pos[rec.idx[q]!]!;
+        if (k >= 0) block[i * m + k] = rec.w[q]!;
+      }
+    }
+    const out = new Float64Array(m);
+    return (u: number) => {
+      out.fill(0);
+      for (let p = data.userPtr[u]!; p < data.userPtr[u + 1]!; p++) {
+        const x = data.userProfile[p]!;
+        if (x <= 0) continue;
+        const base = data.userItems[p]! * m;
+        for (let k = 0; k < m; k++) out[k]! += x * block[base + k]!;
+      }
+      return out;
+    };
   }
 }
