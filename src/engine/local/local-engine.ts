@@ -109,7 +109,7 @@ export class LocalEngine implements TrainingEngine {
     const outputs: BatchOutput[] = [];
     const recipes = ctx.recipes;
     const perCustomer = recipes.some((x) => x === 'user-personalization' || x === 'item-affinity');
-    const threads = perCustomer ? poolSize(model.data.userIds.length, model.params.workers < 0 ? undefined : model.params.workers) : 0;
+    const threads = perCustomer ? poolSize(model.data.userIds.length, this.params.workers < 0 ? undefined : this.params.workers) : 0;
     const pool = threads > 0 ? UserPool.create(model, size, threads) : null;
     try {
       const step = 100 / Math.max(1, recipes.length);

@@ -1,7 +1,8 @@
 // Worker thread of UserPool: holds a copy of the model and answers per-block requests with the
 // block's JSON Lines text, or with per-product segment heaps of its users.
 import { parentPort, workerData } from 'node:worker_threads';
-import { customerLine, segmentHeaps } from './batch-output';
+import { segmentHeaps, writeCustomerLine } from './batch-output';
+import { LineBuffer } from './line-buffer';
 import type { LocalModel } from './local-model';
 import { popularityLists } from './local-model';
 import { Recommender } from './recommender';
@@ -11,6 +12,7 @@ const init = workerData as PoolInit;
 const model = init.model as LocalModel;
 const r = new Recommender(model, popularityLists(model, init.size * 2), init.size);
 let norm: Float64Array | undefined;
+const out = new LineBuffer();
 
 function reply(msg: PoolResponse, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(msg, transfer);
@@ -22,9 +24,9 @@ parentPort!.on('message', (req: PoolRequest) => {
       norm = req.norm;
       reply({ kind: 'ok', block: -1 });
     } else if (req.kind === 'lines') {
-      let text = '';
-      for (let u = req.from; u < req.to; u++) text += customerLine(r, req.task, u, norm) + '\n';
-      reply({ kind: 'lines', block: req.block, text });
+      for (let u = req.from; u < req.to; u++) writeCustomerLine(r, req.task, u, out, norm);
+      const bytes = out.take();
+      reply({ kind: 'lines', block: req.block, bytes }, [bytes.buffer as ArrayBuffer]);
     } else {
       const heaps = segmentHeaps(r, req.from, req.to);
       const k = r.size;

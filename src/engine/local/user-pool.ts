@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { LocalModel } from './local-model';
 import { TopK } from './top-k';
 
-export type CustomerTask = 'user-personalization' | 'item-affinity-users';
+import type { CustomerTask } from './batch-output';
 
 export interface PoolInit {
   model: LocalModel;
@@ -21,7 +21,7 @@ export type PoolRequest =
 
 export type PoolResponse =
   | { kind: 'ok'; block: number }
-  | { kind: 'lines'; block: number; text: string }
+  | { kind: 'lines'; block: number; bytes: Uint8Array }
   | { kind: 'segments'; block: number; users: Int32Array; scores: Float64Array }
   | { kind: 'error'; block: number; message: string };
 
@@ -119,8 +119,8 @@ export class UserPool {
     }
   }
 
-  async *lines(task: CustomerTask, onProgress?: (f: number) => void | Promise<void>): AsyncGenerator<string> {
-    const texts: string[] = [];
+  async *lines(task: CustomerTask, onProgress?: (f: number) => void | Promise<void>): AsyncGenerator<Buffer> {
+    const texts: Buffer[] = [];
     let resolveText: (() => void) | null = null;
     let finished = false;
     let error: unknown = null;
@@ -129,7 +129,7 @@ export class UserPool {
     const running = this.run(
       (b) => ({ kind: 'lines', task, ...b }),
       async (res) => {
-        if (res.kind === 'lines') texts.push(res.text);
+        if (res.kind === 'lines') texts.push(Buffer.from(res.bytes.buffer, res.bytes.byteOffset, res.bytes.byteLength));
         count += 1;
         if (onProgress && count % 10 === 0) await onProgress(count / total);
         resolveText?.();
