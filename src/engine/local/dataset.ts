@@ -18,6 +18,8 @@ export interface Dataset {
   userBought: Uint8Array;
   /** x damped by the age of the entry relative to the customer's latest event: the scoring profile. */
   userProfile: Float32Array;
+  /** Per product: like itemPopularity, decayed with trendHalfLifeDays: what sells now. */
+  itemTrend: Float32Array;
   /** Per product: summed customer strength, decayed from the data set's newest event (trending). */
   itemPopularity: Float32Array;
   categories: string[];
@@ -97,6 +99,8 @@ export function buildDataset(
 
   const acc = new Float64Array(nItems);
   const itemPopularity = new Float32Array(nItems);
+  const itemTrend = new Float32Array(nItems);
+  const accTrend = new Float64Array(nItems);
   const lastSeen = new Float64Array(nItems);
   const bought = new Uint8Array(nItems);
   const seen = new Uint8Array(nItems);
@@ -122,6 +126,7 @@ export function buildDataset(
       const t = raw.eventType[k]!;
       const ts = raw.timestamp[k]!;
       acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
+      if (params.trendWeight > 0) accTrend[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.trendHalfLifeDays, params.eventValue);
       if (!(ts <= lastSeen[i]!)) lastSeen[i] = ts; // NaN (unseen) compares false
       if (ts > userLast) userLast = ts;
       if (typeBought[t]) bought[i] = 1;
@@ -151,6 +156,8 @@ export function buildDataset(
         ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
         : userValues[nnz]!;
       itemPopularity[i]! += userValues[nnz]!;
+      if (accTrend[i]! > 0) itemTrend[i]! += Math.log1p(accTrend[i]!);
+      accTrend[i] = 0;
       nnz += 1;
       acc[i] = 0;
       lastSeen[i] = NaN;
@@ -170,6 +177,7 @@ export function buildDataset(
     userBought: userBought.slice(0, nnz),
     userProfile: userProfile.slice(0, nnz),
     itemPopularity,
+    itemTrend,
     categories: cat.names,
     itemCategory: cat.of,
     provinces: prov.names,

@@ -26,6 +26,12 @@ export interface EngineParams {
   easeMaxItems: number;
   /** Neighbours kept per item (sparse model rows, similar-items candidates). */
   neighbors: number;
+  /**
+   * Blend of what is selling now into personal scores: a product's recent popularity (decayed
+   * with trendHalfLifeDays) times this share of the customer's best personal score (0 = off).
+   */
+  trendWeight: number;
+  trendHalfLifeDays: number;
   /** Worker threads for the per-customer passes of batch inference; -1: automatic (by data size). */
   workers: number;
   /** Cosine shrinkage: damps similarities resting on few common customers. */
@@ -48,6 +54,8 @@ export const DEFAULT_PARAMS: EngineParams = {
   neighbors: 100,
   cosineShrink: 10,
   workers: -1,
+  trendWeight: 0,
+  trendHalfLifeDays: 30,
 };
 
 export function paramsFromConfig(engine: Config['engine'], overrides: Partial<EngineParams> = {}): EngineParams {

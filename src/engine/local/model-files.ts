@@ -56,6 +56,7 @@ function arraysOf(m: LocalModel): Record<string, Typed> {
     simIdx: m.similar.idx,
     simW: m.similar.w,
     popularity: m.popularity,
+    trend: d.itemTrend,
   };
 }
 
@@ -131,6 +132,7 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
       userBought: get('userBought'),
       userProfile: get('userProfile'),
       itemPopularity: get('popularity'),
+      itemTrend: get('trend'),
       itemCategory: get('itemCategory'),
       userProvince: get('userProvince'),
     },

@@ -20,6 +20,8 @@ export class Recommender {
   private readonly heap: TopK;
   private readonly outIdx: Int32Array;
   private readonly outVal: Float64Array;
+  /** Per product: recent popularity scaled to [0, 1], times trendWeight (empty when off). */
+  private readonly trend: Float64Array;
 
   constructor(
     readonly model: LocalModel,
@@ -34,6 +36,10 @@ export class Recommender {
     this.heap = new TopK(size);
     this.outIdx = new Int32Array(size);
     this.outVal = new Float64Array(size);
+    const beta = model.params.trendWeight ?? 0;
+    let top = 0;
+    for (const t of model.data.itemTrend) top = Math.max(top, t);
+    this.trend = beta > 0 && top > 0 ? Float64Array.from(model.data.itemTrend, (t) => (beta * t) / top) : new Float64Array(0);
   }
 
   /** Computes customer u's model scores (call clear() before the next customer). */
@@ -83,6 +89,7 @@ export class Recommender {
   private appendScored(list: RankedList, norm?: Float64Array): void {
     const heap = this.heap;
     heap.reset();
+    if (this.trend.length && !norm) this.blendTrend();
     for (let a = 0; a < this.touchedCount; a++) {
       const j = this.touched[a]!;
       if (this.excluded(j)) continue;
@@ -92,6 +99,15 @@ export class Recommender {
     }
     const c = heap.drain(this.outIdx, this.outVal);
     for (let a = 0; a < c && list.items.length < this.size; a++) this.add(list, this.outIdx[a]!, this.outVal[a]!);
+  }
+
+  private blendTrend(): void {
+    let best = 0;
+    for (let a = 0; a < this.touchedCount; a++) best = Math.max(best, this.scores[this.touched[a]!]!);
+    for (let a = 0; a < this.touchedCount; a++) {
+      const j = this.touched[a]!;
+      this.scores[j]! += best * this.trend[j]!;
+    }
   }
 
   private add(list: RankedList, i: number, score: number): void {
