@@ -166,23 +166,37 @@ export class UserPool {
     );
   }
 
-  /** Per-product heaps of the best customers, merged across workers (ties: lower customer). */
+  /**
+   * Per-product heaps of the best customers, merged across workers (ties: lower customer). Each
+   * worker takes one contiguous share of the customers and answers once, so the merge is small.
+   */
   async segmentHeaps(onProgress?: (f: number) => void | Promise<void>): Promise<TopK[]> {
     const heaps = Array.from({ length: this.nItems }, () => new TopK(this.size));
     const k = this.size;
-    let count = 0;
-    const total = Math.ceil(this.customers / BLOCK);
-    await this.run(
-      (b) => ({ kind: 'segments', ...b }),
-      async (res) => {
-        if (res.kind !== 'segments') return;
-        for (let j = 0; j < this.nItems; j++) {
-          for (let a = j * k; a < (j + 1) * k && res.users[a]! >= 0; a++) heaps[j]!.push(res.users[a]!, res.scores[a]!);
-        }
-        count += 1;
-        if (onProgress && count % 10 === 0) await onProgress(count / total);
-      },
+    const share = Math.ceil(this.customers / this.workers.length);
+    const answers = await Promise.all(
+      this.workers.map(
+        (w, n) =>
+          new Promise<PoolResponse>((resolve, reject) => {
+            const onError = (err: Error) => reject(err);
+            w.once('message', (res: PoolResponse) => {
+              w.off('error', onError);
+              resolve(res);
+            });
+            w.once('error', onError);
+            const from = Math.min(this.customers, n * share);
+            w.postMessage({ kind: 'segments', block: n, from, to: Math.min(this.customers, from + share) } satisfies PoolRequest);
+          }),
+      ),
     );
+    for (const res of answers) {
+      if (res.kind === 'error') throw new Error(`batch inference worker failed on segments: ${res.message}`);
+      if (res.kind !== 'segments') throw new Error(`unexpected worker answer ${res.kind}`);
+      for (let j = 0; j < this.nItems; j++) {
+        for (let a = j * k; a < (j + 1) * k && res.users[a]! >= 0; a++) heaps[j]!.push(res.users[a]!, res.scores[a]!);
+      }
+    }
+    if (onProgress) await onProgress(1);
     return heaps;
   }
 }
