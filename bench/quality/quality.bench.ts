@@ -26,11 +26,15 @@ const variants: Variant[] = [
   { label: 'item-affinity (per customer)', recipe: 'item-affinity' },
 ];
 if (process.argv.includes('--sweep')) {
-  for (const easeLambda of [50, 100, 400, 800]) variants.push({ label: `EASE lambda=${easeLambda}`, recipe: 'user-personalization', params: { easeLambda } });
-  for (const halfLifeDays of [30, 90, 10_000]) variants.push({ label: `EASE halfLife=${halfLifeDays}d`, recipe: 'user-personalization', params: { halfLifeDays } });
+  for (const profileHalfLifeDays of [0, 7, 14, 90]) variants.push({ label: `EASE profileHalfLife=${profileHalfLifeDays}d`, recipe: 'user-personalization', params: { profileHalfLifeDays } });
+  for (const easeLambda of [100, 400, 800]) variants.push({ label: `EASE lambda=${easeLambda}`, recipe: 'user-personalization', params: { easeLambda } });
+  for (const easeMaxItems of [1000, 2500]) variants.push({ label: `EASE maxItems=${easeMaxItems}`, recipe: 'user-personalization', params: { easeMaxItems } });
+  for (const neighbors of [50, 200]) variants.push({ label: `EASE neighbours=${neighbors}`, recipe: 'user-personalization', params: { neighbors } });
+  for (const halfLifeDays of [30, 90]) {
+    variants.push({ label: `popularity halfLife=${halfLifeDays}d`, recipe: 'popularity-count', params: { halfLifeDays } });
+    variants.push({ label: `EASE halfLife=${halfLifeDays}d`, recipe: 'user-personalization', params: { halfLifeDays } });
+  }
   variants.push({ label: 'EASE eventValue=ignore', recipe: 'user-personalization', params: { eventValue: 'ignore' } });
-  variants.push({ label: 'EASE all products', recipe: 'user-personalization', params: { easeMaxItems: 5000 } });
-  variants.push({ label: 'EASE neighbours=50', recipe: 'user-personalization', params: { neighbors: 50 } });
 }
 
 async function main(): Promise<void> {
@@ -58,6 +62,10 @@ async function main(): Promise<void> {
   const up = results.get('user-personalization (default: EASE)')!;
   const ratio = up / pop;
   process.stdout.write(`\nuser-personalization / popularity-count NDCG@${K}: ${ratio.toFixed(2)}x (goal >= 3x): ${ratio >= 3 ? 'MET' : 'NOT MET'}\n`);
+  // For reference: AWS's own split (10% of customers, their newest 10% of events) on all the data.
+  const aws = async (recipe: RecipeName) => (await evaluateRaw(raw, { recipe, split: 'users', k: K }))[NDCG]!;
+  const [awsPop, awsUp] = [await aws('popularity-count'), await aws('user-personalization')];
+  process.stdout.write(`AWS's users split, NDCG@${K}: popularity-count ${awsPop.toFixed(4)}, user-personalization ${awsUp.toFixed(4)} (${(awsUp / awsPop).toFixed(2)}x)\n`);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import { LocalEngine } from '../../src/engine/local/local-engine';
+import { loadLocalRanker } from '../../src/engine/local/local-ranker';
 import { loadConfig } from '../../src/config/config';
 import { fixtureStore, readJsonLines, readText, type Fixture } from './fixtures';
 import type { EngineParams } from '../../src/engine/local/engine-params';
@@ -122,5 +123,39 @@ describe('LocalEngine', () => {
     await run(f, engine({ algorithm: 'cosine' }));
     const u00 = (await lines(f, 'user-personalization')).find((l) => l.input.userId === 'u00')!;
     expect(u00.output.recommendedItems!.slice(0, 4).sort()).toEqual(['k6', 'k7', 'k8', 'k9']);
+  });
+});
+
+describe('LocalEngine batch inference on worker threads', () => {
+  it('writes byte-identical output with 2 worker threads and inline', async () => {
+    const inline = await fixtureStore();
+    const threaded = await fixtureStore();
+    try {
+      await run(inline, engine({ workers: 0 }));
+      await run(threaded, engine({ workers: 2 }));
+      for (const name of ['user-personalization', 'item-affinity', 'item-affinity-users']) {
+        const key = `${inline.ctx.layout.outputPrefix}${name}.jsonl`;
+        expect(await readText(threaded.store, key)).toBe(await readText(inline.store, key));
+      }
+    } finally {
+      inline.cleanup();
+      threaded.cleanup();
+    }
+  });
+});
+
+describe('personalized-ranking batch output', () => {
+  it('ranks the default list (the most popular products) as the in-process ranker does', async () => {
+    const f = await fixtureStore();
+    try {
+      await run(f);
+      const ranker = await loadLocalRanker(f.store, f.ctx.layout.modelPrefix);
+      for (const l of (await lines(f, 'personalized-ranking')).slice(0, 5)) {
+        const ranked = await ranker.rank(l.input.userId as string, l.input.itemList as string[]);
+        expect(l.output.recommendedItems).toEqual(ranked.map((x) => x.productId));
+      }
+    } finally {
+      f.cleanup();
+    }
   });
 });

@@ -78,7 +78,8 @@ export function registerEvaluate(program: Command): void {
         process.stdout.write(`stored on model version ${id}\n`);
       } catch (err) {
         // The metrics are printed above; a missing database only means they are not stored.
-        process.stderr.write(`metrics not stored (database unreachable or not migrated): ${(err as Error).message.split('\n')[0]}\n`);
+        const reason = (err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? String(err);
+        process.stderr.write(`metrics not stored (database unreachable or not migrated): ${reason}\n`);
       } finally {
         await db.close();
       }

@@ -1,69 +1,100 @@
-// Personalize's batch output (REFERENCE.md, exact) as streams of JSON Lines, written in chunks of
-// a few hundred lines, never as one giant string. Order is deterministic: ids ascending.
+// Personalize's batch output (REFERENCE.md, exact) as streams of JSON Lines, written as byte
+// chunks of about 256 KB, never as one giant string. Order is deterministic: ids ascending.
 import type { Recommender, RankedList } from './recommender';
+import { LineBuffer } from './line-buffer';
 import { TopK } from './top-k';
 
-const CHUNK_LINES = 500;
+export { formatScore } from './line-buffer';
 
-/** Scores keep 6 significant digits: enough to rank, and the same bytes on every rerun. */
-export function formatScore(x: number): string {
-  return String(Number(x.toPrecision(6)));
+/** JSON string literals of ids as UTF-8 bytes, computed once per id list. */
+const jsonCache = new WeakMap<string[], Buffer[]>();
+export function jsonIds(ids: string[]): Buffer[] {
+  let out = jsonCache.get(ids);
+  if (!out) {
+    out = ids.map((id) => Buffer.from(JSON.stringify(id), 'utf8'));
+    jsonCache.set(ids, out);
+  }
+  return out;
 }
 
-function listJson(ids: string[], list: RankedList, field = 'recommendedItems'): string {
-  let items = '';
-  let scores = '';
+const B = (s: string) => Buffer.from(s, 'latin1');
+const USER_IN = B('{"input":{"userId":');
+const ITEM_IN = B('{"input":{"itemId":');
+const OUTPUT = B('},"output":');
+const ITEMS = B('{"recommendedItems":[');
+const USERS = B('{"recommendedUsers":[');
+const SCORES = B('],"scores":[');
+const END = B(']}}\n');
+
+/** `{"recommendedItems":[...],"scores":[...]}}` and the line's newline. */
+function writeList(out: LineBuffer, ids: Buffer[], list: RankedList, field: Buffer = ITEMS): void {
+  out.bytes(field);
   for (let a = 0; a < list.items.length; a++) {
-    if (a) {
-      items += ',';
-      scores += ',';
-    }
-    items += JSON.stringify(ids[list.items[a]!]!);
-    scores += formatScore(list.scores[a]!);
+    if (a) out.byte(44);
+    out.bytes(ids[list.items[a]!]!);
   }
-  return `{"${field}":[${items}],"scores":[${scores}]}`;
+  out.bytes(SCORES);
+  for (let a = 0; a < list.scores.length; a++) {
+    if (a) out.byte(44);
+    out.score(list.scores[a]!);
+  }
+  out.bytes(END);
 }
 
 export interface LineSource {
   lines: number;
-  chunks(): AsyncGenerator<string>;
+  chunks(): AsyncGenerator<Buffer>;
 }
 
 export type ProgressFn = (fraction: number) => void | Promise<void>;
 
-function chunked(count: number, line: (n: number) => string, onProgress?: ProgressFn): LineSource {
+function chunked(count: number, line: (n: number, out: LineBuffer) => void, onProgress?: ProgressFn): LineSource {
   return {
     lines: count,
     async *chunks() {
-      let buf = '';
+      const out = new LineBuffer();
+      let reported = 0;
       for (let n = 0; n < count; n++) {
-        buf += line(n) + '\n';
-        if ((n + 1) % CHUNK_LINES === 0) {
-          yield buf;
-          buf = '';
-          if (onProgress && (n + 1) % (CHUNK_LINES * 20) === 0) await onProgress((n + 1) / count);
+        line(n, out);
+        if (out.full()) {
+          yield out.take();
+          if (onProgress && n - reported >= 10_000) {
+            reported = n;
+            await onProgress((n + 1) / count);
+          }
         }
       }
-      if (buf) yield buf;
+      if (out.length) yield out.take();
     },
   };
 }
 
-export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn): LineSource {
+export type CustomerTask = 'user-personalization' | 'item-affinity-users';
+
+/** One customer's line of user-personalization or item-affinity-users (norm: segment bests). */
+export function writeCustomerLine(r: Recommender, task: CustomerTask, u: number, out: LineBuffer, norm?: Float64Array): void {
   const d = r.model.data;
-  return chunked(
-    d.userIds.length,
-    (u) => `{"input":{"userId":${JSON.stringify(d.userIds[u])}},"output":${listJson(d.itemIds, r.forUser(u))}}`,
-    onProgress,
-  );
+  if (task === 'item-affinity-users' && !norm) throw new Error('item-affinity-users needs the segments first');
+  const list = r.forUser(u, task === 'item-affinity-users' ? norm : undefined);
+  out.bytes(USER_IN);
+  out.bytes(jsonIds(d.userIds)[u]!);
+  out.bytes(OUTPUT);
+  writeList(out, jsonIds(d.itemIds), list);
+}
+
+export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn): LineSource {
+  return chunked(r.model.data.userIds.length, (u, out) => writeCustomerLine(r, 'user-personalization', u, out), onProgress);
 }
 
 export function similarItemsLines(r: Recommender): LineSource {
   const d = r.model.data;
-  return chunked(
-    d.itemIds.length,
-    (i) => `{"input":{"itemId":${JSON.stringify(d.itemIds[i])}},"output":${listJson(d.itemIds, r.similarTo(i))}}`,
-  );
+  const ids = jsonIds(d.itemIds);
+  return chunked(d.itemIds.length, (i, out) => {
+    out.bytes(ITEM_IN);
+    out.bytes(ids[i]!);
+    out.bytes(OUTPUT);
+    writeList(out, ids, r.similarTo(i));
+  });
 }
 
 /** The default batch itemList: the numResults most popular products, the same for every customer. */
@@ -73,13 +104,26 @@ export function defaultRankingList(r: Recommender): number[] {
 
 export function personalizedRankingLines(r: Recommender, itemList: number[], onProgress?: ProgressFn): LineSource {
   const d = r.model.data;
-  const listJsonText = `[${itemList.map((i) => JSON.stringify(d.itemIds[i])).join(',')}]`;
+  const ids = jsonIds(d.itemIds);
+  const users = jsonIds(d.userIds);
+  const listPart = Buffer.from(`,"itemList":[${itemList.map((i) => ids[i]!.toString('utf8')).join(',')}]`, 'utf8');
+  const scoresFor = r.fixedListScorer(itemList);
+  const pop = itemList.map((i) => r.model.popularity[i]!);
+  const order = itemList.map((_, k) => k);
+  const list: RankedList = { items: [], scores: [] };
   return chunked(
     d.userIds.length,
-    (u) => {
-      const ranked = r.rank(u, itemList);
-      const list: RankedList = { items: ranked.map((x) => x.item), scores: ranked.map((x) => x.score) };
-      return `{"input":{"userId":${JSON.stringify(d.userIds[u])},"itemList":${listJsonText}},"output":${listJson(d.itemIds, list)}}`;
+    (u, out) => {
+      const s = scoresFor(u);
+      // Same order as Recommender.rank: score, then popularity, then input position.
+      order.sort((a, b) => s[b]! - s[a]! || pop[b]! - pop[a]! || a - b);
+      list.items = order.map((k) => itemList[k]!);
+      list.scores = order.map((k) => s[k]!);
+      out.bytes(USER_IN);
+      out.bytes(users[u]!);
+      out.bytes(listPart);
+      out.bytes(OUTPUT);
+      writeList(out, ids, list);
     },
     onProgress,
   );
@@ -88,24 +132,24 @@ export function personalizedRankingLines(r: Recommender, itemList: number[], onP
 export function popularityLines(r: Recommender): LineSource {
   const d = r.model.data;
   const p = r.popular;
+  const ids = jsonIds(d.itemIds);
   const size = r.size;
   const list = (items: Int32Array, scores: Float64Array): RankedList => {
     const top = scores[0] ?? 1;
     const n = Math.min(size, items.length);
     return { items: Array.from(items.subarray(0, n)), scores: Array.from(scores.subarray(0, n), (s) => s / top) };
   };
-  const lines = [`{"input":{"scope":"global"},"output":${listJson(d.itemIds, list(p.global, p.globalScores))}}`];
+  const lines: { input: string; list: RankedList }[] = [{ input: '{"scope":"global"}', list: list(p.global, p.globalScores) }];
   d.categories.forEach((c, k) =>
-    lines.push(
-      `{"input":{"scope":"category","category":${JSON.stringify(c)}},"output":${listJson(d.itemIds, list(p.byCategory[k]!.items, p.byCategory[k]!.scores))}}`,
-    ),
+    lines.push({ input: `{"scope":"category","category":${JSON.stringify(c)}}`, list: list(p.byCategory[k]!.items, p.byCategory[k]!.scores) }),
   );
   d.provinces.forEach((pv, k) =>
-    lines.push(
-      `{"input":{"scope":"province","province":${JSON.stringify(pv)}},"output":${listJson(d.itemIds, list(p.byProvince[k]!.items, p.byProvince[k]!.scores))}}`,
-    ),
+    lines.push({ input: `{"scope":"province","province":${JSON.stringify(pv)}}`, list: list(p.byProvince[k]!.items, p.byProvince[k]!.scores) }),
   );
-  return chunked(lines.length, (n) => lines[n]!);
+  return chunked(lines.length, (n, out) => {
+    out.text(`{"input":${lines[n]!.input},"output":`);
+    writeList(out, ids, lines[n]!.list);
+  });
 }
 
 /** item-affinity segments: per product the customers with the highest scores for it. */
@@ -116,13 +160,12 @@ export interface Segments {
   best: Float64Array;
 }
 
-export async function computeSegments(r: Recommender, onProgress?: ProgressFn): Promise<Segments> {
+/** Per-product heaps of the best customers among users [from, to): one scoring pass. */
+export function segmentHeaps(r: Recommender, from: number, to: number, heaps?: TopK[]): TopK[] {
   const d = r.model.data;
-  const nItems = d.itemIds.length;
-  const heaps = Array.from({ length: nItems }, () => new TopK(r.size));
+  const out = heaps ?? Array.from({ length: d.itemIds.length }, () => new TopK(r.size));
   const exclude = r.model.params.excludePurchased;
-  const nUsers = d.userIds.length;
-  for (let u = 0; u < nUsers; u++) {
+  for (let u = from; u < to; u++) {
     r.score(u);
     if (exclude) {
       // Scores of products the customer bought are zeroed for this pass only.
@@ -131,11 +174,30 @@ export async function computeSegments(r: Recommender, onProgress?: ProgressFn): 
     for (let a = 0; a < r.touchedCount; a++) {
       const j = r.touched[a]!;
       const s = r.scores[j]!;
-      if (s > 0 && s > heaps[j]!.threshold()) heaps[j]!.push(u, s);
+      if (s > 0 && s > out[j]!.threshold()) out[j]!.push(u, s);
     }
-    if (onProgress && (u & 8191) === 0) await onProgress(u / nUsers);
   }
   r.clear();
+  return out;
+}
+
+export async function computeSegments(r: Recommender, onProgress?: ProgressFn): Promise<Segments> {
+  const nUsers = r.model.data.userIds.length;
+  const heaps = Array.from({ length: r.model.data.itemIds.length }, () => new TopK(r.size));
+  const block = 8192;
+  for (let from = 0; from < nUsers; from += block) {
+    segmentHeaps(r, from, Math.min(nUsers, from + block), heaps);
+    if (onProgress) await onProgress(Math.min(1, (from + block) / nUsers));
+  }
+  return finishSegments(r, heaps);
+}
+
+/** Turns per-product heaps into segments, filled up with the most active customers. */
+export function finishSegments(r: Recommender, heaps: TopK[]): Segments {
+  const d = r.model.data;
+  const nItems = d.itemIds.length;
+  const nUsers = d.userIds.length;
+  const exclude = r.model.params.excludePurchased;
   // Fallback: the most active customers overall, for products the model reaches too few of.
   const activity = new TopK(r.size * 4);
   for (let u = 0; u < nUsers; u++) {
@@ -186,18 +248,17 @@ function bought(r: Recommender, u: number, item: number): boolean {
 
 export function itemAffinityLines(r: Recommender, seg: Segments): LineSource {
   const d = r.model.data;
-  return chunked(d.itemIds.length, (i) => {
-    const list: RankedList = { items: Array.from(seg.users[i]!), scores: Array.from(seg.scores[i]!) };
-    return `{"input":{"itemId":${JSON.stringify(d.itemIds[i])}},"output":${listJson(d.userIds, list, 'recommendedUsers')}}`;
+  const items = jsonIds(d.itemIds);
+  const users = jsonIds(d.userIds);
+  return chunked(d.itemIds.length, (i, out) => {
+    out.bytes(ITEM_IN);
+    out.bytes(items[i]!);
+    out.bytes(OUTPUT);
+    writeList(out, users, { items: Array.from(seg.users[i]!), scores: Array.from(seg.scores[i]!) }, USERS);
   });
 }
 
 /** Per customer the products where they stand highest among that product's likely buyers. */
 export function itemAffinityUserLines(r: Recommender, seg: Segments, onProgress?: ProgressFn): LineSource {
-  const d = r.model.data;
-  return chunked(
-    d.userIds.length,
-    (u) => `{"input":{"userId":${JSON.stringify(d.userIds[u])}},"output":${listJson(d.itemIds, r.forUser(u, seg.best))}}`,
-    onProgress,
-  );
+  return chunked(r.model.data.userIds.length, (u, out) => writeCustomerLine(r, 'item-affinity-users', u, out, seg.best), onProgress);
 }

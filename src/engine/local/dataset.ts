@@ -16,6 +16,12 @@ export interface Dataset {
   userValues: Float32Array;
   /** 1 where the customer has a purchase event for the product (the exclusion filter). */
   userBought: Uint8Array;
+  /** x damped by the age of the entry relative to the customer's latest event: the scoring profile. */
+  userProfile: Float32Array;
+  /** Per product: like itemPopularity, decayed with trendHalfLifeDays: what sells now. */
+  itemTrend: Float32Array;
+  /** Per product: summed customer strength, decayed from the data set's newest event (trending). */
+  itemPopularity: Float32Array;
   categories: string[];
   itemCategory: Int32Array; // -1: none
   provinces: string[];
@@ -92,6 +98,10 @@ export function buildDataset(
   for (let k = 0; k < raw.length; k++) if (use(k)) order[fill[userMap[raw.user[k]!]!]!++] = k;
 
   const acc = new Float64Array(nItems);
+  const itemPopularity = new Float32Array(nItems);
+  const itemTrend = new Float32Array(nItems);
+  const accTrend = new Float64Array(nItems);
+  const lastSeen = new Float64Array(nItems);
   const bought = new Uint8Array(nItems);
   const seen = new Uint8Array(nItems);
   const userPtr = new Int32Array(nUsers + 1);
@@ -99,10 +109,13 @@ export function buildDataset(
   let userItems = new Int32Array(cap);
   let userValues = new Float32Array(cap);
   let userBought = new Uint8Array(cap);
+  let userProfile = new Float32Array(cap);
+  lastSeen.fill(NaN);
   let nnz = 0;
   const touched: number[] = [];
   for (let uu = 0; uu < nUsers; uu++) {
     touched.length = 0;
+    let userLast = -Infinity;
     for (let p = start[uu]!; p < start[uu + 1]!; p++) {
       const k = order[p]!;
       const i = itemMap[raw.item[k]!]!;
@@ -111,7 +124,11 @@ export function buildDataset(
         touched.push(i);
       }
       const t = raw.eventType[k]!;
-      acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - raw.timestamp[k]!, params.halfLifeDays, params.eventValue);
+      const ts = raw.timestamp[k]!;
+      acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
+      if (params.trendWeight > 0) accTrend[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.trendHalfLifeDays, params.eventValue);
+      if (!(ts <= lastSeen[i]!)) lastSeen[i] = ts; // NaN (unseen) compares false
+      if (ts > userLast) userLast = ts;
       if (typeBought[t]) bought[i] = 1;
     }
     touched.sort((a, b) => a - b);
@@ -126,14 +143,24 @@ export function buildDataset(
       const c = new Uint8Array(cap);
       c.set(userBought.subarray(0, nnz));
       userBought = c;
+      const d = new Float32Array(cap);
+      d.set(userProfile.subarray(0, nnz));
+      userProfile = d;
     }
     for (const i of touched) {
       userItems[nnz] = i;
       // log1p damps bulk buyers and repeat purchases; a net-negative product (returned) counts 0.
       userValues[nnz] = acc[i]! > 0 ? Math.log1p(acc[i]!) : 0;
       userBought[nnz] = bought[i]!;
+      userProfile[nnz] = params.profileHalfLifeDays > 0
+        ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
+        : userValues[nnz]!;
+      itemPopularity[i]! += userValues[nnz]!;
+      if (accTrend[i]! > 0) itemTrend[i]! += Math.log1p(accTrend[i]!);
+      accTrend[i] = 0;
       nnz += 1;
       acc[i] = 0;
+      lastSeen[i] = NaN;
       bought[i] = 0;
       seen[i] = 0;
     }
@@ -148,6 +175,9 @@ export function buildDataset(
     userItems: userItems.slice(0, nnz),
     userValues: userValues.slice(0, nnz),
     userBought: userBought.slice(0, nnz),
+    userProfile: userProfile.slice(0, nnz),
+    itemPopularity,
+    itemTrend,
     categories: cat.names,
     itemCategory: cat.of,
     provinces: prov.names,

@@ -8,6 +8,11 @@ export interface EngineParams {
   eventWeights: Record<string, number>;
   defaultEventWeight: number;
   halfLifeDays: number;
+  /**
+   * Scoring weighs a customer's products by how recently they interacted with each, relative to
+   * their own latest event (their newest interests say most about their next purchase); 0 = off.
+   */
+  profileHalfLifeDays: number;
   /** How EVENT_VALUE counts: 'log' (log2(1 + value): a quantity of 3 counts twice a quantity of 1) or 'ignore'. */
   eventValue: 'log' | 'ignore';
   excludePurchased: boolean;
@@ -21,6 +26,14 @@ export interface EngineParams {
   easeMaxItems: number;
   /** Neighbours kept per item (sparse model rows, similar-items candidates). */
   neighbors: number;
+  /**
+   * Blend of what is selling now into personal scores: a product's recent popularity (decayed
+   * with trendHalfLifeDays) times this share of the customer's best personal score (0 = off).
+   */
+  trendWeight: number;
+  trendHalfLifeDays: number;
+  /** Worker threads for the per-customer passes of batch inference; -1: automatic (by data size). */
+  workers: number;
   /** Cosine shrinkage: damps similarities resting on few common customers. */
   cosineShrink: number;
 }
@@ -31,14 +44,18 @@ export const DEFAULT_PARAMS: EngineParams = {
   defaultEventWeight: 1,
   halfLifeDays: 180,
   eventValue: 'log',
+  profileHalfLifeDays: 30,
   excludePurchased: true,
   seed: 42,
   candidateFactor: 2,
   algorithm: 'ease',
-  easeLambda: 200,
-  easeMaxItems: 2500,
-  neighbors: 200,
+  easeLambda: 800,
+  easeMaxItems: 1500,
+  neighbors: 100,
   cosineShrink: 10,
+  workers: -1,
+  trendWeight: 0,
+  trendHalfLifeDays: 30,
 };
 
 export function paramsFromConfig(engine: Config['engine'], overrides: Partial<EngineParams> = {}): EngineParams {

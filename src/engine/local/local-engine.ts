@@ -15,6 +15,7 @@ import type {
 import type { TrainingEngine } from '../training-engine';
 import {
   computeSegments,
+  finishSegments,
   defaultRankingList,
   itemAffinityLines,
   itemAffinityUserLines,
@@ -30,6 +31,7 @@ import { outputSize, paramsFromConfig, type EngineParams } from './engine-params
 import { popularityLists, trainModel } from './local-model';
 import { loadModel, saveModel } from './model-files';
 import { Recommender } from './recommender';
+import { poolSize, UserPool } from './user-pool';
 
 /** Rejected rows listed in a model's data snapshot (all are logged up to the reader's cap). */
 const SNAPSHOT_REJECTIONS = 20;
@@ -72,13 +74,15 @@ export class LocalEngine implements TrainingEngine {
     const data = buildDataset(raw, this.params, items, users);
     const started = Date.now();
     let lastReport = 0;
+    // popularity-count alone needs no item model: skip its cost.
+    const itemModel = ctx.recipes.some((r) => r !== 'popularity-count');
     const model = trainModel(data, this.params, (f, message) => {
       // Training is synchronous CPU work; progress lands in the log and, between phases, the run.
       if (Date.now() - lastReport > 2000) {
         lastReport = Date.now();
         logger.info({ percent: Math.round(15 + 75 * f) }, message);
       }
-    });
+    }, itemModel);
     await ctx.progress(90, 'saving the model');
     await saveModel(store, layout.modelPrefix, model);
     const snapshot = dataSnapshot(data, raw.eventTypes, rejectedCount, rejected, items !== null, users !== null);
@@ -96,41 +100,63 @@ export class LocalEngine implements TrainingEngine {
     const { store, layout } = ctx;
     await ctx.progress(0, 'loading the model');
     const model = await loadModel(store, layout.modelPrefix);
+    const needsItemModel = ctx.recipes.filter((r) => r !== 'popularity-count');
+    if (!model.itemModel && needsItemModel.length) {
+      throw new Error(`the model of run ${ctx.runId} was trained for popularity-count only; train again for ${needsItemModel.join(', ')}`);
+    }
     const size = outputSize(model.params);
     const r = new Recommender(model, popularityLists(model, size * 2), size);
     const outputs: BatchOutput[] = [];
     const recipes = ctx.recipes;
-    const step = 100 / Math.max(1, recipes.length);
-    const write = async (recipe: RecipeName, name: RecipeName | 'item-affinity-users', source: LineSource) => {
-      const key = outputKey(layout.outputPrefix, name);
-      await store.put(key, Readable.from(source.chunks()));
-      outputs.push({ recipe, key, lines: source.lines, failedLines: 0 });
-    };
-    for (const [n, recipe] of recipes.entries()) {
-      const base = n * step;
-      const report = (share: number, message: string) => (f: number) =>
-        ctx.progress(Math.min(99, Math.round(base + step * share * f)), message);
-      await ctx.progress(Math.round(base), `${recipe}: writing`);
-      switch (recipe) {
-        case 'popularity-count':
-          await write(recipe, recipe, popularityLines(r));
-          break;
-        case 'similar-items':
-          await write(recipe, recipe, similarItemsLines(r));
-          break;
-        case 'user-personalization':
-          await write(recipe, recipe, userPersonalizationLines(r, report(1, `${recipe}: customers`)));
-          break;
-        case 'personalized-ranking':
-          await write(recipe, recipe, personalizedRankingLines(r, defaultRankingList(r), report(1, `${recipe}: customers`)));
-          break;
-        case 'item-affinity': {
-          const seg = await computeSegments(r, report(0.5, `${recipe}: segments`));
-          await write(recipe, recipe, itemAffinityLines(r, seg));
-          await write(recipe, 'item-affinity-users', itemAffinityUserLines(r, seg, report(0.5, `${recipe}: customers`)));
-          break;
+    const perCustomer = recipes.some((x) => x === 'user-personalization' || x === 'item-affinity');
+    const threads = perCustomer ? poolSize(model.data.userIds.length, this.params.workers < 0 ? undefined : this.params.workers) : 0;
+    const pool = threads > 0 ? UserPool.create(model, size, threads) : null;
+    try {
+      const step = 100 / Math.max(1, recipes.length);
+      const write = async (recipe: RecipeName, name: RecipeName | 'item-affinity-users', source: LineSource) => {
+        const key = outputKey(layout.outputPrefix, name);
+        await store.put(key, Readable.from(source.chunks()));
+        outputs.push({ recipe, key, lines: source.lines, failedLines: 0 });
+      };
+      for (const [n, recipe] of recipes.entries()) {
+        const base = n * step;
+        const report = (share: number, message: string) => (f: number) =>
+          ctx.progress(Math.min(99, Math.round(base + step * share * f)), message);
+        await ctx.progress(Math.round(base), `${recipe}: writing`);
+        switch (recipe) {
+          case 'popularity-count':
+            await write(recipe, recipe, popularityLines(r));
+            break;
+          case 'similar-items':
+            await write(recipe, recipe, similarItemsLines(r));
+            break;
+          case 'user-personalization': {
+            const progress = report(1, `${recipe}: customers`);
+            const source = pool
+              ? { lines: model.data.userIds.length, chunks: () => pool.lines('user-personalization', progress) }
+              : userPersonalizationLines(r, progress);
+            await write(recipe, recipe, source);
+            break;
+          }
+          case 'personalized-ranking':
+            await write(recipe, recipe, personalizedRankingLines(r, defaultRankingList(r), report(1, `${recipe}: customers`)));
+            break;
+          case 'item-affinity': {
+            const segProgress = report(0.5, `${recipe}: segments`);
+            const seg = pool ? finishSegments(r, await pool.segmentHeaps(segProgress)) : await computeSegments(r, segProgress);
+            await write(recipe, recipe, itemAffinityLines(r, seg));
+            const progress = report(0.5, `${recipe}: customers`);
+            if (pool) await pool.setNorm(seg.best);
+            const source = pool
+              ? { lines: model.data.userIds.length, chunks: () => pool.lines('item-affinity-users', progress) }
+              : itemAffinityUserLines(r, seg, progress);
+            await write(recipe, 'item-affinity-users', source);
+            break;
+          }
         }
       }
+    } finally {
+      await pool?.close();
     }
     await ctx.progress(100, 'batch output written');
     return { status: 'done', result: { outputs } };

@@ -15,14 +15,24 @@ export interface LocalModel {
   popularity: Float32Array;
   /** How many products the EASE part covers (0 with algorithm=cosine). */
   modelledItems: number;
+  /** False when trained for popularity-count alone: rec and similar are then empty. */
+  itemModel: boolean;
 }
 
 export type TrainProgress = (fraction: number, message: string) => void;
 
-export function trainModel(data: Dataset, params: EngineParams, onProgress: TrainProgress = () => undefined): LocalModel {
+export function trainModel(
+  data: Dataset,
+  params: EngineParams,
+  onProgress: TrainProgress = () => undefined,
+  itemModel = true,
+): LocalModel {
   const nItems = data.itemIds.length;
-  const popularity = new Float32Array(nItems);
-  for (let p = 0; p < data.userItems.length; p++) popularity[data.userItems[p]!]! += data.userValues[p]!;
+  const popularity = data.itemPopularity;
+  if (!itemModel) {
+    const empty = { ptr: new Int32Array(nItems + 1), idx: new Int32Array(0), w: new Float32Array(0) };
+    return { params, data, rec: empty, similar: empty, popularity, modelledItems: 0, itemModel };
+  }
   onProgress(0.05, 'item-customer index');
   const t = transpose(data);
   onProgress(0.1, 'cosine neighbours');
@@ -39,7 +49,7 @@ export function trainModel(data: Dataset, params: EngineParams, onProgress: Trai
     );
   }
   onProgress(1, 'trained');
-  return { params, data, rec, similar, popularity, modelledItems };
+  return { params, data, rec, similar, popularity, modelledItems, itemModel };
 }
 
 /** Best-first product lists by popularity: overall, per category and per province. */

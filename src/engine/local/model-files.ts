@@ -21,6 +21,7 @@ interface Manifest {
   format: string;
   params: EngineParams;
   modelledItems: number;
+  itemModel: boolean;
   referenceTime: number;
   interactions: number;
   userIds: string[];
@@ -45,6 +46,7 @@ function arraysOf(m: LocalModel): Record<string, Typed> {
     userItems: d.userItems,
     userValues: d.userValues,
     userBought: d.userBought,
+    userProfile: d.userProfile,
     itemCategory: d.itemCategory,
     userProvince: d.userProvince,
     recPtr: m.rec.ptr,
@@ -54,6 +56,7 @@ function arraysOf(m: LocalModel): Record<string, Typed> {
     simIdx: m.similar.idx,
     simW: m.similar.w,
     popularity: m.popularity,
+    trend: d.itemTrend,
   };
 }
 
@@ -76,6 +79,7 @@ export async function saveModel(store: ObjectStore, prefix: string, m: LocalMode
     format: FORMAT,
     params: m.params,
     modelledItems: m.modelledItems,
+    itemModel: m.itemModel,
     referenceTime: d.referenceTime,
     interactions: d.interactions,
     userIds: d.userIds,
@@ -114,6 +118,7 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
   return {
     params: manifest.params,
     modelledItems: manifest.modelledItems,
+    itemModel: manifest.itemModel,
     data: {
       userIds: manifest.userIds,
       itemIds: manifest.itemIds,
@@ -125,6 +130,9 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
       userItems: get('userItems'),
       userValues: get('userValues'),
       userBought: get('userBought'),
+      userProfile: get('userProfile'),
+      itemPopularity: get('popularity'),
+      itemTrend: get('trend'),
       itemCategory: get('itemCategory'),
       userProvince: get('userProvince'),
     },

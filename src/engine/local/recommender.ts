@@ -20,6 +20,8 @@ export class Recommender {
   private readonly heap: TopK;
   private readonly outIdx: Int32Array;
   private readonly outVal: Float64Array;
+  /** Per product: recent popularity scaled to [0, 1], times trendWeight (empty when off). */
+  private readonly trend: Float64Array;
 
   constructor(
     readonly model: LocalModel,
@@ -34,6 +36,10 @@ export class Recommender {
     this.heap = new TopK(size);
     this.outIdx = new Int32Array(size);
     this.outVal = new Float64Array(size);
+    const beta = model.params.trendWeight ?? 0;
+    let top = 0;
+    for (const t of model.data.itemTrend) top = Math.max(top, t);
+    this.trend = beta > 0 && top > 0 ? Float64Array.from(model.data.itemTrend, (t) => (beta * t) / top) : new Float64Array(0);
   }
 
   /** Computes customer u's model scores (call clear() before the next customer). */
@@ -41,7 +47,7 @@ export class Recommender {
     this.clear();
     const { data, rec } = this.model;
     for (let p = data.userPtr[u]!; p < data.userPtr[u + 1]!; p++) {
-      const x = data.userValues[p]!;
+      const x = data.userProfile[p]!;
       if (x <= 0) continue;
       const i = data.userItems[p]!;
       for (let q = rec.ptr[i]!; q < rec.ptr[i + 1]!; q++) {
@@ -83,14 +89,25 @@ export class Recommender {
   private appendScored(list: RankedList, norm?: Float64Array): void {
     const heap = this.heap;
     heap.reset();
+    if (this.trend.length && !norm) this.blendTrend();
     for (let a = 0; a < this.touchedCount; a++) {
       const j = this.touched[a]!;
       if (this.excluded(j)) continue;
       const s = norm ? (norm[j]! > 0 ? this.scores[j]! / norm[j]! : 0) : this.scores[j]!;
-      if (s > 0) heap.push(j, s);
+      // Most candidates lose to a full heap's worst: skip the call for them.
+      if (s > 0 && s >= heap.threshold()) heap.push(j, s);
     }
     const c = heap.drain(this.outIdx, this.outVal);
     for (let a = 0; a < c && list.items.length < this.size; a++) this.add(list, this.outIdx[a]!, this.outVal[a]!);
+  }
+
+  private blendTrend(): void {
+    let best = 0;
+    for (let a = 0; a < this.touchedCount; a++) best = Math.max(best, this.scores[this.touched[a]!]!);
+    for (let a = 0; a < this.touchedCount; a++) {
+      const j = this.touched[a]!;
+      this.scores[j]! += best * this.trend[j]!;
+    }
   }
 
   private add(list: RankedList, i: number, score: number): void {
@@ -202,5 +219,34 @@ export class Recommender {
       a.known !== b.known ? (a.known ? -1 : 1) : b.score - a.score || b.pop - a.pop || a.pos - b.pos,
     );
     return rows.map((r) => ({ item: r.item, score: r.score, known: r.known }));
+  }
+
+  /**
+   * Scores for one fixed list of products, for many customers: the model's columns for those
+   * products as a dense block, so a customer costs (their products x list length) operations.
+   */
+  fixedListScorer(items: number[]): (u: number) => Float64Array {
+    const m = items.length;
+    const pos = new Int32Array(this.nItems).fill(-1);
+    items.forEach((i, k) => (pos[i] = k));
+    const { rec, data } = this.model;
+    const block = new Float32Array(this.nItems * m);
+    for (let i = 0; i < this.nItems; i++) {
+      for (let q = rec.ptr[i]!; q < rec.ptr[i + 1]!; q++) {
+        const k = pos[rec.idx[q]!]!;
+        if (k >= 0) block[i * m + k] = rec.w[q]!;
+      }
+    }
+    const out = new Float64Array(m);
+    return (u: number) => {
+      out.fill(0);
+      for (let p = data.userPtr[u]!; p < data.userPtr[u + 1]!; p++) {
+        const x = data.userProfile[p]!;
+        if (x <= 0) continue;
+        const base = data.userItems[p]! * m;
+        for (let k = 0; k < m; k++) out[k]! += x * block[base + k]!;
+      }
+      return out;
+    };
   }
 }

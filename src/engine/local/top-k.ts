@@ -54,11 +54,26 @@ export class TopK {
   /** Writes the kept pairs best first into the given arrays; returns how many. Empties the heap. */
   drain(outIdx: Int32Array | number[], outVal: Float64Array | number[]): number {
     const n = this.size;
-    const order = Array.from({ length: n }, (_, j) => j);
-    order.sort((a, b) => (worse(this.val[a]!, this.idx[a]!, this.val[b]!, this.idx[b]!) ? 1 : -1));
-    for (let j = 0; j < n; j++) {
-      outIdx[j] = this.idx[order[j]!]!;
-      outVal[j] = this.val[order[j]!]!;
+    const { idx, val } = this;
+    // Heap sort in place: the root is the worst kept pair, so it goes to the end of the output.
+    for (let end = n - 1; end >= 0; end--) {
+      outIdx[end] = idx[0]!;
+      outVal[end] = val[0]!;
+      const v = val[end]!;
+      const i = idx[end]!;
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= end) break;
+        const r = l + 1;
+        const m = r < end && worse(val[r]!, idx[r]!, val[l]!, idx[l]!) ? r : l;
+        if (!worse(val[m]!, idx[m]!, v, i)) break;
+        val[c] = val[m]!;
+        idx[c] = idx[m]!;
+        c = m;
+      }
+      val[c] = v;
+      idx[c] = i;
     }
     this.size = 0;
     return n;
