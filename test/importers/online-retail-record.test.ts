@@ -39,6 +39,8 @@ describe('parseOnlineRetailLine (the cleaning rules)', () => {
     [row({ price: 'abc' }), 'UnitPrice "abc" is not a number'],
     [row({ price: '-11062.06' }), 'UnitPrice -11062.06 is negative'],
     [row({ cust: 'x17850' }), 'CustomerID "x17850" is not a whole number'],
+    [row({ code: 'X'.repeat(256) }), 'StockCode longer than 255 characters'],
+    [row({ inv: '9'.repeat(101) }), 'InvoiceNo longer than 100 characters'],
   ])('rejects a malformed line: %j -> %s', (fields, reason) => {
     expect(line(fields, 7)).toEqual({ kind: 'rejected', line: 7, reason, raw: fields.join(',') });
   });

@@ -123,14 +123,14 @@ export async function importOnlineRetail(
     const orderTotal = await scalar(client, 'SELECT count(DISTINCT invoice_no)::int AS n FROM stage_online_retail');
 
     // line_key: the n-th line of this stock code in this invoice, in file order.
-    const items = await withIndexesRebuiltIfEmpty(client, 'order_items', () => client.query(`
+    const items = await withIndexesRebuiltIfEmpty(client, 'order_items', (wasEmpty) => client.query(`
       INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, event_value, occurred_at)
       SELECT $1 || ':' || invoice_no || ':' || stock_code || ':' ||
                row_number() OVER (PARTITION BY invoice_no, stock_code ORDER BY line),
              invoice_no, customer_id, stock_code, abs(quantity), unit_price,
              CASE WHEN is_return THEN 'return' ELSE 'purchase' END, 1, occurred_at
       FROM stage_online_retail
-      ON CONFLICT (line_key) DO NOTHING`, [ONLINE_RETAIL_SOURCE]), { keepUnique: true });
+      ${wasEmpty ? '' : 'ON CONFLICT (line_key) DO NOTHING'}`, [ONLINE_RETAIL_SOURCE]));
     await client.query('COMMIT');
 
     return {

@@ -74,8 +74,12 @@ export function parseOnlineRetailLine(
 
   const invoiceNo = get('InvoiceNo');
   if (!invoiceNo) return reject('empty InvoiceNo');
+  // Limits of the columns they land in (orders.id, products.id, customers.province; line_key).
+  if (invoiceNo.length > 100) return reject('InvoiceNo longer than 100 characters');
   const stockCode = get('StockCode');
   if (!stockCode) return reject('empty StockCode');
+  if (stockCode.length > 255) return reject('StockCode longer than 255 characters');
+  if (get('Country').length > 255) return reject('Country longer than 255 characters');
   const quantityText = get('Quantity');
   if (!INT_RE.test(quantityText)) return reject(`Quantity "${quantityText}" is not an integer`);
   const quantity = Number(quantityText);

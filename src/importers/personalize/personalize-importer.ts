@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { PoolClient } from 'pg';
 import type { Database } from '../../db/database';
 import { silentProgress, type Progress } from '../../infra/progress';
+import { withIndexesRebuiltIfEmpty } from '../bulk-indexes';
 import { indexHeader, openCsv } from '../csv/csv-lines';
 import { copyInto, copyRow } from '../pg-copy';
 import { quarantineRows, type RejectedRow } from '../quarantine';
@@ -128,13 +129,13 @@ export async function importPersonalize(
     const s = await stageFile(client, files.interactions, INTERACTIONS_FORMAT, progress);
     // event_id: a digest of the interaction's values plus its occurrence among identical lines,
     // so the same file always yields the same ids and a re-import inserts nothing.
-    const insertedEvents = await rowCount(client, `
+    const insertedEvents = await withIndexesRebuiltIfEmpty(client, 'events', (wasEmpty) => rowCount(client, `
       INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, source)
       SELECT $1 || ':' || k.digest || ':' || row_number() OVER (PARTITION BY k.digest ORDER BY k.line),
              k.user_id, k.item_id, k.event_type, k.event_value, to_timestamp(k.ts), $1
       FROM (SELECT *, md5(user_id || chr(31) || item_id || chr(31) || ts || chr(31) || event_type || chr(31) || event_value_text) AS digest
             FROM ${s.table}) k
-      ON CONFLICT (event_id) DO NOTHING`, [PERSONALIZE_SOURCE]);
+      ${wasEmpty ? '' : 'ON CONFLICT (event_id) DO NOTHING'}`, [PERSONALIZE_SOURCE]));
     const total = await scalar(client, `SELECT count(*)::int AS n FROM ${s.table}`);
     await finish('interactions', files.interactions, s, { ...newAndPresent(total, insertedEvents), updated: 0 });
 
