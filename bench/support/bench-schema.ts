@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { loadConfig, type Config } from '../../src/config/config';
 import { migrate } from '../../src/db/migrator';
+import { deleteRedisPrefix } from '../../src/infra/redis-prefix';
 
 export async function freshBenchConfig(name: string, overrides: Record<string, string> = {}): Promise<Config> {
   const config = loadConfig(process.env, {
@@ -17,6 +18,7 @@ export async function freshBenchConfig(name: string, overrides: Record<string, s
   try {
     await pool.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
     await migrate(pool, name);
+    await deleteRedisPrefix(config.redis.url, name);
   } finally {
     await pool.end();
   }
@@ -27,6 +29,7 @@ export async function dropBenchSchema(config: Config): Promise<void> {
   const pool = new Pool({ connectionString: config.database.url, max: 1 });
   try {
     await pool.query(`DROP SCHEMA IF EXISTS "${config.database.schema}" CASCADE`);
+    await deleteRedisPrefix(config.redis.url, config.redis.prefix);
   } finally {
     await pool.end();
   }

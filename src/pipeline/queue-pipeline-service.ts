@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import { isRecipe } from '../engine/training-engine';
 import type { Queues } from '../queues/queues';
+import { runKeyOf } from '../queues/registry';
 import {
   InvalidPipelineRequestError,
   RunNotFoundError,
@@ -34,7 +35,7 @@ export class QueuePipelineService implements PipelineService {
       recipes: [...new Set(recipes)],
       stages: planStages({ syncFirst }),
     });
-    await this.deps.queues.enqueueStage(firstStage(run), { runId: run.id });
+    await this.deps.queues.enqueueStage(firstStage(run), { runId: run.id, runKey: runKeyOf(run) });
     return run;
   }
 

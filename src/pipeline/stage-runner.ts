@@ -2,7 +2,7 @@
 // chains the next stage, schedules a delayed re-check (long external work), or fails the run.
 // It knows nothing of BullMQ: the worker adapts a job to StageJob and an Enqueuer to queues.
 import { runLayout, isRecipe } from '../engine/training-engine';
-import type { StageJobData, StageName } from '../queues/registry';
+import { runKeyOf, type StageJobData, type StageName } from '../queues/registry';
 import { raiseAlert } from '../alerts/alert-store';
 import type { RunStore } from './run-store';
 import { STAGE_FUNCTIONS, nextStage } from './stage-chain';
@@ -36,6 +36,8 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
   const runId = job.data.runId;
   const run = await runs.get(runId);
   if (!run) throw new PermanentStageError(`pipeline run ${runId} does not exist`);
+  // A job left in Redis from another incarnation of this run id (a reset database) is not ours.
+  if (job.data.runKey !== runKeyOf(run)) return 'ignored';
   if (run.status === 'cancelled' || run.status === 'failed' || run.status === 'succeeded') return 'ignored';
   const state = run.stages[stage];
   if (!state) throw new PermanentStageError(`run ${runId} does not include stage ${stage}`);
@@ -70,7 +72,7 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
     const attempt = (job.data.poll?.attempt ?? 0) + 1;
     await runs.patchStage(runId, stage, { status: 'waiting', message: outcome.message });
     await runs.setStatus(runId, 'waiting');
-    await deps.enqueuer.enqueueStage(stage, { runId, poll: { attempt, state: outcome.state } }, { delayMs: outcome.recheckAfterMs });
+    await deps.enqueuer.enqueueStage(stage, { runId, runKey: runKeyOf(run), poll: { attempt, state: outcome.state } }, { delayMs: outcome.recheckAfterMs });
     return 'waiting';
   }
 
@@ -94,7 +96,7 @@ async function chain(deps: StageRunnerDeps, runId: number, stage: StageName): Pr
   const next = nextStage(run, stage);
   if (next) {
     await deps.runs.setStatus(runId, 'running');
-    await deps.enqueuer.enqueueStage(next, { runId });
+    await deps.enqueuer.enqueueStage(next, { runId, runKey: runKeyOf(run) });
     return;
   }
   await deps.runs.setStatus(runId, 'succeeded');

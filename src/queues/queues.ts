@@ -37,7 +37,7 @@ export class Queues implements Enqueuer {
   }
 
   async enqueueStage(stage: StageName, data: StageJobData, opts: { delayMs?: number } = {}): Promise<void> {
-    await this.get(stage).add(stage, data, { jobId: stageJobId(stage, data.runId, data.poll?.attempt), delay: opts.delayMs });
+    await this.get(stage).add(stage, data, { jobId: stageJobId(stage, data.runKey, data.poll?.attempt), delay: opts.delayMs });
   }
 
   /** Removes the waiting and delayed jobs of one run (cancellation). */

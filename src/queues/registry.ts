@@ -24,6 +24,8 @@ export const QUEUE_NAMES: readonly QueueName[] = [...STAGES, ...SERVICE_QUEUES];
 /** Every stage job carries its run; `poll` is set on the delayed re-checks of long external work. */
 export interface StageJobData {
   runId: number;
+  /** Unique to this run's row (id + creation time): a database reset never meets old job ids. */
+  runKey: string;
   poll?: { attempt: number; state: Record<string, unknown> };
 }
 
@@ -63,8 +65,12 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 };
 
 /** Deterministic job ids: enqueueing the same stage of the same run twice is a no-op. */
-export function stageJobId(stage: StageName, runId: number, pollAttempt?: number): string {
-  return pollAttempt === undefined ? `${stage}-run-${runId}` : `${stage}-run-${runId}-poll-${pollAttempt}`;
+export function stageJobId(stage: StageName, runKey: string, pollAttempt?: number): string {
+  return pollAttempt === undefined ? `${stage}-run-${runKey}` : `${stage}-run-${runKey}-poll-${pollAttempt}`;
+}
+
+export function runKeyOf(run: { id: number; createdAt: Date }): string {
+  return `${run.id}-${run.createdAt.getTime().toString(36)}`;
 }
 
 export function isStage(name: string): name is StageName {

@@ -7,8 +7,9 @@ import { createRedis } from '../../src/infra/redis';
 import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service';
 import { runStage, type StageJob, type StageRunnerDeps } from '../../src/pipeline/stage-runner';
 import { PermanentStageError } from '../../src/pipeline/stage-types';
+import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { Queues } from '../../src/queues/queues';
-import { stageJobId, type StageName } from '../../src/queues/registry';
+import { runKeyOf, stageJobId, type StageName } from '../../src/queues/registry';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { insertStore } from '../support/factories';
 import { ScriptedEngine } from '../support/scripted-engine';
@@ -52,15 +53,15 @@ describe('runStage', () => {
     };
   }
 
-  const job = (runId: number, attempt = 1, poll?: StageJob['data']['poll']): StageJob => ({
-    data: { runId, poll },
+  const job = (run: PipelineRunView, attempt = 1, poll?: StageJob['data']['poll']): StageJob => ({
+    data: { runId: run.id, runKey: runKeyOf(run), poll },
     attempt,
     maxAttempts: 3,
     updateProgress: async () => undefined,
   });
 
-  async function jobState(stage: StageName, runId: number, poll?: number) {
-    const j = await queues.get(stage).getJob(stageJobId(stage, runId, poll));
+  async function jobState(stage: StageName, run: PipelineRunView, poll?: number) {
+    const j = await queues.get(stage).getJob(stageJobId(stage, runKeyOf(run), poll));
     return j ? { state: await j.getState(), data: j.data, delay: j.opts.delay } : null;
   }
 
@@ -70,16 +71,16 @@ describe('runStage', () => {
 
   it('runs a stage, records its counts and timing, and enqueues the next stage once', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
-    expect(await jobState('export-datasets', run.id)).toMatchObject({ state: 'waiting' });
+    expect(await jobState('export-datasets', run)).toMatchObject({ state: 'waiting' });
     const d = deps(new ScriptedEngine({ train: [], batchInfer: [] }));
-    expect(await runStage(d, 'export-datasets', job(run.id))).toBe('done');
+    expect(await runStage(d, 'export-datasets', job(run))).toBe('done');
     // A redelivery of the same job (after a crash) does not run the stage again.
-    expect(await runStage(d, 'export-datasets', job(run.id))).toBe('ignored');
+    expect(await runStage(d, 'export-datasets', job(run))).toBe('ignored');
     const after = (await service.getRun(run.id))!;
     expect(after.status).toBe('running');
     expect(after.stages['export-datasets']).toMatchObject({ status: 'succeeded', progress: 100, counts: { interactions: 1, items: 1, users: 1 } });
     expect(after.stages['export-datasets']!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(await jobState('train', run.id)).toMatchObject({ state: 'waiting', data: { runId: run.id } });
+    expect(await jobState('train', run)).toMatchObject({ state: 'waiting', data: { runId: run.id, runKey: runKeyOf(run) } });
     expect(await queues.get('train').getJobCounts('waiting')).toEqual({ waiting: 1 });
     await finish(run.id);
   });
@@ -93,30 +94,30 @@ describe('runStage', () => {
       ],
       batchInfer: [],
     });
-    expect(await runStage(deps(engine), 'train', job(run.id))).toBe('waiting');
+    expect(await runStage(deps(engine), 'train', job(run))).toBe('waiting');
     const waiting = (await service.getRun(run.id))!;
     expect(waiting.status).toBe('waiting');
     expect(waiting.stages.train).toMatchObject({ status: 'waiting', message: 'training on AWS' });
-    const recheck = await jobState('train', run.id, 1);
-    expect(recheck).toMatchObject({ state: 'delayed', delay: 60_000, data: { runId: run.id, poll: { attempt: 1, state: { arn: 'sv-1' } } } });
+    const recheck = await jobState('train', run, 1);
+    expect(recheck).toMatchObject({ state: 'delayed', delay: 60_000, data: { runId: run.id, runKey: runKeyOf(run), poll: { attempt: 1, state: { arn: 'sv-1' } } } });
 
-    expect(await runStage(deps(engine), 'train', job(run.id, 1, recheck!.data.poll))).toBe('done');
+    expect(await runStage(deps(engine), 'train', job(run, 1, recheck!.data.poll))).toBe('done');
     expect(engine.calls).toEqual([{ step: 'train', state: undefined }, { step: 'train', state: { arn: 'sv-1' } }]);
     expect((await service.getRun(run.id))!.stages.train).toMatchObject({ status: 'succeeded', counts: { models: 1 } });
     expect(await ctx.db.prisma.modelVersion.count({ where: { runId: run.id } })).toBe(1);
-    expect(await jobState('batch-infer', run.id)).toMatchObject({ state: 'waiting' });
+    expect(await jobState('batch-infer', run)).toMatchObject({ state: 'waiting' });
     await finish(run.id);
   });
 
   it('keeps the run alive through a transient failure, and fails it on the last attempt', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
     const engine = new ScriptedEngine({ train: [new Error('connection reset'), new Error('connection reset')], batchInfer: [] });
-    await expect(runStage(deps(engine), 'train', job(run.id, 1))).rejects.toThrow('connection reset');
+    await expect(runStage(deps(engine), 'train', job(run, 1))).rejects.toThrow('connection reset');
     let state = (await service.getRun(run.id))!;
     expect(state.status).toBe('running');
     expect(state.stages.train).toMatchObject({ status: 'running', error: 'connection reset' });
 
-    await expect(runStage(deps(engine), 'train', job(run.id, 3))).rejects.toThrow('connection reset');
+    await expect(runStage(deps(engine), 'train', job(run, 3))).rejects.toThrow('connection reset');
     state = (await service.getRun(run.id))!;
     expect(state.status).toBe('failed');
     expect(state.error).toBe('train: connection reset');
@@ -128,10 +129,19 @@ describe('runStage', () => {
   it('fails the run at once on a permanent error', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
     const engine = new ScriptedEngine({ train: [new PermanentStageError('fewer than 1,000 interactions')], batchInfer: [] });
-    await expect(runStage(deps(engine), 'train', job(run.id, 1))).rejects.toBeInstanceOf(PermanentStageError);
+    await expect(runStage(deps(engine), 'train', job(run, 1))).rejects.toBeInstanceOf(PermanentStageError);
     const state = (await service.getRun(run.id))!;
     expect(state.status).toBe('failed');
     expect(state.error).toBe('train: fewer than 1,000 interactions');
+  });
+
+  it('ignores a job left from another incarnation of the same run id (a reset database)', async () => {
+    const run = await service.startRun({ recipes: ['popularity-count'] });
+    const engine = new ScriptedEngine({ train: [], batchInfer: [] });
+    const stale: StageJob = { ...job(run), data: { runId: run.id, runKey: `${run.id}-old` } };
+    expect(await runStage(deps(engine), 'export-datasets', stale)).toBe('ignored');
+    expect((await service.getRun(run.id))!.stages['export-datasets']).toEqual({ status: 'pending' });
+    await service.cancelRun(run.id);
   });
 
   it('ignores the jobs of a cancelled run and removes its queued jobs', async () => {
@@ -139,8 +149,8 @@ describe('runStage', () => {
     const cancelled = await service.cancelRun(run.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.stages['export-datasets']).toMatchObject({ status: 'cancelled' });
-    expect(await jobState('export-datasets', run.id)).toBeNull();
+    expect(await jobState('export-datasets', run)).toBeNull();
     const engine = new ScriptedEngine({ train: [], batchInfer: [] });
-    expect(await runStage(deps(engine), 'export-datasets', job(run.id))).toBe('ignored');
+    expect(await runStage(deps(engine), 'export-datasets', job(run))).toBe('ignored');
   });
 });

@@ -2,10 +2,10 @@
 // machine's real servers; `close()` drops both.
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrator';
+import { deleteRedisPrefix } from '../../src/infra/redis-prefix';
 
 export interface TestContext {
   config: Config;
@@ -48,18 +48,4 @@ export async function createTestContext(overrides: Record<string, string> = {}):
       await deleteRedisPrefix(config.redis.url, id);
     },
   };
-}
-
-export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
