@@ -1,6 +1,8 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerApiKey } from './commands/apikey.command';
 import { registerMigrate } from './commands/migrate.command';
+import { pipelineNotWired, registerServe } from './commands/serve.command';
 
 export function buildProgram(): Command {
   const program = new Command('recs')
@@ -8,6 +10,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);
+  registerApiKey(program);
+  // The lead replaces pipelineNotWired with the real PipelineService (and adds the ranker).
+  registerServe(program, { createPipeline: () => pipelineNotWired() });
   return program;
 }
 
