@@ -19,7 +19,7 @@ export function registerApiKey(program: Command): void {
     .option('--name <name>', 'a label for humans (at most 100 characters)')
     .action((opts: { role: Role; name?: string }) =>
       withApp(async ({ db }) => {
-        const { key, info } = await createApiKey(db.prisma, opts.role, opts.name);
+        const { key, info } = await createApiKey(db.pool, opts.role, opts.name);
         process.stdout.write(`created API key ${info.id} (${info.prefix}..., role ${info.role}, "${info.name}")\n${key}\n`);
       }),
     );
@@ -28,7 +28,7 @@ export function registerApiKey(program: Command): void {
     .description('list keys (prefix, role, created, last used, revoked); never the keys themselves')
     .action(() =>
       withApp(async ({ db }) => {
-        const keys = await listApiKeys(db.prisma);
+        const keys = await listApiKeys(db.pool);
         if (!keys.length) process.stdout.write('no API keys; create one with `recs apikey create --role admin`\n');
         for (const k of keys) {
           const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
@@ -43,7 +43,7 @@ export function registerApiKey(program: Command): void {
     .argument('<idOrPrefix>', 'the key id or its prefix as `recs apikey list` shows it')
     .action((ref: string) =>
       withApp(async ({ db }) => {
-        const info = await revokeApiKey(db.prisma, ref.replace(/\.\.\.$/, ''));
+        const info = await revokeApiKey(db.pool, ref.replace(/\.\.\.$/, ''));
         process.stdout.write(`revoked API key ${info.id} (${info.prefix}..., role ${info.role})\n`);
       }),
     );

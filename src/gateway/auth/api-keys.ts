@@ -1,7 +1,7 @@
 // API keys: random secrets shown once, stored only as sha256 hashes; the prefix identifies a key to
 // humans (`recs apikey list`) without revealing it.
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { Pool } from 'pg';
 
 export const ROLES = ['read', 'ingest', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,40 +37,35 @@ export class ApiKeyNotFoundError extends Error {
   }
 }
 
-export async function createApiKey(prisma: PrismaClient, role: Role, name = `${role} key`): Promise<{ key: string; info: ApiKeyInfo }> {
+// Plain SQL on the pg pool (not Prisma): the gateway's request path and tests use the pool only.
+const COLUMNS = `id, name, role, prefix, created_at AS "createdAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
+
+export async function createApiKey(pool: Pool, role: Role, name = `${role} key`): Promise<{ key: string; info: ApiKeyInfo }> {
   const key = `rk_${randomBytes(24).toString('base64url')}`;
-  const row = await prisma.apiKey.create({
-    data: { name: name.slice(0, 100), role, prefix: key.slice(0, 11), keyHash: hashKey(key) },
-  });
-  return { key, info: toInfo(row) };
+  const { rows } = await pool.query<ApiKeyInfo>(
+    `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+    [name.slice(0, 100), role, key.slice(0, 11), hashKey(key)],
+  );
+  return { key, info: rows[0]! };
 }
 
 /** Revokes by numeric id or by prefix; returns the revoked key (revoking twice is harmless). */
-export async function revokeApiKey(prisma: PrismaClient, ref: string): Promise<ApiKeyInfo> {
-  const where = /^\d+$/.test(ref) ? { id: Number(ref) } : { prefix: ref };
-  const found = await prisma.apiKey.findMany({ where });
-  if (found.length !== 1) {
-    if (found.length > 1) throw new Error(`prefix "${ref}" matches ${found.length} keys; revoke by id`);
-    throw new ApiKeyNotFoundError(ref);
-  }
-  const row = found[0]!;
-  const updated = await prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: row.revokedAt ?? new Date() } });
-  return toInfo(updated);
+export async function revokeApiKey(pool: Pool, ref: string): Promise<ApiKeyInfo> {
+  const byId = /^\d{1,9}$/.test(ref);
+  const { rows } = await pool.query<ApiKeyInfo>(
+    `SELECT ${COLUMNS} FROM api_keys WHERE ${byId ? 'id = $1::int' : 'prefix = $1'}`,
+    [ref],
+  );
+  if (rows.length > 1) throw new Error(`prefix "${ref}" matches ${rows.length} keys; revoke by id`);
+  if (!rows.length) throw new ApiKeyNotFoundError(ref);
+  const updated = await pool.query<ApiKeyInfo>(
+    `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+    [rows[0]!.id],
+  );
+  return updated.rows[0]!;
 }
 
-export async function listApiKeys(prisma: PrismaClient): Promise<ApiKeyInfo[]> {
-  const rows = await prisma.apiKey.findMany({ orderBy: { id: 'asc' } });
-  return rows.map(toInfo);
-}
-
-function toInfo(row: ApiKeyInfo & { keyHash?: string }): ApiKeyInfo {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    prefix: row.prefix,
-    createdAt: row.createdAt,
-    revokedAt: row.revokedAt,
-    lastUsedAt: row.lastUsedAt,
-  };
+export async function listApiKeys(pool: Pool): Promise<ApiKeyInfo[]> {
+  const { rows } = await pool.query<ApiKeyInfo>(`SELECT ${COLUMNS} FROM api_keys ORDER BY id`);
+  return rows;
 }
