@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../infra/logger';
-import type { AdminReads } from '../serving/admin-reads';
+import type { AdminReads, CoverageFigures } from '../serving/admin-reads';
 import type { HotCache } from '../serving/hot-cache';
 import type { ResponseCache } from './response-cache';
 
@@ -66,23 +66,23 @@ export class GatewayMetrics {
         Object.assign(seen, { hotHits: h.hits, hotMisses: h.misses, respHits: c.hits, respMisses: c.misses });
       },
     });
-    const coverage = new Gauge({ name: 'recs_coverage_percent', help: 'Percent of ordering customers with cached recommendations', registers: r });
-    const freshness = new Gauge({ name: 'recs_freshness_days', help: 'Days since the newest cache update (-1: never loaded)', registers: r });
-    new Gauge({
-      name: 'recs_customers_with_recommendations',
-      help: 'Customers with cached recommendations',
-      registers: r,
-      async collect() {
-        try {
-          const c = await s.admin.coverage();
-          this.set(c.customersWithRecommendations);
-          coverage.set(c.coverage);
-          freshness.set(c.freshnessDays ?? -1);
-        } catch (err) {
-          s.logger.warn({ err }, 'metrics: coverage unavailable');
-        }
-      },
-    });
+    // Each gauge reads the same memoised figures (AdminReads caches them for 30 s).
+    const fromCoverage = (name: string, help: string, pick: (c: CoverageFigures) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: r,
+        async collect() {
+          try {
+            this.set(pick(await s.admin.coverage()));
+          } catch (err) {
+            s.logger.warn({ err }, 'metrics: coverage unavailable');
+          }
+        },
+      });
+    fromCoverage('recs_coverage_percent', 'Percent of ordering customers with cached recommendations', (c) => c.coverage);
+    fromCoverage('recs_freshness_days', 'Days since the newest cache update (-1: never loaded)', (c) => c.freshnessDays ?? -1);
+    fromCoverage('recs_customers_with_recommendations', 'Customers with cached recommendations', (c) => c.customersWithRecommendations);
     new Gauge({
       name: 'recs_active_alerts',
       help: 'Alerts not yet resolved',
