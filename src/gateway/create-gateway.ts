@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { Queue } from 'bullmq';
 import express, { type RequestHandler } from 'express';
 import { createRedis } from '../infra/redis';
@@ -17,6 +18,7 @@ import { HotCache } from '../serving/hot-cache';
 import { ModelVersionLookup } from '../serving/model-versions';
 import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
+import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { authorize, keyFromHeaders, Authenticator } from './auth/authenticator';
 import type { GatewayContext, GatewayServices } from './gateway-context';
 import type { Gateway, GatewayDeps } from './gateway-deps';
@@ -84,6 +86,18 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     plugins: [operationLimitsPlugin(), responseCachePlugin(metrics)],
     parseOptions: { maxTokens: LIMITS.maxTokens },
     includeStacktraceInErrorResponses: config.env === 'development',
+    formatError: (formatted, error) => {
+      const original = unwrapResolverError(error);
+      if (original instanceof ServingUnavailableError) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'SERVICE_UNAVAILABLE' } };
+      }
+      // Unexpected errors are logged with their detail; clients get no internals in production.
+      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error({ err: original, path: formatted.path }, 'resolver failed');
+        if (config.env === 'production') return { ...formatted, message: 'internal error; see the gateway log' };
+      }
+      return formatted;
+    },
     introspection: true,
     status400ForVariableCoercionErrors: true,
     logger: {

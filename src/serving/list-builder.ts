@@ -4,6 +4,7 @@
 // reported as `degraded`, so the response is not cached.
 import type { Logger } from '../infra/logger';
 import type { CatalogueFillQuery } from './catalog-repository';
+import { ServingUnavailableError } from './serving-unavailable-error';
 import type {
   CachedList,
   ProductRow,
@@ -89,7 +90,7 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     }
   }
 
-  if (!items.length && firstError) throw firstError;
+  if (!items.length && firstError) throw new ServingUnavailableError('recommendations', firstError);
   const primary = input.chain[0]?.source ?? 'POPULAR';
   return {
     items,
