@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const address = http.address();
     process.stdout.write(`READY http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}\n`);
   });
-  process.on('SIGTERM', () => {
+  process.once('SIGTERM', () => {
     http.close();
     void server.stop().then(() => redis.quit()).then(() => process.exit(0));
   });

@@ -15,11 +15,10 @@ async function main(): Promise<void> {
     logger,
     db,
     pipeline: pipelineNotWired(),
-    responseCacheEntries: Number(process.env.BENCH_RESPONSE_CACHE ?? 20_000),
   });
   const { url } = await gateway.listen(0, '127.0.0.1');
   process.stdout.write(`READY ${url}\n`);
-  process.on('SIGTERM', () => {
+  process.once('SIGTERM', () => {
     void gateway.close().then(() => db.close()).then(() => process.exit(0));
   });
 }

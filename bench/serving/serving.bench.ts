@@ -7,7 +7,8 @@
 // Each server runs in its own child process; both are warmed with one request per customer first,
 // then measured in alternating rounds. A last run of the gateway without its response cache is
 // printed for information (it shows what the hot layer alone costs).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -26,7 +27,15 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
 
-type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number };
+type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number };
+
+/** CPU time (user + system) a process has used, from /proc: robust to other load on the machine. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
 async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]> {
   const ids = Array.from({ length: PRODUCTS }, (_, i) => `prod-${i + 1}`);
@@ -102,21 +111,24 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 }
 
-async function measure(name: string, url: string, makeBody: () => string): Promise<Summary> {
+async function measure(name: string, server: { url: string; child: ChildProcess }, makeBody: () => string): Promise<Summary> {
+  const url = server.url;
+  const cpuBefore = cpuMs(server.child.pid!);
   const r = await autocannon({
     url: `${url}/graphql`,
     connections: CONNECTIONS,
     duration: DURATION,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: makeBody() }) }],
   });
-  return { name, rps: r.requests.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+  const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
+  return { name, rps: r.requests.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq };
 }
 
 function print(rows: Summary[]): void {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx'])}\n`);
-  process.stdout.write(`${line(Array(8).fill('---'))}\n`);
-  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), s.p50, s.p90, s.p99, s.max, s.requests, `${s.errors}/${s.non2xx}`])}\n`);
+  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req'])}\n`);
+  process.stdout.write(`${line(Array(9).fill('---'))}\n`);
+  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), s.p50, s.p90, s.p99, s.max, s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0)])}\n`);
 }
 
 async function main(): Promise<void> {
@@ -149,14 +161,14 @@ async function main(): Promise<void> {
     const rows: Summary[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`round ${round}: ${DURATION} s each, ${CONNECTIONS} connections\n`);
-      rows.push(await measure(`bare Apollo + Redis GET (round ${round})`, bare.url, bodyFor('bare', users, prefix)));
-      rows.push(await measure(`gateway recommendations (round ${round})`, gateway.url, bodyFor('gateway', users, prefix)));
+      rows.push(await measure(`bare Apollo + Redis GET (round ${round})`, bare, bodyFor('bare', users, prefix)));
+      rows.push(await measure(`gateway recommendations (round ${round})`, gateway, bodyFor('gateway', users, prefix)));
     }
     await stop(gateway.child);
-    const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, BENCH_RESPONSE_CACHE: '0' });
+    const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, RESPONSE_CACHE_ENTRIES: '0' });
     children.push(noCache.child);
     await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
-    const info = await measure('gateway, response cache off (info)', noCache.url, bodyFor('gateway', users, prefix));
+    const info = await measure('gateway, response cache off (info)', noCache, bodyFor('gateway', users, prefix));
 
     print([...rows, info]);
     const sum = (name: string, f: (s: Summary) => number) => rows.filter((r) => r.name.startsWith(name)).reduce((a, r) => a + f(r), 0);
@@ -165,6 +177,8 @@ async function main(): Promise<void> {
     const p99Gateway = Math.max(...rows.filter((r) => r.name.startsWith('gateway')).map((r) => r.p99));
     process.stdout.write(`\nthroughput ratio gateway/bare: ${rpsRatio.toFixed(2)}x (goal >= 1.0x)\n`);
     process.stdout.write(`p99 latency gateway/bare (worst round each): ${p99Gateway} ms / ${p99Bare} ms (goal: gateway <= bare)\n`);
+    const cpu = (name: string) => sum(name, (s) => s.cpuUsPerReq) / ROUNDS;
+    process.stdout.write(`server CPU per request gateway/bare: ${cpu('gateway').toFixed(0)} µs / ${cpu('bare').toFixed(0)} µs = ${(cpu('gateway') / cpu('bare')).toFixed(2)}x\n`);
     process.stdout.write(`without the response cache: ${(info.rps / (sum('bare', (s) => s.rps) / ROUNDS)).toFixed(2)}x the bare throughput, p99 ${info.p99} ms\n`);
   } finally {
     await Promise.all(children.map(stop));

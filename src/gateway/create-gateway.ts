@@ -53,7 +53,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const catalog = new CatalogRepository(db.pool);
   const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
   const recs = new RecommendationService(hot, new CacheRepository(db.pool, catalog, models), catalog, tracker, logger);
-  const responseCache = new ResponseCache(deps.responseCacheEntries ?? 20_000);
+  const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries);
   tracker.onChange(() => {
     models.clear();
     responseCache.clear();
@@ -99,6 +99,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       return formatted;
     },
     introspection: true,
+    // One shutdown path (src/infra/shutdown.ts): Apollo must not install its own signal handlers.
+    stopOnTerminationSignals: false,
     status400ForVariableCoercionErrors: true,
     logger: {
       debug: (m) => logger.debug(m),

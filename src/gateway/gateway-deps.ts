@@ -22,7 +22,7 @@ export interface GatewayDeps {
   queues?: Queue[];
   /** Extra routers mounted before the JSON parser (e.g. { path: '/webhooks/shopify', router }). */
   routers?: { path: string; router: Router }[];
-  /** Whole-response cache size (entries); 0 disables it. Default 20,000. */
+  /** Whole-response cache size (entries); 0 disables it. Default: config.cache.responseEntries. */
   responseCacheEntries?: number;
   /** How often the batch version is re-read (ms). Default 1,000. */
   batchVersionRefreshMs?: number;

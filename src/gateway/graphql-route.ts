@@ -18,6 +18,8 @@ interface RouteDeps {
   batchVersion: () => number;
 }
 
+const MAX_CACHEABLE_QUERY = 4_096;
+
 function fastPath(d: RouteDeps): RequestHandler {
   const { responseCache } = d.services;
   const readAuth = d.services.config.api.readAuth;
@@ -25,7 +27,8 @@ function fastPath(d: RouteDeps): RequestHandler {
     const body: unknown = req.body;
     if (req.method !== 'POST' || !responseCache.enabled || typeof body !== 'object' || body === null) return next();
     const { query, variables, operationName } = body as Record<string, unknown>;
-    if (typeof query !== 'string') return next();
+    // Big documents (recordEvents batches) are never cached; skip the key work for them.
+    if (typeof query !== 'string' || query.length > MAX_CACHEABLE_QUERY || query.startsWith('mutation')) return next();
     const started = process.hrtime.bigint();
     const key = ResponseCache.key(query, variables, operationName);
     res.locals.responseCacheKey = key;
