@@ -17,7 +17,7 @@ export function requestLog(logger: Logger): RequestHandler {
       res.on('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         logger.info(
-          { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 100) / 100, operation: res.locals.operation },
+          { requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 100) / 100, operation: res.locals.operation },
           'request',
         );
       });
