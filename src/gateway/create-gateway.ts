@@ -110,6 +110,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     },
   });
   await apollo.start();
+  if (!(await hot.waitUntilReady(2_000))) logger.warn('Redis is not reachable: serving from PostgreSQL until it is');
   await tracker.start();
 
   const adminOnly: RequestHandler = async (req, res, next) => {

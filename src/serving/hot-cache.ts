@@ -3,6 +3,7 @@
 import type { Redis } from 'ioredis';
 import { hotKey } from '../cache/cache-keys';
 import type { Logger } from '../infra/logger';
+import { ServingUnavailableError } from './serving-unavailable-error';
 
 export interface HotCacheStats {
   hits: number;
@@ -21,6 +22,17 @@ export class HotCache {
     private readonly logger: Logger,
   ) {}
 
+  /** Waits (up to timeoutMs) for the first connection, so a fresh gateway starts with its hot layer. */
+  async waitUntilReady(timeoutMs: number): Promise<boolean> {
+    const redis = this.redis;
+    if (!redis) return false;
+    const deadline = Date.now() + timeoutMs;
+    while (redis.status !== 'ready' && Date.now() < deadline && redis.status !== 'end') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.available;
+  }
+
   get available(): boolean {
     return this.redis !== null && this.redis.status === 'ready';
   }
@@ -38,6 +50,7 @@ export class HotCache {
   /** Removes every hot entry of one batch version; returns how many keys went. */
   async invalidate(version: number): Promise<number> {
     if (!this.redis) return 0;
+    if (!this.available) throw new ServingUnavailableError('Redis is unavailable: the hot layer could not be cleared; retry when /ready shows Redis up');
     const pattern = `${hotKey(this.prefix, version, '', '').slice(0, -2)}:*`;
     let cursor = '0';
     let removed = 0;

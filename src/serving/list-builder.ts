@@ -90,7 +90,10 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     }
   }
 
-  if (!items.length && firstError) throw new ServingUnavailableError('recommendations', firstError);
+  if (!items.length && firstError) throw new ServingUnavailableError(
+      'recommendations are unavailable: PostgreSQL cannot be reached and nothing is cached for this request',
+      firstError,
+    );
   const primary = input.chain[0]?.source ?? 'POPULAR';
   return {
     items,

@@ -1,7 +1,7 @@
-/** Nothing could be served: the data is neither in the hot layer nor reachable in PostgreSQL. */
+/** A dependency the request needs is down and nothing cached can stand in for it. */
 export class ServingUnavailableError extends Error {
-  constructor(what: string, cause: unknown) {
-    super(`${what} are unavailable: PostgreSQL cannot be reached and nothing is cached for this request`, { cause });
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
     this.name = 'ServingUnavailableError';
   }
 }

@@ -35,6 +35,9 @@ describe('degraded operation', () => {
         const admin = (await createApiKey(ctx.db.pool, 'admin')).key;
         const s = await h.gql<{ systemStatus: { redisAvailable: boolean } }>(`{ systemStatus { redisAvailable } }`, {}, admin);
         expect(s.body.data!.systemStatus.redisAvailable).toBe(false);
+        const inv = await h.gql(`mutation { invalidateCache }`, {}, admin);
+        expect(inv.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+        expect(inv.body.errors![0]!.message).toContain('hot layer could not be cleared');
       } finally {
         await h.close();
       }

@@ -29,6 +29,7 @@ describe('request logs', () => {
         body: JSON.stringify({ query: 'mutation { invalidateCache }' }),
       });
       expect(res.headers.get('x-request-id')).toBe('req-abc-1');
+      expect(await res.json()).toEqual({ data: { invalidateCache: 0 } });
       const generated = await fetch(`${h.url}/health`);
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       await h.gql('{ product(id: "nope") { id } }', {}, 'rk_' + 'y'.repeat(30));
