@@ -101,7 +101,6 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     introspection: true,
     // One shutdown path (src/infra/shutdown.ts): Apollo must not install its own signal handlers.
     stopOnTerminationSignals: false,
-    status400ForVariableCoercionErrors: true,
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
