@@ -199,6 +199,17 @@ describe('recommendation queries', () => {
     });
   });
 
+  it('falls back to cached scores when the ranker fails', async () => {
+    const other = await startGateway(ctx, { ranker: { rank: async () => Promise.reject(new Error('model file missing')) } });
+    try {
+      const r = await other.gql<{ rankItems: ListData }>(`{ rankItems(userId: "c1", productIds: ["p5", "p2"]) { ${LIST} } }`);
+      expect(r.body.data!.rankItems.source).toBe('CACHED_SCORES');
+      expect(r.body.data!.rankItems.items.map((i) => i.product.id)).toEqual(['p2', 'p5']);
+    } finally {
+      await other.close();
+    }
+  });
+
   describe('product and customer', () => {
     it('serves a product with its order figures', async () => {
       const r = await h.gql<{ product: Record<string, unknown> }>(`{ product(id: "p1") { id name category price orderCount unitsSold revenue } }`);
