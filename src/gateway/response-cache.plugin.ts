@@ -8,8 +8,11 @@ import type { GatewayMetrics } from './metrics';
 /** Root fields whose answers depend only on the batch (and their arguments). */
 const CACHEABLE_FIELDS = new Set(['recommendations', 'similarItems', 'itemAffinity', 'usersForItem', 'popularItems', '__typename']);
 
-export function operationLabel(op: OperationDefinitionNode | undefined, name: string | null | undefined): string {
-  if (name) return name.slice(0, 64);
+/**
+ * The metrics label of an operation: its type and root fields (bounded by the schema), never the
+ * client's operation name, which would let any client add label values without limit.
+ */
+export function operationLabel(op: OperationDefinitionNode | undefined): string {
   if (!op) return 'invalid';
   const fields = op.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '...')).sort();
   return `${op.operation}:${[...new Set(fields)].join(',')}`.slice(0, 64);
@@ -28,8 +31,8 @@ export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin
       const started = process.hrtime.bigint();
       let label = 'invalid';
       return {
-        async didResolveOperation({ operation, operationName, contextValue }) {
-          label = operationLabel(operation, operationName);
+        async didResolveOperation({ operation, contextValue }) {
+          label = operationLabel(operation);
           contextValue.cacheable = operation !== undefined && isCacheable(operation);
         },
         async willSendResponse({ response, contextValue, errors }) {
