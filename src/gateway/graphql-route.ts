@@ -38,7 +38,7 @@ function fastPath(d: RouteDeps): RequestHandler {
     const hit = responseCache.render(key, d.batchVersion());
     if (!hit) return next();
     res.locals.operation = hit.operation;
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(hit.body) });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': hit.body.length });
     res.end(hit.body);
     d.metrics.observeRequest(hit.operation, Number(process.hrtime.bigint() - started) / 1e9, 'response-cache');
   };

@@ -76,12 +76,13 @@ describe('ResponseCache', () => {
   it('re-stamps every recommendationId and the time on each copy, and only for its batch', () => {
     const cache = new ResponseCache(10);
     const stamps = { ids: ['11111111-aaaa', '22222222-bbbb'], generatedAt: '2026-01-01T00:00:00.000Z' };
-    const body = JSON.stringify({ data: { a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1] }, b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt } } });
+    const body = JSON.stringify({ data: { a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1], name: 'Café ü' }, b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt } } });
     const key = ResponseCache.key('{ a b }', { x: 1 }, null);
     cache.store(key, 5, 'op', body, stamps);
-    const one = JSON.parse(cache.render(key, 5)!.body);
-    const two = JSON.parse(cache.render(key, 5)!.body);
+    const one = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
+    const two = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
     expect(one.data.a.items).toEqual([1]);
+    expect(one.data.a.name).toBe('Café ü');
     const ids = [one.data.a.recommendationId, one.data.b.recommendationId, two.data.a.recommendationId, two.data.b.recommendationId];
     expect(new Set(ids).size).toBe(4);
     expect(ids).not.toContain(stamps.ids[0]);
