@@ -4,8 +4,8 @@
 //
 //   npm run bench:serving            (BENCH_DURATION=10 BENCH_CUSTOMERS=3000 BENCH_ROUNDS=3)
 //
-// Each server runs in its own child process; both are warmed with one request per customer first,
-// then measured in alternating rounds. A last run of the gateway without its response cache is
+// Each server runs in its own child process; both are warmed with one request per customer, then
+// BENCH_WARMUP (5) s under the measurement's load, then measured in alternating rounds. A last run of the gateway without its response cache is
 // printed for information (it shows what the hot layer alone costs).
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { migrate } from '../../src/db/migrator';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const PRODUCTS = 2000;
 const CONNECTIONS = 10;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -113,13 +114,13 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 }
 
-async function measure(name: string, server: { url: string; child: ChildProcess }, makeBody: () => string): Promise<Summary> {
+async function measure(name: string, server: { url: string; child: ChildProcess }, makeBody: () => string, duration = DURATION): Promise<Summary> {
   const url = server.url;
   const cpuBefore = cpuMs(server.child.pid!);
   const r = await autocannon({
     url: `${url}/graphql`,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: makeBody() }) }],
   });
   const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
@@ -159,6 +160,11 @@ async function main(): Promise<void> {
     process.stdout.write('warming both servers (one request per customer)...\n');
     await warm(bare.url, users, (u) => JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${u}` } }));
     await warm(gateway.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+    // Then the same load as the measurement, unmeasured, so neither server is measured while it
+    // still digests its warm-up (JIT, the garbage of the first requests).
+    process.stdout.write(`steady-state warm-up: ${WARMUP} s each under load\n`);
+    await measure('warm-up', bare, bodyFor('bare', users, prefix), WARMUP);
+    await measure('warm-up', gateway, bodyFor('gateway', users, prefix), WARMUP);
 
     const rows: Summary[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
