@@ -62,7 +62,16 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const enqueueForward =
     config.aws.trackingId && forwardQueue
       ? async (data: { eventIds: string[] }) => {
-          await forwardQueue.add('forward', data);
+          // The queue's connection waits through Redis outages; a request must not.
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('events-forward queue did not answer within 2 s')), 2_000);
+          });
+          try {
+            await Promise.race([forwardQueue.add('forward', data), timeout]);
+          } finally {
+            clearTimeout(timer);
+          }
         }
       : null;
   const admin = new AdminReads(db.pool);
@@ -70,7 +79,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     config,
     recs,
     ranking: new RankingService(deps.ranker ?? null, recs, catalog, models, logger),
-    events: new EventIngest(db.pool, enqueueForward),
+    events: new EventIngest(db.pool, enqueueForward, logger),
     admin,
     catalog,
     pipeline: deps.pipeline,

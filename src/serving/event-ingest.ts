@@ -2,6 +2,7 @@
 // skipped), and queues them for forwarding to AWS Personalize when a tracking id is configured.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { Logger } from '../infra/logger';
 import type { EventsForwardJobData } from '../queues/registry';
 
 export const MAX_EVENTS_PER_CALL = 1_000;
@@ -87,6 +88,7 @@ export class EventIngest {
   constructor(
     private readonly pool: Pool,
     private readonly enqueueForward: EnqueueForward | null,
+    private readonly logger: Logger,
   ) {}
 
   async record(events: EventInput[], now = new Date()): Promise<RecordEventsResult> {
@@ -109,8 +111,14 @@ export class EventIngest {
     duplicates += valid.length - stored.length;
     let forwarded = false;
     if (stored.length && this.enqueueForward) {
-      await this.enqueueForward({ eventIds: stored });
-      forwarded = true;
+      // The events are stored either way; when the queue cannot take them they stay with
+      // forwarded_at NULL for the forwarder to pick up, and the answer says forwarded: false.
+      try {
+        await this.enqueueForward({ eventIds: stored });
+        forwarded = true;
+      } catch (err) {
+        this.logger.error({ err, events: stored.length }, 'stored events could not be queued for forwarding');
+      }
     }
     return { accepted: stored.length, duplicates, rejected, forwarded };
   }

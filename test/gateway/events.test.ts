@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
-import { parseTimestamp, validateEvent } from '../../src/serving/event-ingest';
+import { createLogger } from '../../src/infra/logger';
+import { EventIngest, parseTimestamp, validateEvent } from '../../src/serving/event-ingest';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 
@@ -108,6 +109,21 @@ describe('recordEvents', () => {
       expect(validateEvent({ userId: 'u', productId: 'p', eventType: 'view', timestamp: '1999-12-31T00:00:00Z' }, now)).toContain('2000');
       expect(validateEvent({ userId: ' u', productId: 'p', eventType: 'view' }, now)).toContain('surrounding spaces');
     });
+  });
+});
+
+describe('recordEvents when the forward queue is down', () => {
+  it('stores the events and answers forwarded: false', async () => {
+    const ctx = await createTestContext({ PERSONALIZE_TRACKING_ID: 'tracking-123' });
+    try {
+      const ingest = new EventIngest(ctx.db.pool, async () => Promise.reject(new Error('Redis down')), createLogger(ctx.config));
+      const r = await ingest.record([{ userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'q-1' }]);
+      expect(r).toEqual({ accepted: 1, duplicates: 0, rejected: [], forwarded: false });
+      const { rows } = await ctx.db.pool.query(`SELECT forwarded_at FROM events WHERE event_id = 'q-1'`);
+      expect(rows[0].forwarded_at).toBeNull();
+    } finally {
+      await ctx.close();
+    }
   });
 });
 
