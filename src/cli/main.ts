@@ -1,5 +1,6 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { registerApiKey } from './commands/apikey.command';
 import { registerAws } from './commands/aws.command';
 import { registerDoctor } from './commands/doctor.command';
 import { registerEvaluate } from './commands/evaluate.command';
@@ -7,6 +8,7 @@ import { registerGenerate } from './commands/generate.command';
 import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerPipeline } from './commands/pipeline.command';
+import { registerServe } from './commands/serve.command';
 import { registerSync } from './commands/sync.command';
 import { registerWorker } from './commands/worker.command';
 
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerAws(program);
   registerSync(program);
+  registerApiKey(program);
+  registerServe(program);
   return program;
 }
 

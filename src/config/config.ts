@@ -51,6 +51,8 @@ const schema = z.object({
   EXCLUDE_PURCHASED: bool.default(true),
   SEED: z.coerce.number().int().default(42),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  // Whole responses kept per gateway for the current batch (about 3 KB each); 0 turns it off.
+  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   READ_AUTH: z.enum(['open', 'key']).default('open'),
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
   SYNC_CRON: cron.default('0 2 * * *'),
@@ -108,7 +110,7 @@ export interface Config {
     excludePurchased: boolean;
     seed: number;
   };
-  cache: { ttlSeconds: number };
+  cache: { ttlSeconds: number; responseEntries: number };
   api: { readAuth: Env['READ_AUTH'] };
   schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
   worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
@@ -168,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       excludePurchased: e.EXCLUDE_PURCHASED,
       seed: e.SEED,
     },
-    cache: { ttlSeconds: e.CACHE_TTL_SECONDS },
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, responseEntries: e.RESPONSE_CACHE_ENTRIES },
     api: { readAuth: e.READ_AUTH },
     schedules: {
       enabled: e.SCHEDULES_ENABLED,

@@ -1,0 +1,213 @@
+// Serving benchmark: the gateway's `recommendations` query (with product fields) against a bare
+// Apollo Server answering a one-field query from one Redis GET, side by side in one run, with
+// autocannon at 10 connections. Customers are drawn at random from the cache for every request.
+//
+//   npm run bench:serving            (BENCH_DURATION=10 BENCH_CUSTOMERS=3000 BENCH_ROUNDS=3)
+//
+// Each server runs in its own child process; both are warmed with one request per customer, then
+// BENCH_WARMUP (5) s under the measurement's load, then measured in alternating rounds. A last run of the gateway without its response cache is
+// printed for information (it shows what the hot layer alone costs).
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { batchVersionKey } from '../../src/cache/cache-keys';
+import { loadConfig } from '../../src/config/config';
+import { migrate } from '../../src/db/migrator';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const PRODUCTS = 2000;
+const CONNECTIONS = 10;
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
+const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
+
+type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number };
+
+/** CPU time (user + system) a process has used, from /proc: robust to other load on the machine. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+
+async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]> {
+  const ids = Array.from({ length: PRODUCTS }, (_, i) => `prod-${i + 1}`);
+  const cats = ['Shoes', 'Bags', 'Hats', 'Shirts', 'Watches'];
+  await pool.query(
+    `INSERT INTO products (id, name, category, price) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[])`,
+    [ids, ids.map((id) => `Product ${id}`), ids.map((_, i) => cats[i % cats.length]), ids.map((_, i) => 5 + (i % 300))],
+  );
+  let rng = 42;
+  const rand = () => ((rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const users = Array.from({ length: CUSTOMERS }, (_, i) => `cust-${i + 1}`);
+  const lists = users.map(() => Array.from({ length: 25 }, (_, k) => ({ product_id: ids[Math.floor(rand() * PRODUCTS)]!, score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4 })));
+  await pool.query(
+    `INSERT INTO offline_user_recommendations (user_id, recommendations, recipe_name) SELECT u, r::jsonb, 'user-personalization' FROM unnest($1::text[], $2::text[]) AS t(u, r)`,
+    [users, lists.map((l) => JSON.stringify(l))],
+  );
+  await pool.query(`INSERT INTO offline_popular_items (scope, scope_value, items, recipe_name) VALUES ('global', '', $1, 'popularity-count')`, [
+    JSON.stringify(ids.slice(0, 25).map((product_id, i) => ({ product_id, score: 1 - i / 25 }))),
+  ]);
+  await pool.query(`INSERT INTO model_versions (engine, recipe) VALUES ('local', 'user-personalization'), ('local', 'popularity-count')`);
+  const { rows } = await pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
+  await redis.set(batchVersionKey(prefix), String(rows[0]!.id));
+  // The baseline's data: one Redis string per customer (its list as JSON).
+  const pipe = redis.pipeline();
+  users.forEach((u, i) => pipe.set(`${prefix}:bare:${u}`, JSON.stringify(lists[i]), 'EX', 3600));
+  await pipe.exec();
+  return users;
+}
+
+function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    // BENCH_PROFILE=DIR writes a V8 CPU profile of each server into DIR (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'run-ts.js'), script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+
+function bodyFor(kind: 'gateway' | 'bare', users: string[], prefix: string): () => string {
+  return kind === 'gateway'
+    ? () => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: pick(users) } })
+    : () => JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${pick(users)}` } });
+}
+
+async function warm(url: string, users: string[], body: (u: string) => string): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < users.length) {
+      const u = users[next++]!;
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(u) });
+      const json = (await res.json()) as { errors?: unknown };
+      if (!res.ok || json.errors) throw new Error(`warm-up request failed: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+}
+
+async function measure(name: string, server: { url: string; child: ChildProcess }, makeBody: () => string, duration = DURATION): Promise<Summary> {
+  const url = server.url;
+  const cpuBefore = cpuMs(server.child.pid!);
+  const r = await autocannon({
+    url: `${url}/graphql`,
+    connections: CONNECTIONS,
+    duration,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: makeBody() }) }],
+  });
+  const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
+  return { name, rps: r.requests.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq };
+}
+
+function print(rows: Summary[]): void {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req'])}\n`);
+  process.stdout.write(`${line(Array(9).fill('---'))}\n`);
+  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), s.p50, s.p90, s.p99, s.max, s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0)])}\n`);
+}
+
+async function main(): Promise<void> {
+  const stamp = Date.now().toString(36);
+  const schema = `bench_serving_${stamp}`;
+  const prefix = `bench-serving-${stamp}`;
+  const config = loadConfig(process.env, { DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix });
+  const admin = new Pool({ connectionString: config.database.url, max: 2 });
+  const pool = new Pool({ connectionString: config.database.url, max: 2, options: `-c search_path="${schema}"` });
+  const redis = new Redis(config.redis.url);
+  const children: ChildProcess[] = [];
+  try {
+    await migrate(admin, schema);
+    const users = await seed(pool, redis, prefix);
+    process.stdout.write(`seeded ${users.length} cached customers, ${PRODUCTS} products (schema ${schema})\n`);
+    const env = { DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production', SCHEDULES_ENABLED: 'false' };
+    const bare = await startServer('bench/serving/bare-server.ts', env);
+    const gateway = await startServer('bench/serving/gateway-server.ts', env);
+    children.push(bare.child, gateway.child);
+
+    const sample = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: users[0] } }) });
+    const sampleJson = (await sample.json()) as { data: { recommendations: { items: unknown[]; source: string } } };
+    if (sampleJson.data.recommendations.items.length !== 10 || sampleJson.data.recommendations.source !== 'PERSONALIZED') {
+      throw new Error(`unexpected gateway answer: ${JSON.stringify(sampleJson).slice(0, 300)}`);
+    }
+    process.stdout.write('warming both servers (one request per customer)...\n');
+    await warm(bare.url, users, (u) => JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${u}` } }));
+    await warm(gateway.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+    // Then the same load as the measurement, unmeasured, so neither server is measured while it
+    // still digests its warm-up (JIT, the garbage of the first requests).
+    process.stdout.write(`steady-state warm-up: ${WARMUP} s each under load\n`);
+    await measure('warm-up', bare, bodyFor('bare', users, prefix), WARMUP);
+    await measure('warm-up', gateway, bodyFor('gateway', users, prefix), WARMUP);
+
+    const rows: Summary[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      process.stdout.write(`round ${round}: ${DURATION} s each, ${CONNECTIONS} connections\n`);
+      rows.push(await measure(`bare Apollo + Redis GET (round ${round})`, bare, bodyFor('bare', users, prefix)));
+      rows.push(await measure(`gateway recommendations (round ${round})`, gateway, bodyFor('gateway', users, prefix)));
+    }
+    await stop(gateway.child);
+    const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, RESPONSE_CACHE_ENTRIES: '0' });
+    children.push(noCache.child);
+    await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+    const info = await measure('gateway, response cache off (info)', noCache, bodyFor('gateway', users, prefix));
+
+    print([...rows, info]);
+    // Rounds alternate bare/gateway, so each pair saw about the same background load: compare
+    // within pairs and report the median pair (the machine is shared; single rounds are noisy).
+    const pairs = Array.from({ length: ROUNDS }, (_, i) => ({ bare: rows[2 * i]!, gateway: rows[2 * i + 1]! }));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const rpsRatios = pairs.map((p) => p.gateway.rps / p.bare.rps);
+    const p99Ratios = pairs.map((p) => p.gateway.p99 / p.bare.p99);
+    const cpuRatios = pairs.map((p) => p.gateway.cpuUsPerReq / p.bare.cpuUsPerReq);
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    process.stdout.write(`\nthroughput gateway/bare per round: ${fmt(rpsRatios)}; median ${median(rpsRatios).toFixed(2)}x (goal >= 1.0x)\n`);
+    process.stdout.write(`p99 latency gateway/bare per round: ${fmt(p99Ratios)}; median ${median(p99Ratios).toFixed(2)}x (goal <= 1.0x)\n`);
+    process.stdout.write(`server CPU per request gateway/bare per round: ${fmt(cpuRatios)}; median ${median(cpuRatios).toFixed(2)}x\n`);
+    const bareMedian = median(pairs.map((p) => p.bare.rps));
+    process.stdout.write(`without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`);
+  } finally {
+    await Promise.all(children.map(stop));
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    await pool.end();
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,25 @@
+// The gateway as `recs serve` and the demo run it: the real pipeline service, the newest
+// built-in model for rankItems, and the Shopify webhook route.
+import { createShopifyWebhookRouter, webhookJobId } from '../connectors/shopify';
+import { createGateway, type GatewayHandle } from '../gateway/create-gateway';
+import { LatestModelRanker } from '../serving/latest-model-ranker';
+import type { Services } from './services';
+
+export function startGateway(services: Services): Promise<GatewayHandle> {
+  const { config, logger, db, queues } = services;
+  const webhooks = createShopifyWebhookRouter({
+    config,
+    db,
+    logger,
+    enqueue: (data) => queues.add('webhooks', data, { jobId: webhookJobId(data.webhookId) }),
+  });
+  return createGateway({
+    config,
+    logger,
+    db,
+    pipeline: services.pipeline,
+    ranker: config.engine.kind === 'local' ? new LatestModelRanker(db, services.store, logger) : null,
+    queues: queues.all(),
+    routers: [{ path: '/', router: webhooks }],
+  });
+}

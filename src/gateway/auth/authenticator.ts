@@ -1,0 +1,87 @@
+// Turns a request's key (Authorization: Bearer <key>, or x-api-key) into a role. Lookups are kept
+// in memory for `ttlMs`, so a revoked key stops working within that time in every gateway.
+import type { Pool } from 'pg';
+import type { Logger } from '../../infra/logger';
+import { hashKey, isRole, looksLikeKey, type Role } from './api-keys';
+
+export type AuthState =
+  | { kind: 'anonymous' }
+  | { kind: 'key'; role: Role; keyId: number }
+  | { kind: 'invalid'; reason: string }
+  /** A key was sent but could not be checked (database down): open reads still work. */
+  | { kind: 'unchecked'; reason: string };
+
+interface CachedLookup {
+  at: number;
+  state: AuthState;
+}
+
+export function keyFromHeaders(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers['authorization'];
+  if (typeof auth === 'string' && auth.length) {
+    const match = /^Bearer\s+(\S+)$/i.exec(auth);
+    return match ? match[1]! : auth;
+  }
+  const x = headers['x-api-key'];
+  return typeof x === 'string' && x.length ? x : null;
+}
+
+export class Authenticator {
+  private readonly cache = new Map<string, CachedLookup>();
+  private readonly lastTouched = new Map<number, number>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  /** The answer straight from memory when fresh; undefined means "ask authenticate()". */
+  peek(key: string | null, now = Date.now()): AuthState | undefined {
+    if (key === null) return { kind: 'anonymous' };
+    const hit = this.cache.get(key);
+    return hit && now - hit.at < this.ttlMs ? hit.state : undefined;
+  }
+
+  async authenticate(key: string | null): Promise<AuthState> {
+    const known = this.peek(key);
+    if (known) return known;
+    const state = await this.lookup(key!);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key!, { at: Date.now(), state });
+    return state;
+  }
+
+  private async lookup(key: string): Promise<AuthState> {
+    if (!looksLikeKey(key)) return { kind: 'invalid', reason: 'malformed API key' };
+    const { rows } = await this.pool.query<{ id: number; role: string; revoked_at: Date | null }>(
+      'SELECT id, role, revoked_at FROM api_keys WHERE key_hash = $1',
+      [hashKey(key)],
+    );
+    const row = rows[0];
+    if (!row) return { kind: 'invalid', reason: 'unknown API key' };
+    if (row.revoked_at) return { kind: 'invalid', reason: 'revoked API key' };
+    if (!isRole(row.role)) return { kind: 'invalid', reason: 'API key has no valid role' };
+    this.touch(row.id);
+    return { kind: 'key', role: row.role, keyId: row.id };
+  }
+
+  /** last_used_at, at most once a minute per key, off the request path. */
+  private touch(id: number): void {
+    const now = Date.now();
+    if (now - (this.lastTouched.get(id) ?? 0) < 60_000) return;
+    this.lastTouched.set(id, now);
+    this.pool.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [id]).catch((err: unknown) => {
+      this.logger.warn({ err, keyId: id }, 'could not record API key use');
+    });
+  }
+}
+
+const RANK: Record<Role, number> = { read: 0, ingest: 1, admin: 2 };
+
+/** Whether a state may do what `needed` requires; reads are open when readAuth is 'open'. */
+export function authorize(state: AuthState, needed: Role, readAuth: 'open' | 'key'): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' {
+  if (state.kind === 'invalid') return 'UNAUTHENTICATED';
+  if (state.kind === 'anonymous' || state.kind === 'unchecked') return needed === 'read' && readAuth === 'open' ? 'ok' : 'UNAUTHENTICATED';
+  return RANK[state.role] >= RANK[needed] ? 'ok' : 'FORBIDDEN';
+}

@@ -1,0 +1,176 @@
+// Builds the gateway: Express 5 app with /health /ready /metrics, extra routers, the queue
+// dashboard (admin key), and /graphql (Apollo Server 5) over the serving layer.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Queue } from 'bullmq';
+import express, { type RequestHandler } from 'express';
+import { createRedis } from '../infra/redis';
+import { QUEUE_NAMES } from '../queues/registry';
+import { resolvers } from '../resolvers';
+import { AdminReads } from '../serving/admin-reads';
+import { BatchVersionTracker } from '../serving/batch-version';
+import { CacheRepository } from '../serving/cache-repository';
+import { CatalogRepository } from '../serving/catalog-repository';
+import { EventIngest } from '../serving/event-ingest';
+import { HotCache } from '../serving/hot-cache';
+import { ModelVersionLookup } from '../serving/model-versions';
+import { RankingService } from '../serving/ranking-service';
+import { RecommendationService } from '../serving/recommendation-service';
+import { ServingUnavailableError } from '../serving/serving-unavailable-error';
+import { authorize, keyFromHeaders, Authenticator } from './auth/authenticator';
+import type { GatewayContext, GatewayServices } from './gateway-context';
+import type { Gateway, GatewayDeps } from './gateway-deps';
+import { graphqlRouter } from './graphql-route';
+import { LIMITS } from './input-limits';
+import { GatewayMetrics } from './metrics';
+import { operationLimitsPlugin } from './operation-limits.plugin';
+import { opsRouter } from './ops-routes';
+import { DASHBOARD_PATH, queueDashboard } from './queue-dashboard';
+import { requestLog } from './request-log';
+import { ResponseCache } from './response-cache';
+import { responseCachePlugin } from './response-cache.plugin';
+import { loadTypeDefs } from './schema-loader';
+
+export interface GatewayHandle extends Gateway {
+  readonly services: GatewayServices;
+  readonly metrics: GatewayMetrics;
+  /** Re-reads the batch version now (the background refresh does it every second). */
+  refreshBatchVersion(): Promise<number>;
+}
+
+export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
+  const { config, logger, db } = deps;
+  const prefix = config.redis.prefix;
+  const ownRedis = deps.redis === undefined ? createRedis(config, 'request') : null;
+  const redis = deps.redis === undefined ? ownRedis : deps.redis;
+  const ownQueueConnection = deps.queues ? null : createRedis(config, 'worker');
+  const queues = deps.queues ?? QUEUE_NAMES.map((name) => new Queue(name, { connection: ownQueueConnection!, prefix }));
+
+  const tracker = new BatchVersionTracker(db.pool, redis, prefix, logger, deps.batchVersionRefreshMs);
+  const models = new ModelVersionLookup(db.pool);
+  const catalog = new CatalogRepository(db.pool);
+  const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
+  const recs = new RecommendationService(hot, new CacheRepository(db.pool, catalog, models), catalog, tracker, logger);
+  const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries);
+  tracker.onChange(() => {
+    models.clear();
+    responseCache.clear();
+  });
+  const forwardQueue = queues.find((q) => q.name === 'events-forward');
+  const enqueueForward =
+    config.aws.trackingId && forwardQueue
+      ? async (data: { eventIds: string[] }) => {
+          // The queue's connection waits through Redis outages; a request must not.
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('events-forward queue did not answer within 2 s')), 2_000);
+          });
+          try {
+            await Promise.race([forwardQueue.add('forward', data), timeout]);
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+      : null;
+  const admin = new AdminReads(db.pool);
+  const services: GatewayServices = {
+    config,
+    recs,
+    ranking: new RankingService(deps.ranker ?? null, recs, catalog, models, logger),
+    events: new EventIngest(db.pool, enqueueForward, logger),
+    admin,
+    catalog,
+    pipeline: deps.pipeline,
+    hot,
+    responseCache,
+  };
+  const metrics = new GatewayMetrics({ hot, responseCache, admin, queues, batchVersion: () => tracker.current, logger });
+  const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    plugins: [operationLimitsPlugin(), responseCachePlugin(metrics)],
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    includeStacktraceInErrorResponses: config.env === 'development',
+    formatError: (formatted, error) => {
+      const original = unwrapResolverError(error);
+      if (original instanceof ServingUnavailableError) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'SERVICE_UNAVAILABLE' } };
+      }
+      // Unexpected errors are logged with their detail; clients get no internals in production.
+      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error({ err: original, path: formatted.path }, 'resolver failed');
+        if (config.env === 'production') return { ...formatted, message: 'internal error; see the gateway log' };
+      }
+      return formatted;
+    },
+    introspection: true,
+    // One shutdown path (src/infra/shutdown.ts): Apollo must not install its own signal handlers.
+    stopOnTerminationSignals: false,
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+  });
+  await apollo.start();
+  if (!(await hot.waitUntilReady(2_000))) logger.warn('Redis is not reachable: serving from PostgreSQL until it is');
+  await tracker.start();
+
+  const adminOnly: RequestHandler = async (req, res, next) => {
+    try {
+      const state = await authenticator.authenticate(keyFromHeaders(req.headers));
+      const verdict = authorize(state, 'admin', config.api.readAuth);
+      if (verdict === 'ok') return next();
+      res.status(verdict === 'FORBIDDEN' ? 403 : 401).json({ error: verdict, message: 'the queue dashboard needs an admin API key' });
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(logger));
+  app.use(opsRouter({ pool: db.pool, redis, admin, batchVersion: () => tracker.current, metrics }));
+  for (const { path, router } of deps.routers ?? []) app.use(path, router);
+  app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
+  app.use('/graphql', graphqlRouter({ apollo, services, authenticator, metrics, logger, batchVersion: () => tracker.current }));
+
+  let server: Server | undefined;
+  return {
+    app,
+    services,
+    metrics,
+    refreshBatchVersion: () => tracker.refresh(),
+    listen(port = config.http.port, host = config.http.host) {
+      return new Promise((resolve, reject) => {
+        server = createServer(app);
+        server.keepAliveTimeout = 65_000;
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server!.address() as AddressInfo;
+          const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+          logger.info({ url }, 'gateway listening');
+          resolve({ url, port: address.port });
+        });
+      });
+    },
+    async close() {
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      tracker.stop();
+      await apollo.stop();
+      if (!deps.queues) await Promise.all(queues.map((q) => q.close()));
+      ownQueueConnection?.disconnect();
+      ownRedis?.disconnect();
+    },
+  };
+}

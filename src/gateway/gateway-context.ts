@@ -1,0 +1,95 @@
+// What every resolver receives: the caller's auth, the services, per-request loaders, and the
+// bookkeeping the response cache needs (whether the answer may be cached, the ids it stamped).
+import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
+import type { Config } from '../config/config';
+import type { Logger } from '../infra/logger';
+import type { PipelineService } from '../pipeline/pipeline-service';
+import type { AdminReads } from '../serving/admin-reads';
+import type { CatalogRepository, ProductStats } from '../serving/catalog-repository';
+import type { EventIngest } from '../serving/event-ingest';
+import type { HotCache } from '../serving/hot-cache';
+import type { RankingService } from '../serving/ranking-service';
+import type { RecommendationService } from '../serving/recommendation-service';
+import type { ProductRow } from '../serving/serving-types';
+import { authorize, type AuthState } from './auth/authenticator';
+import type { Role } from './auth/api-keys';
+import { gqlError } from './graphql-errors';
+import type { ResponseCache } from './response-cache';
+
+export interface GatewayServices {
+  config: Config;
+  recs: RecommendationService;
+  ranking: RankingService;
+  events: EventIngest;
+  admin: AdminReads;
+  catalog: CatalogRepository;
+  pipeline: PipelineService;
+  hot: HotCache;
+  responseCache: ResponseCache;
+}
+
+export interface GatewayContext {
+  services: GatewayServices;
+  auth: AuthState;
+  requestId: string;
+  logger: Logger;
+  loaders: {
+    product: DataLoader<string, ProductRow | null>;
+    productStats: DataLoader<string, ProductStats>;
+  };
+  /** Set by the response-cache plugin from the operation; resolvers clear it for answers that must not be reused. */
+  cacheable: boolean;
+  /** The key the fast path computed for this request, when the response may be stored. */
+  responseCacheKey: string | null;
+  batchVersion: number;
+  stamps: { ids: string[]; generatedAt: string };
+  /** A fresh recommendationId (and the response time), recorded so cached copies can be re-stamped. */
+  stamp(): { recommendationId: string; generatedAt: string };
+  requireRole(role: Role): void;
+}
+
+export function createContext(
+  services: GatewayServices,
+  auth: AuthState,
+  requestId: string,
+  logger: Logger,
+  responseCacheKey: string | null,
+): GatewayContext {
+  const { catalog } = services;
+  const stamps = { ids: [] as string[], generatedAt: new Date().toISOString() };
+  return {
+    services,
+    auth,
+    requestId,
+    logger,
+    loaders: {
+      product: new DataLoader(async (ids) => {
+        const found = await catalog.productsByIds(ids);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      productStats: new DataLoader(async (ids) => {
+        const found = await catalog.productStats(ids);
+        return ids.map((id) => found.get(id) ?? { orderCount: 0, unitsSold: 0, revenue: 0 });
+      }),
+    },
+    cacheable: false,
+    responseCacheKey,
+    batchVersion: services.recs.batchVersion,
+    stamps,
+    stamp() {
+      const recommendationId = randomUUID();
+      stamps.ids.push(recommendationId);
+      return { recommendationId, generatedAt: stamps.generatedAt };
+    },
+    requireRole(role) {
+      const verdict = authorize(auth, role, services.config.api.readAuth);
+      if (verdict === 'ok') return;
+      if (verdict === 'UNAUTHENTICATED') {
+        const why = auth.kind === 'invalid' || auth.kind === 'unchecked' ? auth.reason : 'an API key is required';
+        throw gqlError('UNAUTHENTICATED', `${why}: send "Authorization: Bearer <key>"`);
+      }
+      throw gqlError('FORBIDDEN', `this needs a key with role ${role} (yours is ${auth.kind === 'key' ? auth.role : 'none'})`);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// What createGateway needs. Everything is built by the caller (recs serve, the demo, tests) and
+// passed in; the gateway creates only what is missing (Redis clients, queues) and closes only that.
+import type { Queue } from 'bullmq';
+import type { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config';
+import type { Database } from '../db/database';
+import type { Ranker } from '../engine/ranker';
+import type { Logger } from '../infra/logger';
+import type { PipelineService } from '../pipeline/pipeline-service';
+
+export interface GatewayDeps {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  pipeline: PipelineService;
+  /** The personalized-ranking model; null or absent when none is trained (rankItems then falls back). */
+  ranker?: Ranker | null;
+  /** Request-path Redis (fail-fast). undefined: the gateway creates one; null: run without Redis. */
+  redis?: Redis | null;
+  /** BullMQ queues, one per registry name; undefined: the gateway creates them. */
+  queues?: Queue[];
+  /** Extra routers mounted before the JSON parser (e.g. { path: '/webhooks/shopify', router }). */
+  routers?: { path: string; router: Router }[];
+  /** Whole-response cache size (entries); 0 disables it. Default: config.cache.responseEntries. */
+  responseCacheEntries?: number;
+  /** How often the batch version is re-read (ms). Default 1,000. */
+  batchVersionRefreshMs?: number;
+  /** How long an API key lookup is trusted (ms). Default 10,000. */
+  authCacheMs?: number;
+}
+
+export interface Gateway {
+  readonly app: import('express').Express;
+  /** Starts the HTTP server (defaults: config.http.port / host); resolves with its URL. */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Stops accepting requests, then closes Apollo, timers, and the clients the gateway created. */
+  close(): Promise<void>;
+}

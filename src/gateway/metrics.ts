@@ -1,0 +1,117 @@
+// Prometheus metrics of one gateway (its own registry, so several gateways can live in one process).
+// Request latency per operation is observed as requests end; the rest is computed at scrape time.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queue } from 'bullmq';
+import type { Logger } from '../infra/logger';
+import type { AdminReads, CoverageFigures } from '../serving/admin-reads';
+import type { HotCache } from '../serving/hot-cache';
+import type { ResponseCache } from './response-cache';
+
+export interface MetricsSources {
+  hot: HotCache;
+  responseCache: ResponseCache;
+  admin: AdminReads;
+  queues: Queue[];
+  batchVersion: () => number;
+  logger: Logger;
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly duration: Histogram<'operation' | 'path'>;
+
+  constructor(sources: MetricsSources | null, opts: { defaultMetrics?: boolean } = {}) {
+    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.duration = new Histogram({
+      name: 'recs_graphql_request_duration_seconds',
+      help: 'GraphQL request latency per operation; path is "response-cache" or "executed"',
+      labelNames: ['operation', 'path'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    if (sources) this.registerSourced(sources);
+  }
+
+  observeRequest(operation: string, seconds: number, path: 'response-cache' | 'executed'): void {
+    this.duration.observe({ operation, path }, seconds);
+  }
+
+  private registerSourced(s: MetricsSources): void {
+    const r = [this.registry];
+    const ratio = (hits: number, misses: number) => (hits + misses ? hits / (hits + misses) : 0);
+    new Gauge({
+      name: 'recs_cache_hit_ratio',
+      help: 'Hits / lookups since start, per layer (hot = Redis entries, response = whole responses)',
+      labelNames: ['layer'],
+      registers: r,
+      collect() {
+        this.set({ layer: 'hot' }, ratio(s.hot.stats.hits, s.hot.stats.misses));
+        this.set({ layer: 'response' }, ratio(s.responseCache.stats.hits, s.responseCache.stats.misses));
+      },
+    });
+    const lookups = new Counter({ name: 'recs_cache_lookups_total', help: 'Cache lookups per layer and result', labelNames: ['layer', 'result'], registers: r });
+    const seen = { hotHits: 0, hotMisses: 0, respHits: 0, respMisses: 0 };
+    new Gauge({
+      name: 'recs_batch_version',
+      help: 'The cache batch version being served',
+      registers: r,
+      collect() {
+        this.set(s.batchVersion());
+        const h = s.hot.stats;
+        const c = s.responseCache.stats;
+        lookups.inc({ layer: 'hot', result: 'hit' }, h.hits - seen.hotHits);
+        lookups.inc({ layer: 'hot', result: 'miss' }, h.misses - seen.hotMisses);
+        lookups.inc({ layer: 'response', result: 'hit' }, c.hits - seen.respHits);
+        lookups.inc({ layer: 'response', result: 'miss' }, c.misses - seen.respMisses);
+        Object.assign(seen, { hotHits: h.hits, hotMisses: h.misses, respHits: c.hits, respMisses: c.misses });
+      },
+    });
+    // Each gauge reads the same memoised figures (AdminReads caches them for 30 s).
+    const fromCoverage = (name: string, help: string, pick: (c: CoverageFigures) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: r,
+        async collect() {
+          try {
+            this.set(pick(await s.admin.coverage()));
+          } catch (err) {
+            s.logger.warn({ err }, 'metrics: coverage unavailable');
+          }
+        },
+      });
+    fromCoverage('recs_coverage_percent', 'Percent of ordering customers with cached recommendations', (c) => c.coverage);
+    fromCoverage('recs_freshness_days', 'Days since the newest cache update (-1: never loaded)', (c) => c.freshnessDays ?? -1);
+    fromCoverage('recs_customers_with_recommendations', 'Customers with cached recommendations', (c) => c.customersWithRecommendations);
+    new Gauge({
+      name: 'recs_active_alerts',
+      help: 'Alerts not yet resolved',
+      registers: r,
+      async collect() {
+        try {
+          this.set((await s.admin.activeAlerts()).length);
+        } catch (err) {
+          s.logger.warn({ err }, 'metrics: alerts unavailable');
+        }
+      },
+    });
+    new Gauge({
+      name: 'recs_queue_jobs',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      registers: r,
+      async collect() {
+        await Promise.all(
+          s.queues.map(async (q) => {
+            try {
+              const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+              for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
+            } catch (err) {
+              s.logger.warn({ err, queue: q.name }, 'metrics: queue counts unavailable');
+            }
+          }),
+        );
+      },
+    });
+  }
+}

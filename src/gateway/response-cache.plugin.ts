@@ -1,0 +1,48 @@
+// Decides per operation whether its answer may be reused (reads of batch data only), stores the
+// answers that may, and times every operation for /metrics.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import type { GatewayContext } from './gateway-context';
+import type { GatewayMetrics } from './metrics';
+
+/** Root fields whose answers depend only on the batch (and their arguments). */
+const CACHEABLE_FIELDS = new Set(['recommendations', 'similarItems', 'itemAffinity', 'usersForItem', 'popularItems', '__typename']);
+
+/**
+ * The metrics label of an operation: its type and root fields (bounded by the schema), never the
+ * client's operation name, which would let any client add label values without limit.
+ */
+export function operationLabel(op: OperationDefinitionNode | undefined): string {
+  if (!op) return 'invalid';
+  const fields = op.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '...')).sort();
+  return `${op.operation}:${[...new Set(fields)].join(',')}`.slice(0, 64);
+}
+
+function isCacheable(op: OperationDefinitionNode): boolean {
+  return (
+    op.operation === 'query' &&
+    op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && CACHEABLE_FIELDS.has(s.name.value) && !s.directives?.length)
+  );
+}
+
+export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      let label = 'invalid';
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          label = operationLabel(operation);
+          contextValue.cacheable = operation !== undefined && isCacheable(operation);
+        },
+        async willSendResponse({ response, contextValue, errors }) {
+          metrics.observeRequest(label, Number(process.hrtime.bigint() - started) / 1e9, 'executed');
+          const { responseCacheKey, cacheable, services, batchVersion, stamps } = contextValue;
+          if (!responseCacheKey || !cacheable || errors?.length || response.body.kind !== 'single') return;
+          if (response.body.singleResult.errors?.length) return;
+          services.responseCache.store(responseCacheKey, batchVersion, label, JSON.stringify(response.body.singleResult), stamps);
+        },
+      };
+    },
+  };
+}

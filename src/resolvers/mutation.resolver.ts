@@ -1,0 +1,70 @@
+// Mutations: pipeline control (admin) through the PipelineService, cache invalidation (admin), and
+// event ingestion (ingest).
+import type { GatewayContext } from '../gateway/gateway-context';
+import { badInput, notFound } from '../gateway/graphql-errors';
+import { LIMITS, checkId, parseIntId } from '../gateway/input-limits';
+import { RunAlreadyActiveError, type RunMode } from '../pipeline/pipeline-service';
+import type { EventInput } from '../serving/event-ingest';
+
+const SCHEDULE_NAMES = ['pipeline', 'sync', 'prewarm', 'alerts'];
+const CRON = /^(\S+\s+){4,5}\S+$/;
+
+export const mutations = {
+  async triggerRetrain(
+    _: unknown,
+    args: { input: { mode?: RunMode | null; recipes?: string[] | null; syncFirst?: boolean | null } },
+    ctx: GatewayContext,
+  ) {
+    ctx.requireRole('admin');
+    const { mode, recipes, syncFirst } = args.input;
+    if (recipes) {
+      if (!recipes.length || recipes.length > 10) throw badInput('recipes must list 1-10 recipes', { argument: 'recipes' });
+      for (const r of recipes) checkId('recipes', r);
+    }
+    try {
+      return await ctx.services.pipeline.startRun({
+        mode: mode ?? 'FULL',
+        recipes: recipes ?? undefined,
+        syncFirst: syncFirst ?? false,
+        trigger: 'api',
+      });
+    } catch (err) {
+      if (err instanceof RunAlreadyActiveError) throw badInput(err.message, { activeRunId: String(err.activeRunId) });
+      throw err;
+    }
+  },
+
+  async cancelPipelineRun(_: unknown, args: { id: string }, ctx: GatewayContext) {
+    ctx.requireRole('admin');
+    const id = parseIntId('id', args.id);
+    if (!(await ctx.services.pipeline.getRun(id))) throw notFound(`no pipeline run with id ${args.id}`);
+    return ctx.services.pipeline.cancelRun(id);
+  },
+
+  async setSchedule(_: unknown, args: { name: string; cron: string }, ctx: GatewayContext) {
+    ctx.requireRole('admin');
+    if (!SCHEDULE_NAMES.includes(args.name)) throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
+    const cron = args.cron.trim();
+    if (cron.length > 100 || !CRON.test(cron)) throw badInput('cron must be a cron expression with 5 or 6 fields', { argument: 'cron' });
+    const saved = await ctx.services.pipeline.setSchedule(args.name, cron);
+    const listed = (await ctx.services.pipeline.listSchedules()).find((s) => s.name === saved.name);
+    return listed ?? { ...saved, enabled: true, next: null };
+  },
+
+  async invalidateCache(_: unknown, __: unknown, ctx: GatewayContext) {
+    ctx.requireRole('admin');
+    ctx.services.responseCache.clear();
+    const removed = await ctx.services.hot.invalidate(ctx.batchVersion);
+    ctx.logger.info({ removed, batchVersion: ctx.batchVersion }, 'hot cache invalidated');
+    return removed;
+  },
+
+  async recordEvents(_: unknown, args: { events: EventInput[] }, ctx: GatewayContext) {
+    ctx.requireRole('ingest');
+    if (!args.events.length) throw badInput('events must not be empty', { argument: 'events' });
+    if (args.events.length > LIMITS.maxEvents) {
+      throw badInput(`at most ${LIMITS.maxEvents} events per call (got ${args.events.length}); nothing was stored`, { argument: 'events' });
+    }
+    return ctx.services.events.record(args.events);
+  },
+};

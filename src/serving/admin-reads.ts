@@ -1,0 +1,122 @@
+// Read-only views for operators: batch jobs (a cursor connection), coverage, freshness, alerts and
+// model versions. Coverage figures are computed at most once per `statusTtlMs` (they scan tables).
+import type { Pool } from 'pg';
+
+export interface BatchJobRow {
+  id: number;
+  name: string | null;
+  arn: string | null;
+  recipe: string | null;
+  status: string | null;
+  runId: number | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  failureReason: string | null;
+}
+
+export interface CoverageFigures {
+  coverage: number;
+  freshnessDays: number | null;
+  customersWithRecommendations: number;
+  orderingCustomers: number;
+  productsWithSimilarItems: number;
+}
+
+export interface AlertRow {
+  id: number;
+  kind: string;
+  severity: string;
+  message: string;
+  raisedAt: Date;
+}
+
+export interface ModelVersionRow {
+  id: number;
+  recipe: string;
+  engine: string;
+  status: string;
+  runId: number | null;
+  trainedAt: Date | null;
+  metrics: Record<string, number> | null;
+}
+
+export class AdminReads {
+  private coverageCache: { at: number; value: Promise<CoverageFigures> } | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly statusTtlMs = 30_000,
+  ) {}
+
+  async batchJobs(opts: { first: number; afterId?: number; status?: string; recipe?: string }): Promise<BatchJobRow[]> {
+    const { rows } = await this.pool.query<BatchJobRow>(
+      `SELECT job_id AS id, job_name AS name, job_arn AS arn, recipe_name AS recipe, status, run_id AS "runId",
+              started_at AS "startedAt", completed_at AS "completedAt", failure_reason AS "failureReason"
+         FROM batch_job_metadata
+        WHERE ($1::int IS NULL OR job_id < $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR recipe_name = $3)
+        ORDER BY job_id DESC LIMIT $4`,
+      [opts.afterId ?? null, opts.status ?? null, opts.recipe ?? null, opts.first],
+    );
+    return rows;
+  }
+
+  coverage(now = Date.now()): Promise<CoverageFigures> {
+    if (!this.coverageCache || now - this.coverageCache.at > this.statusTtlMs) {
+      const value = this.computeCoverage();
+      value.catch(() => (this.coverageCache = undefined));
+      this.coverageCache = { at: now, value };
+    }
+    return this.coverageCache.value;
+  }
+
+  async activeAlerts(): Promise<AlertRow[]> {
+    const { rows } = await this.pool.query<AlertRow>(
+      `SELECT id, kind, severity, message, raised_at AS "raisedAt" FROM alerts WHERE resolved_at IS NULL ORDER BY raised_at DESC LIMIT 100`,
+    );
+    return rows;
+  }
+
+  async latestModelVersions(): Promise<ModelVersionRow[]> {
+    const { rows } = await this.pool.query<ModelVersionRow>(
+      `SELECT DISTINCT ON (recipe) id, recipe, engine, status, run_id AS "runId", trained_at AS "trainedAt", metrics
+         FROM model_versions ORDER BY recipe, created_at DESC, id DESC`,
+    );
+    return rows;
+  }
+
+  /** The newest cache_batches.loaded_at, for /ready's freshness check. */
+  async lastBatchLoadedAt(): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ at: Date | null }>('SELECT max(loaded_at) AS at FROM cache_batches');
+    return rows[0]?.at ?? null;
+  }
+
+  private async computeCoverage(): Promise<CoverageFigures> {
+    const { rows } = await this.pool.query<{
+      ordering: number;
+      covered: number;
+      with_recs: number;
+      similar: number;
+      newest: Date | null;
+    }>(
+      `SELECT (SELECT count(DISTINCT customer_id) FROM orders)::int AS ordering,
+              (SELECT count(*) FROM offline_user_recommendations r
+                WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.user_id))::int AS covered,
+              (SELECT count(*) FROM offline_user_recommendations)::int AS with_recs,
+              (SELECT count(*) FROM offline_similar_items)::int AS similar,
+              (SELECT max(t) FROM (
+                 SELECT max(updated_at) AS t FROM offline_user_recommendations
+                 UNION ALL SELECT max(updated_at) FROM offline_similar_items
+                 UNION ALL SELECT max(updated_at) FROM offline_item_affinity
+                 UNION ALL SELECT max(updated_at) FROM offline_popular_items) u) AS newest`,
+    );
+    const r = rows[0]!;
+    return {
+      coverage: r.ordering ? Math.round((1000 * 100 * r.covered) / r.ordering) / 1000 : 0,
+      // updated_at is a TIMESTAMP (no zone) written in UTC; pg reads it as local time, which is UTC here.
+      freshnessDays: r.newest ? Math.round(((Date.now() - r.newest.getTime()) / 86_400_000) * 100) / 100 : null,
+      customersWithRecommendations: r.with_recs,
+      orderingCustomers: r.ordering,
+      productsWithSimilarItems: r.similar,
+    };
+  }
+}

@@ -1,0 +1,146 @@
+// recordEvents: validates each event, stores the valid ones (event_id unique => duplicates are
+// skipped), and queues them for forwarding to AWS Personalize when a tracking id is configured.
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Logger } from '../infra/logger';
+import type { EventsForwardJobData } from '../queues/registry';
+
+export const MAX_EVENTS_PER_CALL = 1_000;
+const MAX_ID = 255;
+const EVENT_TYPE = /^[A-Za-z0-9_-]{1,50}$/;
+const DAY_MS = 86_400_000;
+
+export interface EventInput {
+  userId: string;
+  productId: string;
+  eventType: string;
+  eventValue?: number | null;
+  timestamp?: string | null;
+  eventId?: string | null;
+  recommendationId?: string | null;
+  sessionId?: string | null;
+}
+
+export interface RecordEventsResult {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; eventId: string | null; reason: string }[];
+  forwarded: boolean;
+}
+
+export type EnqueueForward = (data: EventsForwardJobData) => Promise<void>;
+
+interface ValidEvent {
+  eventId: string;
+  userId: string;
+  productId: string;
+  eventType: string;
+  eventValue: number | null;
+  occurredAt: Date;
+  recommendationId: string | null;
+  sessionId: string | null;
+}
+
+export function parseTimestamp(raw: string): Date | null {
+  const text = raw.trim();
+  const ms = /^\d{1,12}(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms) : null;
+}
+
+export function validateEvent(e: EventInput, now: Date): ValidEvent | string {
+  const id = (name: string, v: string | null | undefined, required: boolean): string | null => {
+    if (v == null || v === '') {
+      if (required) throw new Error(`${name} is required`);
+      return null;
+    }
+    if (v.trim() !== v || v.length > MAX_ID) throw new Error(`${name} must be 1-${MAX_ID} characters without surrounding spaces`);
+    return v;
+  };
+  try {
+    const userId = id('userId', e.userId, true)!;
+    const productId = id('productId', e.productId, true)!;
+    if (!EVENT_TYPE.test(e.eventType)) return 'eventType must be 1-50 letters, digits, "_" or "-"';
+    if (e.eventValue != null && !Number.isFinite(e.eventValue)) return 'eventValue must be a finite number';
+    let occurredAt = now;
+    if (e.timestamp != null) {
+      const parsed = parseTimestamp(e.timestamp);
+      if (!parsed) return `timestamp "${e.timestamp.slice(0, 40)}" is neither ISO-8601 nor Unix seconds`;
+      if (parsed.getTime() > now.getTime() + DAY_MS) return 'timestamp is more than 1 day in the future';
+      if (parsed.getUTCFullYear() < 2000) return 'timestamp is before the year 2000';
+      occurredAt = parsed;
+    }
+    return {
+      eventId: id('eventId', e.eventId, false) ?? randomUUID(),
+      userId,
+      productId,
+      eventType: e.eventType,
+      eventValue: e.eventValue ?? null,
+      occurredAt,
+      recommendationId: id('recommendationId', e.recommendationId, false),
+      sessionId: id('sessionId', e.sessionId, false),
+    };
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export class EventIngest {
+  constructor(
+    private readonly pool: Pool,
+    private readonly enqueueForward: EnqueueForward | null,
+    private readonly logger: Logger,
+  ) {}
+
+  async record(events: EventInput[], now = new Date()): Promise<RecordEventsResult> {
+    const rejected: RecordEventsResult['rejected'] = [];
+    const valid: ValidEvent[] = [];
+    const ids = new Set<string>();
+    let duplicates = 0;
+    events.forEach((e, index) => {
+      const result = validateEvent(e, now);
+      if (typeof result === 'string') {
+        rejected.push({ index, eventId: e.eventId ?? null, reason: result });
+      } else if (ids.has(result.eventId)) {
+        duplicates += 1;
+      } else {
+        ids.add(result.eventId);
+        valid.push(result);
+      }
+    });
+    const stored = valid.length ? await this.insert(valid) : [];
+    duplicates += valid.length - stored.length;
+    let forwarded = false;
+    if (stored.length && this.enqueueForward) {
+      // The events are stored either way; when the queue cannot take them they stay with
+      // forwarded_at NULL for the forwarder to pick up, and the answer says forwarded: false.
+      try {
+        await this.enqueueForward({ eventIds: stored });
+        forwarded = true;
+      } catch (err) {
+        this.logger.error({ err, events: stored.length }, 'stored events could not be queued for forwarding');
+      }
+    }
+    return { accepted: stored.length, duplicates, rejected, forwarded };
+  }
+
+  private async insert(events: ValidEvent[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ event_id: string }>(
+      `INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source)
+       SELECT e.*, 'api' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[], $7::text[], $8::text[])
+         AS e(event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id)
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        events.map((e) => e.eventId),
+        events.map((e) => e.userId),
+        events.map((e) => e.productId),
+        events.map((e) => e.eventType),
+        events.map((e) => e.eventValue),
+        events.map((e) => e.occurredAt),
+        events.map((e) => e.recommendationId),
+        events.map((e) => e.sessionId),
+      ],
+    );
+    return rows.map((r) => r.event_id);
+  }
+}

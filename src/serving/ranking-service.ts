@@ -1,0 +1,68 @@
+// rankItems: the ranking model when one is trained; otherwise the customer's cached recommendation
+// scores, then popularity, labelled CACHED_SCORES / POPULAR so callers know what they got.
+import type { Ranker } from '../engine/ranker';
+import type { Logger } from '../infra/logger';
+import type { CatalogRepository } from './catalog-repository';
+import type { ModelVersionLookup } from './model-versions';
+import type { RecommendationService } from './recommendation-service';
+import type { BuiltList } from './list-builder';
+
+export class UnknownProductsError extends Error {
+  constructor(readonly productIds: string[]) {
+    super(`unknown product ids: ${productIds.slice(0, 10).join(', ')}${productIds.length > 10 ? ', ...' : ''}`);
+    this.name = 'UnknownProductsError';
+  }
+}
+
+export class RankingService {
+  constructor(
+    private readonly ranker: Ranker | null,
+    private readonly recs: RecommendationService,
+    private readonly catalog: CatalogRepository,
+    private readonly models: ModelVersionLookup,
+    private readonly logger: Logger,
+  ) {}
+
+  async rank(userId: string, productIds: string[]): Promise<BuiltList> {
+    const ids = [...new Set(productIds)];
+    const products = await this.catalog.productsByIds(ids);
+    const unknown = ids.filter((id) => !products.has(id));
+    if (unknown.length) throw new UnknownProductsError(unknown);
+
+    if (this.ranker) {
+      try {
+        const ranked = await this.ranker.rank(userId, ids);
+        return {
+          items: ranked.map((r) => ({ product: products.get(r.productId)!, score: r.score, source: 'PERSONALIZED_RANKING' as const })),
+          source: 'PERSONALIZED_RANKING',
+          filled: false,
+          modelVersion: await this.models.forRecipe('personalized-ranking'),
+          degraded: false,
+        };
+      } catch (err) {
+        this.logger.warn({ err, userId }, 'ranker failed; ordering by cached scores and popularity');
+      }
+    }
+
+    const [cached, popular] = await Promise.all([this.recs.cachedList('user', userId), this.recs.popular('global')]);
+    const scores = new Map(cached?.items.map((i) => [i.product.id, i.score]) ?? []);
+    const popularity = new Map(popular?.items.map((i, index) => [i.product.id, { index, score: i.score }]) ?? []);
+    const order = (id: string) => [scores.has(id) ? 0 : 1, -(scores.get(id) ?? 0), popularity.get(id)?.index ?? Infinity] as const;
+    const sorted = ids
+      .map((id, input) => ({ id, key: order(id), input }))
+      .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.input - b.input);
+    const items = sorted.map(({ id }) => ({
+      product: products.get(id)!,
+      score: scores.get(id) ?? popularity.get(id)?.score ?? 0,
+      source: scores.has(id) ? ('CACHED_SCORES' as const) : ('POPULAR' as const),
+    }));
+    const anyScored = items.some((i) => i.source === 'CACHED_SCORES');
+    return {
+      items,
+      source: anyScored ? 'CACHED_SCORES' : 'POPULAR',
+      filled: anyScored && items.some((i) => i.source === 'POPULAR'),
+      modelVersion: anyScored ? cached?.modelVersion ?? null : popular?.modelVersion ?? null,
+      degraded: false,
+    };
+  }
+}

@@ -1,0 +1,186 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { hotKey } from '../../src/cache/cache-keys';
+import { createApiKey } from '../../src/gateway/auth/api-keys';
+import { createTestContext, type TestContext } from '../support/test-context';
+import { startGateway, type Harness } from '../support/gateway-harness';
+import { seedServing, type ServingFixture } from '../support/serving-fixtures';
+
+describe('admin queries and mutations', () => {
+  let ctx: TestContext;
+  let h: Harness;
+  let admin: string;
+  let fx: ServingFixture;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    fx = await seedServing(ctx.db);
+    admin = (await createApiKey(ctx.db.pool, 'admin')).key;
+    h = await startGateway(ctx);
+  });
+  afterAll(async () => {
+    await h.close();
+    await ctx.close();
+  });
+
+  describe('triggerRetrain, pipelineRun, pipelineRuns, cancelPipelineRun', () => {
+    it('starts a run through the PipelineService and returns it', async () => {
+      const r = await h.gql<{ triggerRetrain: Record<string, unknown> }>(
+        `mutation { triggerRetrain(input: { mode: UPDATE, recipes: ["similar-items"], syncFirst: true }) { id mode status trigger recipes stages { name status counts { name value } } } }`,
+        {},
+        admin,
+      );
+      expect(r.body.errors).toBeUndefined();
+      const run = r.body.data!.triggerRetrain as { id: string; mode: string; status: string; trigger: string; recipes: string[]; stages: { name: string; status: string }[] };
+      expect(run).toMatchObject({ id: '1', mode: 'UPDATE', status: 'QUEUED', trigger: 'api', recipes: ['similar-items'] });
+      expect(run.stages.map((s) => s.name)).toEqual(['sync-orders', 'export-datasets', 'train', 'batch-infer', 'load-results', 'warm-cache', 'evaluate']);
+      expect(run.stages[0]!.status).toBe('pending');
+    });
+
+    it('refuses a second run while one is active (BAD_USER_INPUT with the active id)', async () => {
+      const r = await h.gql(`mutation { triggerRetrain(input: {}) { id } }`, {}, admin);
+      expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', activeRunId: '1' });
+    });
+
+    it('shows one run with its stages, timings and counts', async () => {
+      const run = h.pipeline.runs[0]!;
+      run.status = 'running';
+      run.startedAt = new Date(Date.now() - 5_000);
+      run.stages['export-datasets'] = { status: 'succeeded', startedAt: new Date(Date.now() - 4_000).toISOString(), finishedAt: new Date().toISOString(), durationMs: 4_000, counts: { interactions: 1200 } };
+      const r = await h.gql<{ pipelineRun: { status: string; durationMs: number; stages: { name: string; durationMs: number | null; counts: { name: string; value: number }[] }[] } }>(
+        `{ pipelineRun(id: "1") { status durationMs stages { name durationMs counts { name value } } } }`,
+        {},
+        admin,
+      );
+      const got = r.body.data!.pipelineRun;
+      expect(got.status).toBe('RUNNING');
+      expect(got.durationMs).toBeGreaterThanOrEqual(5_000);
+      expect(got.stages[1]).toEqual({ name: 'export-datasets', durationMs: 4_000, counts: [{ name: 'interactions', value: 1200 }] });
+    });
+
+    it('answers NOT_FOUND and BAD_USER_INPUT for unknown and malformed run ids', async () => {
+      expect((await h.gql(`{ pipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+      expect((await h.gql(`{ pipelineRun(id: "abc") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect((await h.gql(`mutation { cancelPipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+    });
+
+    it('cancels a run', async () => {
+      const r = await h.gql<{ cancelPipelineRun: { status: string } }>(`mutation { cancelPipelineRun(id: "1") { status finishedAt } }`, {}, admin);
+      expect(r.body.data!.cancelPipelineRun.status).toBe('CANCELLED');
+    });
+
+    it('pages through runs newest first with cursors', async () => {
+      for (let i = 0; i < 4; i++) {
+        await h.pipeline.startRun({});
+        h.pipeline.runs[h.pipeline.runs.length - 1]!.status = 'succeeded';
+      }
+      const page = async (after?: string) =>
+        (await h.gql<{ pipelineRuns: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+          `query($after: String) { pipelineRuns(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+          admin,
+        )).body.data!.pipelineRuns;
+      const first = await page();
+      expect(first.edges.map((e) => e.node.id)).toEqual(['5', '4']);
+      expect(first.pageInfo.hasNextPage).toBe(true);
+      const second = await page(first.pageInfo.endCursor!);
+      expect(second.edges.map((e) => e.node.id)).toEqual(['3', '2']);
+      const third = await page(second.pageInfo.endCursor!);
+      expect(third.edges.map((e) => e.node.id)).toEqual(['1']);
+      expect(third.pageInfo.hasNextPage).toBe(false);
+      const bad = await h.gql(`{ pipelineRuns(after: "garbage") { edges { cursor } } }`, {}, admin);
+      expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  describe('batchJobs', () => {
+    it('pages newest first and filters by status and recipe', async () => {
+      await ctx.db.pool.query(`INSERT INTO batch_job_metadata (job_name, recipe_name, status, run_id, started_at) VALUES
+        ('j1', 'similar-items', 'ACTIVE', 1, now()), ('j2', 'user-personalization', 'FAILED', 1, now()), ('j3', 'similar-items', 'ACTIVE', 2, now())`);
+      const q = `query($after: String, $status: BatchJobStatus, $recipe: String) { batchJobs(first: 1, after: $after, status: $status, recipe: $recipe) { edges { node { name status recipe runId } } pageInfo { hasNextPage endCursor } } }`;
+      type Page = { batchJobs: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      const p1 = (await h.gql<Page>(q, { status: 'ACTIVE', recipe: 'similar-items' }, admin)).body.data!.batchJobs;
+      expect(p1.edges.map((e) => e.node.name)).toEqual(['j3']);
+      const p2 = (await h.gql<Page>(q, { status: 'ACTIVE', recipe: 'similar-items', after: p1.pageInfo.endCursor }, admin)).body.data!.batchJobs;
+      expect(p2.edges.map((e) => e.node.name)).toEqual(['j1']);
+      expect(p2.pageInfo.hasNextPage).toBe(false);
+      const failed = (await h.gql<Page>(q, { status: 'FAILED' }, admin)).body.data!.batchJobs;
+      expect(failed.edges.map((e) => e.node.name)).toEqual(['j2']);
+    });
+  });
+
+  describe('setSchedule', () => {
+    it('sets a cron schedule and rejects bad names and expressions', async () => {
+      const r = await h.gql<{ setSchedule: { name: string; cron: string; enabled: boolean } }>(`mutation { setSchedule(name: "pipeline", cron: "0 2 * * 1") { name cron enabled next } }`, {}, admin);
+      expect(r.body.data!.setSchedule).toMatchObject({ name: 'pipeline', cron: '0 2 * * 1', enabled: true });
+      expect((await h.gql(`mutation { setSchedule(name: "nope", cron: "0 2 * * 1") { name } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect((await h.gql(`mutation { setSchedule(name: "sync", cron: "every day") { name } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  describe('systemStatus', () => {
+    it('reports coverage, freshness, counts, last run, alerts, schedules, engine and model versions', async () => {
+      await ctx.db.pool.query(`INSERT INTO alerts (kind, message) VALUES ('low_coverage', 'coverage is 50%')`);
+      const r = await h.gql<{ systemStatus: Record<string, unknown> }>(
+        `{ systemStatus { coverage freshnessDays customersWithRecommendations orderingCustomers productsWithSimilarItems batchVersion
+           lastRun { id } activeAlerts { kind message } schedules { name cron } engine redisAvailable
+           modelVersions { id recipe engine metrics { name value } } } }`,
+        {},
+        admin,
+      );
+      expect(r.body.errors).toBeUndefined();
+      const s = r.body.data!.systemStatus as Record<string, unknown> & { modelVersions: { recipe: string; metrics: unknown[] }[] };
+      expect(s).toMatchObject({
+        coverage: 100,
+        customersWithRecommendations: 2,
+        orderingCustomers: 2,
+        productsWithSimilarItems: 1,
+        batchVersion: fx.batchVersion,
+        lastRun: { id: '5' },
+        activeAlerts: [{ kind: 'low_coverage', message: 'coverage is 50%' }],
+        engine: 'local',
+        redisAvailable: true,
+      });
+      expect(s.freshnessDays).toBeLessThan(1);
+      expect(s.modelVersions.map((m) => m.recipe).sort()).toEqual(['item-affinity', 'popularity-count', 'similar-items', 'user-personalization']);
+      expect(s.modelVersions[0]!.metrics).toEqual(expect.arrayContaining([{ name: 'precision_at_10', value: 0.12 }]));
+    });
+  });
+
+  describe('invalidateCache', () => {
+    it('drops the hot entries and cached responses of the current batch', async () => {
+      await h.gql(`{ recommendations(userId: "c1", limit: 2) { source } }`);
+      await new Promise((r) => setTimeout(r, 50));
+      const redis = new Redis(ctx.config.redis.url);
+      try {
+        const key = hotKey(ctx.config.redis.prefix, fx.batchVersion, 'user', 'c1');
+        expect(await redis.exists(key)).toBe(1);
+        expect(await redis.ttl(key)).toBeGreaterThan(0);
+        expect(h.gateway.services.responseCache.size).toBeGreaterThan(0);
+        const r = await h.gql<{ invalidateCache: number }>(`mutation { invalidateCache }`, {}, admin);
+        expect(r.body.data!.invalidateCache).toBeGreaterThan(0);
+        expect(await redis.exists(key)).toBe(0);
+        expect(h.gateway.services.responseCache.size).toBe(0);
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+
+  describe('/health, /ready, /metrics', () => {
+    it('says alive, ready, and exposes latency, cache, coverage, freshness, queue and alert metrics', async () => {
+      expect(JSON.parse((await h.get('/health')).text).status).toBe('ok');
+      const ready = await h.get('/ready');
+      expect(ready.status).toBe(200);
+      expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true }, batch: { ok: true } } });
+      const queue = new Queue('events-forward', { connection: { url: ctx.config.redis.url }, prefix: ctx.config.redis.prefix });
+      await queue.add('forward', { eventIds: ['x'] });
+      const metrics = (await h.get('/metrics')).text;
+      await queue.close();
+      for (const name of ['recs_graphql_request_duration_seconds_bucket', 'recs_cache_hit_ratio{layer="hot"}', 'recs_coverage_percent 100', 'recs_freshness_days', 'recs_active_alerts 1', 'recs_queue_jobs{queue="events-forward",state="waiting"} 1']) {
+        expect(metrics).toContain(name);
+      }
+      expect(metrics).not.toContain(admin);
+    });
+  });
+});

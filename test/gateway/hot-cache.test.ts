@@ -1,0 +1,105 @@
+import { Redis } from 'ioredis';
+import { hotKey } from '../../src/cache/cache-keys';
+import { createLogger } from '../../src/infra/logger';
+import { HotCache } from '../../src/serving/hot-cache';
+import { ResponseCache } from '../../src/gateway/response-cache';
+import { deleteRedisPrefix } from '../../src/infra/redis-prefix';
+import { uniqueName } from '../support/test-context';
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger({ logLevel: 'silent' });
+
+describe('HotCache', () => {
+  const prefix = uniqueName('hot');
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  afterAll(async () => {
+    redis.disconnect();
+    await deleteRedisPrefix(url, prefix);
+  });
+  beforeAll(async () => {
+    while (redis.status !== 'ready') await new Promise((r) => setTimeout(r, 10));
+  });
+
+  it('loads once for concurrent misses of one key, then serves from Redis with a TTL', async () => {
+    const cache = new HotCache(redis, prefix, 120, logger);
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      await new Promise((r) => setTimeout(r, 30));
+      return { items: [1, 2, 3] };
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, () => cache.getOrLoad(1, 'user', 'u1', load)));
+    expect(loads).toBe(1);
+    expect(results.every((r) => r.items.length === 3)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    const ttl = await redis.ttl(hotKey(prefix, 1, 'user', 'u1'));
+    expect(ttl).toBeGreaterThan(100);
+    expect(await cache.getOrLoad(1, 'user', 'u1', load)).toEqual({ items: [1, 2, 3] });
+    expect(loads).toBe(1);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it('caches "nothing" too, and keeps batch versions apart', async () => {
+    const cache = new HotCache(redis, prefix, 120, logger);
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      return null;
+    };
+    expect(await cache.getOrLoad(2, 'user', 'nobody', load)).toBeNull();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await cache.getOrLoad(2, 'user', 'nobody', load)).toBeNull();
+    expect(loads).toBe(1);
+    await cache.getOrLoad(3, 'user', 'nobody', load);
+    expect(loads).toBe(2);
+  });
+
+  it('invalidates one batch version only', async () => {
+    const cache = new HotCache(redis, prefix, 120, logger);
+    await cache.getOrLoad(7, 'user', 'a', async () => 1);
+    await cache.getOrLoad(8, 'user', 'a', async () => 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await cache.invalidate(7)).toBe(1);
+    expect(await redis.exists(hotKey(prefix, 8, 'user', 'a'))).toBe(1);
+  });
+
+  it('loads straight from the source when Redis is down', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const cache = new HotCache(dead, prefix, 120, logger);
+    expect(cache.available).toBe(false);
+    expect(await cache.getOrLoad(1, 'user', 'x', async () => 'from-pg')).toBe('from-pg');
+    dead.disconnect();
+  });
+});
+
+describe('ResponseCache', () => {
+  it('re-stamps every recommendationId and the time on each copy, and only for its batch', () => {
+    const cache = new ResponseCache(10);
+    const stamps = { ids: ['11111111-aaaa', '22222222-bbbb'], generatedAt: '2026-01-01T00:00:00.000Z' };
+    const body = JSON.stringify({ data: { a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1], name: 'Café ü' }, b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt } } });
+    const key = ResponseCache.key('{ a b }', { x: 1 }, null);
+    cache.store(key, 5, 'op', body, stamps);
+    const one = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
+    const two = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
+    expect(one.data.a.items).toEqual([1]);
+    expect(one.data.a.name).toBe('Café ü');
+    const ids = [one.data.a.recommendationId, one.data.b.recommendationId, two.data.a.recommendationId, two.data.b.recommendationId];
+    expect(new Set(ids).size).toBe(4);
+    expect(ids).not.toContain(stamps.ids[0]);
+    expect(one.data.a.generatedAt).not.toBe(stamps.generatedAt);
+    expect(cache.render(key, 6)).toBeNull();
+    expect(cache.render(ResponseCache.key('{ a b }', { x: 2 }, null), 5)).toBeNull();
+  });
+
+  it('holds at most maxEntries, dropping the oldest; 0 disables it', () => {
+    const cache = new ResponseCache(2);
+    for (const k of ['a', 'b', 'c']) cache.store(k, 1, 'op', '{}', { ids: [], generatedAt: 'never-present' });
+    expect(cache.size).toBe(2);
+    expect(cache.render('a', 1)).toBeNull();
+    const off = new ResponseCache(0);
+    off.store('a', 1, 'op', '{}', { ids: [], generatedAt: 't' });
+    expect(off.enabled).toBe(false);
+    expect(off.size).toBe(0);
+  });
+});

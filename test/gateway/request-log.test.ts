@@ -1,0 +1,46 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createApiKey } from '../../src/gateway/auth/api-keys';
+import { createTestContext, type TestContext } from '../support/test-context';
+import { startGateway } from '../support/gateway-harness';
+
+describe('request logs', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('carry a request id (echoed in x-request-id) and never an API key', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = pino({ level: 'debug' }, sink);
+    const key = (await createApiKey(ctx.db.pool, 'admin')).key;
+    const h = await startGateway(ctx, { logger });
+    try {
+      const res = await fetch(`${h.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-request-id': 'req-abc-1' },
+        body: JSON.stringify({ query: 'mutation { invalidateCache }' }),
+      });
+      expect(res.headers.get('x-request-id')).toBe('req-abc-1');
+      expect(await res.json()).toEqual({ data: { invalidateCache: 0 } });
+      const generated = await fetch(`${h.url}/health`);
+      expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      await h.gql('{ product(id: "nope") { id } }', {}, 'rk_' + 'y'.repeat(30));
+    } finally {
+      await h.close();
+    }
+    const all = lines.join('\n');
+    expect(all).not.toContain(key);
+    expect(all).not.toContain('y'.repeat(30));
+    const requestLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
+    expect(requestLines.find((l) => l.requestId === 'req-abc-1')).toMatchObject({ method: 'POST', path: '/graphql', status: 200 });
+    expect(lines.some((l) => l.includes('"hot cache invalidated"') && l.includes('req-abc-1'))).toBe(true);
+  });
+});
