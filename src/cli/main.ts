@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApiKey } from './commands/apikey.command';
 import { registerAws } from './commands/aws.command';
+import { registerDemo } from './commands/demo.command';
 import { registerDoctor } from './commands/doctor.command';
 import { registerEvaluate } from './commands/evaluate.command';
 import { registerGenerate } from './commands/generate.command';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerApiKey(program);
   registerServe(program);
+  registerDemo(program);
   return program;
 }
 

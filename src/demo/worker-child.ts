@@ -10,9 +10,9 @@ export interface WorkerChild {
   stop(): Promise<void>;
 }
 
-export function spawnWorkerProcess(config: Config, timeoutMs = 30_000): Promise<WorkerChild> {
+export function spawnWorkerProcess(config: Config, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<WorkerChild> {
   const child = spawn(process.execPath, [BIN, 'worker'], {
-    env: process.env,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -27,12 +27,19 @@ export function spawnWorkerProcess(config: Config, timeoutMs = 30_000): Promise<
       buffered += chunk.toString();
       if (!buffered.includes('workers ready')) return;
       clearTimeout(timer);
-      child.stdout!.resume();
+      // From here on the worker's own output (warnings, errors) goes to the demo's terminal.
+      child.stdout!.removeAllListeners('data');
+      child.stdout!.pipe(process.stdout);
       resolve({
         pid: child.pid!,
         async stop() {
           if (child.exitCode === null) child.kill('SIGTERM');
-          await Promise.race([exited, new Promise((r) => setTimeout(r, config.worker.shutdownTimeoutMs))]);
+          let timer: NodeJS.Timeout | undefined;
+          const limit = new Promise<void>((r) => {
+            timer = setTimeout(r, config.worker.shutdownTimeoutMs);
+          });
+          await Promise.race([exited, limit]);
+          clearTimeout(timer);
         },
       });
     });

@@ -18,20 +18,37 @@ export class Shutdown {
     return this;
   }
 
+  /** True once a shutdown has begun: work that fails after this point was interrupted on purpose. */
+  get started(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Adds a step that runs before every step added so far. */
+  prepend(name: string, run: () => Promise<unknown>): this {
+    this.steps.unshift({ name, run });
+    return this;
+  }
+
   run(reason: string): Promise<void> {
     this.running ??= this.execute(reason);
     return this.running;
   }
 
-  /** SIGTERM and SIGINT start the shutdown; a second signal exits at once. */
-  listen(onDone: (code: number) => void = (code) => process.exit(code)): void {
+  /**
+   * SIGTERM and SIGINT start the shutdown. A clean shutdown sets the exit code and lets the
+   * process end by itself (nothing left open); a failed or timed-out one, or a second signal,
+   * exits at once: that is what the hard limit is for.
+   */
+  listen(): void {
     let signals = 0;
     const handler = (signal: NodeJS.Signals) => {
       signals += 1;
-      if (signals > 1) return onDone(130);
+      if (signals > 1) process.exit(130);
       this.run(signal).then(
-        () => onDone(0),
-        () => onDone(1),
+        () => {
+          process.exitCode ??= 0;
+        },
+        () => process.exit(1),
       );
     };
     process.on('SIGTERM', handler);

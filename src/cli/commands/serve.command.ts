@@ -19,8 +19,6 @@ export function registerServe(program: Command): void {
       new Shutdown(services.logger, config.worker.shutdownTimeoutMs)
         .add('gateway', () => gateway.close())
         .add('services', () => services.close())
-        .listen((code) => {
-          process.exitCode = code;
-        });
+        .listen();
     });
 }

@@ -36,8 +36,6 @@ export function registerWorker(program: Command): void {
       const shutdown = new Shutdown(services.logger, config.worker.shutdownTimeoutMs)
         .add('workers', () => proc.close())
         .add('services', () => services.close());
-      shutdown.listen((code) => {
-        process.exitCode = code;
-      });
+      shutdown.listen();
     });
 }
