@@ -118,4 +118,20 @@ describe('pipeline across worker processes', () => {
     expect(batches[0].n).toBe(1);
     await rescuer.stop('SIGTERM');
   });
+
+  it('SIGTERM lets the running stage finish, then the worker exits cleanly; another worker carries on', async () => {
+    const worker = await spawnWorker();
+    const run = await service.startRun({ recipes: [...RECIPES] });
+    await waitFor('train to start', async () => (await service.getRun(run.id))?.stages.train?.status === 'running');
+    const exit = await worker.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(worker.output()).toContain('shutdown complete');
+    const after = (await service.getRun(run.id))!;
+    expect(after.stages.train!.status).toBe('succeeded');
+    expect(after.stages['batch-infer']!.status).toBe('pending');
+    const next = await spawnWorker();
+    const done = await waitFor('the run to finish', async () => finished(await service.getRun(run.id)));
+    expect(done.status).toBe('succeeded');
+    await next.stop('SIGTERM');
+  });
 });
