@@ -39,7 +39,7 @@ describe('recs import / recs generate', () => {
     await writeFile(file, [
       'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
       '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom',
-      'C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom',
+      'C536379,21730,GLASS STAR FROSTED T-LIGHT HOLDER,-1,2010-12-01 09:41:00,4.25,14527.0,United Kingdom',
       '536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom',
     ].join('\n'));
     await run('import', 'orders', '--format', 'online-retail', file);

@@ -13,7 +13,7 @@ const FIXTURE = [
   '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom', // 2 purchase
   '536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850.0,United Kingdom', // 3 purchase
   '536365,85123A,,2,2010-12-01 08:26:00,2.55,17850.0,United Kingdom', // 4 same code again in the invoice
-  'C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom', // 5 cancellation
+  'C536379,21730,GLASS STAR FROSTED T-LIGHT HOLDER,-1,2010-12-01 09:41:00,4.25,14527.0,United Kingdom', // 5 cancellation
   '536380,71053,"WHITE METAL LANTERN, NEW",-3,2010-12-02 10:00:00,3.50,12583.0,France', // 6 negative quantity
   '536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom', // 7 no customer
   '536415,22140,BAD,1,2010-12-01 11:52:00,1.0,12583.0', // 8 seven columns
@@ -76,7 +76,7 @@ describe('importOnlineRetail', () => {
       { line_key: 'online-retail:536365:85123A:2', event_type: 'purchase', quantity: 2, customer_id: '17850', order_id: '536365' },
       { line_key: 'online-retail:536380:71053:1', event_type: 'return', quantity: 3, customer_id: '12583', order_id: '536380' },
       { line_key: 'online-retail:536422:85123A:1', event_type: 'purchase', quantity: 1, customer_id: '12583', order_id: '536422' },
-      { line_key: 'online-retail:C536379:D:1', event_type: 'return', quantity: 1, customer_id: '14527', order_id: 'C536379' },
+      { line_key: 'online-retail:C536379:21730:1', event_type: 'return', quantity: 1, customer_id: '14527', order_id: 'C536379' },
     ]);
 
     // Country is the province; the most recent non-empty description names the product.
@@ -86,9 +86,9 @@ describe('importOnlineRetail', () => {
       { id: '17850', city: null, province: 'United Kingdom' },
     ]);
     expect(await q('SELECT id, name, category, price FROM products ORDER BY id')).toEqual([
+      { id: '21730', name: 'GLASS STAR FROSTED T-LIGHT HOLDER', category: null, price: 4.25 },
       { id: '71053', name: 'WHITE METAL LANTERN, NEW', category: null, price: 3.39 },
       { id: '85123A', name: 'WHITE HANGING HEART T-LIGHT HOLDER (NEW)', category: null, price: 2.95 },
-      { id: 'D', name: 'Discount', category: null, price: 27.5 },
     ]);
     expect(await q("SELECT id, customer_id, source, status, ordered_at FROM orders WHERE id IN ('536365', 'C536379') ORDER BY id")).toEqual([
       { id: '536365', customer_id: '17850', source: 'online-retail', status: 'placed', ordered_at: new Date('2010-12-01T08:26:00Z') },

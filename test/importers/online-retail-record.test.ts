@@ -22,6 +22,10 @@ describe('parseOnlineRetailLine (the cleaning rules)', () => {
     expect(line(row({ qty: '-12' }))).toMatchObject({ kind: 'return', cancellation: false, quantity: -12 });
   });
 
+  it.each(['POST', 'DOT', 'M', 'C2', 'BANK CHARGES', 'AMAZONFEE'])('skips %s: postage and fees are not products', (code) => {
+    expect(line(row({ code }))).toMatchObject({ kind: 'skipped-non-product', stockCode: code, customerId: '17850' });
+  });
+
   it('skips a line without CustomerID (counted, not imported)', () => {
     expect(line(row({ cust: '' }))).toMatchObject({ kind: 'skipped-no-customer', customerId: null });
   });

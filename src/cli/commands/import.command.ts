@@ -29,6 +29,7 @@ export function printOnlineRetailSummary(s: OnlineRetailImportSummary, write = o
   write(`  purchases                ${n(s.purchases)}`);
   write(`  returns                  ${n(s.returns)}`);
   write(`  skipped (no customer)    ${n(s.skippedNoCustomer)}`);
+  write(`  skipped (not a product)  ${n(s.skippedNonProduct)}`);
   write(`  quarantined              ${np(s.quarantined)}`);
   write(`  customers                ${np(s.customers)}, ${n(s.customers.updated)} updated`);
   write(`  products                 ${np(s.products)}, ${n(s.products.updated)} updated`);

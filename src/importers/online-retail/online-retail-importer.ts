@@ -19,6 +19,8 @@ export interface OnlineRetailImportSummary {
   purchases: number;
   returns: number;
   skippedNoCustomer: number;
+  /** Postage, fees and adjustments (StockCode not starting with a digit). */
+  skippedNonProduct: number;
   quarantined: NewAndPresent;
   customers: NewAndPresent & { updated: number };
   products: NewAndPresent & { updated: number };
@@ -40,7 +42,7 @@ export async function importOnlineRetail(
   const started = Date.now();
   const progress = opts.progress ?? silentProgress;
   const fileName = path.basename(file);
-  const counts = { rowsRead: 0, purchases: 0, returns: 0, skippedNoCustomer: 0 };
+  const counts = { rowsRead: 0, purchases: 0, returns: 0, skippedNoCustomer: 0, skippedNonProduct: 0 };
   const rejected: RejectedRow[] = [];
 
   async function* stagedRows(): AsyncGenerator<string> {
@@ -59,6 +61,9 @@ export async function importOnlineRetail(
           break;
         case 'skipped-no-customer':
           counts.skippedNoCustomer++;
+          break;
+        case 'skipped-non-product':
+          counts.skippedNonProduct++;
           break;
         case 'purchase':
         case 'return': {

@@ -34,6 +34,7 @@ export type OnlineRetailRecord =
   | (OnlineRetailLine & { kind: 'return'; customerId: string; cancellation: boolean })
   /** A well-formed line without CustomerID: not importable, only counted. */
   | (OnlineRetailLine & { kind: 'skipped-no-customer'; customerId: null })
+  | (OnlineRetailLine & { kind: 'skipped-non-product'; customerId: string | null })
   /** A malformed line: goes to the quarantine with its reason and raw text. */
   | { kind: 'rejected'; line: number; reason: string; raw: string };
 
@@ -110,6 +111,9 @@ export function parseOnlineRetailLine(
     country: get('Country'),
   };
   if (customerId === null) return { ...base, kind: 'skipped-no-customer', customerId: null };
+  // The file's merchandise codes start with a digit; the rest are postage, fees and adjustments
+  // (POST, DOT, M, C2, BANK CHARGES, AMAZONFEE, ...): recommending them would be nonsense.
+  if (!/^\d/.test(stockCode)) return { ...base, kind: 'skipped-non-product', customerId };
   const cancellation = invoiceNo.startsWith('C') || invoiceNo.startsWith('c');
   if (cancellation || quantity < 0) return { ...base, kind: 'return', customerId, cancellation };
   return { ...base, kind: 'purchase', customerId };
