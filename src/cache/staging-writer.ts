@@ -2,7 +2,6 @@
 // reported with their line numbers and skipped; the rest loads.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { ObjectStore } from '../storage/object-store';
@@ -46,11 +45,26 @@ function entriesJson(entryId: string, ids: string[], scores: number[] | null): s
   return `[${parts.join(',')}]`;
 }
 
+/** One row in COPY's text format. JSON text has no raw tabs or newlines; backslashes double. */
+function copyTextRow(fields: string[]): string {
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    line += (i ? '\t' : '') + (/[\\\t\n\r]/.test(f) ? f.replace(/[\\\t\n\r]/g, escapeChar) : f);
+  }
+  return `${line}\n`;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const escapeChar = (c: string) => ESCAPES[c]!;
+
 export async function copyOutputToStaging(client: PoolClient, store: ObjectStore, req: StagingRequest): Promise<number> {
   const spec = CACHE_TABLES[req.target];
   const seen = new Set<string>();
   let rows = 0;
-  async function* csvRows(): AsyncGenerator<string[]> {
+  // Rows are batched into chunks: one stream write per row costs more than the rows themselves.
+  async function* chunks(): AsyncGenerator<string> {
+    let chunk = '';
     for await (const record of readBatchOutput(await store.get(req.objectKey), req.onProblem)) {
       const key = keyOf(req.target, record);
       if (!key) {
@@ -61,15 +75,16 @@ export async function copyOutputToStaging(client: PoolClient, store: ObjectStore
       if (seen.has(k) || !allowed(req.target, key, req.only)) continue;
       seen.add(k);
       rows += 1;
-      yield [...key, entriesJson(spec.entryId, record.ids, record.scores), req.name];
+      chunk += copyTextRow([...key, entriesJson(spec.entryId, record.ids, record.scores), req.name]);
+      if (chunk.length > 1 << 20) {
+        yield chunk;
+        chunk = '';
+      }
     }
+    if (chunk) yield chunk;
   }
   const columns = [...spec.keyColumns, spec.listColumn, 'recipe_name'].map((c) => `"${c}"`).join(', ');
-  await pipeline(
-    Readable.from(csvRows()),
-    stringify(),
-    // FORCE_NOT_NULL: an empty key (the global popularity scope) is '', not NULL.
-    client.query(copyFrom(`COPY "${req.stagingTable}" (${columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (${columns}))`)),
-  );
+  // Text format: an empty key (the global popularity scope) is '' (only \N is NULL).
+  await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY "${req.stagingTable}" (${columns}) FROM STDIN`)));
   return rows;
 }
