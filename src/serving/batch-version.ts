@@ -5,7 +5,12 @@ import type { Pool } from 'pg';
 import { batchVersionKey } from '../cache/cache-keys';
 import type { Logger } from '../infra/logger';
 
-export class BatchVersionTracker {
+/** Where the serving layer reads the batch version its hot keys carry. */
+export interface BatchVersionSource {
+  readonly current: number;
+}
+
+export class BatchVersionTracker implements BatchVersionSource {
   private version = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners: ((version: number) => void)[] = [];

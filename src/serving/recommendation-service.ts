@@ -1,10 +1,10 @@
 // Builds every recommendation list the API serves: hot layer first, cache tables behind it, then
 // the fallbacks (popular in the customer's province or the product's category, popular overall).
 import type { Logger } from '../infra/logger';
-import type { BatchVersionTracker } from './batch-version';
+import type { BatchVersionSource } from './batch-version';
 import type { CatalogRepository } from './catalog-repository';
 import type { CachedSegment, CacheRepository, ListTable } from './cache-repository';
-import type { HotCache } from './hot-cache';
+import type { HotLayer } from './hot-cache';
 import { buildList, type BuiltList, type CandidateSource } from './list-builder';
 import type { CachedList, RecommendationFilterInput } from './serving-types';
 
@@ -15,10 +15,10 @@ export interface ListRequest {
 
 export class RecommendationService {
   constructor(
-    private readonly hot: HotCache,
+    private readonly hot: HotLayer,
     private readonly cache: CacheRepository,
     private readonly catalog: CatalogRepository,
-    private readonly version: BatchVersionTracker,
+    private readonly version: BatchVersionSource,
     private readonly logger: Logger,
   ) {}
 
@@ -67,6 +67,19 @@ export class RecommendationService {
       { source: 'POPULAR', load: () => this.popular('global') },
     ];
     return this.build(req, exclude, chain);
+  }
+
+  /**
+   * Reads every hot entry `recommendations(userId)` can read without a category filter: the
+   * personalised list, the customer's province, that province's popular list and the overall
+   * popular list. Through the cache warmer's hot layer this stores them, so the customer's first
+   * request is a hot hit whatever its limit.
+   */
+  async warmUser(userId: string): Promise<void> {
+    await this.cachedList('user', userId);
+    const province = await this.customerProvince(userId);
+    if (province) await this.popular('province', province);
+    await this.popular('global');
   }
 
   async similar(productId: string, req: ListRequest): Promise<BuiltList> {
