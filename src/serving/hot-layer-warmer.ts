@@ -98,12 +98,19 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
   const hot = new HotCache(deps.redis, config.redis.prefix, config.cache.ttlSeconds, logger);
   if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable: the hot layer cannot be warmed');
   const layer = new WarmingHotLayer(hot);
+  // A load committing mid-warm moves the rest of the warm to the newer batch.
+  const pinned = {
+    current: batchVersion,
+    observe(version: number) {
+      if (version > pinned.current) pinned.current = version;
+    },
+  };
   const catalog = new CatalogRepository(db.pool);
   const recs = new RecommendationService(
     layer,
     new CacheRepository(db.pool, catalog, new ModelVersionLookup(db.pool)),
     catalog,
-    { current: batchVersion },
+    pinned,
     logger,
   );
 
@@ -125,7 +132,7 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
-  const result = { batchVersion, customers: done, entries: layer.entries, ms: Date.now() - started };
+  const result = { batchVersion: pinned.current, customers: done, entries: layer.entries, ms: Date.now() - started };
   logger.info(result, 'hot layer warmed');
   return result;
 }
