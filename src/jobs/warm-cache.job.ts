@@ -1,4 +1,14 @@
-// warm-cache: fills the Redis hot layer for the customers who matter most.
+// warm-cache: after load-results, fills the Redis hot layer for the top 10% of customers by
+// spend under the new batch version, so their first requests after a load are hot hits.
 import type { StageFn } from '../pipeline/stage-types';
+import { warmHotLayer } from '../serving/hot-layer-warmer';
 
-export const warmCache: StageFn = async () => ({ status: 'skipped', reason: 'hot-layer pre-warm not wired yet' });
+export const warmCache: StageFn = async (deps, { progress }) => {
+  const result = await warmHotLayer(deps, { progress });
+  if (result.batchVersion === 0) return { status: 'skipped', reason: 'no cache batch has been loaded yet' };
+  return {
+    status: 'done',
+    counts: { batchVersion: result.batchVersion, customers: result.customers, entries: result.entries, ms: result.ms },
+    message: `warmed ${result.customers} customers (${result.entries} hot entries) in ${result.ms} ms`,
+  };
+};

@@ -4,12 +4,14 @@ import { Customer, Product, catalogQueries } from './catalog-query.resolver';
 import { mutations } from './mutation.resolver';
 import { Alert, BatchJob, ModelVersion, PipelineRun, Schedule } from './pipeline-run.resolver';
 import { recommendationQueries } from './recommendation-query.resolver';
+import { guardUnavailable } from './unavailable-guard';
 
 export const resolvers = {
-  Query: { ...recommendationQueries, ...catalogQueries, ...adminQueries },
-  Mutation: mutations,
-  Product,
-  Customer,
+  // Resolvers that read PostgreSQL answer SERVICE_UNAVAILABLE when it is down.
+  Query: guardUnavailable({ ...recommendationQueries, ...catalogQueries, ...adminQueries }),
+  Mutation: guardUnavailable(mutations),
+  Product: guardUnavailable(Product),
+  Customer: guardUnavailable(Customer),
   PipelineRun,
   BatchJob,
   ModelVersion,

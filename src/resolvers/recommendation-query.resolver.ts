@@ -18,7 +18,8 @@ export function toListView(ctx: GatewayContext, built: BuiltList): Recommendatio
     filled: built.filled,
     recommendationId,
     modelVersion: built.modelVersion,
-    batchVersion: ctx.batchVersion,
+    // The batch the list was read at: newer than ctx.batchVersion when a load landed meanwhile.
+    batchVersion: built.batchVersion,
     generatedAt,
   };
 }
@@ -59,7 +60,7 @@ export const recommendationQueries = {
       productId: args.productId,
       users: (segment?.users ?? []).slice(0, limit).map((u, i) => ({ ...u, rank: i + 1 })),
       modelVersion: segment?.modelVersion ?? null,
-      batchVersion: ctx.batchVersion,
+      batchVersion: segment?.batchVersion ?? ctx.batchVersion,
       generatedAt: ctx.stamps.generatedAt,
     };
   },

@@ -5,7 +5,14 @@ import type { Pool } from 'pg';
 import { batchVersionKey } from '../cache/cache-keys';
 import type { Logger } from '../infra/logger';
 
-export class BatchVersionTracker {
+/** Where the serving layer reads the batch version its hot keys carry. */
+export interface BatchVersionSource {
+  readonly current: number;
+  /** A read saw batch `version` committed: move to it if it is newer (never back). */
+  observe(version: number): void;
+}
+
+export class BatchVersionTracker implements BatchVersionSource {
   private version = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners: ((version: number) => void)[] = [];
@@ -22,6 +29,10 @@ export class BatchVersionTracker {
     return this.version;
   }
 
+  observe(version: number): void {
+    if (version > this.version) this.set(version);
+  }
+
   onChange(listener: (version: number) => void): void {
     this.listeners.push(listener);
   }
@@ -30,13 +41,15 @@ export class BatchVersionTracker {
   async refresh(): Promise<number> {
     const [fromDb, fromRedis] = await Promise.all([this.readDb(), this.readRedis()]);
     const next = fromDb ?? fromRedis ?? this.version;
-    if (next !== this.version) {
-      const previous = this.version;
-      this.version = next;
-      this.logger.info({ previous, version: next }, 'cache batch version changed');
-      for (const listener of this.listeners) listener(next);
-    }
+    if (next !== this.version) this.set(next);
     return next;
+  }
+
+  private set(next: number): void {
+    const previous = this.version;
+    this.version = next;
+    this.logger.info({ previous, version: next }, 'cache batch version changed');
+    for (const listener of this.listeners) listener(next);
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,6 @@
 // PostgreSQL reads of the cache tables (REFERENCE.md shapes), resolved into hot-layer entries.
 import type { Pool } from 'pg';
+import { BatchMovedError } from './batch-moved-error';
 import type { CatalogRepository } from './catalog-repository';
 import type { CachedList, ScoredProductJson, ScoredUserJson } from './serving-types';
 import type { ModelVersionLookup } from './model-versions';
@@ -24,37 +25,55 @@ export class CacheRepository {
     private readonly models: ModelVersionLookup,
   ) {}
 
-  async list(kind: ListTable, id: string): Promise<CachedList | null> {
+  /**
+   * Each read returns the cache rows and the newest cache_batches id from one statement, hence one
+   * snapshot: a load that commits in between cannot pair one batch's rows with another's version.
+   * Throws BatchMovedError when that id is not `version`, the batch the caller is pinned to.
+   */
+  async list(version: number, kind: ListTable, id: string): Promise<CachedList | null> {
     const t = TABLES[kind];
-    const { rows } = await this.pool.query<{ items: unknown; recipe_name: string | null }>(
-      `SELECT ${t.column} AS items, recipe_name FROM ${t.table} WHERE ${t.key} = $1`,
+    const row = await this.read<{ items: unknown; recipe_name: string | null }>(
+      version,
+      `SELECT t.${t.column} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.key} = $1`,
       [id],
     );
-    const row = rows[0];
     return row ? this.resolve(row.items, row.recipe_name) : null;
   }
 
   /** scope 'global' (value ''), 'category' or 'province'. */
-  async popular(scope: 'global' | 'category' | 'province', value: string): Promise<CachedList | null> {
-    const { rows } = await this.pool.query<{ items: unknown; recipe_name: string | null }>(
-      'SELECT items, recipe_name FROM offline_popular_items WHERE scope = $1 AND scope_value = $2',
+  async popular(version: number, scope: 'global' | 'category' | 'province', value: string): Promise<CachedList | null> {
+    const row = await this.read<{ items: unknown; recipe_name: string | null }>(
+      version,
+      'SELECT t.items, t.recipe_name FROM offline_popular_items t WHERE t.scope = $1 AND t.scope_value = $2',
       [scope, value],
     );
-    const row = rows[0];
     return row ? this.resolve(row.items, row.recipe_name) : null;
   }
 
-  async segment(productId: string): Promise<CachedSegment | null> {
-    const { rows } = await this.pool.query<{ users: unknown; recipe_name: string | null }>(
-      'SELECT users, recipe_name FROM offline_item_segments WHERE product_id = $1',
+  async segment(version: number, productId: string): Promise<CachedSegment | null> {
+    const row = await this.read<{ users: unknown; recipe_name: string | null }>(
+      version,
+      'SELECT t.users, t.recipe_name FROM offline_item_segments t WHERE t.product_id = $1',
       [productId],
     );
-    const row = rows[0];
     if (!row) return null;
     const users = (Array.isArray(row.users) ? (row.users as ScoredUserJson[]) : [])
       .filter((u) => typeof u?.user_id === 'string')
       .map((u) => ({ userId: u.user_id, score: typeof u.score === 'number' ? u.score : 0 }));
     return { users, modelVersion: await this.models.forRecipe(row.recipe_name) };
+  }
+
+  /** Runs `select` (at most one row) beside the current batch id, in one statement. */
+  private async read<R extends object>(version: number, select: string, params: unknown[]): Promise<R | null> {
+    const { rows } = await this.pool.query<R & { batch: number; found: boolean | null }>(
+      `SELECT b.batch, r.*
+         FROM (SELECT coalesce(max(id), 0) AS batch FROM cache_batches) b
+         LEFT JOIN LATERAL (SELECT true AS found, s.* FROM (${select} LIMIT 1) s) r ON true`,
+      params,
+    );
+    const row = rows[0]!;
+    if (row.batch !== version) throw new BatchMovedError(version, row.batch);
+    return row.found ? row : null;
   }
 
   /** Products no longer in the catalogue are left out: they cannot be shown or sold. */

@@ -11,7 +11,12 @@ export interface HotCacheStats {
   errors: number;
 }
 
-export class HotCache {
+/** What the recommendation service reads through: the gateway's HotCache, or the cache warmer. */
+export interface HotLayer {
+  getOrLoad<T>(version: number, kind: string, id: string, load: () => Promise<T>): Promise<T>;
+}
+
+export class HotCache implements HotLayer {
   private readonly inflight = new Map<string, Promise<unknown>>();
   readonly stats: HotCacheStats = { hits: 0, misses: 0, errors: 0 };
 
@@ -47,6 +52,15 @@ export class HotCache {
     return promise;
   }
 
+  /**
+   * Writes one entry exactly as a cache-aside miss would (same key, JSON, TTL), and waits for it:
+   * the cache warmer needs to know its writes landed. Throws when Redis refuses.
+   */
+  async store(version: number, kind: string, id: string, value: unknown): Promise<void> {
+    if (!this.redis) throw new Error('the hot layer has no Redis client');
+    await this.redis.set(hotKey(this.prefix, version, kind, id), encode(value), 'EX', this.ttlSeconds);
+  }
+
   /** Removes every hot entry of one batch version; returns how many keys went. */
   async invalidate(version: number): Promise<number> {
     if (!this.redis) return 0;
@@ -79,11 +93,16 @@ export class HotCache {
     const value = await load();
     if (this.available) {
       // The write is not on the response path: a failed write only costs a later miss.
-      this.redis!.set(key, JSON.stringify(value), 'EX', this.ttlSeconds).catch((err: unknown) => {
+      this.redis!.set(key, encode(value), 'EX', this.ttlSeconds).catch((err: unknown) => {
         this.stats.errors += 1;
         this.logger.warn({ err, key }, 'hot cache write failed');
       });
     }
     return value;
   }
+}
+
+/** The one value encoding of the hot layer (null is a value too: "known to have no list"). */
+function encode(value: unknown): string {
+  return JSON.stringify(value);
 }

@@ -3,6 +3,7 @@
 // says which source it came from. A source that fails (PostgreSQL down on a miss) is skipped and
 // reported as `degraded`, so the response is not cached.
 import type { Logger } from '../infra/logger';
+import { BatchMovedError } from './batch-moved-error';
 import type { CatalogueFillQuery } from './catalog-repository';
 import { ServingUnavailableError } from './serving-unavailable-error';
 import type {
@@ -25,6 +26,8 @@ export interface BuildListInput {
   exclude: Iterable<string>;
   chain: CandidateSource[];
   catalogueFill: ((q: CatalogueFillQuery) => Promise<ProductRow[]>) | null;
+  /** The batch every source of the chain is read at (reported with the list). */
+  batchVersion: number;
 }
 
 export interface BuiltList {
@@ -33,6 +36,7 @@ export interface BuiltList {
   filled: boolean;
   modelVersion: string | null;
   degraded: boolean;
+  batchVersion: number;
 }
 
 export function productPasses(p: ProductRow, filter: RecommendationFilterInput | null | undefined): boolean {
@@ -57,6 +61,8 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     try {
       list = await candidate.load();
     } catch (err) {
+      // A newer batch was committed: the whole list starts over at it (RecommendationService).
+      if (err instanceof BatchMovedError) throw err;
       degraded = true;
       firstError ??= err;
       logger.warn({ err, source: candidate.source }, 'recommendation source unavailable; trying the next one');
@@ -101,5 +107,6 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     filled: items.some((i) => i.source !== primary),
     modelVersion,
     degraded,
+    batchVersion: input.batchVersion,
   };
 }

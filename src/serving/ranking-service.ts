@@ -38,13 +38,14 @@ export class RankingService {
           filled: false,
           modelVersion: await this.models.forRecipe('personalized-ranking'),
           degraded: false,
+          batchVersion: this.recs.batchVersion,
         };
       } catch (err) {
         this.logger.warn({ err, userId }, 'ranker failed; ordering by cached scores and popularity');
       }
     }
 
-    const [cached, popular] = await Promise.all([this.recs.cachedList('user', userId), this.recs.popular('global')]);
+    const { cached, popular, batchVersion } = await this.recs.scoresAndPopularity(userId);
     const scores = new Map(cached?.items.map((i) => [i.product.id, i.score]) ?? []);
     const popularity = new Map(popular?.items.map((i, index) => [i.product.id, { index, score: i.score }]) ?? []);
     const order = (id: string) => [scores.has(id) ? 0 : 1, -(scores.get(id) ?? 0), popularity.get(id)?.index ?? Infinity] as const;
@@ -63,6 +64,7 @@ export class RankingService {
       filled: anyScored && items.some((i) => i.source === 'POPULAR'),
       modelVersion: anyScored ? cached?.modelVersion ?? null : popular?.modelVersion ?? null,
       degraded: false,
+      batchVersion,
     };
   }
 }

@@ -9,6 +9,7 @@ import { createEventsForwardWorker } from './events-forward-worker';
 import { createSchedulerWorker } from './scheduler-worker';
 import { createWebhooksWorker } from './webhooks-worker';
 import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
+import { warmHotLayer } from '../serving/hot-layer-warmer';
 import { createStageWorker } from './stage-worker';
 
 export interface WorkerProcess {
@@ -43,7 +44,8 @@ export async function startWorkers(services: Services, opts: { queues: QueueName
           {
             pipeline: services.pipeline,
             checkAlerts: () => checkAlerts(db),
-            prewarm: async () => ({ skipped: 'pre-warm not wired yet' }),
+            // The same warm as the pipeline's warm-cache stage, on the current batch.
+            prewarm: () => warmHotLayer({ config, db, redis: queueRedis, logger }),
             sync: async () =>
               isShopifySyncConfigured(config)
                 ? syncShopify({ db, config, logger })

@@ -43,10 +43,10 @@ describe('admin queries and mutations', () => {
     });
 
     it('shows one run with its stages, timings and counts', async () => {
-      const run = h.pipeline.runs[0]!;
-      run.status = 'running';
-      run.startedAt = new Date(Date.now() - 5_000);
-      run.stages['export-datasets'] = { status: 'succeeded', startedAt: new Date(Date.now() - 4_000).toISOString(), finishedAt: new Date().toISOString(), durationMs: 4_000, counts: { interactions: 1200 } };
+      // The real run store: a stage that started marks the run running; the start time is set back by SQL.
+      await h.pipeline.runs.patchStage(1, 'export-datasets', { status: 'running', startedAt: new Date(Date.now() - 4_000).toISOString() });
+      await h.pipeline.runs.patchStage(1, 'export-datasets', { status: 'succeeded', finishedAt: new Date().toISOString(), durationMs: 4_000, counts: { interactions: 1200 } });
+      await ctx.db.pool.query(`UPDATE pipeline_runs SET started_at = now() - interval '5 seconds' WHERE id = 1`);
       const r = await h.gql<{ pipelineRun: { status: string; durationMs: number; stages: { name: string; durationMs: number | null; counts: { name: string; value: number }[] }[] } }>(
         `{ pipelineRun(id: "1") { status durationMs stages { name durationMs counts { name value } } } }`,
         {},
@@ -71,8 +71,8 @@ describe('admin queries and mutations', () => {
 
     it('pages through runs newest first with cursors', async () => {
       for (let i = 0; i < 4; i++) {
-        await h.pipeline.startRun({});
-        h.pipeline.runs[h.pipeline.runs.length - 1]!.status = 'succeeded';
+        const run = await h.pipeline.startRun({});
+        await h.pipeline.runs.setStatus(run.id, 'succeeded');
       }
       const page = async (after?: string) =>
         (await h.gql<{ pipelineRuns: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(

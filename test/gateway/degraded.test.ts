@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { batchVersionKey } from '../../src/cache/cache-keys';
 import { createDatabase } from '../../src/db/database';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
+import { isDatabaseUnavailable } from '../../src/serving/database-unavailable';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway } from '../support/gateway-harness';
 import { seedServing, type ServingFixture } from '../support/serving-fixtures';
@@ -76,7 +77,8 @@ describe('degraded operation', () => {
         expect(JSON.parse(ready.text)).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false }, redis: { ok: true } } });
 
         const product = await h.gql(`{ product(id: "p1") { id } }`);
-        expect(product.body.errors![0]!.extensions!.code).toBe('INTERNAL_SERVER_ERROR');
+        expect(product.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+        expect(product.body.errors![0]!.message).toContain('PostgreSQL is unavailable');
       } finally {
         await h.close();
       }
@@ -88,12 +90,30 @@ describe('degraded operation', () => {
       try {
         const r = await h.gql<List>(LIST, { u: 'c1' });
         expect(r.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+        for (const field of ['product(id: "p1")', 'customer(id: "c1")']) {
+          const got = await h.gql(`{ ${field} { id } }`);
+          expect(got.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+        }
         const ready = await h.get('/ready');
         expect(JSON.parse(ready.text).checks.postgres.ok).toBe(false);
       } finally {
         await h.close();
         await db.pool.end();
       }
+    });
+  });
+
+  describe('isDatabaseUnavailable', () => {
+    it('tells an unreachable server from a failing query', async () => {
+      const down = createDatabase({ database: { ...ctx.config.database, url: 'postgresql://postgres@127.0.0.1:1/postgres' } });
+      const refused = await down.pool.query('SELECT 1').catch((err: unknown) => err);
+      await down.pool.end();
+      expect(isDatabaseUnavailable(refused)).toBe(true);
+      const ended = await down.pool.query('SELECT 1').catch((err: unknown) => err);
+      expect(isDatabaseUnavailable(ended)).toBe(true);
+      const badSql = await ctx.db.pool.query('SELECT * FROM no_such_table').catch((err: unknown) => err);
+      expect(isDatabaseUnavailable(badSql)).toBe(false);
+      expect(isDatabaseUnavailable(new Error('boom'))).toBe(false);
     });
   });
 });

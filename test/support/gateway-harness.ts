@@ -1,9 +1,12 @@
-// Starts a gateway on a random port over a test context, and posts GraphQL to it.
+// Starts a gateway on a random port over a test context, and posts GraphQL to it. The pipeline is
+// the real QueuePipelineService on the test's own queue prefix (no worker runs its jobs here).
+import type { Redis } from 'ioredis';
 import { createGateway, type GatewayHandle } from '../../src/gateway/create-gateway';
 import type { GatewayDeps } from '../../src/gateway/gateway-deps';
 import { createLogger } from '../../src/infra/logger';
 import { createRedis } from '../../src/infra/redis';
-import { InMemoryPipelineService } from './in-memory-pipeline-service';
+import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service';
+import { Queues } from '../../src/queues/queues';
 import type { TestContext } from './test-context';
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -15,17 +18,19 @@ export interface GqlResult<T = Record<string, unknown>> {
 export interface Harness {
   gateway: GatewayHandle;
   url: string;
-  pipeline: InMemoryPipelineService;
+  pipeline: QueuePipelineService;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GqlResult<T>>;
   get(path: string, key?: string): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
 export async function startGateway(ctx: TestContext, overrides: Partial<GatewayDeps> = {}): Promise<Harness> {
-  const pipeline = new InMemoryPipelineService();
+  const queueRedis: Redis = createRedis(ctx.config, 'worker');
+  const queues = new Queues(ctx.config, queueRedis);
+  const pipeline = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
   const logger = createLogger(ctx.config);
   const redis = overrides.redis === undefined ? createRedis(ctx.config, 'request') : overrides.redis;
-  const gateway = await createGateway({ config: ctx.config, logger, db: ctx.db, pipeline, redis, ...overrides });
+  const gateway = await createGateway({ config: ctx.config, logger, db: ctx.db, pipeline, redis, queues: queues.all(), ...overrides });
   const { url } = await gateway.listen(0, '127.0.0.1');
   const auth = (key?: string): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
   return {
@@ -46,6 +51,8 @@ export async function startGateway(ctx: TestContext, overrides: Partial<GatewayD
     },
     async close() {
       await gateway.close();
+      await queues.close();
+      queueRedis.disconnect();
       redis?.disconnect();
     },
   };
