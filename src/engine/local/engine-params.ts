@@ -19,11 +19,19 @@ export interface EngineParams {
   seed: number;
   /** Batch lists hold numResults x this many entries, so API-side filters can still fill a page. */
   candidateFactor: number;
-  /** 'ease' (closed-form linear item model) or 'cosine' (item kNN). */
-  algorithm: 'ease' | 'cosine';
+  /** 'ease' (closed-form linear item model), 'rp3beta' (popularity-penalised random walks) or 'cosine' (item kNN). */
+  algorithm: 'ease' | 'rp3beta' | 'cosine';
   easeLambda: number;
   /** EASE inverts an items x items matrix; beyond this many items, the most active ones are modelled. */
   easeMaxItems: number;
+  /** RP3beta: transition probabilities raised to alpha; walks ending on j divided by degree(j)^beta. */
+  rp3Alpha: number;
+  rp3Beta: number;
+  /**
+   * With algorithm 'ease': share of RP3beta blended into the scoring rows (0 = EASE alone). RP3beta
+   * also covers the products beyond easeMaxItems.
+   */
+  graphBlend: number;
   /** Neighbours kept per item (sparse model rows, similar-items candidates). */
   neighbors: number;
   /**
@@ -52,6 +60,9 @@ export const DEFAULT_PARAMS: EngineParams = {
   easeLambda: 800,
   easeMaxItems: 1500,
   neighbors: 100,
+  rp3Alpha: 1,
+  rp3Beta: 0.5,
+  graphBlend: 0,
   cosineShrink: 10,
   workers: -1,
   trendWeight: 0,

@@ -2,6 +2,7 @@
 import type { Dataset } from './dataset';
 import { outputSize, type EngineParams } from './engine-params';
 import { cosineNeighbors, easeRows, mostActiveItems, transpose, type SparseRows } from './item-model';
+import { blendRows, rp3betaRows } from './graph-model';
 import { TopK } from './top-k';
 
 export interface LocalModel {
@@ -45,8 +46,15 @@ export function trainModel(
     modelledItems = subset.length;
     onProgress(0.3, `EASE over ${subset.length} products`);
     rec = easeRows(data, subset, params.easeLambda, params.neighbors, (f) =>
-      onProgress(0.3 + 0.65 * f, `EASE over ${subset.length} products`),
+      onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`),
     );
+    if (params.graphBlend > 0) {
+      onProgress(0.9, 'RP3beta blend');
+      rec = blendRows(rec, rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta), params.graphBlend, params.neighbors);
+    }
+  } else if (params.algorithm === 'rp3beta') {
+    onProgress(0.3, 'RP3beta');
+    rec = rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta);
   }
   onProgress(1, 'trained');
   return { params, data, rec, similar, popularity, modelledItems, itemModel };
