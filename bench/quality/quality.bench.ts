@@ -28,6 +28,10 @@ interface Window {
 /** Greedy search: each stage's options are tried on top of the best so far; the best is kept. */
 const STAGES: { name: string; options: Params[] }[] = [
   {
+    name: 'model half-life',
+    options: [{ modelHalfLifeDays: -1 }, { modelHalfLifeDays: 90 }, { modelHalfLifeDays: 30 }, { modelHalfLifeDays: 14 }, { modelHalfLifeDays: 7 }, { modelHalfLifeDays: 3 }],
+  },
+  {
     name: 'item model',
     options: [
       { algorithm: 'ease', graphBlend: 0 },
@@ -39,11 +43,13 @@ const STAGES: { name: string; options: Params[] }[] = [
       { algorithm: 'ease', graphBlend: 0.75 },
     ],
   },
-  { name: 'EASE lambda', options: [{ easeLambda: 400 }, { easeLambda: 800 }, { easeLambda: 1500 }] },
+  { name: 'EASE lambda', options: [{ easeLambda: 200 }, { easeLambda: 400 }, { easeLambda: 800 }, { easeLambda: 1500 }] },
   { name: 'RP3beta beta', options: [{ rp3Beta: 0.3 }, { rp3Beta: 0.5 }, { rp3Beta: 0.7 }] },
   { name: 'RP3beta alpha', options: [{ rp3Alpha: 0.7 }, { rp3Alpha: 1 }, { rp3Alpha: 1.3 }] },
-  { name: 'profile half-life', options: [{ profileHalfLifeDays: 14 }, { profileHalfLifeDays: 30 }, { profileHalfLifeDays: 60 }] },
-  { name: 'recent-popularity prior', options: [{ trendWeight: 0 }, { trendWeight: 0.1 }, { trendWeight: 0.2 }, { trendWeight: 0.3 }] },
+  { name: 'profile half-life', options: [{ profileHalfLifeDays: 0 }, { profileHalfLifeDays: 14 }, { profileHalfLifeDays: 30 }, { profileHalfLifeDays: 60 }] },
+  { name: 'model decay floor', options: [{ modelDecayFloor: 0 }, { modelDecayFloor: 0.01 }] },
+  { name: 'recent-popularity prior', options: [{ trendWeight: 0 }, { trendWeight: 0.05 }, { trendWeight: 0.1 }, { trendWeight: 0.2 }] },
+  { name: 'model half-life (again)', options: [{ modelHalfLifeDays: 30 }, { modelHalfLifeDays: 14 }, { modelHalfLifeDays: 7 }] },
 ];
 
 const describe = (p: Params): string =>

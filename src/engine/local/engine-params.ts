@@ -9,6 +9,13 @@ export interface EngineParams {
   defaultEventWeight: number;
   halfLifeDays: number;
   /**
+   * Recency half-life of the personal models' inputs (item model and profiles); -1: halfLifeDays.
+   * Popularity (popularity-count and the fallbacks) always decays with halfLifeDays.
+   */
+  modelHalfLifeDays: number;
+  /** The personal models' decay never goes below this (old purchases still count a little); 0..1. */
+  modelDecayFloor: number;
+  /**
    * Scoring weighs a customer's products by how recently they interacted with each, relative to
    * their own latest event (their newest interests say most about their next purchase); 0 = off.
    */
@@ -51,18 +58,20 @@ export const DEFAULT_PARAMS: EngineParams = {
   eventWeights: { purchase: 1, cart: 0.5, view: 0.1, return: 0 },
   defaultEventWeight: 1,
   halfLifeDays: 180,
+  modelHalfLifeDays: 7,
+  modelDecayFloor: 0,
   eventValue: 'log',
-  profileHalfLifeDays: 30,
+  profileHalfLifeDays: 0,
   excludePurchased: true,
   seed: 42,
   candidateFactor: 2,
   algorithm: 'ease',
-  easeLambda: 800,
+  easeLambda: 1500,
   easeMaxItems: 1500,
   neighbors: 100,
-  rp3Alpha: 1,
+  rp3Alpha: 0.7,
   rp3Beta: 0.5,
-  graphBlend: 0,
+  graphBlend: 0.5,
   cosineShrink: 10,
   workers: -1,
   trendWeight: 0,
