@@ -14,6 +14,8 @@ export interface Dataset {
   userPtr: Int32Array;
   userItems: Int32Array;
   userValues: Float32Array;
+  /** Like userValues, decayed with halfLifeDays: set when modelHalfLifeDays differs (training only). */
+  userValuesLong?: Float32Array;
   /** 1 where the customer has a purchase event for the product (the exclusion filter). */
   userBought: Uint8Array;
   /** x damped by the age of the entry relative to the customer's latest event: the scoring profile. */
@@ -114,6 +116,7 @@ export function buildDataset(
   let userValues = new Float32Array(cap);
   let userBought = new Uint8Array(cap);
   let userProfile = new Float32Array(cap);
+  let userValuesLong = new Float32Array(accPop ? cap : 0);
   lastSeen.fill(NaN);
   let nnz = 0;
   const touched: number[] = [];
@@ -151,6 +154,11 @@ export function buildDataset(
       const d = new Float32Array(cap);
       d.set(userProfile.subarray(0, nnz));
       userProfile = d;
+      if (accPop) {
+        const e = new Float32Array(cap);
+        e.set(userValuesLong.subarray(0, nnz));
+        userValuesLong = e;
+      }
     }
     for (const i of touched) {
       userItems[nnz] = i;
@@ -162,7 +170,8 @@ export function buildDataset(
         ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
         : userValues[nnz]!;
       if (accPop) {
-        if (accPop[i]! > 0) itemPopularity[i]! += Math.log1p(accPop[i]!);
+        userValuesLong[nnz] = accPop[i]! > 0 ? Math.max(Math.log1p(accPop[i]!), 1e-30) : 0;
+        itemPopularity[i]! += userValuesLong[nnz]!;
         accPop[i] = 0;
       } else itemPopularity[i]! += userValues[nnz]!;
       if (accTrend[i]! > 0) itemTrend[i]! += Math.log1p(accTrend[i]!);
@@ -185,6 +194,7 @@ export function buildDataset(
     userValues: userValues.slice(0, nnz),
     userBought: userBought.slice(0, nnz),
     userProfile: userProfile.slice(0, nnz),
+    ...(accPop ? { userValuesLong: userValuesLong.slice(0, nnz) } : {}),
     itemPopularity,
     itemTrend,
     categories: cat.names,

@@ -39,6 +39,11 @@ export interface EngineParams {
    * also covers the products beyond easeMaxItems.
    */
   graphBlend: number;
+  /**
+   * Which decay EASE learns from: 'model' (modelHalfLifeDays, like RP3beta) or 'long' (halfLifeDays):
+   * a long-memory EASE blended with a short-memory RP3beta.
+   */
+  easeMemory: 'model' | 'long';
   /** Neighbours kept per item (sparse model rows, similar-items candidates). */
   neighbors: number;
   /**
@@ -65,13 +70,14 @@ export const DEFAULT_PARAMS: EngineParams = {
   excludePurchased: true,
   seed: 42,
   candidateFactor: 2,
-  algorithm: 'ease',
+  algorithm: 'rp3beta',
   easeLambda: 1500,
   easeMaxItems: 1500,
   neighbors: 100,
   rp3Alpha: 0.7,
-  rp3Beta: 0.5,
+  rp3Beta: 0.3,
   graphBlend: 0.5,
+  easeMemory: 'model',
   cosineShrink: 10,
   workers: -1,
   trendWeight: 0,

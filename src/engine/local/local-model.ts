@@ -42,10 +42,13 @@ export function trainModel(
   let rec = similar;
   let modelledItems = 0;
   if (params.algorithm === 'ease') {
-    const subset = mostActiveItems(t, params.easeMaxItems);
+    // A long-memory EASE learns from the popularity decay's values (same cells, other weights).
+    const long = params.easeMemory === 'long' && data.userValuesLong;
+    const easeData = long ? { ...data, userValues: data.userValuesLong! } : data;
+    const subset = mostActiveItems(long ? transpose(easeData) : t, params.easeMaxItems);
     modelledItems = subset.length;
     onProgress(0.3, `EASE over ${subset.length} products`);
-    rec = easeRows(data, subset, params.easeLambda, params.neighbors, (f) =>
+    rec = easeRows(easeData, subset, params.easeLambda, params.neighbors, (f) =>
       onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`),
     );
     if (params.graphBlend > 0) {
