@@ -14,7 +14,7 @@ export interface LocalModel {
   similar: SparseRows;
   /** Per product: summed customer strength (event-weighted, recency-decayed). */
   popularity: Float32Array;
-  /** How many products the EASE part covers (0 with algorithm=cosine). */
+  /** How many products the EASE part covers (0 with algorithm rp3beta or cosine). */
   modelledItems: number;
   /** False when trained for popularity-count alone: rec and similar are then empty. */
   itemModel: boolean;
