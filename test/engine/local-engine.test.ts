@@ -118,9 +118,14 @@ describe('LocalEngine', () => {
     expect(await readText(f.store, `${f.ctx.layout.modelPrefix}local-model.bin`)).toBe(firstModel);
   });
 
-  it('runs the same with the cosine algorithm', async () => {
+  it.each([
+    ['cosine', { algorithm: 'cosine' }],
+    ['EASE alone', { algorithm: 'ease', graphBlend: 0 }],
+    ['EASE + RP3beta', { algorithm: 'ease', graphBlend: 0.5 }],
+    ['long-memory EASE + RP3beta', { algorithm: 'ease', graphBlend: 0.5, easeMemory: 'long' }],
+  ] as const)('recommends the same cluster with %s', async (_name, params) => {
     f = await fixtureStore();
-    await run(f, engine({ algorithm: 'cosine' }));
+    await run(f, engine(params));
     const u00 = (await lines(f, 'user-personalization')).find((l) => l.input.userId === 'u00')!;
     expect(u00.output.recommendedItems!.slice(0, 4).sort()).toEqual(['k6', 'k7', 'k8', 'k9']);
   });

@@ -14,6 +14,8 @@ export interface Dataset {
   userPtr: Int32Array;
   userItems: Int32Array;
   userValues: Float32Array;
+  /** Like userValues, decayed with halfLifeDays: set when modelHalfLifeDays differs (training only). */
+  userValuesLong?: Float32Array;
   /** 1 where the customer has a purchase event for the product (the exclusion filter). */
   userBought: Uint8Array;
   /** x damped by the age of the entry relative to the customer's latest event: the scoring profile. */
@@ -59,9 +61,10 @@ export function checkMinimums(raw: RawInteractions): void {
 }
 
 /** The strength one event adds: type weight x damped value x recency decay. */
-export function eventStrength(weight: number, value: number, ageSeconds: number, halfLifeDays: number, eventValue: 'log' | 'ignore' = 'log'): number {
+export function eventStrength(weight: number, value: number, ageSeconds: number, halfLifeDays: number, eventValue: 'log' | 'ignore' = 'log', floor = 0): number {
   const v = eventValue === 'ignore' ? 1 : value === 0 ? 0 : Math.sign(value) * Math.log2(1 + Math.abs(value));
-  const decay = halfLifeDays > 0 ? Math.pow(0.5, Math.max(0, ageSeconds) / (halfLifeDays * 86_400)) : 1;
+  // Clamped so that years of short half-lives never underflow a purchase to nothing.
+  const decay = halfLifeDays > 0 ? Math.max(1e-300, floor + (1 - floor) * Math.pow(0.5, Math.max(0, ageSeconds) / (halfLifeDays * 86_400))) : 1;
   return weight * v * decay;
 }
 
@@ -98,6 +101,9 @@ export function buildDataset(
   for (let k = 0; k < raw.length; k++) if (use(k)) order[fill[userMap[raw.user[k]!]!]!++] = k;
 
   const acc = new Float64Array(nItems);
+  // The personal models may decay events faster than popularity does (see modelHalfLifeDays).
+  const modelHalfLife = params.modelHalfLifeDays < 0 ? params.halfLifeDays : params.modelHalfLifeDays;
+  const accPop = modelHalfLife === params.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
   const itemPopularity = new Float32Array(nItems);
   const itemTrend = new Float32Array(nItems);
   const accTrend = new Float64Array(nItems);
@@ -110,6 +116,7 @@ export function buildDataset(
   let userValues = new Float32Array(cap);
   let userBought = new Uint8Array(cap);
   let userProfile = new Float32Array(cap);
+  let userValuesLong = new Float32Array(accPop ? cap : 0);
   lastSeen.fill(NaN);
   let nnz = 0;
   const touched: number[] = [];
@@ -125,7 +132,8 @@ export function buildDataset(
       }
       const t = raw.eventType[k]!;
       const ts = raw.timestamp[k]!;
-      acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
+      acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, modelHalfLife, params.eventValue, accPop ? params.modelDecayFloor : 0);
+      if (accPop) accPop[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
       if (params.trendWeight > 0) accTrend[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.trendHalfLifeDays, params.eventValue);
       if (!(ts <= lastSeen[i]!)) lastSeen[i] = ts; // NaN (unseen) compares false
       if (ts > userLast) userLast = ts;
@@ -146,16 +154,26 @@ export function buildDataset(
       const d = new Float32Array(cap);
       d.set(userProfile.subarray(0, nnz));
       userProfile = d;
+      if (accPop) {
+        const e = new Float32Array(cap);
+        e.set(userValuesLong.subarray(0, nnz));
+        userValuesLong = e;
+      }
     }
     for (const i of touched) {
       userItems[nnz] = i;
       // log1p damps bulk buyers and repeat purchases; a net-negative product (returned) counts 0.
-      userValues[nnz] = acc[i]! > 0 ? Math.log1p(acc[i]!) : 0;
+      // A positive cell stays positive however old (a short model half-life must not underflow it).
+      userValues[nnz] = acc[i]! > 0 ? Math.max(Math.log1p(acc[i]!), 1e-30) : 0;
       userBought[nnz] = bought[i]!;
       userProfile[nnz] = params.profileHalfLifeDays > 0
         ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
         : userValues[nnz]!;
-      itemPopularity[i]! += userValues[nnz]!;
+      if (accPop) {
+        userValuesLong[nnz] = accPop[i]! > 0 ? Math.max(Math.log1p(accPop[i]!), 1e-30) : 0;
+        itemPopularity[i]! += userValuesLong[nnz]!;
+        accPop[i] = 0;
+      } else itemPopularity[i]! += userValues[nnz]!;
       if (accTrend[i]! > 0) itemTrend[i]! += Math.log1p(accTrend[i]!);
       accTrend[i] = 0;
       nnz += 1;
@@ -176,6 +194,7 @@ export function buildDataset(
     userValues: userValues.slice(0, nnz),
     userBought: userBought.slice(0, nnz),
     userProfile: userProfile.slice(0, nnz),
+    ...(accPop ? { userValuesLong: userValuesLong.slice(0, nnz) } : {}),
     itemPopularity,
     itemTrend,
     categories: cat.names,

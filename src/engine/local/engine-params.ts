@@ -9,6 +9,13 @@ export interface EngineParams {
   defaultEventWeight: number;
   halfLifeDays: number;
   /**
+   * Recency half-life of the personal models' inputs (item model and profiles); -1: halfLifeDays.
+   * Popularity (popularity-count and the fallbacks) always decays with halfLifeDays.
+   */
+  modelHalfLifeDays: number;
+  /** The personal models' decay never goes below this (old purchases still count a little); 0..1. */
+  modelDecayFloor: number;
+  /**
    * Scoring weighs a customer's products by how recently they interacted with each, relative to
    * their own latest event (their newest interests say most about their next purchase); 0 = off.
    */
@@ -19,11 +26,24 @@ export interface EngineParams {
   seed: number;
   /** Batch lists hold numResults x this many entries, so API-side filters can still fill a page. */
   candidateFactor: number;
-  /** 'ease' (closed-form linear item model) or 'cosine' (item kNN). */
-  algorithm: 'ease' | 'cosine';
+  /** 'ease' (closed-form linear item model), 'rp3beta' (popularity-penalised random walks) or 'cosine' (item kNN). */
+  algorithm: 'ease' | 'rp3beta' | 'cosine';
   easeLambda: number;
   /** EASE inverts an items x items matrix; beyond this many items, the most active ones are modelled. */
   easeMaxItems: number;
+  /** RP3beta: transition probabilities raised to alpha; walks ending on j divided by degree(j)^beta. */
+  rp3Alpha: number;
+  rp3Beta: number;
+  /**
+   * With algorithm 'ease': share of RP3beta blended into the scoring rows (0 = EASE alone). RP3beta
+   * also covers the products beyond easeMaxItems.
+   */
+  graphBlend: number;
+  /**
+   * Which decay EASE learns from: 'model' (modelHalfLifeDays, like RP3beta) or 'long' (halfLifeDays):
+   * a long-memory EASE blended with a short-memory RP3beta.
+   */
+  easeMemory: 'model' | 'long';
   /** Neighbours kept per item (sparse model rows, similar-items candidates). */
   neighbors: number;
   /**
@@ -43,15 +63,21 @@ export const DEFAULT_PARAMS: EngineParams = {
   eventWeights: { purchase: 1, cart: 0.5, view: 0.1, return: 0 },
   defaultEventWeight: 1,
   halfLifeDays: 180,
+  modelHalfLifeDays: 7,
+  modelDecayFloor: 0,
   eventValue: 'log',
-  profileHalfLifeDays: 30,
+  profileHalfLifeDays: 0,
   excludePurchased: true,
   seed: 42,
   candidateFactor: 2,
-  algorithm: 'ease',
-  easeLambda: 800,
+  algorithm: 'rp3beta',
+  easeLambda: 1500,
   easeMaxItems: 1500,
   neighbors: 100,
+  rp3Alpha: 0.7,
+  rp3Beta: 0.3,
+  graphBlend: 0.5,
+  easeMemory: 'model',
   cosineShrink: 10,
   workers: -1,
   trendWeight: 0,

@@ -44,8 +44,10 @@ function rowsByUser(raw: RawInteractions): number[][] {
  * 10% must be predicted. time: events at or after the cutoff (default: the 90th percentile of
  * timestamps) are held out. random: 10% of events, drawn with the seed.
  */
-export function splitInteractions(raw: RawInteractions, kind: SplitKind, seed: number, cutoff?: number): Split {
+export function splitInteractions(raw: RawInteractions, kind: SplitKind, seed: number, cutoff?: number, until?: number): Split {
   const train = new Uint8Array(raw.length).fill(1);
+  // Events at or after `until` do not exist for this split (a validation window before the test one).
+  if (until !== undefined) for (let k = 0; k < raw.length; k++) if (raw.timestamp[k]! >= until) train[k] = 2;
   const heldOut = new Map<number, number[]>();
   const hold = (k: number) => {
     train[k] = 0;
@@ -56,7 +58,8 @@ export function splitInteractions(raw: RawInteractions, kind: SplitKind, seed: n
   };
   const rand = seededRandom(seed);
   if (kind === 'users') {
-    rowsByUser(raw).forEach((rows) => {
+    rowsByUser(raw).forEach((all) => {
+      const rows = until === undefined ? all : all.filter((k) => train[k] === 1);
       if (rows.length < 2 || rand() >= 0.1) return;
       const input = Math.max(1, Math.floor(rows.length * 0.9));
       for (const k of rows.slice(input)) hold(k);
@@ -67,10 +70,11 @@ export function splitInteractions(raw: RawInteractions, kind: SplitKind, seed: n
       const ts = Float64Array.from(raw.timestamp.subarray(0, raw.length)).sort();
       at = ts[Math.floor(ts.length * 0.9)] ?? Infinity;
     }
-    for (let k = 0; k < raw.length; k++) if (raw.timestamp[k]! >= at) hold(k);
+    for (let k = 0; k < raw.length; k++) if (train[k] === 1 && raw.timestamp[k]! >= at) hold(k);
   } else {
-    for (let k = 0; k < raw.length; k++) if (rand() < 0.1) hold(k);
+    for (let k = 0; k < raw.length; k++) if (rand() < 0.1 && train[k] === 1) hold(k);
   }
+  for (let k = 0; k < raw.length; k++) if (train[k] === 2) train[k] = 0;
   return { train, heldOut };
 }
 
@@ -81,6 +85,8 @@ export interface EvaluateOptions {
   params?: Partial<EngineParams>;
   /** time split only: held-out events are those at or after this Unix time. */
   cutoff?: number;
+  /** Events at or after this Unix time are ignored (validation: the test window stays unseen). */
+  until?: number;
 }
 
 /** Evaluates on already-read interactions; see evaluateRecipe for a stream. */
@@ -88,7 +94,7 @@ export async function evaluateRaw(raw: RawInteractions, opts: EvaluateOptions): 
   const params: EngineParams = { ...DEFAULT_PARAMS, ...opts.params };
   const k = opts.k ?? 10;
   checkMinimums(raw);
-  const split = splitInteractions(raw, opts.split ?? 'users', params.seed, opts.cutoff);
+  const split = splitInteractions(raw, opts.split ?? 'users', params.seed, opts.cutoff, opts.until);
   const data = buildDataset(raw, params, null, null, { rows: split.train });
   // Popularity and similar-items do not use the scoring model: train the cheap one.
   const model = trainModel(data, opts.recipe === 'popularity-count' || opts.recipe === 'similar-items' ? { ...params, algorithm: 'cosine' } : params);

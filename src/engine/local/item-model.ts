@@ -36,7 +36,7 @@ export function transpose(d: Dataset): ItemUsers {
   return { ptr, users, values };
 }
 
-function rowsFromTopK(n: number, fillRow: (i: number, heap: TopK) => void, k: number): SparseRows {
+export function rowsFromTopK(n: number, fillRow: (i: number, heap: TopK) => void, k: number): SparseRows {
   const ptr = new Int32Array(n + 1);
   const idx: number[] = [];
   const w: number[] = [];

@@ -2,6 +2,7 @@
 import type { Dataset } from './dataset';
 import { outputSize, type EngineParams } from './engine-params';
 import { cosineNeighbors, easeRows, mostActiveItems, transpose, type SparseRows } from './item-model';
+import { blendRows, rp3betaRows } from './graph-model';
 import { TopK } from './top-k';
 
 export interface LocalModel {
@@ -13,7 +14,7 @@ export interface LocalModel {
   similar: SparseRows;
   /** Per product: summed customer strength (event-weighted, recency-decayed). */
   popularity: Float32Array;
-  /** How many products the EASE part covers (0 with algorithm=cosine). */
+  /** How many products the EASE part covers (0 with algorithm rp3beta or cosine). */
   modelledItems: number;
   /** False when trained for popularity-count alone: rec and similar are then empty. */
   itemModel: boolean;
@@ -41,12 +42,22 @@ export function trainModel(
   let rec = similar;
   let modelledItems = 0;
   if (params.algorithm === 'ease') {
-    const subset = mostActiveItems(t, params.easeMaxItems);
+    // A long-memory EASE learns from the popularity decay's values (same cells, other weights).
+    const long = params.easeMemory === 'long' && data.userValuesLong;
+    const easeData = long ? { ...data, userValues: data.userValuesLong! } : data;
+    const subset = mostActiveItems(long ? transpose(easeData) : t, params.easeMaxItems);
     modelledItems = subset.length;
     onProgress(0.3, `EASE over ${subset.length} products`);
-    rec = easeRows(data, subset, params.easeLambda, params.neighbors, (f) =>
-      onProgress(0.3 + 0.65 * f, `EASE over ${subset.length} products`),
+    rec = easeRows(easeData, subset, params.easeLambda, params.neighbors, (f) =>
+      onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`),
     );
+    if (params.graphBlend > 0) {
+      onProgress(0.9, 'RP3beta blend');
+      rec = blendRows(rec, rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta), params.graphBlend, params.neighbors);
+    }
+  } else if (params.algorithm === 'rp3beta') {
+    onProgress(0.3, 'RP3beta');
+    rec = rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta);
   }
   onProgress(1, 'trained');
   return { params, data, rec, similar, popularity, modelledItems, itemModel };
