@@ -10,17 +10,8 @@ import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service'
 import { Queues } from '../../src/queues/queues';
 import { startChildWorker, waitForWorkerReady, type ChildWorker } from '../support/child-worker';
 import { seedSyntheticStore } from '../support/seed-store';
+import { waitFor } from '../support/wait-for';
 import { createTestContext, type TestContext } from '../support/test-context';
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const finished = (r: PipelineRunView | null) => (r && ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : null);
 

@@ -10,21 +10,12 @@ import { warmHotLayer } from '../../src/serving/hot-layer-warmer';
 import { startWorkers, type WorkerProcess } from '../../src/workers/worker-process';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedSyntheticStore } from '../support/seed-store';
+import { waitFor } from '../support/wait-for';
 import { createTestContext, type TestContext } from '../support/test-context';
 
 const LIST = `query($u: ID!) { recommendations(userId: $u) {
   items { product { id name category price } score rank source } source filled modelVersion batchVersion } }`;
 type List = { recommendations: Record<string, unknown> };
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('warm-cache stage and the prewarm schedule', () => {
   let ctx: TestContext;

@@ -1,21 +1,16 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { runDemo } from '../../demo/demo';
 import { loadConfigOrExit } from '../app-context';
-
-const positive = (v: string) => {
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('must be a whole number >= 1');
-  return x;
-};
+import { positiveInt } from '../arg-parsers';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('migrate, load a store, run the pipeline in a worker process, serve and show example queries')
     .option('--dataset <file>', 'Online Retail file to import when the database is empty', '../shared/datasets/online-retail/online_retail.csv.gz')
-    .option('--customers <n>', 'synthetic store size when the file is absent', positive, 5_000)
-    .option('--products <n>', 'synthetic store size when the file is absent', positive, 1_000)
-    .option('--interactions <n>', 'synthetic store size when the file is absent', positive, 80_000)
+    .option('--customers <n>', 'synthetic store size when the file is absent', positiveInt, 5_000)
+    .option('--products <n>', 'synthetic store size when the file is absent', positiveInt, 1_000)
+    .option('--interactions <n>', 'synthetic store size when the file is absent', positiveInt, 80_000)
     .action((opts: { dataset: string; customers: number; products: number; interactions: number }) =>
       runDemo(loadConfigOrExit(), {
         dataset: opts.dataset,

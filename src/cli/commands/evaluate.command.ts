@@ -10,6 +10,7 @@ import { saveEvaluationMetrics } from '../../engine/local/model-version-metrics'
 import { isRecipe, RECIPES, type RecipeName } from '../../engine/training-engine';
 import { DirectoryObjectStore } from '../../storage/directory-object-store';
 import { loadConfigOrExit } from '../app-context';
+import { positiveInt } from '../arg-parsers';
 
 const RUN_EXPORT = /^runs\/(\d+)\/datasets\/interactions\.csv$/;
 
@@ -21,12 +22,6 @@ export async function newestExport(store: DirectoryObjectStore): Promise<{ key: 
     if (m && (!best || Number(m[1]) > best.runId)) best = { key: o.key, runId: Number(m[1]) };
   }
   return best;
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 export function registerEvaluate(program: Command): void {

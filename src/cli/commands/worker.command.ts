@@ -4,6 +4,7 @@ import { Shutdown } from '../../infra/shutdown';
 import { isQueueName, QUEUE_NAMES, type QueueName } from '../../queues/registry';
 import { startWorkers } from '../../workers/worker-process';
 import { loadConfigOrExit } from '../app-context';
+import { positiveInt } from '../arg-parsers';
 
 function parseQueues(value: string): QueueName[] {
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -12,18 +13,12 @@ function parseQueues(value: string): QueueName[] {
   return names as QueueName[];
 }
 
-function parsePositive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
-  return n;
-}
-
 export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('run pipeline workers (all stage queues and the scheduler unless --queues is given)')
     .option('--queues <names>', `comma-separated queues: ${QUEUE_NAMES.join(', ')}`, parseQueues)
-    .option('--concurrency <n>', 'jobs at once per queue (default WORKER_CONCURRENCY)', parsePositive)
+    .option('--concurrency <n>', 'jobs at once per queue (default WORKER_CONCURRENCY)', positiveInt)
     .action(async (opts: { queues?: QueueName[]; concurrency?: number }) => {
       const config = loadConfigOrExit();
       const services = buildServices(config, { name: 'worker' });
