@@ -125,4 +125,32 @@ describe('pipeline across worker processes', () => {
     expect(done.status).toBe('succeeded');
     await next.stop('SIGTERM');
   });
+
+  it('UPDATE merges only new and changed customers into the live cache; recorded events become interactions', async () => {
+    const worker = await spawnWorker();
+    const full = await service.startRun({ recipes: [...RECIPES] });
+    expect((await waitFor('the FULL run', async () => finished(await service.getRun(full.id)))).status).toBe('succeeded');
+    const before = new Map(
+      (await ctx.db.pool.query<{ user_id: string; updated_at: Date }>('SELECT user_id, updated_at FROM offline_user_recommendations')).rows.map(
+        (r) => [r.user_id, r.updated_at.getTime()],
+      ),
+    );
+    const { rows: some } = await ctx.db.pool.query<{ id: string }>('SELECT id FROM products ORDER BY id LIMIT 3');
+    await ctx.db.pool.query(`INSERT INTO customers (id, city, province) VALUES ('newcomer', 'Lahore', 'Punjab')`);
+    await ctx.db.pool.query(
+      `INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, source)
+       SELECT 'e-' || p.id, 'newcomer', p.id, 'purchase', 1, now(), 'api' FROM products p WHERE p.id = ANY($1)`,
+      [some.map((p) => p.id)],
+    );
+    const update = await service.startRun({ mode: 'UPDATE', recipes: [...RECIPES] });
+    const done = await waitFor('the UPDATE run', async () => finished(await service.getRun(update.id)));
+    expect(done.status).toBe('succeeded');
+    const { rows: total } = await ctx.db.pool.query<{ n: number }>('SELECT ((SELECT count(*) FROM order_items) + (SELECT count(*) FROM events))::int AS n');
+    expect(done.stages['export-datasets']!.counts!.interactions).toBe(total[0]!.n);
+    const after = (await ctx.db.pool.query<{ user_id: string; updated_at: Date }>('SELECT user_id, updated_at FROM offline_user_recommendations')).rows;
+    const changed = after.filter((r) => before.get(r.user_id) !== r.updated_at.getTime()).map((r) => r.user_id);
+    expect(changed).toEqual(['newcomer']);
+    expect(after).toHaveLength(before.size + 1);
+    await worker.stop('SIGTERM');
+  });
 });
