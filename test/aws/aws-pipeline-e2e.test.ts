@@ -133,6 +133,13 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     expect(rows[0]!.item_affinities.map((e) => e.product_id).sort()).toEqual(segmentItems(customer).sort());
     const { rows: total } = await p.t.db.pool.query('SELECT count(*)::int AS n FROM offline_item_affinity');
     expect(total[0].n).toBe(p.customers.filter((c) => segmentItems(c).length > 0).length);
+    const served = await p.gql<{ itemAffinity: ListData }>(`query($u: ID!) { itemAffinity(userId: $u, limit: 20) { ${LIST} } }`, { u: customer });
+    expect(served.errors).toBeUndefined();
+    expect(served.data!.itemAffinity.source).toBe('ITEM_AFFINITY');
+    // Its own entries first; the gateway fills the rest of the limit with popular items.
+    const own = served.data!.itemAffinity.items.filter((i) => i.source === 'ITEM_AFFINITY');
+    expect(own.map((i) => i.product.id).sort()).toEqual(segmentItems(customer).sort());
+    expect(own.map((i) => i.rank)).toEqual(own.map((_, k) => k + 1));
   });
 
   it("serves Personalize's answers for a customer and a product through GraphQL", async () => {
