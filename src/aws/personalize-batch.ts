@@ -13,6 +13,7 @@ import type { BatchInferResult, BatchOutput, EngineContext, RecipeName, StepResu
 import { awsErrorName, callAws } from './aws-call';
 import { requireDatasetGroup, requireS3, type AwsRuntime } from './aws-engine-deps';
 import { AwsEngineError } from './aws-engine-error';
+import { writeAffinityUsers } from './affinity-users';
 import { batchKindOf, batchPaths, collectBatchOutput, writeBatchInput, type BatchKind } from './batch-files';
 import { recordRunCost } from './run-cost';
 import { normalizeStatus } from './job-metadata';
@@ -188,6 +189,11 @@ async function check(rt: AwsRuntime, ctx: EngineContext, job: BatchJobState): Pr
       { runId: ctx.runId, recipe: job.recipe, failedLines: collected.failedLines, examples: collected.firstErrors },
       `${collected.failedLines} of ${collected.lines} batch inputs for ${job.recipe} failed; the rest load as usual`,
     );
+  }
+  if (job.recipe === 'item-affinity') {
+    const key = `${ctx.layout.outputPrefix}item-affinity-users.jsonl`;
+    const derived = await writeAffinityUsers(ctx.store, paths.finalKey, key, rt.config.engine.numResults);
+    ctx.logger.info({ runId: ctx.runId, ...derived, key }, 'item affinity per customer derived from the segments');
   }
   await rt.jobs.record(ref, { status: 'ACTIVE', completedAt: new Date(), failureReason: collected.failedLines ? `${collected.failedLines} failed lines, e.g. ${collected.firstErrors[0]}` : null });
   job.output = { recipe: job.recipe, key: paths.finalKey, lines: collected.lines, failedLines: collected.failedLines, externalId: job.arn };

@@ -104,7 +104,8 @@ async function chain(deps: StageRunnerDeps, runId: number, stage: StageName): Pr
 }
 
 async function failRun(deps: StageRunnerDeps, runId: number, stage: StageName, message: string): Promise<void> {
-  await deps.runs.setStatus(runId, 'failed', `${stage}: ${message}`);
+  // The alert first (raising it again only refreshes it): whoever sees the run failed must also
+  // find its alert, and a crash between the two writes must not leave a failed run unalerted.
   await raiseAlert(deps.db, {
     kind: 'pipeline_failed',
     severity: 'critical',
@@ -112,5 +113,6 @@ async function failRun(deps: StageRunnerDeps, runId: number, stage: StageName, m
     runId,
     details: { stage },
   });
+  await deps.runs.setStatus(runId, 'failed', `${stage}: ${message}`);
   await deps.onRunFinished?.(runId);
 }
