@@ -3,7 +3,7 @@
 // It knows nothing of BullMQ: the worker adapts a job to StageJob and an Enqueuer to queues.
 import { runLayout, isRecipe } from '../engine/training-engine';
 import { runKeyOf, type StageJobData, type StageName } from '../queues/registry';
-import { raiseAlert } from '../alerts/alert-store';
+import { raiseAlert, resolveAlert } from '../alerts/alert-store';
 import type { RunStore } from './run-store';
 import { STAGE_FUNCTIONS, nextStage } from './stage-chain';
 import { isPermanentError } from './error-classification';
@@ -100,6 +100,8 @@ async function chain(deps: StageRunnerDeps, runId: number, stage: StageName): Pr
     return;
   }
   await deps.runs.setStatus(runId, 'succeeded');
+  // A run that gets through clears the failure alert of an earlier one.
+  await resolveAlert(deps.db, 'pipeline_failed');
   await deps.onRunFinished?.(runId);
 }
 

@@ -135,6 +135,18 @@ describe('runStage', () => {
     expect(state.error).toBe('train: fewer than 1,000 interactions');
   });
 
+  it('a run that succeeds resolves the failure alert of an earlier one', async () => {
+    expect(await ctx.db.prisma.alert.count({ where: { kind: 'pipeline_failed', resolvedAt: null } })).toBe(1);
+    const run = await service.startRun({ recipes: ['popularity-count'] });
+    for (const stage of ['export-datasets', 'train', 'batch-infer', 'load-results', 'warm-cache'] as const) {
+      await service.runs.patchStage(run.id, stage, { status: 'succeeded' });
+    }
+    const engine = new ScriptedEngine({ train: [], batchInfer: [] });
+    expect(await runStage(deps(engine), 'evaluate', job(run))).toBe('skipped');
+    expect((await service.getRun(run.id))!.status).toBe('succeeded');
+    expect(await ctx.db.prisma.alert.count({ where: { kind: 'pipeline_failed', resolvedAt: null } })).toBe(0);
+  });
+
   it('ignores a job left from another incarnation of the same run id (a reset database)', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
     const engine = new ScriptedEngine({ train: [], batchInfer: [] });
