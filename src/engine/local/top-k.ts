@@ -35,8 +35,27 @@ export class TopK {
       return;
     }
     if (this.k === 0 || !worse(val[0]!, idx[0]!, v, i)) return;
-    let c = 0;
+    this.replaceRoot(i, v, this.size);
+  }
+
+  /** Writes the kept pairs best first into the given arrays; returns how many. Empties the heap. */
+  drain(outIdx: Int32Array | number[], outVal: Float64Array | number[]): number {
     const n = this.size;
+    const { idx, val } = this;
+    // Heap sort in place: the root is the worst kept pair, so it goes to the end of the output.
+    for (let end = n - 1; end >= 0; end--) {
+      outIdx[end] = idx[0]!;
+      outVal[end] = val[0]!;
+      this.replaceRoot(idx[end]!, val[end]!, end);
+    }
+    this.size = 0;
+    return n;
+  }
+
+  /** Puts (i, v) at the root of the heap's first n slots and sifts it down to its place. */
+  private replaceRoot(i: number, v: number, n: number): void {
+    const { idx, val } = this;
+    let c = 0;
     for (;;) {
       const l = 2 * c + 1;
       if (l >= n) break;
@@ -49,34 +68,6 @@ export class TopK {
     }
     val[c] = v;
     idx[c] = i;
-  }
-
-  /** Writes the kept pairs best first into the given arrays; returns how many. Empties the heap. */
-  drain(outIdx: Int32Array | number[], outVal: Float64Array | number[]): number {
-    const n = this.size;
-    const { idx, val } = this;
-    // Heap sort in place: the root is the worst kept pair, so it goes to the end of the output.
-    for (let end = n - 1; end >= 0; end--) {
-      outIdx[end] = idx[0]!;
-      outVal[end] = val[0]!;
-      const v = val[end]!;
-      const i = idx[end]!;
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= end) break;
-        const r = l + 1;
-        const m = r < end && worse(val[r]!, idx[r]!, val[l]!, idx[l]!) ? r : l;
-        if (!worse(val[m]!, idx[m]!, v, i)) break;
-        val[c] = val[m]!;
-        idx[c] = idx[m]!;
-        c = m;
-      }
-      val[c] = v;
-      idx[c] = i;
-    }
-    this.size = 0;
-    return n;
   }
 }
 
