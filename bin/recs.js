@@ -5,9 +5,11 @@
 const path = require('node:path');
 const fs = require('node:fs');
 const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+let cli;
 if (process.env.RECS_USE_DIST === '1' && fs.existsSync(compiled)) {
-  require(compiled);
+  cli = require(compiled);
 } else {
   require('tsx/cjs');
-  require('../src/cli/main.ts');
+  cli = require('../src/cli/main.ts');
 }
+cli.main(process.argv);

@@ -33,7 +33,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the CLI; bin/recs.js calls it (directly, through npx, npm scripts or the Docker image). */
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -45,8 +46,4 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`error: ${(err as Error).message}\n`);
     process.exitCode = 1;
   }
-}
-
-if (require.main === module || process.argv[1]?.endsWith('recs.js')) {
-  void main(process.argv);
 }
