@@ -5,6 +5,29 @@ const CHUNK = 1 << 18;
 const DIGITS = Buffer.from('0123456789');
 const POW10 = Array.from({ length: 81 }, (_, n) => Math.pow(10, n - 40));
 
+/** Out-parameters of sixDigits: no allocation per score on the batch-output hot path. */
+const SIX = new Float64Array(2);
+
+/**
+ * x (positive, 1e-34..1e34) rounded to 6 significant digits as SIX[0] x 10^SIX[1], with SIX[0]
+ * stripped of trailing zeros.
+ */
+function sixDigits(x: number): void {
+  let e = Math.floor(Math.log10(x));
+  let m = Math.round(x * POW10[45 - e]!);
+  if (m >= 1_000_000) {
+    m = Math.round(m / 10);
+    e += 1;
+  }
+  let exp = e - 5;
+  while (m % 10 === 0) {
+    m /= 10;
+    exp += 1;
+  }
+  SIX[0] = m;
+  SIX[1] = exp;
+}
+
 export class LineBuffer {
   private buf = Buffer.allocUnsafe(CHUNK * 2);
   private pos = 0;
@@ -43,17 +66,9 @@ export class LineBuffer {
       this.text(formatScore(x));
       return;
     }
-    let e = Math.floor(Math.log10(x));
-    let m = Math.round(x * POW10[45 - e]!);
-    if (m >= 1_000_000) {
-      m = Math.round(m / 10);
-      e += 1;
-    }
-    let exp = e - 5;
-    while (m % 10 === 0) {
-      m /= 10;
-      exp += 1;
-    }
+    sixDigits(x);
+    const m = SIX[0]!;
+    const exp = SIX[1]!;
     let nd = 1;
     for (let t = 10; t <= m; t *= 10) nd += 1;
     this.ensure(nd + 80);
@@ -105,19 +120,11 @@ export function formatScore(x: number): string {
   if (x === 0) return '0';
   if (!Number.isFinite(x)) throw new RangeError(`score ${x} is not finite`);
   if (x < 0) return `-${formatScore(-x)}`;
-  let e = Math.floor(Math.log10(x));
+  const e = Math.floor(Math.log10(x));
   if (e < -34 || e > 34) return String(Number(x.toPrecision(6)));
-  let m = Math.round(x * POW10[45 - e]!);
-  if (m >= 1_000_000) {
-    m = Math.round(m / 10);
-    e += 1;
-  }
-  let exp = e - 5;
-  while (m % 10 === 0) {
-    m /= 10;
-    exp += 1;
-  }
-  const digits = String(m);
+  sixDigits(x);
+  const exp = SIX[1]!;
+  const digits = String(SIX[0]!);
   if (exp >= 0) return digits + '0'.repeat(exp);
   const point = digits.length + exp;
   return point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`;
