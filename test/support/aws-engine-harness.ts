@@ -14,6 +14,19 @@ import { startLocalS3, type LocalS3 } from './s3-server';
 
 export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
 
+/** ENGINE=aws settings for a test against the local S3 server and the fake Personalize. */
+export function awsTestSettings(bucket: string): Record<string, string> {
+  return {
+    ENGINE: 'aws',
+    AWS_REGION: 'us-east-1',
+    S3_BUCKET: bucket,
+    S3_PREFIX: 'recs/',
+    S3_FORCE_PATH_STYLE: 'true',
+    PERSONALIZE_ROLE_ARN: 'arn:aws:iam::123456789012:role/PersonalizeRole',
+    PERSONALIZE_DATASET_GROUP: 'shop',
+  };
+}
+
 export interface AwsHarness {
   t: TestContext;
   s3: LocalS3;
@@ -27,17 +40,7 @@ export interface AwsHarness {
 
 export async function createAwsHarness(overrides: Record<string, string> = {}): Promise<AwsHarness> {
   const s3 = await startLocalS3();
-  const t = await createTestContext({
-    ENGINE: 'aws',
-    AWS_REGION: 'us-east-1',
-    S3_BUCKET: s3.bucket,
-    S3_PREFIX: 'recs/',
-    S3_FORCE_PATH_STYLE: 'true',
-    PERSONALIZE_ROLE_ARN: 'arn:aws:iam::123456789012:role/PersonalizeRole',
-    PERSONALIZE_DATASET_GROUP: 'shop',
-    PERSONALIZE_POLL_SECONDS: '30',
-    ...overrides,
-  });
+  const t = await createTestContext({ ...awsTestSettings(s3.bucket), PERSONALIZE_POLL_SECONDS: '30', ...overrides });
   const store = createObjectStore(t.config);
   const clock = { now: Date.now() };
   const logger = pino({ level: 'silent' });

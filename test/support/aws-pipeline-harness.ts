@@ -12,7 +12,7 @@ import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { QUEUE_NAMES } from '../../src/queues/registry';
 import { createObjectStore } from '../../src/storage/create-object-store';
 import { startWorkers, type WorkerProcess } from '../../src/workers/worker-process';
-import { FAST_RETRY } from './aws-engine-harness';
+import { awsTestSettings, FAST_RETRY } from './aws-engine-harness';
 import { FakePersonalize, type FakeOptions } from './fake-personalize';
 import { startLocalS3, type LocalS3 } from './s3-server';
 import { seedSyntheticStore } from './seed-store';
@@ -35,13 +35,7 @@ export interface AwsPipeline {
 export async function startAwsPipeline(fakeOpts: (ids: { products: string[]; customers: string[] }) => FakeOptions): Promise<AwsPipeline> {
   const s3 = await startLocalS3();
   const t = await createTestContext({
-    ENGINE: 'aws',
-    AWS_REGION: 'us-east-1',
-    S3_BUCKET: s3.bucket,
-    S3_PREFIX: 'recs/',
-    S3_FORCE_PATH_STYLE: 'true',
-    PERSONALIZE_ROLE_ARN: 'arn:aws:iam::123456789012:role/PersonalizeRole',
-    PERSONALIZE_DATASET_GROUP: 'shop',
+    ...awsTestSettings(s3.bucket),
     // Re-checks every 50 ms: the fake moves one status per Describe call.
     PERSONALIZE_POLL_SECONDS: '0.05',
     LOG_LEVEL: 'silent',
