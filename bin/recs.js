@@ -9,11 +9,7 @@ let cli;
 if (process.env.RECS_USE_DIST === '1' && fs.existsSync(compiled)) {
   cli = require(compiled);
 } else {
-  // A fresh clone has no generated Prisma client yet (npm runs no install scripts here): make it.
-  if (!fs.existsSync(path.join(__dirname, '..', 'src', 'generated', 'prisma', 'client.ts'))) {
-    const { status } = require('node:child_process').spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'prisma-generate.js')], { stdio: 'inherit' });
-    if (status !== 0) process.exit(status ?? 1);
-  }
+  require('./ensure-prisma-client')();
   require('tsx/cjs');
   cli = require('../src/cli/main.ts');
 }

@@ -2,6 +2,7 @@
 // Runs one TypeScript file (benchmarks, scripts) through tsx: `node bin/run-ts.js FILE [args]`.
 'use strict';
 const path = require('node:path');
+require('./ensure-prisma-client')();
 require('tsx/cjs');
 const file = process.argv[2];
 if (!file) {
