@@ -30,6 +30,31 @@ const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
 
 type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number };
 
+/**
+ * Latency percentiles at microsecond resolution. autocannon's own histogram keeps whole
+ * milliseconds, too coarse to compare two servers whose p99 is 3-6 ms; its 'response' event gives
+ * each 2xx response's time as a float, measured by autocannon exactly as it measures its own.
+ */
+class LatencyRecorder {
+  private values = new Float64Array(1 << 17);
+  private n = 0;
+
+  record(ms: number): void {
+    if (this.n === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.n++] = ms;
+  }
+
+  percentiles(): { p50: number; p90: number; p99: number; max: number } {
+    const sorted = this.values.subarray(0, this.n).sort();
+    const at = (q: number) => sorted[Math.min(this.n - 1, Math.ceil(q * this.n) - 1)] ?? 0;
+    return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+  }
+}
+
 /** CPU time (user + system) a process has used, from /proc: robust to other load on the machine. */
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -70,17 +95,24 @@ function startServer(script: string, env: Record<string, string>): Promise<{ chi
   return new Promise((resolve, reject) => {
     // BENCH_PROFILE=DIR writes a V8 CPU profile of each server into DIR (open it in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    // BENCH_SERVER_FLAGS="--trace-gc ..." passes V8/Node flags to both servers (investigation only).
+    if (process.env.BENCH_SERVER_FLAGS) profile.push(...process.env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean));
     const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'run-ts.js'), script], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /READY (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
+      if (!m) return;
+      // Anything the server prints later (such as --trace-gc lines) goes to stderr, apart from the tables.
+      child.stdout!.off('data', onData);
+      child.stdout!.pipe(process.stderr);
+      resolve({ child, url: m[1]! });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
 }
@@ -117,21 +149,27 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
 async function measure(name: string, server: { url: string; child: ChildProcess }, makeBody: () => string, duration = DURATION): Promise<Summary> {
   const url = server.url;
   const cpuBefore = cpuMs(server.child.pid!);
-  const r = await autocannon({
+  const latencies = new LatencyRecorder();
+  const run = autocannon({
     url: `${url}/graphql`,
     connections: CONNECTIONS,
     duration,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: makeBody() }) }],
   });
+  run.on('response', (_client, statusCode, _bytes, ms) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.record(ms);
+  });
+  const r = await run;
   const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
-  return { name, rps: r.requests.mean, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq };
+  return { name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq };
 }
 
 function print(rows: Summary[]): void {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req'])}\n`);
   process.stdout.write(`${line(Array(9).fill('---'))}\n`);
-  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), s.p50, s.p90, s.p99, s.max, s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0)])}\n`);
+  const ms = (x: number) => x.toFixed(2);
+  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0)])}\n`);
 }
 
 async function main(): Promise<void> {
@@ -191,7 +229,7 @@ async function main(): Promise<void> {
     process.stdout.write(`p99 latency gateway/bare per round: ${fmt(p99Ratios)}; median ${median(p99Ratios).toFixed(2)}x (goal <= 1.0x)\n`);
     process.stdout.write(`server CPU per request gateway/bare per round: ${fmt(cpuRatios)}; median ${median(cpuRatios).toFixed(2)}x\n`);
     const bareMedian = median(pairs.map((p) => p.bare.rps));
-    process.stdout.write(`without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`);
+    process.stdout.write(`without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99.toFixed(2)} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`);
   } finally {
     await Promise.all(children.map(stop));
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
