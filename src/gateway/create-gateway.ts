@@ -30,6 +30,7 @@ import { opsRouter } from './ops-routes';
 import { DASHBOARD_PATH, queueDashboard } from './queue-dashboard';
 import { requestLog } from './request-log';
 import { ResponseCache } from './response-cache';
+import { responseCacheLane } from './response-cache-lane';
 import { responseCachePlugin } from './response-cache.plugin';
 import { loadTypeDefs } from './schema-loader';
 
@@ -139,17 +140,21 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.use(opsRouter({ pool: db.pool, redis, admin, batchVersion: () => tracker.current, metrics }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
-  app.use('/graphql', graphqlRouter({ apollo, services, authenticator, metrics, logger, batchVersion: () => tracker.current }));
+  app.use('/graphql', graphqlRouter({ apollo, services, authenticator, logger }));
+  const handler = responseCacheLane(
+    { cache: responseCache, authenticator, readAuth: config.api.readAuth, batchVersion: () => tracker.current, metrics, logger },
+    app,
+  );
 
   let server: Server | undefined;
   return {
-    app,
+    handler,
     services,
     metrics,
     refreshBatchVersion: () => tracker.refresh(),
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
-        server = createServer(app);
+        server = createServer(handler);
         server.keepAliveTimeout = 65_000;
         server.once('error', reject);
         server.listen(port, host, () => {

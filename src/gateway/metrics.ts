@@ -19,6 +19,7 @@ export interface MetricsSources {
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly duration: Histogram<'operation' | 'path'>;
+  private readonly children = { 'response-cache': new Map<string, Histogram.Internal<'operation' | 'path'>>(), executed: new Map<string, Histogram.Internal<'operation' | 'path'>>() };
 
   constructor(sources: MetricsSources | null, opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -33,7 +34,15 @@ export class GatewayMetrics {
   }
 
   observeRequest(operation: string, seconds: number, path: 'response-cache' | 'executed'): void {
-    this.duration.observe({ operation, path }, seconds);
+    // One child histogram per label pair, looked up without building prom-client's label hash on
+    // every request. Operation labels are bounded by the schema (operationLabel), so this map is too.
+    const byOperation = this.children[path];
+    let child = byOperation.get(operation);
+    if (!child) {
+      child = this.duration.labels({ operation, path });
+      byOperation.set(operation, child);
+    }
+    child.observe(seconds);
   }
 
   private registerSourced(s: MetricsSources): void {

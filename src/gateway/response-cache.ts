@@ -1,16 +1,22 @@
 // Whole-response cache per batch version. A cacheable answer (a read of batch data, no errors) is
-// kept as a template: its serialised JSON split around the recommendationIds and the response time,
+// kept as a template: its serialised JSON with the recommendationIds and the response time cut out,
 // so each later copy gets fresh ones. Entries of an older batch are never served; a batch change
-// empties the cache. The pieces are Buffers: their bytes live outside the V8 heap, so thousands of
-// cached responses do not lengthen garbage-collection pauses, and a copy is one Buffer.concat.
+// empties the cache.
+//
+// A template is one Buffer (its bytes live outside the V8 heap, so thousands of cached responses
+// do not lengthen garbage-collection pauses) plus the offsets where stamps go back in. A copy is
+// one Buffer.allocUnsafe (from Node's pool for answers under 4 KB) filled by copies and ASCII
+// writes: serving a hit allocates almost nothing the garbage collector has to walk.
 import { randomUUID } from 'node:crypto';
 
 interface Template {
   version: number;
   operation: string;
-  parts: Buffer[];
-  length: number;
-  /** slots[i] sits between parts[i] and parts[i + 1]: an index into the fresh ids, or -1 for the time. */
+  /** The answer without its stamps. */
+  body: Buffer;
+  /** cuts[i]: the offset in body where slot i's stamp goes back in (ascending). */
+  cuts: number[];
+  /** slots[i]: an index into the response's fresh ids, or -1 for the response time. */
   slots: number[];
   ids: number;
 }
@@ -20,6 +26,13 @@ export interface ResponseCacheStats {
   misses: number;
   stored: number;
 }
+
+export interface RenderedResponse {
+  body: Buffer;
+  operation: string;
+}
+
+const MAX_CACHEABLE_QUERY = 4_096;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -43,30 +56,46 @@ export class ResponseCache {
     return `${typeof operationName === 'string' ? operationName : ''}\u0001${query}\u0001${variables === undefined ? '' : JSON.stringify(variables)}`;
   }
 
+  /**
+   * The key of a POSTed GraphQL body whose answer might be cached, or null: mutations and big
+   * documents (recordEvents batches) never are, so they skip the key work.
+   */
+  static keyOfBody(body: unknown): string | null {
+    if (typeof body !== 'object' || body === null) return null;
+    const { query, variables, operationName } = body as Record<string, unknown>;
+    if (typeof query !== 'string' || query.length > MAX_CACHEABLE_QUERY || query.startsWith('mutation')) return null;
+    return ResponseCache.key(query, variables, operationName);
+  }
+
   clear(): void {
     this.entries.clear();
   }
 
   /** The rendered response, or null when absent or from another batch. */
-  render(key: string, version: number): { body: Buffer; operation: string } | null {
+  render(key: string, version: number): RenderedResponse | null {
     const t = this.entries.get(key);
     if (!t || t.version !== version) {
       this.stats.misses += 1;
       return null;
     }
     this.stats.hits += 1;
-    const ids: Buffer[] = [];
-    for (let i = 0; i < t.ids; i++) ids.push(Buffer.from(randomUUID(), 'latin1'));
-    const now = Buffer.from(new Date().toISOString(), 'latin1');
-    const chunks: Buffer[] = [t.parts[0]!];
-    let length = t.length;
+    const ids: string[] = new Array<string>(t.ids);
+    let length = t.body.length;
+    for (let i = 0; i < t.ids; i++) ids[i] = randomUUID();
+    const now = new Date().toISOString();
+    for (const slot of t.slots) length += slot < 0 ? now.length : ids[slot]!.length;
+    const out = Buffer.allocUnsafe(length);
+    let from = 0;
+    let at = 0;
     for (let i = 0; i < t.slots.length; i++) {
+      const cut = t.cuts[i]!;
       const slot = t.slots[i]!;
-      const value = slot < 0 ? now : ids[slot]!;
-      chunks.push(value, t.parts[i + 1]!);
-      length += value.length;
+      at += t.body.copy(out, at, from, cut);
+      at += out.write(slot < 0 ? now : ids[slot]!, at, 'latin1');
+      from = cut;
     }
-    return { body: Buffer.concat(chunks, length), operation: t.operation };
+    t.body.copy(out, at, from);
+    return { body: out, operation: t.operation };
   }
 
   store(key: string, version: number, operation: string, body: string, stamps: { ids: string[]; generatedAt: string }): void {
@@ -74,15 +103,22 @@ export class ResponseCache {
     const tokens = [...stamps.ids, stamps.generatedAt];
     const pieces = body.split(new RegExp(`(${tokens.map(escapeRegExp).join('|')})`));
     const parts: Buffer[] = [];
+    const cuts: number[] = [];
     const slots: number[] = [];
+    let offset = 0;
     pieces.forEach((piece, i) => {
-      if (i % 2 === 0) parts.push(Buffer.from(piece, 'utf8'));
-      else slots.push(piece === stamps.generatedAt ? -1 : stamps.ids.indexOf(piece));
+      if (i % 2 === 0) {
+        const bytes = Buffer.from(piece, 'utf8');
+        parts.push(bytes);
+        offset += bytes.length;
+      } else {
+        cuts.push(offset);
+        slots.push(piece === stamps.generatedAt ? -1 : stamps.ids.indexOf(piece));
+      }
     });
-    const length = parts.reduce((n, b) => n + b.length, 0);
     // Oldest first out: a Map iterates in insertion order.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { version, operation, parts, length, slots, ids: stamps.ids.length });
+    this.entries.set(key, { version, operation, body: Buffer.concat(parts, offset), cuts, slots, ids: stamps.ids.length });
     this.stats.stored += 1;
   }
 }
