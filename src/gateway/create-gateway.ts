@@ -22,6 +22,7 @@ import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { authorize, keyFromHeaders, Authenticator } from './auth/authenticator';
 import type { GatewayContext, GatewayServices } from './gateway-context';
 import type { Gateway, GatewayDeps } from './gateway-deps';
+import { createGraphqlHandler } from './graphql-handler';
 import { graphqlRouter } from './graphql-route';
 import { LIMITS } from './input-limits';
 import { GatewayMetrics } from './metrics';
@@ -140,9 +141,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.use(opsRouter({ pool: db.pool, redis, admin, batchVersion: () => tracker.current, metrics }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
-  app.use('/graphql', graphqlRouter({ apollo, services, authenticator, logger }));
+  const graphql = createGraphqlHandler({ apollo, services, authenticator, logger });
+  app.use('/graphql', graphqlRouter(graphql));
   const handler = responseCacheLane(
-    { cache: responseCache, authenticator, readAuth: config.api.readAuth, batchVersion: () => tracker.current, metrics, logger },
+    { cache: responseCache, authenticator, readAuth: config.api.readAuth, batchVersion: () => tracker.current, metrics, logger, graphql },
     app,
   );
 

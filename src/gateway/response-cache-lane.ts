@@ -1,14 +1,15 @@
-// The response-cache lane: a POST /graphql whose answer is in the response cache is answered in the
-// HTTP server's own request handler, before Express and Apollo. A hit then costs a body read, one
-// JSON.parse, a Map lookup and one Buffer: no router, no middleware chain, no per-request closures,
-// so the server allocates (and the garbage collector pauses) far less per request. Everything else
-// (misses, other routes, bodies the lane does not read) goes to Express unchanged; a body the lane
-// has read travels on as req.body, which body-parser then leaves alone.
+// The response-cache lane: the HTTP server's own request handler, in front of the Express app. It
+// reads the small JSON bodies POSTed to /graphql (cacheable reads are small) and answers a cached
+// read itself: one JSON.parse, a Map lookup and one Buffer, no router, no middleware chain, no
+// per-request closures, so the server allocates (and the garbage collector pauses) far less per
+// request. A body it has read and cannot answer from the cache goes straight to Apollo
+// (graphql-handler.ts); every other request (other routes, GET, big bodies) goes to Express unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../infra/logger';
 import { authorize, keyFromHeaders, type Authenticator } from './auth/authenticator';
 import { sendBodyProblem } from './body-errors';
+import type { GraphqlHandler } from './graphql-handler';
 import type { GatewayMetrics } from './metrics';
 import { trackRequest } from './request-log';
 import { ResponseCache } from './response-cache';
@@ -22,7 +23,11 @@ export interface LaneDeps {
   batchVersion: () => number;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Executes what the cache cannot answer. */
+  graphql: GraphqlHandler;
 }
+
+const INTERNAL = JSON.stringify({ errors: [{ message: 'internal error; see the gateway log', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 
 /** Cacheable reads are small; bigger bodies (recordEvents batches) go straight to Express. */
 const MAX_LANE_BODY = 16 * 1024;
@@ -46,13 +51,18 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
       sendBodyProblem(res, 'not-json');
       return;
     }
-    const key = ResponseCache.keyOfBody(body);
+    const key = d.cache.enabled ? ResponseCache.keyOfBody(body) : null;
     // Unknown API keys and refusals go to Apollo, which authenticates and explains.
     const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers));
     const hit = auth && authorize(auth, 'read', d.readAuth) === 'ok' ? d.cache.render(key!, d.batchVersion()) : null;
     if (!hit) {
-      (req as IncomingMessage & { body?: unknown }).body = body;
-      fallThrough(req, res);
+      const requestId = trackRequest(d.logger, req, res, () => undefined);
+      d.graphql(req, res, body, requestId).catch((err: unknown) => {
+        d.logger.error({ err, requestId }, 'GraphQL request failed');
+        if (res.headersSent) return res.destroy();
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(INTERNAL) });
+        res.end(INTERNAL);
+      });
       return;
     }
     trackRequest(d.logger, req, res, () => hit.operation);
@@ -62,7 +72,7 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
   };
 
   return (req, res) => {
-    if (!d.cache.enabled || !laneTakes(req)) return fallThrough(req, res);
+    if (!laneTakes(req)) return fallThrough(req, res);
     const started = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

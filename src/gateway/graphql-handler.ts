@@ -1,0 +1,57 @@
+// Apollo Server over plain node:http request and response objects, for a request whose body is
+// already parsed. Both ways into GraphQL use it: the response-cache lane for the small JSON bodies it
+// reads (its misses), and the Express route for everything else (GET, big bodies). The same ~20
+// lines as @as-integrations/express5, without needing Express's req/res.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from '../infra/logger';
+import { keyFromHeaders, type AuthState, type Authenticator } from './auth/authenticator';
+import { createContext, type GatewayContext, type GatewayServices } from './gateway-context';
+import { ResponseCache } from './response-cache';
+
+export interface GraphqlHandlerDeps {
+  apollo: ApolloServer<GatewayContext>;
+  services: GatewayServices;
+  authenticator: Authenticator;
+  logger: Logger;
+}
+
+export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse, body: unknown, requestId: string) => Promise<void>;
+
+export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
+  const contextFor = async (req: IncomingMessage, body: unknown, requestId: string): Promise<GatewayContext> => {
+    let auth: AuthState;
+    try {
+      auth = await d.authenticator.authenticate(keyFromHeaders(req.headers));
+    } catch (err) {
+      d.logger.warn({ err }, 'API key check failed');
+      auth = { kind: 'unchecked', reason: 'the API key could not be checked (database unavailable)' };
+    }
+    // The answer is stored under this key when the response-cache plugin finds it cacheable.
+    const cacheKey = req.method === 'POST' && d.services.responseCache.enabled ? ResponseCache.keyOfBody(body) : null;
+    return createContext(d.services, auth, requestId, d.logger.child({ requestId }), cacheKey);
+  };
+
+  return async (req, res, body, requestId) => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const response = await d.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
+      context: () => contextFor(req, body, requestId),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.setHeader('content-length', Buffer.byteLength(response.body.string));
+      res.end(response.body.string);
+      return;
+    }
+    // Incremental delivery (@defer): chunks as Apollo produces them.
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
