@@ -2,7 +2,7 @@
 import type { Pool } from 'pg';
 import { BatchMovedError } from './batch-moved-error';
 import type { CatalogRepository } from './catalog-repository';
-import type { CachedList, ScoredProductJson, ScoredUserJson } from './serving-types';
+import type { CachedList, ProductRow, ScoredProductJson, ScoredUserJson } from './serving-types';
 import type { ModelVersionLookup } from './model-versions';
 
 export type ListTable = 'user' | 'similar' | 'affinity';
@@ -38,6 +38,28 @@ export class CacheRepository {
       [id],
     );
     return row ? this.resolve(row.items, row.recipe_name) : null;
+  }
+
+  /**
+   * Many lists of one table at `version` in one statement (the cache warmer's read): the same
+   * snapshot rule as list(), the same lists; ids without a row map to null.
+   */
+  async lists(version: number, kind: ListTable, ids: readonly string[]): Promise<Map<string, CachedList | null>> {
+    const t = TABLES[kind];
+    const { rows } = await this.pool.query<{ batch: number; id: string | null; items: unknown; recipe_name: string | null }>(
+      `SELECT b.batch, r.id, r.items, r.recipe_name
+         FROM (SELECT coalesce(max(id), 0) AS batch FROM cache_batches) b
+         LEFT JOIN LATERAL (SELECT t.${t.key} AS id, t.${t.column} AS items, t.recipe_name
+                              FROM ${t.table} t WHERE t.${t.key} = ANY($1::text[])) r ON true`,
+      [ids],
+    );
+    const batch = rows[0]?.batch ?? 0;
+    if (batch !== version) throw new BatchMovedError(version, batch);
+    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null).map((r) => ({ ...r, scored: scoredEntries(r.items) }));
+    const products = await this.catalog.productsByIds([...new Set(found.flatMap((r) => r.scored.map((e) => e.product_id)))]);
+    const out = new Map<string, CachedList | null>(ids.map((id) => [id, null]));
+    for (const r of found) out.set(r.id, await this.build(r.scored, r.recipe_name, products));
+    return out;
   }
 
   /** scope 'global' (value ''), 'category' or 'province'. */
@@ -76,12 +98,13 @@ export class CacheRepository {
     return row.found ? row : null;
   }
 
-  /** Products no longer in the catalogue are left out: they cannot be shown or sold. */
   private async resolve(raw: unknown, recipe: string | null): Promise<CachedList> {
-    const scored = (Array.isArray(raw) ? (raw as ScoredProductJson[]) : []).filter(
-      (e) => typeof e?.product_id === 'string',
-    );
-    const products = await this.catalog.productsByIds(scored.map((e) => e.product_id));
+    const scored = scoredEntries(raw);
+    return this.build(scored, recipe, await this.catalog.productsByIds(scored.map((e) => e.product_id)));
+  }
+
+  /** Products no longer in the catalogue are left out: they cannot be shown or sold. */
+  private async build(scored: ScoredProductJson[], recipe: string | null, products: Map<string, ProductRow>): Promise<CachedList> {
     const items = [];
     for (const e of scored) {
       const product = products.get(e.product_id);
@@ -89,4 +112,9 @@ export class CacheRepository {
     }
     return { items, recipe, modelVersion: await this.models.forRecipe(recipe) };
   }
+}
+
+/** The well-formed entries of a cached JSON list. */
+function scoredEntries(raw: unknown): ScoredProductJson[] {
+  return (Array.isArray(raw) ? (raw as ScoredProductJson[]) : []).filter((e) => typeof e?.product_id === 'string');
 }

@@ -61,6 +61,17 @@ export class HotCache implements HotLayer {
     await this.redis.set(hotKey(this.prefix, version, kind, id), encode(value), 'EX', this.ttlSeconds);
   }
 
+  /** store() for many entries in one pipelined round trip; throws on the first entry Redis refused. */
+  async storeMany(version: number, entries: readonly { kind: string; id: string; value: unknown }[]): Promise<void> {
+    if (!this.redis) throw new Error('the hot layer has no Redis client');
+    if (!entries.length) return;
+    const pipe = this.redis.pipeline();
+    for (const e of entries) pipe.set(hotKey(this.prefix, version, e.kind, e.id), encode(e.value), 'EX', this.ttlSeconds);
+    const results = (await pipe.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0]!;
+  }
+
   /** Removes every hot entry of one batch version; returns how many keys went. */
   async invalidate(version: number): Promise<number> {
     if (!this.redis) return 0;

@@ -1,17 +1,22 @@
 // Pre-warms the Redis hot layer for the customers who matter most (the top share of customers by
-// purchase spend) under the current batch version. It reads through the gateway's own
-// RecommendationService and writes through HotCache.store, so its entries are exactly the ones a
-// cache-aside miss would store: same keys, same values, same TTL.
-// Used by the pipeline's warm-cache stage (after load-results) and the weekly `prewarm` schedule.
+// purchase spend) under the current batch version. Used by the pipeline's warm-cache stage (after
+// load-results) and the weekly `prewarm` schedule.
+//
+// It works in chunks of customers: one statement reads a chunk's lists (with the batch id, one
+// snapshot), one its provinces, one the products in them, and one pipelined Redis round trip writes
+// the chunk's entries. The entries are exactly the ones a cache-aside miss stores (same keys, same
+// values through the same CacheRepository code, same TTL): test/pipeline/warm-cache.test.ts checks
+// a warmed customer's first request against an unwarmed one.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
+import { BatchMovedError } from './batch-moved-error';
 import { CacheRepository } from './cache-repository';
 import { CatalogRepository } from './catalog-repository';
-import { HotCache, type HotLayer } from './hot-cache';
+import { HotCache } from './hot-cache';
 import { ModelVersionLookup } from './model-versions';
-import { RecommendationService } from './recommendation-service';
+import { HOT_ENTRY } from './recommendation-service';
 
 export interface WarmDeps {
   config: Config;
@@ -24,8 +29,8 @@ export interface WarmDeps {
 export interface WarmOptions {
   /** Share of customers to warm, by spend (default 0.1: the top 10%). */
   topFraction?: number;
-  /** Customers warmed at once (default 8; each costs a few PostgreSQL reads and Redis writes). */
-  concurrency?: number;
+  /** Customers read and written together (default 500). */
+  chunkSize?: number;
   /** Called as customers are warmed (about every 5%). */
   progress?: (percent: number, message: string) => Promise<void>;
 }
@@ -37,30 +42,6 @@ export interface WarmResult {
   /** Hot keys written (per-customer entries plus the shared popular lists). */
   entries: number;
   ms: number;
-}
-
-/** Stores every entry it loads; entries shared by many customers (popular lists) are loaded once. */
-class WarmingHotLayer implements HotLayer {
-  private readonly shared = new Map<string, Promise<unknown>>();
-  entries = 0;
-
-  constructor(private readonly hot: HotCache) {}
-
-  getOrLoad<T>(version: number, kind: string, id: string, load: () => Promise<T>): Promise<T> {
-    const key = `${version}:${kind}:${id}`;
-    const seen = this.shared.get(key);
-    if (seen) return seen as Promise<T>;
-    const promise = (async () => {
-      const value = await load();
-      await this.hot.store(version, kind, id, value);
-      this.entries += 1;
-      return value;
-    })();
-    // Bounded: per-customer keys are met once, so old ones only cost memory.
-    if (this.shared.size >= 10_000) this.shared.clear();
-    this.shared.set(key, promise);
-    return promise;
-  }
 }
 
 /** The newest cache batch (the version the gateway serves), 0 when none. */
@@ -87,52 +68,71 @@ export async function topCustomersBySpend(db: Database, fraction: number): Promi
   return rows.map((r) => r.customer_id);
 }
 
+type Entry = { kind: string; id: string; value: unknown };
+
+/** A load committing mid-warm moves the rest of the warm to the newer batch; more than this many is a storm. */
+const MAX_BATCH_MOVES = 3;
+
 export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Promise<WarmResult> {
   const started = Date.now();
   const fraction = opts.topFraction ?? 0.1;
   if (!(fraction > 0 && fraction <= 1)) throw new Error(`topFraction must be in (0, 1], got ${fraction}`);
+  const chunkSize = Math.max(1, opts.chunkSize ?? 500);
   const { config, db, logger } = deps;
-  const batchVersion = await currentBatchVersion(db);
-  if (batchVersion === 0) return { batchVersion, customers: 0, entries: 0, ms: Date.now() - started };
+  let version = await currentBatchVersion(db);
+  if (version === 0) return { batchVersion: version, customers: 0, entries: 0, ms: Date.now() - started };
 
   const hot = new HotCache(deps.redis, config.redis.prefix, config.cache.ttlSeconds, logger);
   if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable: the hot layer cannot be warmed');
-  const layer = new WarmingHotLayer(hot);
-  // A load committing mid-warm moves the rest of the warm to the newer batch.
-  const pinned = {
-    current: batchVersion,
-    observe(version: number) {
-      if (version > pinned.current) pinned.current = version;
-    },
-  };
   const catalog = new CatalogRepository(db.pool);
-  const recs = new RecommendationService(
-    layer,
-    new CacheRepository(db.pool, catalog, new ModelVersionLookup(db.pool)),
-    catalog,
-    pinned,
-    logger,
-  );
+  const lists = new CacheRepository(db.pool, catalog, new ModelVersionLookup(db.pool));
+  // Popular lists are shared by many customers: each is written once per batch version.
+  const popularWritten = new Set<string>();
+
+  const warmChunk = async (v: number, ids: string[]): Promise<number> => {
+    const [personal, provinces] = await Promise.all([lists.lists(v, 'user', ids), catalog.customerProvinces(ids)]);
+    const entries: Entry[] = [];
+    const popular = async (scope: 'global' | 'province', value: string) => {
+      const { kind, id } = HOT_ENTRY.popular(scope, value);
+      if (popularWritten.has(`${v}:${id}`)) return;
+      entries.push({ kind, id, value: await lists.popular(v, scope, value) });
+    };
+    for (const id of ids) {
+      const province = provinces.get(id) ?? null;
+      entries.push({ kind: 'user', id, value: personal.get(id) ?? null }, { ...HOT_ENTRY.province(id), value: province });
+    }
+    for (const province of new Set([...provinces.values()].filter((p): p is string => p !== null))) await popular('province', province);
+    await popular('global', '');
+    await hot.storeMany(v, entries);
+    for (const e of entries) if (e.kind === 'popular') popularWritten.add(`${v}:${e.id}`);
+    return entries.length;
+  };
 
   const customers = await topCustomersBySpend(db, fraction);
-  await opts.progress?.(0, `warming ${customers.length} customers under batch ${batchVersion}`);
-  let next = 0;
+  await opts.progress?.(0, `warming ${customers.length} customers under batch ${version}`);
   let done = 0;
+  let entries = 0;
   let reported = 0;
-  const worker = async () => {
-    while (next < customers.length) {
-      const id = customers[next++]!;
-      await recs.warmUser(id);
-      done += 1;
-      const percent = Math.floor((done / customers.length) * 100);
-      if (percent >= reported + 5 && done < customers.length) {
-        reported = percent;
-        await opts.progress?.(percent, `warmed ${done} of ${customers.length} customers`);
-      }
+  let moves = 0;
+  while (done < customers.length) {
+    const chunk = customers.slice(done, done + chunkSize);
+    try {
+      entries += await warmChunk(version, chunk);
+    } catch (err) {
+      if (!(err instanceof BatchMovedError) || moves >= MAX_BATCH_MOVES) throw err;
+      moves += 1;
+      logger.info({ from: version, to: err.observed }, 'a new batch was loaded while warming: warming the rest under it');
+      version = err.observed;
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 8) }, worker));
-  const result = { batchVersion: pinned.current, customers: done, entries: layer.entries, ms: Date.now() - started };
+    done += chunk.length;
+    const percent = Math.floor((done / customers.length) * 100);
+    if (percent >= reported + 5 && done < customers.length) {
+      reported = percent;
+      await opts.progress?.(percent, `warmed ${done} of ${customers.length} customers`);
+    }
+  }
+  const result = { batchVersion: version, customers: done, entries, ms: Date.now() - started };
   logger.info(result, 'hot layer warmed');
   return result;
 }

@@ -17,7 +17,16 @@ export interface ListRequest {
   filter?: RecommendationFilterInput | null;
 }
 
-type Scope = 'global' | 'category' | 'province';
+export type Scope = 'global' | 'category' | 'province';
+
+/**
+ * The hot-layer entries behind lists: kind and id of each (the cache warmer writes the same ones).
+ * A customer's list is (ListTable kind, customer id); these are the others.
+ */
+export const HOT_ENTRY = {
+  popular: (scope: Scope, value: string) => ({ kind: 'popular', id: `${scope}:${value}` }),
+  province: (userId: string) => ({ kind: 'province', id: userId }),
+} as const;
 
 /** A load committing during a request restarts it at the new batch; more than this many is a storm. */
 const MAX_BATCH_RESTARTS = 3;
@@ -86,15 +95,6 @@ export class RecommendationService {
    * popular list. Through the cache warmer's hot layer this stores them, so the customer's first
    * request is a hot hit whatever its limit.
    */
-  warmUser(userId: string): Promise<void> {
-    return this.pinned(async (v) => {
-      await this.listAt(v, 'user', userId);
-      const province = await this.customerProvince(v, userId);
-      if (province) await this.popularAt(v, 'province', province);
-      await this.popularAt(v, 'global', '');
-    });
-  }
-
   similar(productId: string, req: ListRequest): Promise<BuiltList> {
     return this.pinned((v) => {
       const exclude = new Set([...(req.filter?.excludeProductIds ?? []), productId]);
@@ -152,11 +152,13 @@ export class RecommendationService {
   }
 
   private popularAt(v: number, scope: Scope, value: string): Promise<CachedList | null> {
-    return this.hot.getOrLoad(v, 'popular', `${scope}:${value}`, () => this.cache.popular(v, scope, value));
+    const { kind, id } = HOT_ENTRY.popular(scope, value);
+    return this.hot.getOrLoad(v, kind, id, () => this.cache.popular(v, scope, value));
   }
 
   private customerProvince(v: number, userId: string): Promise<string | null> {
-    return this.hot.getOrLoad(v, 'province', userId, async () => (await this.catalog.customer(userId))?.province ?? null);
+    const { kind, id } = HOT_ENTRY.province(userId);
+    return this.hot.getOrLoad(v, kind, id, async () => (await this.catalog.customer(userId))?.province ?? null);
   }
 
   private productCategory(v: number, productId: string): Promise<string | null> {

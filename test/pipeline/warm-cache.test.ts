@@ -136,4 +136,38 @@ describe('warm-cache stage and the prewarm schedule', () => {
     expect(returnvalue).toMatchObject({ batchVersion: batch, customers: expected.length });
     expect(await warmedUsers(batch)).toEqual([...expected].sort());
   });
+
+  it('warms in chunks, writing each shared popular list once', async () => {
+    await redis.del(...(await warmedUsers(batch)).map((id) => hotKey(ctx.config.redis.prefix, batch, 'user', id)));
+    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger }, { chunkSize: 3 });
+    expect(result).toMatchObject({ batchVersion: batch, customers: expected.length });
+    expect(await warmedUsers(batch)).toEqual([...expected].sort());
+    const { rows } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT count(DISTINCT province)::int AS n FROM customers WHERE id = ANY($1::text[]) AND province IS NOT NULL',
+      [expected],
+    );
+    // Per customer its list and its province; then each province's popular list and the global one.
+    expect(result.entries).toBe(2 * expected.length + rows[0]!.n + 1);
+  });
+
+  it('moves the rest of a warm to a batch loaded while it runs', async () => {
+    let moved = 0;
+    const result = await warmHotLayer(
+      { config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger },
+      {
+        chunkSize: 4,
+        progress: async (percent) => {
+          if (percent > 0 && moved === 0) {
+            const { rows } = await ctx.db.pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('UPDATE') RETURNING id`);
+            moved = rows[0]!.id;
+          }
+        },
+      },
+    );
+    expect(moved).toBeGreaterThan(batch);
+    expect(result).toMatchObject({ batchVersion: moved, customers: expected.length });
+    const later = await warmedUsers(moved);
+    expect(later.length).toBe(expected.length - 4);
+    expect(later.every((id) => expected.includes(id))).toBe(true);
+  });
 });
