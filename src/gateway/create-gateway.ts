@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { Queue } from 'bullmq';
 import express, { type RequestHandler } from 'express';
 import { createRedis } from '../infra/redis';
@@ -94,7 +95,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
-    plugins: [operationLimitsPlugin(), responseCachePlugin(metrics)],
+    // Cache-control hints are unused (answers are stamped per response and never HTTP-cacheable:
+    // the handlers send no-store); without the plugin Apollo does not wrap every field resolver.
+    plugins: [operationLimitsPlugin(), responseCachePlugin(metrics), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: LIMITS.maxTokens },
     includeStacktraceInErrorResponses: config.env === 'development',
     formatError: (formatted, error) => {

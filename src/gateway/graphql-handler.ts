@@ -43,6 +43,8 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
       context: () => contextFor(req, body, requestId),
     });
+    // Every answer carries its own recommendationIds and time: no HTTP cache may reuse one.
+    res.setHeader('cache-control', 'no-store');
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

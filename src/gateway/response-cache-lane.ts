@@ -66,7 +66,7 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
       return;
     }
     trackRequest(d.logger, req, res, () => hit.operation);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': hit.body.length });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': hit.body.length, 'cache-control': 'no-store' });
     res.end(hit.body);
     d.metrics.observeRequest(hit.operation, (performance.now() - started) / 1e3, 'response-cache');
   };

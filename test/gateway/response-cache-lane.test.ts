@@ -46,6 +46,9 @@ describe('response-cache lane', () => {
     expect(stats().hits).toBe(before.hits + 1);
     expect(second.status).toBe(200);
     expect(second.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // Each copy is stamped for one response: no HTTP cache may keep either.
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(second.headers.get('cache-control')).toBe('no-store');
     expect(second.headers.get('x-request-id')).toBe('lane-req-1');
     const [a, b] = [first.json.data!.recommendations!, second.json.data!.recommendations!];
     expect(b.items).toEqual(a.items);
