@@ -40,7 +40,7 @@ export interface GatewayContext {
   };
   /** Set by the response-cache plugin from the operation; resolvers clear it for answers that must not be reused. */
   cacheable: boolean;
-  /** The key the fast path computed for this request, when the response may be stored. */
+  /** The response-cache key of this request (null when its answer may not be stored). */
   responseCacheKey: string | null;
   batchVersion: number;
   stamps: { ids: string[]; generatedAt: string };
