@@ -40,8 +40,13 @@ export interface GatewayContext {
   };
   /** Set by the response-cache plugin from the operation; resolvers clear it for answers that must not be reused. */
   cacheable: boolean;
-  /** The response-cache key of this request (null when its answer may not be stored). */
-  responseCacheKey: string | null;
+  /**
+   * The response cache's part: the request's key (null when its answer may not be stored) and, set
+   * by the response-cache plugin when the answer is to be stored, its operation label. An object of
+   * its own because Apollo hands plugins a shallow copy of the context: the handler that stores the
+   * serialised answer must see what the plugin decided.
+   */
+  responseCache: { key: string | null; storeAs: string | null };
   batchVersion: number;
   stamps: { ids: string[]; generatedAt: string };
   /** A fresh recommendationId (and the response time), recorded so cached copies can be re-stamped. */
@@ -74,7 +79,7 @@ export function createContext(
       }),
     },
     cacheable: false,
-    responseCacheKey,
+    responseCache: { key: responseCacheKey, storeAs: null },
     batchVersion: services.recs.batchVersion,
     stamps,
     stamp() {

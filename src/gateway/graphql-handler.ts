@@ -39,10 +39,15 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
     }
     const url = req.url ?? '';
     const query = url.indexOf('?');
+    let context: GatewayContext | undefined;
     const response = await d.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
-      context: () => contextFor(req, body, requestId),
+      context: async () => (context = await contextFor(req, body, requestId)),
     });
+    const store = context?.responseCache;
+    if (store?.key && store.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
+      d.services.responseCache.store(store.key, context!.batchVersion, store.storeAs, response.body.string, context!.stamps);
+    }
     // Every answer carries its own recommendationIds and time: no HTTP cache may reuse one.
     res.setHeader('cache-control', 'no-store');
     for (const [name, value] of response.headers) res.setHeader(name, value);

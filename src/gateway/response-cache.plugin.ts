@@ -1,5 +1,5 @@
-// Decides per operation whether its answer may be reused (reads of batch data only), stores the
-// answers that may, and times every operation for /metrics.
+// Decides per operation whether its answer may be reused (reads of batch data only, without
+// errors) and times every operation for /metrics.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from './gateway-context';
@@ -37,10 +37,9 @@ export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin
         },
         async willSendResponse({ response, contextValue, errors }) {
           metrics.observeRequest(label, Number(process.hrtime.bigint() - started) / 1e9, 'executed');
-          const { responseCacheKey, cacheable, services, batchVersion, stamps } = contextValue;
-          if (!responseCacheKey || !cacheable || errors?.length || response.body.kind !== 'single') return;
-          if (response.body.singleResult.errors?.length) return;
-          services.responseCache.store(responseCacheKey, batchVersion, label, JSON.stringify(response.body.singleResult), stamps);
+          // The GraphQL handler stores the answer once Apollo has serialised it (one JSON.stringify, not two).
+          const clean = !errors?.length && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
+          if (contextValue.responseCache.key && contextValue.cacheable && clean) contextValue.responseCache.storeAs = label;
         },
       };
     },

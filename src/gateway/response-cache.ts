@@ -34,10 +34,6 @@ export interface RenderedResponse {
 
 const MAX_CACHEABLE_QUERY = 4_096;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export class ResponseCache {
   private readonly entries = new Map<string, Template>();
   readonly stats: ResponseCacheStats = { hits: 0, misses: 0, stored: 0 };
@@ -100,25 +96,33 @@ export class ResponseCache {
 
   store(key: string, version: number, operation: string, body: string, stamps: { ids: string[]; generatedAt: string }): void {
     if (!this.enabled) return;
-    const tokens = [...stamps.ids, stamps.generatedAt];
-    const pieces = body.split(new RegExp(`(${tokens.map(escapeRegExp).join('|')})`));
+    // Where each stamp stands in the body (the ids and the time are distinct fixed strings).
+    const found: { at: number; length: number; slot: number }[] = [];
+    const find = (token: string, slot: number) => {
+      for (let at = body.indexOf(token); at >= 0; at = body.indexOf(token, at + token.length)) found.push({ at, length: token.length, slot });
+    };
+    stamps.ids.forEach((id, i) => find(id, i));
+    find(stamps.generatedAt, -1);
+    found.sort((x, y) => x.at - y.at);
     const parts: Buffer[] = [];
     const cuts: number[] = [];
     const slots: number[] = [];
+    let from = 0;
     let offset = 0;
-    pieces.forEach((piece, i) => {
-      if (i % 2 === 0) {
-        const bytes = Buffer.from(piece, 'utf8');
-        parts.push(bytes);
-        offset += bytes.length;
-      } else {
-        cuts.push(offset);
-        slots.push(piece === stamps.generatedAt ? -1 : stamps.ids.indexOf(piece));
-      }
-    });
+    for (const f of found) {
+      const bytes = Buffer.from(body.slice(from, f.at), 'utf8');
+      parts.push(bytes);
+      offset += bytes.length;
+      cuts.push(offset);
+      slots.push(f.slot);
+      from = f.at + f.length;
+    }
+    const tail = Buffer.from(body.slice(from), 'utf8');
+    parts.push(tail);
+    offset += tail.length;
     // Oldest first out: a Map iterates in insertion order.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { version, operation, body: Buffer.concat(parts, offset), cuts, slots, ids: stamps.ids.length });
+    this.entries.set(key, { version, operation, body: parts.length === 1 ? tail : Buffer.concat(parts, offset), cuts, slots, ids: stamps.ids.length });
     this.stats.stored += 1;
   }
 }
