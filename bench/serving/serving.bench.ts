@@ -28,7 +28,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
 
-type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number };
+type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number; rssMb: number };
+
+/** A process's resident memory now (MB), from /proc: what the response cache's entries cost. */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
 
 /**
  * Latency percentiles at microsecond resolution. autocannon's own histogram keeps whole
@@ -161,15 +167,15 @@ async function measure(name: string, server: { url: string; child: ChildProcess 
   });
   const r = await run;
   const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
-  return { name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq };
+  return { name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq, rssMb: rssMb(server.child.pid!) };
 }
 
 function print(rows: Summary[]): void {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req'])}\n`);
-  process.stdout.write(`${line(Array(9).fill('---'))}\n`);
+  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req', 'server RSS MB'])}\n`);
+  process.stdout.write(`${line(Array(10).fill('---'))}\n`);
   const ms = (x: number) => x.toFixed(2);
-  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0)])}\n`);
+  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0), s.rssMb.toFixed(0)])}\n`);
 }
 
 async function main(): Promise<void> {
