@@ -7,7 +7,6 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from '../infra/logger';
 import { keyFromHeaders, type AuthState, type Authenticator } from './auth/authenticator';
 import { createContext, type GatewayContext, type GatewayServices } from './gateway-context';
-import { ResponseCache } from './response-cache';
 
 export interface GraphqlHandlerDeps {
   apollo: ApolloServer<GatewayContext>;
@@ -28,7 +27,7 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
       auth = { kind: 'unchecked', reason: 'the API key could not be checked (database unavailable)' };
     }
     // The answer is stored under this key when the response-cache plugin finds it cacheable.
-    const cacheKey = req.method === 'POST' && d.services.responseCache.enabled ? ResponseCache.keyOfBody(body) : null;
+    const cacheKey = req.method === 'POST' && d.services.responseCache.enabled ? d.services.responseCache.keyOfBody(body) : null;
     return createContext(d.services, auth, requestId, d.logger.child({ requestId }), cacheKey);
   };
 

@@ -12,7 +12,7 @@ import { sendBodyProblem } from './body-errors';
 import type { GraphqlHandler } from './graphql-handler';
 import type { GatewayMetrics } from './metrics';
 import { trackRequest } from './request-log';
-import { ResponseCache } from './response-cache';
+import type { ResponseCache } from './response-cache';
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -51,7 +51,7 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
       sendBodyProblem(res, 'not-json');
       return;
     }
-    const key = d.cache.enabled ? ResponseCache.keyOfBody(body) : null;
+    const key = d.cache.enabled ? d.cache.keyOfBody(body) : null;
     // Unknown API keys and refusals go to Apollo, which authenticates and explains.
     const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers));
     const hit = auth && authorize(auth, 'read', d.readAuth) === 'ok' ? d.cache.render(key!, d.batchVersion()) : null;

@@ -33,9 +33,13 @@ export interface RenderedResponse {
 }
 
 const MAX_CACHEABLE_QUERY = 4_096;
+/** Distinct documents numbered before the numbering starts afresh (clients send a handful). */
+const MAX_DOCUMENTS = 1_000;
 
 export class ResponseCache {
   private readonly entries = new Map<string, Template>();
+  private readonly documentIds = new Map<string, number>();
+  private nextDocumentId = 0;
   readonly stats: ResponseCacheStats = { hits: 0, misses: 0, stored: 0 };
 
   constructor(private readonly maxEntries: number) {}
@@ -48,19 +52,31 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  static key(query: string, variables: unknown, operationName: unknown): string {
-    return `${typeof operationName === 'string' ? operationName : ''}\u0001${query}\u0001${variables === undefined ? '' : JSON.stringify(variables)}`;
+  /**
+   * The key of one request: its document (as a small number: documents are few, variables many,
+   * and a key per cached answer should not repeat a 200-character query), operation name and
+   * variables. Document numbers are never reused, so after the bounded table of them is reset a
+   * key can never name another document's answer; old entries just age out.
+   */
+  key(query: string, variables: unknown, operationName: unknown): string {
+    let id = this.documentIds.get(query);
+    if (id === undefined) {
+      if (this.documentIds.size >= MAX_DOCUMENTS) this.documentIds.clear();
+      id = this.nextDocumentId++;
+      this.documentIds.set(query, id);
+    }
+    return `${id}\u0001${typeof operationName === 'string' ? operationName : ''}\u0001${variables === undefined ? '' : JSON.stringify(variables)}`;
   }
 
   /**
    * The key of a POSTed GraphQL body whose answer might be cached, or null: mutations and big
    * documents (recordEvents batches) never are, so they skip the key work.
    */
-  static keyOfBody(body: unknown): string | null {
+  keyOfBody(body: unknown): string | null {
     if (typeof body !== 'object' || body === null) return null;
     const { query, variables, operationName } = body as Record<string, unknown>;
     if (typeof query !== 'string' || query.length > MAX_CACHEABLE_QUERY || query.startsWith('mutation')) return null;
-    return ResponseCache.key(query, variables, operationName);
+    return this.key(query, variables, operationName);
   }
 
   clear(): void {
@@ -104,25 +120,27 @@ export class ResponseCache {
     stamps.ids.forEach((id, i) => find(id, i));
     find(stamps.generatedAt, -1);
     found.sort((x, y) => x.at - y.at);
-    const parts: Buffer[] = [];
+    const pieces: string[] = [];
     const cuts: number[] = [];
     const slots: number[] = [];
     let from = 0;
     let offset = 0;
     for (const f of found) {
-      const bytes = Buffer.from(body.slice(from, f.at), 'utf8');
-      parts.push(bytes);
-      offset += bytes.length;
+      const piece = body.slice(from, f.at);
+      pieces.push(piece);
+      offset += Buffer.byteLength(piece, 'utf8');
       cuts.push(offset);
       slots.push(f.slot);
       from = f.at + f.length;
     }
-    const tail = Buffer.from(body.slice(from), 'utf8');
-    parts.push(tail);
-    offset += tail.length;
+    const stripped = pieces.length ? pieces.join('') + body.slice(from) : body;
+    // Its own exact-size memory: a slice of Node's shared 8 KB pool would keep the whole pool (and
+    // the short-lived buffers around it) alive for as long as the entry lives.
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(stripped, 'utf8'));
+    bytes.write(stripped, 0, 'utf8');
     // Oldest first out: a Map iterates in insertion order.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { version, operation, body: parts.length === 1 ? tail : Buffer.concat(parts, offset), cuts, slots, ids: stamps.ids.length });
+    this.entries.set(key, { version, operation, body: bytes, cuts, slots, ids: stamps.ids.length });
     this.stats.stored += 1;
   }
 }

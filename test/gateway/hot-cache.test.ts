@@ -78,7 +78,7 @@ describe('ResponseCache', () => {
     const cache = new ResponseCache(10);
     const stamps = { ids: ['11111111-aaaa', '22222222-bbbb'], generatedAt: '2026-01-01T00:00:00.000Z' };
     const body = JSON.stringify({ data: { a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1], name: 'Café ü' }, b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt } } });
-    const key = ResponseCache.key('{ a b }', { x: 1 }, null);
+    const key = cache.key('{ a b }', { x: 1 }, null);
     cache.store(key, 5, 'op', body, stamps);
     const one = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
     const two = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
@@ -89,7 +89,25 @@ describe('ResponseCache', () => {
     expect(ids).not.toContain(stamps.ids[0]);
     expect(one.data.a.generatedAt).not.toBe(stamps.generatedAt);
     expect(cache.render(key, 6)).toBeNull();
-    expect(cache.render(ResponseCache.key('{ a b }', { x: 2 }, null), 5)).toBeNull();
+    expect(cache.render(cache.key('{ a b }', { x: 2 }, null), 5)).toBeNull();
+  });
+
+  it('keys by document, operation name and variables; a reset document table never reuses a key', () => {
+    const cache = new ResponseCache(10);
+    const a = cache.key('{ a }', { x: 1 }, null);
+    expect(cache.key('{ a }', { x: 1 }, null)).toBe(a);
+    expect(cache.key('{ a }', { x: 1 }, 'Named')).not.toBe(a);
+    expect(cache.key('{ a }', { x: 2 }, null)).not.toBe(a);
+    expect(cache.keyOfBody({ query: 'mutation { m }' })).toBeNull();
+    expect(cache.keyOfBody({ query: `{ ${'a '.repeat(3_000)}}` })).toBeNull();
+    expect(cache.keyOfBody({ query: '{ a }', variables: { x: 1 } })).toBe(a);
+    cache.store(a, 1, 'op', '{"data":{"a":1}}', { ids: [], generatedAt: 'never-present' });
+    // Flood the document table past its bound: it starts afresh, and '{ b }' must not inherit a's number.
+    for (let i = 0; i < 1_500; i++) cache.key(`{ f${i} }`, undefined, null);
+    const b = cache.key('{ b }', { x: 1 }, null);
+    expect(b).not.toBe(a);
+    expect(cache.render(b, 1)).toBeNull();
+    expect(cache.render(a, 1)!.body.toString()).toBe('{"data":{"a":1}}');
   });
 
   it('holds at most maxEntries, dropping the oldest; 0 disables it', () => {
