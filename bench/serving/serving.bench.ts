@@ -28,7 +28,14 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
 
-type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number; rssMb: number };
+type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number; rssMb: number; hitPercent: number | null };
+
+/** The gateway's response-cache lookups so far, from its /metrics (null for the bare server). */
+async function responseLookups(url: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (result: string) => Number(new RegExp(`recs_cache_lookups_total\\{layer="response",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss') };
+}
 
 /** A process's resident memory now (MB), from /proc: what the response cache's entries cost. */
 function rssMb(pid: number): number {
@@ -152,8 +159,9 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 }
 
-async function measure(name: string, server: { url: string; child: ChildProcess }, makeBody: () => string, duration = DURATION): Promise<Summary> {
+async function measure(name: string, server: { url: string; child: ChildProcess }, kind: 'gateway' | 'bare', makeBody: () => string, duration = DURATION): Promise<Summary> {
   const url = server.url;
+  const lookupsBefore = kind === 'gateway' ? await responseLookups(url) : null;
   const cpuBefore = cpuMs(server.child.pid!);
   const latencies = new LatencyRecorder();
   const run = autocannon({
@@ -167,15 +175,23 @@ async function measure(name: string, server: { url: string; child: ChildProcess 
   });
   const r = await run;
   const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
-  return { name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq, rssMb: rssMb(server.child.pid!) };
+  let hitPercent: number | null = null;
+  if (lookupsBefore) {
+    const after = await responseLookups(url);
+    const hits = after.hit - lookupsBefore.hit;
+    const all = hits + after.miss - lookupsBefore.miss;
+    hitPercent = all ? (100 * hits) / all : 0;
+  }
+  return {
+    hitPercent, name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq, rssMb: rssMb(server.child.pid!) };
 }
 
 function print(rows: Summary[]): void {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req', 'server RSS MB'])}\n`);
-  process.stdout.write(`${line(Array(10).fill('---'))}\n`);
+  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req', 'server RSS MB', 'response-cache hits'])}\n`);
+  process.stdout.write(`${line(Array(11).fill('---'))}\n`);
   const ms = (x: number) => x.toFixed(2);
-  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0), s.rssMb.toFixed(0)])}\n`);
+  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0), s.rssMb.toFixed(0), s.hitPercent === null ? '-' : `${s.hitPercent.toFixed(1)}%`])}\n`);
 }
 
 async function main(): Promise<void> {
@@ -207,20 +223,20 @@ async function main(): Promise<void> {
     // Then the same load as the measurement, unmeasured, so neither server is measured while it
     // still digests its warm-up (JIT, the garbage of the first requests).
     process.stdout.write(`steady-state warm-up: ${WARMUP} s each under load\n`);
-    await measure('warm-up', bare, bodyFor('bare', users, prefix), WARMUP);
-    await measure('warm-up', gateway, bodyFor('gateway', users, prefix), WARMUP);
+    await measure('warm-up', bare, 'bare', bodyFor('bare', users, prefix), WARMUP);
+    await measure('warm-up', gateway, 'gateway', bodyFor('gateway', users, prefix), WARMUP);
 
     const rows: Summary[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`round ${round}: ${DURATION} s each, ${CONNECTIONS} connections\n`);
-      rows.push(await measure(`bare Apollo + Redis GET (round ${round})`, bare, bodyFor('bare', users, prefix)));
-      rows.push(await measure(`gateway recommendations (round ${round})`, gateway, bodyFor('gateway', users, prefix)));
+      rows.push(await measure(`bare Apollo + Redis GET (round ${round})`, bare, 'bare', bodyFor('bare', users, prefix)));
+      rows.push(await measure(`gateway recommendations (round ${round})`, gateway, 'gateway', bodyFor('gateway', users, prefix)));
     }
     await stop(gateway.child);
     const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, RESPONSE_CACHE_ENTRIES: '0' });
     children.push(noCache.child);
     await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
-    const info = await measure('gateway, response cache off (info)', noCache, bodyFor('gateway', users, prefix));
+    const info = await measure('gateway, response cache off (info)', noCache, 'gateway', bodyFor('gateway', users, prefix));
 
     print([...rows, info]);
     // Rounds alternate bare/gateway, so each pair saw about the same background load: compare
