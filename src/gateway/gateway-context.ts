@@ -41,12 +41,12 @@ export interface GatewayContext {
   /** Set by the response-cache plugin from the operation; resolvers clear it for answers that must not be reused. */
   cacheable: boolean;
   /**
-   * The response cache's part: the request's key (null when its answer may not be stored) and, set
-   * by the response-cache plugin when the answer is to be stored, its operation label. An object of
-   * its own because Apollo hands plugins a shallow copy of the context: the handler that stores the
-   * serialised answer must see what the plugin decided.
+   * What the GraphQL handler needs back from Apollo's run, in an object of its own because Apollo
+   * hands plugins and resolvers a shallow copy of the context: the response-cache key (null when
+   * the answer may not be stored), the operation's label (for the request log), and storeAs, set
+   * by the response-cache plugin when the answer is to be stored (the label it is stored under).
    */
-  responseCache: { key: string | null; storeAs: string | null };
+  outcome: { cacheKey: string | null; operation: string | null; storeAs: string | null };
   batchVersion: number;
   stamps: { ids: string[]; generatedAt: string };
   /** A fresh recommendationId (and the response time), recorded so cached copies can be re-stamped. */
@@ -79,7 +79,7 @@ export function createContext(
       }),
     },
     cacheable: false,
-    responseCache: { key: responseCacheKey, storeAs: null },
+    outcome: { cacheKey: responseCacheKey, operation: null, storeAs: null },
     batchVersion: services.recs.batchVersion,
     stamps,
     stamp() {

@@ -15,7 +15,8 @@ export interface GraphqlHandlerDeps {
   logger: Logger;
 }
 
-export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse, body: unknown, requestId: string) => Promise<void>;
+/** `log` receives the operation's label before the response is written (the request log reads it). */
+export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse, body: unknown, requestId: string, log: { operation?: unknown }) => Promise<void>;
 
 export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
   const contextFor = async (req: IncomingMessage, body: unknown, requestId: string): Promise<GatewayContext> => {
@@ -31,7 +32,7 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
     return createContext(d.services, auth, requestId, d.logger.child({ requestId }), cacheKey);
   };
 
-  return async (req, res, body, requestId) => {
+  return async (req, res, body, requestId, log) => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -43,9 +44,10 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
       context: async () => (context = await contextFor(req, body, requestId)),
     });
-    const store = context?.responseCache;
-    if (store?.key && store.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
-      d.services.responseCache.store(store.key, context!.batchVersion, store.storeAs, response.body.string, context!.stamps);
+    const outcome = context?.outcome;
+    log.operation = outcome?.operation ?? undefined;
+    if (outcome?.cacheKey && outcome.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
+      d.services.responseCache.store(outcome.cacheKey, context!.batchVersion, outcome.storeAs, response.body.string, context!.stamps);
     }
     // Every answer carries its own recommendationIds and time: no HTTP cache may reuse one.
     res.setHeader('cache-control', 'no-store');

@@ -9,7 +9,8 @@ export function graphqlRouter(handle: GraphqlHandler): Router {
   const router = Router();
   router.use(express.json({ limit: LIMITS.maxBodyBytes }));
   router.use((req, res, next) => {
-    handle(req, res, req.body, String(res.locals.requestId ?? '')).catch(next);
+    // res.locals.operation is what requestLog's line reports.
+    handle(req, res, req.body, String(res.locals.requestId ?? ''), res.locals).catch(next);
   });
   router.use(bodyErrors);
   return router;

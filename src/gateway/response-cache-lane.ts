@@ -56,8 +56,9 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
     const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers));
     const hit = auth && authorize(auth, 'read', d.readAuth) === 'ok' ? d.cache.render(key!, d.batchVersion()) : null;
     if (!hit) {
-      const requestId = trackRequest(d.logger, req, res, () => undefined);
-      d.graphql(req, res, body, requestId).catch((err: unknown) => {
+      const log: { operation?: unknown } = {};
+      const requestId = trackRequest(d.logger, req, res, () => log.operation);
+      d.graphql(req, res, body, requestId, log).catch((err: unknown) => {
         d.logger.error({ err, requestId }, 'GraphQL request failed');
         if (res.headersSent) return res.destroy();
         res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(INTERNAL) });

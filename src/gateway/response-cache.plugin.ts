@@ -33,13 +33,14 @@ export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin
       return {
         async didResolveOperation({ operation, contextValue }) {
           label = operationLabel(operation);
+          contextValue.outcome.operation = label;
           contextValue.cacheable = operation !== undefined && isCacheable(operation);
         },
         async willSendResponse({ response, contextValue, errors }) {
           metrics.observeRequest(label, Number(process.hrtime.bigint() - started) / 1e9, 'executed');
           // The GraphQL handler stores the answer once Apollo has serialised it (one JSON.stringify, not two).
           const clean = !errors?.length && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
-          if (contextValue.responseCache.key && contextValue.cacheable && clean) contextValue.responseCache.storeAs = label;
+          if (contextValue.outcome.cacheKey && contextValue.cacheable && clean) contextValue.outcome.storeAs = label;
         },
       };
     },
