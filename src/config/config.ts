@@ -52,7 +52,7 @@ const schema = z.object({
   SEED: z.coerce.number().int().default(42),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
   // Whole responses kept per gateway for the current batch (about 3 KB each); 0 turns it off.
-  // One answer per customer of the reference store (180,484) fits; about 2.5 KB each when full.
+  // One answer per customer of the reference store (180,484) fits; about 2.5-3 KB each.
   RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(200_000),
   READ_AUTH: z.enum(['open', 'key']).default('open'),
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
