@@ -1,7 +1,7 @@
 // The response-cache lane: the HTTP server's own request handler, in front of the Express app. It
 // reads the small JSON bodies POSTed to /graphql (cacheable reads are small) and answers a cached
-// read itself: one JSON.parse, a Map lookup and one Buffer, no router, no middleware chain, no
-// per-request closures, so the server allocates (and the garbage collector pauses) far less per
+// read itself: one JSON.parse, a Map lookup and one Buffer, without Express's router, middleware
+// chain and body parser, so the server allocates (and the garbage collector pauses) far less per
 // request. A body it has read and cannot answer from the cache goes straight to Apollo
 // (graphql-handler.ts); every other request (other routes, GET, big bodies) goes to Express unchanged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
