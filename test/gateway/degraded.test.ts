@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { batchVersionKey } from '../../src/cache/cache-keys';
 import { createDatabase } from '../../src/db/database';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
+import { deleteRedisPrefix } from '../../src/infra/redis-prefix';
 import { isDatabaseUnavailable } from '../../src/serving/database-unavailable';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway } from '../support/gateway-harness';
@@ -99,6 +100,8 @@ describe('degraded operation', () => {
       } finally {
         await h.close();
         await db.pool.end();
+        // Its own prefix: the test context removes only keys under its prefix and a colon.
+        await deleteRedisPrefix(ctx.config.redis.url, `${ctx.config.redis.prefix}-empty`);
       }
     });
   });
