@@ -51,9 +51,11 @@ const schema = z.object({
   EXCLUDE_PURCHASED: bool.default(true),
   SEED: z.coerce.number().int().default(42),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
-  // Whole responses kept per gateway for the current batch (about 3 KB each); 0 turns it off.
-  // One answer per customer of the reference store (180,484) fits; about 2.5-3 KB each.
+  // Whole responses kept per gateway for the current batch; 0 turns it off. One answer per
+  // customer of the reference store (180,484) fits, at about 2.5-3 KB each. The megabyte budget
+  // bounds memory when answers are large (limit 100, long names): oldest out first.
   RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(200_000),
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(768),
   READ_AUTH: z.enum(['open', 'key']).default('open'),
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
   SYNC_CRON: cron.default('0 2 * * *'),
@@ -111,7 +113,7 @@ export interface Config {
     excludePurchased: boolean;
     seed: number;
   };
-  cache: { ttlSeconds: number; responseEntries: number };
+  cache: { ttlSeconds: number; responseEntries: number; responseMb: number };
   api: { readAuth: Env['READ_AUTH'] };
   schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
   worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
@@ -171,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       excludePurchased: e.EXCLUDE_PURCHASED,
       seed: e.SEED,
     },
-    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, responseEntries: e.RESPONSE_CACHE_ENTRIES },
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, responseEntries: e.RESPONSE_CACHE_ENTRIES, responseMb: e.RESPONSE_CACHE_MB },
     api: { readAuth: e.READ_AUTH },
     schedules: {
       enabled: e.SCHEDULES_ENABLED,

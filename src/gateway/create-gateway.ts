@@ -56,7 +56,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const catalog = new CatalogRepository(db.pool);
   const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
   const recs = new RecommendationService(hot, new CacheRepository(db.pool, catalog, models), catalog, tracker, logger);
-  const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries);
+  const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries, config.cache.responseMb * 1024 * 1024);
   tracker.onChange(() => {
     models.clear();
     responseCache.clear();

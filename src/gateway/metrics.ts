@@ -58,6 +58,22 @@ export class GatewayMetrics {
         this.set({ layer: 'response' }, ratio(s.responseCache.stats.hits, s.responseCache.stats.misses));
       },
     });
+    new Gauge({
+      name: 'recs_response_cache_bytes',
+      help: 'Memory the response cache counts its entries as holding (bounded by RESPONSE_CACHE_MB)',
+      registers: r,
+      collect() {
+        this.set(s.responseCache.sizeBytes);
+      },
+    });
+    new Gauge({
+      name: 'recs_response_cache_entries',
+      help: 'Answers in the response cache (bounded by RESPONSE_CACHE_ENTRIES)',
+      registers: r,
+      collect() {
+        this.set(s.responseCache.size);
+      },
+    });
     const lookups = new Counter({ name: 'recs_cache_lookups_total', help: 'Cache lookups per layer and result', labelNames: ['layer', 'result'], registers: r });
     const seen = { hotHits: 0, hotMisses: 0, respHits: 0, respMisses: 0 };
     new Gauge({

@@ -35,6 +35,12 @@ export interface RenderedResponse {
 const MAX_CACHEABLE_QUERY = 4_096;
 /** Distinct documents numbered before the numbering starts afresh (clients send a handful). */
 const MAX_DOCUMENTS = 1_000;
+/** Per entry beyond its answer and key: the template object, its arrays, the Map slot, heap slack (measured: about 1.5 KB). */
+const ENTRY_OVERHEAD_BYTES = 1_536;
+
+function entryCost(key: string, body: Buffer): number {
+  return body.length + 2 * key.length + ENTRY_OVERHEAD_BYTES;
+}
 
 export class ResponseCache {
   private readonly entries = new Map<string, Template>();
@@ -42,7 +48,13 @@ export class ResponseCache {
   private nextDocumentId = 0;
   readonly stats: ResponseCacheStats = { hits: 0, misses: 0, stored: 0 };
 
-  constructor(private readonly maxEntries: number) {}
+  /** What the entries hold, as counted against maxBytes. */
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   get enabled(): boolean {
     return this.maxEntries > 0;
@@ -50,6 +62,11 @@ export class ResponseCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Memory the entries are counted as holding: answers, keys and a fixed cost for bookkeeping. */
+  get sizeBytes(): number {
+    return this.bytes;
   }
 
   /**
@@ -81,6 +98,7 @@ export class ResponseCache {
 
   clear(): void {
     this.entries.clear();
+    this.bytes = 0;
   }
 
   /** The rendered response, or null when absent or from another batch. */
@@ -108,6 +126,11 @@ export class ResponseCache {
     }
     t.body.copy(out, at, from);
     return { body: out, operation: t.operation };
+  }
+
+  private remove(key: string, entry: Template): void {
+    this.entries.delete(key);
+    this.bytes -= entryCost(key, entry.body);
   }
 
   store(key: string, version: number, operation: string, body: string, stamps: { ids: string[]; generatedAt: string }): void {
@@ -138,9 +161,17 @@ export class ResponseCache {
     // the short-lived buffers around it) alive for as long as the entry lives.
     const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(stripped, 'utf8'));
     bytes.write(stripped, 0, 'utf8');
+    const cost = entryCost(key, bytes);
+    if (cost > this.maxBytes) return;
+    const replaced = this.entries.get(key);
+    if (replaced) this.remove(key, replaced);
     // Oldest first out: a Map iterates in insertion order.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    for (const [oldKey, old] of this.entries) {
+      if (this.entries.size < this.maxEntries && this.bytes + cost <= this.maxBytes) break;
+      this.remove(oldKey, old);
+    }
     this.entries.set(key, { version, operation, body: bytes, cuts, slots, ids: stamps.ids.length });
+    this.bytes += cost;
     this.stats.stored += 1;
   }
 }

@@ -110,6 +110,22 @@ describe('ResponseCache', () => {
     expect(cache.render(a, 1)!.body.toString()).toBe('{"data":{"a":1}}');
   });
 
+  it('holds at most maxBytes, dropping the oldest; an answer bigger than the budget is not kept', () => {
+    const answer = (n: number) => JSON.stringify({ data: { pad: 'x'.repeat(n) } });
+    const one = 4_000; // each entry counts its answer, twice its key and 1.5 KB of bookkeeping
+    const cache = new ResponseCache(100, 3 * (one + 1_600));
+    for (const k of ['a', 'b', 'c', 'd']) cache.store(k, 1, 'op', answer(one - 20), { ids: [], generatedAt: 'never-present' });
+    expect(cache.size).toBe(3);
+    expect(cache.render('a', 1)).toBeNull();
+    expect(cache.render('d', 1)).not.toBeNull();
+    expect(cache.sizeBytes).toBeLessThanOrEqual(3 * (one + 1_600));
+    cache.store('huge', 1, 'op', answer(20_000), { ids: [], generatedAt: 'never-present' });
+    expect(cache.render('huge', 1)).toBeNull();
+    expect(cache.size).toBe(3);
+    cache.clear();
+    expect(cache.sizeBytes).toBe(0);
+  });
+
   it('holds at most maxEntries, dropping the oldest; 0 disables it', () => {
     const cache = new ResponseCache(2);
     for (const k of ['a', 'b', 'c']) cache.store(k, 1, 'op', '{}', { ids: [], generatedAt: 'never-present' });
