@@ -46,16 +46,12 @@ export class CacheRepository {
    */
   async lists(version: number, kind: ListTable, ids: readonly string[]): Promise<Map<string, CachedList | null>> {
     const t = TABLES[kind];
-    const { rows } = await this.pool.query<{ batch: number; id: string | null; items: unknown; recipe_name: string | null }>(
-      `SELECT b.batch, r.id, r.items, r.recipe_name
-         FROM (SELECT coalesce(max(id), 0) AS batch FROM cache_batches) b
-         LEFT JOIN LATERAL (SELECT t.${t.key} AS id, t.${t.column} AS items, t.recipe_name
-                              FROM ${t.table} t WHERE t.${t.key} = ANY($1::text[])) r ON true`,
+    const rows = await this.readRows<{ id: string; items: unknown; recipe_name: string | null }>(
+      version,
+      `SELECT t.${t.key} AS id, t.${t.column} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.key} = ANY($1::text[])`,
       [ids],
     );
-    const batch = rows[0]?.batch ?? 0;
-    if (batch !== version) throw new BatchMovedError(version, batch);
-    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null).map((r) => ({ ...r, scored: scoredEntries(r.items) }));
+    const found = rows.map((r) => ({ ...r, scored: scoredEntries(r.items) }));
     const products = await this.catalog.productsByIds([...new Set(found.flatMap((r) => r.scored.map((e) => e.product_id)))]);
     const out = new Map<string, CachedList | null>(ids.map((id) => [id, null]));
     for (const r of found) out.set(r.id, await this.build(r.scored, r.recipe_name, products));
@@ -87,15 +83,23 @@ export class CacheRepository {
 
   /** Runs `select` (at most one row) beside the current batch id, in one statement. */
   private async read<R extends object>(version: number, select: string, params: unknown[]): Promise<R | null> {
+    return (await this.readRows<R>(version, `${select} LIMIT 1`, params))[0] ?? null;
+  }
+
+  /**
+   * Runs `select` beside the current batch id, in one statement (one snapshot): its rows, or a
+   * BatchMovedError when that id is not `version`.
+   */
+  private async readRows<R extends object>(version: number, select: string, params: unknown[]): Promise<R[]> {
     const { rows } = await this.pool.query<R & { batch: number; found: boolean | null }>(
       `SELECT b.batch, r.*
          FROM (SELECT coalesce(max(id), 0) AS batch FROM cache_batches) b
-         LEFT JOIN LATERAL (SELECT true AS found, s.* FROM (${select} LIMIT 1) s) r ON true`,
+         LEFT JOIN LATERAL (SELECT true AS found, s.* FROM (${select}) s) r ON true`,
       params,
     );
-    const row = rows[0]!;
-    if (row.batch !== version) throw new BatchMovedError(version, row.batch);
-    return row.found ? row : null;
+    const batch = rows[0]!.batch;
+    if (batch !== version) throw new BatchMovedError(version, batch);
+    return rows.filter((r) => r.found);
   }
 
   private async resolve(raw: unknown, recipe: string | null): Promise<CachedList> {
