@@ -32,7 +32,7 @@ export interface GatewayDeps {
 
 export interface Gateway {
   /** The whole HTTP request handler: the response-cache lane in front of the Express app. */
-  readonly handler: import('./response-cache-lane').RequestListener;
+  readonly handler: import('node:http').RequestListener;
   /** Starts the HTTP server (defaults: config.http.port / host); resolves with its URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   /** Stops accepting requests, then closes Apollo, timers, and the clients the gateway created. */

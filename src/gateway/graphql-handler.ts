@@ -15,11 +15,21 @@ export interface GraphqlHandlerDeps {
   logger: Logger;
 }
 
-/** `log` receives the operation's label before the response is written (the request log reads it). */
-export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse, body: unknown, requestId: string, log: { operation?: unknown }) => Promise<void>;
+export interface GraphqlRequest {
+  /** The parsed body (undefined for GET). */
+  body: unknown;
+  requestId: string;
+  /** Receives the operation's label before the response is written (the request log reads it). */
+  log: { operation?: unknown };
+  /** The response-cache key when the caller has computed it already (the lane has); else computed here. */
+  cacheKey?: string | null;
+}
+
+export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse, request: GraphqlRequest) => Promise<void>;
 
 export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
-  const contextFor = async (req: IncomingMessage, body: unknown, requestId: string): Promise<GatewayContext> => {
+  const { responseCache } = d.services;
+  const contextFor = async (req: IncomingMessage, { body, requestId, cacheKey }: GraphqlRequest): Promise<GatewayContext> => {
     let auth: AuthState;
     try {
       auth = await d.authenticator.authenticate(keyFromHeaders(req.headers));
@@ -28,11 +38,11 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
       auth = { kind: 'unchecked', reason: 'the API key could not be checked (database unavailable)' };
     }
     // The answer is stored under this key when the response-cache plugin finds it cacheable.
-    const cacheKey = req.method === 'POST' && d.services.responseCache.enabled ? d.services.responseCache.keyOfBody(body) : null;
-    return createContext(d.services, auth, requestId, d.logger.child({ requestId }), cacheKey);
+    const key = cacheKey !== undefined ? cacheKey : req.method === 'POST' && responseCache.enabled ? responseCache.keyOfBody(body) : null;
+    return createContext(d.services, auth, requestId, d.logger.child({ requestId }), key);
   };
 
-  return async (req, res, body, requestId, log) => {
+  return async (req, res, request) => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -41,13 +51,13 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
     const query = url.indexOf('?');
     let context: GatewayContext | undefined;
     const response = await d.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body },
-      context: async () => (context = await contextFor(req, body, requestId)),
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body: request.body },
+      context: async () => (context = await contextFor(req, request)),
     });
     const outcome = context?.outcome;
-    log.operation = outcome?.operation ?? undefined;
+    request.log.operation = outcome?.operation ?? undefined;
     if (outcome?.cacheKey && outcome.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
-      d.services.responseCache.store(outcome.cacheKey, context!.batchVersion, outcome.storeAs, response.body.string, context!.stamps);
+      responseCache.store(outcome.cacheKey, context!.batchVersion, outcome.storeAs, response.body.string, context!.stamps);
     }
     // Every answer carries its own recommendationIds and time: no HTTP cache may reuse one.
     res.setHeader('cache-control', 'no-store');

@@ -10,7 +10,7 @@ export function graphqlRouter(handle: GraphqlHandler): Router {
   router.use(express.json({ limit: LIMITS.maxBodyBytes }));
   router.use((req, res, next) => {
     // res.locals.operation is what requestLog's line reports.
-    handle(req, res, req.body, String(res.locals.requestId ?? ''), res.locals).catch(next);
+    handle(req, res, { body: req.body, requestId: String(res.locals.requestId ?? ''), log: res.locals }).catch(next);
   });
   router.use(bodyErrors);
   return router;

@@ -4,7 +4,7 @@
 // chain and body parser, so the server allocates (and the garbage collector pauses) far less per
 // request. A body it has read and cannot answer from the cache goes straight to Apollo
 // (graphql-handler.ts); every other request (other routes, GET, big bodies) goes to Express unchanged.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../infra/logger';
 import { authorize, keyFromHeaders, type Authenticator } from './auth/authenticator';
@@ -13,8 +13,6 @@ import type { GraphqlHandler } from './graphql-handler';
 import type { GatewayMetrics } from './metrics';
 import { trackRequest } from './request-log';
 import type { ResponseCache } from './response-cache';
-
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface LaneDeps {
   cache: ResponseCache;
@@ -58,7 +56,8 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
     if (!hit) {
       const log: { operation?: unknown } = {};
       const requestId = trackRequest(d.logger, req, res, () => log.operation);
-      d.graphql(req, res, body, requestId, log).catch((err: unknown) => {
+      // The key computed above goes along: the handler need not compute it again.
+      d.graphql(req, res, { body, requestId, log, cacheKey: key }).catch((err: unknown) => {
         d.logger.error({ err, requestId }, 'GraphQL request failed');
         if (res.headersSent) return res.destroy();
         res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(INTERNAL) });
