@@ -1,5 +1,7 @@
 // Errors of the AWS engine, each with a code the pipeline and alerts can switch on. Messages say
 // what failed, the AWS reason, and what to do about it.
+import { RecsError } from '../errors/recs-error';
+
 export type AwsEngineErrorCode =
   | 'CREATE_FAILED' // a Personalize resource or job ended in CREATE FAILED / CREATE STOPPED
   | 'ACCESS_DENIED' // the credentials or the Personalize role lack an IAM action
@@ -8,7 +10,10 @@ export type AwsEngineErrorCode =
   | 'NOT_SET_UP' // the dataset group, a dataset or a solution is missing: run `recs aws setup --apply`
   | 'BAD_INPUT'; // the run's datasets or the store cannot be used as they are
 
-export class AwsEngineError extends Error {
+export class AwsEngineError extends RecsError {
+  // THROTTLED has already been retried with backoff inside the engine; the rest need a person.
+  readonly permanent: boolean;
+
   constructor(
     readonly code: AwsEngineErrorCode,
     message: string,
@@ -16,5 +21,6 @@ export class AwsEngineError extends Error {
   ) {
     super(message);
     this.name = 'AwsEngineError';
+    this.permanent = code !== 'THROTTLED';
   }
 }

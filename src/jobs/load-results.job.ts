@@ -2,7 +2,8 @@
 // then the batch version is bumped in Redis so older hot entries are never served again.
 import { batchVersionKey } from '../cache/cache-keys';
 import { loadResults } from '../cache/result-loader';
-import { PermanentStageError, type StageFn } from '../pipeline/stage-types';
+import { PermanentStageError } from '../errors/permanent-stage-error';
+import type { StageFn } from '../pipeline/stage-types';
 import { changedSince } from './changed-since';
 
 export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, progress }) => {

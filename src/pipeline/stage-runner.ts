@@ -6,8 +6,9 @@ import { runKeyOf, type StageJobData, type StageName } from '../queues/registry'
 import { raiseAlert, resolveAlert } from '../alerts/alert-store';
 import type { RunStore } from './run-store';
 import { STAGE_FUNCTIONS, nextStage } from './stage-chain';
-import { isPermanentError } from './error-classification';
-import { PermanentStageError, type StageDeps, type StageOutcome } from './stage-types';
+import { PermanentStageError } from '../errors/permanent-stage-error';
+import { isPermanentError } from '../errors/recs-error';
+import type { StageDeps, StageOutcome } from './stage-types';
 
 export interface StageJob {
   data: StageJobData;

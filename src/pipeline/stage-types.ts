@@ -32,11 +32,3 @@ export type StageOutcome =
   | { status: 'waiting'; recheckAfterMs: number; state: Record<string, unknown>; message: string };
 
 export type StageFn = (deps: StageDeps, input: StageInput) => Promise<StageOutcome>;
-
-/** Bad data or bad configuration: retrying cannot help, so the stage fails at once. */
-export class PermanentStageError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PermanentStageError';
-  }
-}

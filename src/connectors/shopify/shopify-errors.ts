@@ -1,7 +1,11 @@
 // Typed errors of the Shopify connector; each says what went wrong and what to do about it.
+import { RecsError } from '../../errors/recs-error';
 
 /** The Admin API answered with something we cannot use (after retries), or refused the request. */
-export class ShopifyApiError extends Error {
+export class ShopifyApiError extends RecsError {
+  readonly code = 'SHOPIFY_API';
+  readonly permanent: boolean;
+
   constructor(
     message: string,
     readonly status: number | null,
@@ -10,11 +14,15 @@ export class ShopifyApiError extends Error {
   ) {
     super(message);
     this.name = 'ShopifyApiError';
+    this.permanent = !retryable;
   }
 }
 
 /** SHOPIFY_SHOP / SHOPIFY_ACCESS_TOKEN / SHOPIFY_WEBHOOK_SECRET missing for the asked operation. */
-export class ShopifyNotConfiguredError extends Error {
+export class ShopifyNotConfiguredError extends RecsError {
+  readonly code = 'SHOPIFY_NOT_CONFIGURED';
+  readonly permanent = true;
+
   constructor(readonly missing: string[]) {
     super(`Shopify is not configured: set ${missing.join(', ')}`);
     this.name = 'ShopifyNotConfiguredError';

@@ -3,6 +3,7 @@
 // fields spanning lines are not supported: the exports never write them.
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { RecsError } from '../../errors/recs-error';
 
 export interface CsvLine {
   lineNumber: number;
@@ -98,7 +99,11 @@ export function headerIndex(header: string[], required: string[], file: string):
   return index;
 }
 
-export class DatasetFormatError extends Error {
+/** A dataset file that cannot be read as the expected CSV; re-reading it will not help. */
+export class DatasetFormatError extends RecsError {
+  readonly code = 'DATASET_FORMAT';
+  readonly permanent = true;
+
   constructor(message: string) {
     super(message);
     this.name = 'DatasetFormatError';

@@ -1,5 +1,10 @@
+import { RecsError } from '../../errors/recs-error';
+
 /** The data set is below AWS Personalize's minimums; training refuses it, as Personalize does. */
-export class InsufficientDataError extends Error {
+export class InsufficientDataError extends RecsError {
+  readonly code = 'INSUFFICIENT_DATA';
+  readonly permanent = true;
+
   constructor(
     readonly interactions: number,
     readonly usersWithTwoOrMore: number,
