@@ -86,24 +86,19 @@ export class RunStore {
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  /** The newest run that finished successfully before `beforeId` (UPDATE mode's baseline). */
-  async lastSucceeded(beforeId: number): Promise<PipelineRunView | null> {
-    const { rows } = await this.db.pool.query<RunRow>(
-      `SELECT * FROM pipeline_runs WHERE status = 'succeeded' AND id < $1 ORDER BY id DESC LIMIT 1`,
-      [beforeId],
-    );
-    return rows[0] ? toView(rows[0]) : null;
-  }
-
-  /** Merges a patch into one stage's state; sets the run running when a stage starts. */
+  /**
+   * Merges a patch into one stage's state; a key set to undefined is removed (JSON has no
+   * undefined, so a merge alone would keep the old value). Sets the run running when a stage starts.
+   */
   async patchStage(id: number, stage: StageName, patch: Partial<StageState>): Promise<void> {
+    const removed = Object.entries(patch).flatMap(([key, value]) => (value === undefined ? [key] : []));
     await this.db.pool.query(
       `UPDATE pipeline_runs
-          SET stages = jsonb_set(stages, ARRAY[$2::text], COALESCE(stages -> $2, '{}'::jsonb) || $3::jsonb),
+          SET stages = jsonb_set(stages, ARRAY[$2::text], (COALESCE(stages -> $2, '{}'::jsonb) - $5::text[]) || $3::jsonb),
               status = CASE WHEN status IN ('queued', 'waiting') AND $4 THEN 'running' ELSE status END,
               started_at = COALESCE(started_at, CASE WHEN $4 THEN now() END)
         WHERE id = $1`,
-      [id, stage, JSON.stringify(patch), patch.status === 'running'],
+      [id, stage, JSON.stringify(patch), patch.status === 'running', removed],
     );
   }
 

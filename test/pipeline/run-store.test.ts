@@ -50,4 +50,13 @@ describe('RunStore', () => {
     await runs.setStatus(run.id, 'failed', 'too late');
     expect((await runs.get(run.id))!.status).toBe('succeeded');
   });
+
+  it('removes a key a patch sets to undefined, and keeps the others', async () => {
+    const run = await create();
+    await runs.patchStage(run.id, 'train', { status: 'running', error: 'connection reset', message: 'training' });
+    await runs.patchStage(run.id, 'train', { status: 'succeeded', error: undefined });
+    expect((await runs.get(run.id))!.stages.train).toEqual({ status: 'succeeded', message: 'training' });
+    await runs.setStatus(run.id, 'succeeded');
+    expect((await runs.get(run.id))!.status).toBe('succeeded');
+  });
 });

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/infra/logger';
 import { createRedis } from '../../src/infra/redis';
 import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service';
 import { runStage, type StageJob, type StageRunnerDeps } from '../../src/pipeline/stage-runner';
-import { PermanentStageError } from '../../src/pipeline/stage-types';
+import { PermanentStageError } from '../../src/errors/permanent-stage-error';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { Queues } from '../../src/queues/queues';
 import { runKeyOf, stageJobId, type StageName } from '../../src/queues/registry';
@@ -124,6 +124,25 @@ describe('runStage', () => {
     expect(state.stages.train).toMatchObject({ status: 'failed' });
     const alert = await ctx.db.prisma.alert.findFirst({ where: { kind: 'pipeline_failed', resolvedAt: null } });
     expect(alert?.message).toContain(`run ${run.id} failed in train`);
+  });
+
+  it('clears the error of a failed attempt when a retry succeeds', async () => {
+    const run = await service.startRun({ recipes: ['popularity-count'] });
+    const engine = new ScriptedEngine({ train: [new Error('connection reset'), { status: 'done', result: { models: [model] } }], batchInfer: [] });
+    try {
+      await expect(runStage(deps(engine), 'train', job(run, 1))).rejects.toThrow('connection reset');
+      expect((await service.getRun(run.id))!.stages.train).toMatchObject({ error: 'connection reset' });
+
+      expect(await runStage(deps(engine), 'train', job(run, 2))).toBe('done');
+      const train = (await service.getRun(run.id))!.stages.train!;
+      expect(train.status).toBe('succeeded');
+      expect(train).not.toHaveProperty('error');
+      // The stored row itself, not only the view, has no error left.
+      const { rows } = await ctx.db.pool.query<{ error: unknown }>(`SELECT stages -> 'train' -> 'error' AS error FROM pipeline_runs WHERE id = $1`, [run.id]);
+      expect(rows[0]!.error).toBeNull();
+    } finally {
+      await finish(run.id);
+    }
   });
 
   it('fails the run at once on a permanent error', async () => {
