@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a validated Config.
 import { z } from 'zod';
 import { ConfigError } from './config-error';
+import { cronProblem } from './cron-expression';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -9,7 +10,10 @@ const bool = z
 const cron = z
   .string()
   .trim()
-  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+  .superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+  });
 
 const eventWeights = z
   .string()

@@ -3,11 +3,10 @@
 import type { GatewayContext } from '../gateway/gateway-context';
 import { badInput, notFound } from '../gateway/graphql-errors';
 import { LIMITS, checkId, parseIntId } from '../gateway/input-limits';
+import { cronProblem } from '../config/cron-expression';
 import { RunAlreadyActiveError, type RunMode } from '../pipeline/pipeline-service';
+import { isScheduleName, SCHEDULE_NAMES } from '../pipeline/schedules';
 import type { EventInput } from '../serving/event-ingest';
-
-const SCHEDULE_NAMES = ['pipeline', 'sync', 'prewarm', 'alerts'];
-const CRON = /^(\S+\s+){4,5}\S+$/;
 
 export const mutations = {
   async triggerRetrain(
@@ -43,9 +42,10 @@ export const mutations = {
 
   async setSchedule(_: unknown, args: { name: string; cron: string }, ctx: GatewayContext) {
     ctx.requireRole('admin');
-    if (!SCHEDULE_NAMES.includes(args.name)) throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
+    if (!isScheduleName(args.name)) throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
     const cron = args.cron.trim();
-    if (cron.length > 100 || !CRON.test(cron)) throw badInput('cron must be a cron expression with 5 or 6 fields', { argument: 'cron' });
+    const problem = cron.length > 100 ? 'longer than 100 characters' : cronProblem(cron);
+    if (problem) throw badInput(`cron is not a cron expression: ${problem}`, { argument: 'cron' });
     const saved = await ctx.services.pipeline.setSchedule(args.name, cron);
     const listed = (await ctx.services.pipeline.listSchedules()).find((s) => s.name === saved.name);
     return listed ?? { ...saved, enabled: true, next: null };
