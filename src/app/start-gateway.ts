@@ -2,6 +2,7 @@
 // built-in model for rankItems, and the Shopify webhook route.
 import { createShopifyWebhookRouter, webhookJobId } from '../connectors/shopify';
 import { createGateway, type GatewayHandle } from '../gateway/create-gateway';
+import { QUEUE } from '../queues/registry';
 import { LatestModelRanker } from '../serving/latest-model-ranker';
 import type { Services } from './services';
 
@@ -11,7 +12,7 @@ export function startGateway(services: Services): Promise<GatewayHandle> {
     config,
     db,
     logger,
-    enqueue: (data) => queues.add('webhooks', data, { jobId: webhookJobId(data.webhookId) }),
+    enqueue: (data) => queues.add(QUEUE.webhooks, data, { jobId: webhookJobId(data.webhookId) }),
   });
   return createGateway({
     config,

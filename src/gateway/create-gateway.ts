@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { Queue } from 'bullmq';
 import express, { type RequestHandler } from 'express';
 import { createRedis } from '../infra/redis';
-import { QUEUE_NAMES } from '../queues/registry';
+import { QUEUE, QUEUE_NAMES, type EventsForwardJobData } from '../queues/registry';
 import { resolvers } from '../resolvers';
 import { AdminReads } from '../serving/admin-reads';
 import { BatchVersionTracker } from '../serving/batch-version';
@@ -61,17 +61,17 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     models.clear();
     responseCache.clear();
   });
-  const forwardQueue = queues.find((q) => q.name === 'events-forward');
+  const forwardQueue = queues.find((q) => q.name === QUEUE.eventsForward);
   const enqueueForward =
     config.aws.trackingId && forwardQueue
-      ? async (data: { eventIds: string[] }) => {
+      ? async (data: EventsForwardJobData) => {
           // The queue's connection waits through Redis outages; a request must not.
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('events-forward queue did not answer within 2 s')), 2_000);
+            timer = setTimeout(() => reject(new Error(`${QUEUE.eventsForward} queue did not answer within 2 s`)), 2_000);
           });
           try {
-            await Promise.race([forwardQueue.add('forward', data), timeout]);
+            await Promise.race([forwardQueue.add(QUEUE.eventsForward, data), timeout]);
           } finally {
             clearTimeout(timer);
           }

@@ -1,9 +1,10 @@
 // PipelineService on BullMQ queues and the pipeline_runs table.
 import type { Config } from '../config/config';
+import { cronProblem } from '../config/cron-expression';
 import type { Database } from '../db/database';
 import { isRecipe } from '../engine/training-engine';
 import type { Queues } from '../queues/queues';
-import { runKeyOf } from '../queues/registry';
+import { QUEUE, runKeyOf } from '../queues/registry';
 import {
   InvalidPipelineRequestError,
   RunNotFoundError,
@@ -67,17 +68,15 @@ export class QueuePipelineService implements PipelineService {
     if (!isScheduleName(name)) {
       throw new InvalidPipelineRequestError(`unknown schedule "${name}"; one of ${SCHEDULE_NAMES.join(', ')}`);
     }
-    try {
-      await upsertSchedule(this.deps.queues, name, cron);
-    } catch (err) {
-      throw new InvalidPipelineRequestError(`invalid cron "${cron}": ${(err as Error).message}`);
-    }
+    const problem = cronProblem(cron);
+    if (problem) throw new InvalidPipelineRequestError(`invalid cron "${cron}": ${problem}`);
+    await upsertSchedule(this.deps.queues, name, cron);
     await this.deps.db.prisma.schedule.upsert({ where: { name }, create: { name, cron }, update: { cron, enabled: true } });
     return { name, cron };
   }
 
   async listSchedules(): Promise<{ name: string; cron: string; enabled: boolean; next: Date | null }[]> {
-    const schedulers = await this.deps.queues.get('scheduler').getJobSchedulers();
+    const schedulers = await this.deps.queues.get(QUEUE.scheduler).getJobSchedulers();
     const byName = new Map(schedulers.map((s) => [s.key, s]));
     return SCHEDULE_NAMES.map((name) => {
       const s = byName.get(name);

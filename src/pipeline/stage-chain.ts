@@ -1,6 +1,6 @@
 // The chain, in one place: which stage function runs for each stage name, which stages a run
 // includes, and what comes next. Workers and tests both go through here.
-import { STAGES, type StageName } from '../queues/registry';
+import { QUEUE, STAGES, type StageName } from '../queues/registry';
 import { exportDatasets } from '../jobs/export-datasets.job';
 import { train } from '../jobs/train.job';
 import { batchInfer } from '../jobs/batch-infer.job';
@@ -12,17 +12,17 @@ import type { PipelineRunView } from './pipeline-service';
 import type { StageFn } from './stage-types';
 
 export const STAGE_FUNCTIONS: Record<StageName, StageFn> = {
-  'sync-orders': syncOrders,
-  'export-datasets': exportDatasets,
-  train,
-  'batch-infer': batchInfer,
-  'load-results': loadResultsStage,
-  'warm-cache': warmCache,
-  evaluate,
+  [QUEUE.syncOrders]: syncOrders,
+  [QUEUE.exportDatasets]: exportDatasets,
+  [QUEUE.train]: train,
+  [QUEUE.batchInfer]: batchInfer,
+  [QUEUE.loadResults]: loadResultsStage,
+  [QUEUE.warmCache]: warmCache,
+  [QUEUE.evaluate]: evaluate,
 };
 
 export function planStages(opts: { syncFirst: boolean }): StageName[] {
-  return STAGES.filter((s) => s !== 'sync-orders' || opts.syncFirst);
+  return STAGES.filter((s) => s !== QUEUE.syncOrders || opts.syncFirst);
 }
 
 export function firstStage(run: PipelineRunView): StageName {

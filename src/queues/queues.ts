@@ -1,19 +1,21 @@
-// BullMQ queues for every name in the registry, built once per process and passed in.
+// BullMQ queues for every name in the registry, built once per process and passed in. It is
+// the stage runner's Enqueuer (src/pipeline/stage-runner.ts) by shape, so this folder needs
+// nothing from the pipeline.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
-import type { Enqueuer } from '../pipeline/stage-runner';
 import {
   DEFAULT_JOB_OPTIONS,
   QUEUE_NAMES,
+  STAGES,
   stageJobId,
-  type JobDataFor,
   type QueueName,
+  type QueuePayloads,
   type StageJobData,
   type StageName,
 } from './registry';
 
-export class Queues implements Enqueuer {
+export class Queues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(config: Pick<Config, 'redis'>, connection: Redis) {
@@ -32,34 +34,27 @@ export class Queues implements Enqueuer {
     return [...this.queues.values()];
   }
 
-  async add<Q extends QueueName>(name: Q, data: JobDataFor<Q>, opts: { jobId?: string; delayMs?: number } = {}): Promise<void> {
+  /** A job's name is its queue's name (the scheduler's jobs are named by BullMQ's job schedulers). */
+  async add<Q extends QueueName>(name: Q, data: QueuePayloads[Q], opts: { jobId?: string; delayMs?: number } = {}): Promise<void> {
     await this.get(name).add(name, data, { jobId: opts.jobId, delay: opts.delayMs });
   }
 
   async enqueueStage(stage: StageName, data: StageJobData, opts: { delayMs?: number } = {}): Promise<void> {
-    await this.get(stage).add(stage, data, { jobId: stageJobId(stage, data.runKey, data.poll?.attempt), delay: opts.delayMs });
+    await this.add(stage, data, { jobId: stageJobId(stage, data.runKey, data.poll?.attempt), delayMs: opts.delayMs });
   }
 
-  /** Removes the waiting and delayed jobs of one run (cancellation). */
+  /** Removes the waiting and delayed jobs of one run (cancellation); only stage jobs belong to runs. */
   async removeRunJobs(runId: number): Promise<number> {
     let removed = 0;
-    for (const q of this.queues.values()) {
-      for (const job of await q.getJobs(['waiting', 'delayed', 'prioritized'])) {
-        if ((job.data as Partial<StageJobData>)?.runId === runId) {
+    for (const stage of STAGES) {
+      for (const job of await this.get(stage).getJobs(['waiting', 'delayed', 'prioritized'])) {
+        if ((job.data as Partial<StageJobData> | undefined)?.runId === runId) {
           await job.remove();
           removed += 1;
         }
       }
     }
     return removed;
-  }
-
-  async depths(): Promise<Record<string, Record<string, number>>> {
-    const out: Record<string, Record<string, number>> = {};
-    for (const [name, q] of this.queues) {
-      out[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-    }
-    return out;
   }
 
   async close(): Promise<void> {

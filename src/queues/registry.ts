@@ -1,25 +1,20 @@
 // The one registry of queues: names, payload types and default job options. No other file
-// spells a queue name; workers, producers and the dashboard all read them from here.
+// spells a queue name: code says QUEUE.webhooks, and a job's payload type follows from its queue
+// through QueuePayloads, for producers (Queues.add) and handlers (src/workers) alike.
 import type { DefaultJobOptions } from 'bullmq';
 
-/** Pipeline stages, in the order a run goes through them. */
-export const STAGES = [
-  'sync-orders',
-  'export-datasets',
-  'train',
-  'batch-infer',
-  'load-results',
-  'warm-cache',
-  'evaluate',
-] as const;
-export type StageName = (typeof STAGES)[number];
-
-/** Queues that are not pipeline stages. */
-export const SERVICE_QUEUES = ['scheduler', 'webhooks', 'events-forward'] as const;
-export type ServiceQueueName = (typeof SERVICE_QUEUES)[number];
-
-export type QueueName = StageName | ServiceQueueName;
-export const QUEUE_NAMES: readonly QueueName[] = [...STAGES, ...SERVICE_QUEUES];
+export const QUEUE = {
+  syncOrders: 'sync-orders',
+  exportDatasets: 'export-datasets',
+  train: 'train',
+  batchInfer: 'batch-infer',
+  loadResults: 'load-results',
+  warmCache: 'warm-cache',
+  evaluate: 'evaluate',
+  scheduler: 'scheduler',
+  webhooks: 'webhooks',
+  eventsForward: 'events-forward',
+} as const;
 
 /** Every stage job carries its run; `poll` is set on the delayed re-checks of long external work. */
 export interface StageJobData {
@@ -29,11 +24,10 @@ export interface StageJobData {
   poll?: { attempt: number; state: Record<string, unknown> };
 }
 
-export type SchedulerJobData =
-  | { kind: 'pipeline'; mode: 'FULL' | 'UPDATE' }
-  | { kind: 'sync' }
-  | { kind: 'prewarm' }
-  | { kind: 'alerts' };
+/** A firing of one of the schedules listed in src/pipeline/schedules.ts, by its name. */
+export interface SchedulerJobData {
+  kind: string;
+}
 
 export interface WebhookJobData {
   webhookId: string;
@@ -46,15 +40,46 @@ export interface EventsForwardJobData {
   eventIds: string[];
 }
 
-export type JobDataFor<Q extends QueueName> = Q extends StageName
-  ? StageJobData
-  : Q extends 'scheduler'
-    ? SchedulerJobData
-    : Q extends 'webhooks'
-      ? WebhookJobData
-      : Q extends 'events-forward'
-        ? EventsForwardJobData
-        : never;
+/** What a job of each queue carries. A queue exists when it is here (and in QUEUE). */
+export interface QueuePayloads {
+  [QUEUE.syncOrders]: StageJobData;
+  [QUEUE.exportDatasets]: StageJobData;
+  [QUEUE.train]: StageJobData;
+  [QUEUE.batchInfer]: StageJobData;
+  [QUEUE.loadResults]: StageJobData;
+  [QUEUE.warmCache]: StageJobData;
+  [QUEUE.evaluate]: StageJobData;
+  [QUEUE.scheduler]: SchedulerJobData;
+  [QUEUE.webhooks]: WebhookJobData;
+  [QUEUE.eventsForward]: EventsForwardJobData;
+}
+
+export type QueueName = keyof QueuePayloads;
+export type JobDataFor<Q extends QueueName> = QueuePayloads[Q];
+
+/** Queues whose jobs are StageJobData: the only ones that may be pipeline stages. */
+type StageQueueName = { [Q in QueueName]: QueuePayloads[Q] extends StageJobData ? Q : never }[QueueName];
+
+/** Pipeline stages, in the order a run goes through them. */
+export const STAGES = [
+  QUEUE.syncOrders,
+  QUEUE.exportDatasets,
+  QUEUE.train,
+  QUEUE.batchInfer,
+  QUEUE.loadResults,
+  QUEUE.warmCache,
+  QUEUE.evaluate,
+] as const satisfies readonly StageQueueName[];
+export type StageName = (typeof STAGES)[number];
+export type ServiceQueueName = Exclude<QueueName, StageName>;
+
+// Typed as QueueName[], so a name in QUEUE without a payload type does not compile.
+export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUE);
+
+/** One value per stage (a typed Object.fromEntries over STAGES, which lists every StageName). */
+export function perStage<T>(make: (stage: StageName) => T): Record<StageName, T> {
+  return Object.fromEntries(STAGES.map((stage) => [stage, make(stage)])) as Record<StageName, T>;
+}
 
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,

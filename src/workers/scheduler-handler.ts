@@ -1,48 +1,24 @@
-// The 'scheduler' queue receives the cron jobs; each only fans work out (a pipeline run, an
-// order sync, a pre-warm, an alert check).
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Config } from '../config/config';
-import type { Logger } from '../infra/logger';
-import { RunAlreadyActiveError, type PipelineService } from '../pipeline/pipeline-service';
-import type { SchedulerJobData } from '../queues/registry';
+// The scheduler queue receives the cron firings; each runs its entry of SCHEDULES, which only
+// fans work out (a pipeline run, an order sync, a pre-warm, an alert check).
+import { UnrecoverableError } from 'bullmq';
+import { registerSchedules, scheduleNamed, SCHEDULE_NAMES, type ScheduleContext } from '../pipeline/schedules';
+import type { Queues } from '../queues/queues';
+import { QUEUE } from '../queues/registry';
+import type { HandlerSet } from './handler-table';
 
-export interface ScheduledTasks {
-  pipeline: PipelineService;
-  checkAlerts(): Promise<unknown>;
-  prewarm(): Promise<unknown>;
-  sync(): Promise<unknown>;
-}
-
-export function createSchedulerWorker(tasks: ScheduledTasks, connection: Redis, config: Config, logger: Logger): Worker<SchedulerJobData> {
-  return new Worker<SchedulerJobData>(
-    'scheduler',
-    async (job) => {
-      switch (job.data.kind) {
-        case 'pipeline':
-          try {
-            const run = await tasks.pipeline.startRun({ mode: job.data.mode, trigger: 'schedule' });
-            return { runId: run.id };
-          } catch (err) {
-            // A scheduled run never queues behind a long one: it is skipped, visibly.
-            if (err instanceof RunAlreadyActiveError) {
-              logger.warn({ activeRunId: err.activeRunId }, 'scheduled pipeline run skipped: a run is active');
-              return { skipped: err.message };
-            }
-            throw err;
-          }
-        case 'alerts':
-          return tasks.checkAlerts();
-        case 'prewarm':
-          return tasks.prewarm();
-        case 'sync':
-          return tasks.sync();
-        default: {
-          const never: never = job.data;
-          throw new Error(`unknown scheduler job ${JSON.stringify(never)}`);
-        }
-      }
+export function schedulerHandlers(ctx: ScheduleContext, queues: Queues): HandlerSet {
+  return {
+    [QUEUE.scheduler]: {
+      async process(job) {
+        const schedule = scheduleNamed(job.data.kind);
+        // A firing of a schedule this version no longer has: retrying cannot make it known.
+        if (!schedule) throw new UnrecoverableError(`no schedule named "${job.data.kind}"; known: ${SCHEDULE_NAMES.join(', ')}`);
+        return schedule.run(ctx);
+      },
+      options: { concurrency: 1 },
+      beforeStart: async () => {
+        if (ctx.config.schedules.enabled) await registerSchedules(queues, ctx.db, ctx.config);
+      },
     },
-    { connection, prefix: config.redis.prefix, concurrency: 1 },
-  );
+  };
 }

@@ -1,21 +1,18 @@
-// Binds one stage queue to the stage runner. The only translation: a permanent stage error
+// Binds every stage queue to the stage runner. The only translation: a permanent stage error
 // becomes BullMQ's UnrecoverableError so the job is not retried.
-import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { UnrecoverableError } from 'bullmq';
 import type { Config } from '../config/config';
-import type { StageJobData, StageName } from '../queues/registry';
+import { PermanentStageError } from '../errors/permanent-stage-error';
+import { perStage, type StageName } from '../queues/registry';
 import { runStage, type StageRunnerDeps } from '../pipeline/stage-runner';
-import { PermanentStageError } from '../pipeline/stage-types';
+import type { QueueHandler } from './handler-table';
 
-export function createStageWorker(
-  stage: StageName,
+export function stageHandlers(
   deps: StageRunnerDeps,
-  connection: Redis,
   opts: { config: Config; concurrency: number },
-): Worker<StageJobData> {
-  return new Worker<StageJobData>(
-    stage,
-    async (job) => {
+): Record<StageName, QueueHandler<StageName>> {
+  return perStage((stage) => ({
+    async process(job) {
       try {
         return await runStage(deps, stage, {
           data: job.data,
@@ -28,14 +25,12 @@ export function createStageWorker(
         throw err;
       }
     },
-    {
-      connection,
-      prefix: opts.config.redis.prefix,
+    options: {
       concurrency: opts.concurrency,
       // A worker killed mid-stage loses its lock; the job is then re-run elsewhere (stages are idempotent).
       lockDuration: opts.config.worker.lockMs,
       stalledInterval: opts.config.worker.stalledCheckMs,
       maxStalledCount: 2,
     },
-  );
+  }));
 }

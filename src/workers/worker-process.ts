@@ -1,16 +1,17 @@
-// A worker process: one BullMQ Worker per selected queue, all sharing one set of services.
-import type { Worker } from 'bullmq';
+// A worker process: one BullMQ Worker per selected queue, all sharing one set of services. The
+// handler table is checked before any worker starts: a queue with no handler, or two, stops
+// start-up with a WorkerStartupError naming it.
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Services } from '../app/services';
 import { checkAlerts } from '../alerts/check-alerts';
-import { isStage, type QueueName } from '../queues/registry';
-import { registerSchedules } from '../pipeline/schedules';
+import type { QueueName, QueuePayloads } from '../queues/registry';
 import type { StageRunnerDeps } from '../pipeline/stage-runner';
-import { createEventsForwardWorker } from './events-forward-worker';
-import { createSchedulerWorker } from './scheduler-worker';
-import { createWebhooksWorker } from './webhooks-worker';
-import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
-import { warmHotLayer } from '../serving/hot-layer-warmer';
-import { createStageWorker } from './stage-worker';
+import { buildHandlerTable, type HandlerSet, type HandlerTable } from './handler-table';
+import { eventsForwardHandlers } from './events-forward-handler';
+import { schedulerHandlers } from './scheduler-handler';
+import { stageHandlers } from './stage-handler';
+import { webhooksHandlers } from './webhooks-handler';
 
 export interface WorkerProcess {
   workers: Worker[];
@@ -18,7 +19,15 @@ export interface WorkerProcess {
   close(): Promise<void>;
 }
 
-export async function startWorkers(services: Services, opts: { queues: QueueName[]; concurrency: number }): Promise<WorkerProcess> {
+export interface StartWorkersOptions {
+  queues: readonly QueueName[];
+  concurrency: number;
+  /** Replaces the handler sets of every queue (tests); by default the ones below. */
+  handlers?: readonly HandlerSet[];
+}
+
+/** The handlers of every queue in the registry. */
+export function defaultHandlers(services: Services, concurrency: number): HandlerSet[] {
   const { config, logger, db, queueRedis } = services;
   const runnerDeps: StageRunnerDeps = {
     config,
@@ -34,35 +43,25 @@ export async function startWorkers(services: Services, opts: { queues: QueueName
       await checkAlerts(db);
     },
   };
-  const workers: Worker[] = [];
-  for (const name of opts.queues) {
-    if (isStage(name)) {
-      workers.push(createStageWorker(name, runnerDeps, queueRedis, { config, concurrency: opts.concurrency }));
-    } else if (name === 'scheduler') {
-      workers.push(
-        createSchedulerWorker(
-          {
-            pipeline: services.pipeline,
-            checkAlerts: () => checkAlerts(db),
-            // The same warm as the pipeline's warm-cache stage, on the current batch.
-            prewarm: () => warmHotLayer({ config, db, redis: queueRedis, logger }),
-            sync: async () =>
-              isShopifySyncConfigured(config)
-                ? syncShopify({ db, config, logger })
-                : { skipped: 'no store connector configured' },
-          },
-          queueRedis,
-          config,
-          logger,
-        ),
-      );
-      if (config.schedules.enabled) await registerSchedules(services.queues, db, config);
-    } else if (name === 'webhooks') {
-      workers.push(createWebhooksWorker(config, db, logger, queueRedis));
-    } else if (name === 'events-forward') {
-      workers.push(createEventsForwardWorker(config, db, logger, queueRedis));
-    }
-  }
+  return [
+    stageHandlers(runnerDeps, { config, concurrency }),
+    schedulerHandlers({ config, db, redis: queueRedis, logger, pipeline: services.pipeline }, services.queues),
+    webhooksHandlers(db, logger),
+    eventsForwardHandlers(config, db, logger),
+  ];
+}
+
+function startWorker<Q extends QueueName>(queue: Q, table: HandlerTable, connection: Redis, prefix: string): Worker<QueuePayloads[Q]> {
+  const handler = table[queue];
+  return new Worker<QueuePayloads[Q]>(queue, (job) => handler.process(job), { ...handler.options, connection, prefix });
+}
+
+export async function startWorkers(services: Services, opts: StartWorkersOptions): Promise<WorkerProcess> {
+  const { config, logger, queueRedis } = services;
+  const table = buildHandlerTable(opts.handlers ?? defaultHandlers(services, opts.concurrency));
+  const selected = [...new Set(opts.queues)];
+  for (const queue of selected) await table[queue].beforeStart?.();
+  const workers: Worker[] = selected.map((queue) => startWorker(queue, table, queueRedis, config.redis.prefix));
   for (const w of workers) {
     w.on('failed', (job, err) => logger.error({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
     w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));

@@ -2,7 +2,11 @@ import type { Redis } from 'ioredis';
 import { createRedis } from '../../src/infra/redis';
 import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service';
 import { InvalidPipelineRequestError } from '../../src/pipeline/pipeline-service';
-import { registerSchedules } from '../../src/pipeline/schedules';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { registerSchedules, SCHEDULE_NAMES, type ScheduleContext } from '../../src/pipeline/schedules';
+import { createLogger } from '../../src/infra/logger';
+import { QUEUE, type SchedulerJobData } from '../../src/queues/registry';
+import { schedulerHandlers } from '../../src/workers/scheduler-handler';
 import { Queues } from '../../src/queues/queues';
 import { createTestContext, type TestContext } from '../support/test-context';
 
@@ -50,6 +54,19 @@ describe('schedules', () => {
     await expect(service.setSchedule('nightly', '0 2 * * *')).rejects.toBeInstanceOf(InvalidPipelineRequestError);
     await expect(service.setSchedule('pipeline', 'every tuesday')).rejects.toThrow(/invalid cron/);
     expect((await service.listSchedules()).find((s) => s.name === 'pipeline')!.cron).toBe('0 2 * * 0');
+    await queues.close();
+  });
+
+  it('a firing runs its schedule; one this version does not know fails without retries', async () => {
+    const queues = new Queues(ctx.config, redis);
+    const pipeline = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
+    const scheduleCtx: ScheduleContext = { config: ctx.config, db: ctx.db, redis, logger: createLogger(ctx.config), pipeline };
+    const handler = schedulerHandlers(scheduleCtx, queues)[QUEUE.scheduler]!;
+    const firing = (kind: string) => ({ data: { kind } }) as Job<SchedulerJobData>;
+    expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts']);
+    expect(await handler.process(firing('sync'))).toEqual({ skipped: 'no store connector configured' });
+    expect(await handler.process(firing('alerts'))).toMatchObject({ raised: expect.any(Array) });
+    await expect(handler.process(firing('nightly'))).rejects.toBeInstanceOf(UnrecoverableError);
     await queues.close();
   });
 });

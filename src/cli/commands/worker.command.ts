@@ -22,9 +22,14 @@ export function registerWorker(program: Command): void {
     .action(async (opts: { queues?: QueueName[]; concurrency?: number }) => {
       const config = loadConfigOrExit();
       const services = buildServices(config, { name: 'worker' });
+      // A worker that cannot start (a queue without a handler) releases its connections, so the
+      // process exits with the error instead of hanging on open sockets.
       const proc = await startWorkers(services, {
         queues: opts.queues ?? [...QUEUE_NAMES],
         concurrency: opts.concurrency ?? config.worker.concurrency,
+      }).catch(async (err: unknown) => {
+        await services.close();
+        throw err;
       });
       // A plain line (not a log record) that supervisors and the demo wait for.
       process.stdout.write(`workers ready: ${proc.workers.map((w) => w.name).join(', ')}\n`);
