@@ -55,7 +55,6 @@ export interface QueuePayloads {
 }
 
 export type QueueName = keyof QueuePayloads;
-export type JobDataFor<Q extends QueueName> = QueuePayloads[Q];
 
 /** Queues whose jobs are StageJobData: the only ones that may be pipeline stages. */
 type StageQueueName = { [Q in QueueName]: QueuePayloads[Q] extends StageJobData ? Q : never }[QueueName];
@@ -71,7 +70,6 @@ export const STAGES = [
   QUEUE.evaluate,
 ] as const satisfies readonly StageQueueName[];
 export type StageName = (typeof STAGES)[number];
-export type ServiceQueueName = Exclude<QueueName, StageName>;
 
 // Typed as QueueName[], so a name in QUEUE without a payload type does not compile.
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUE);
@@ -96,10 +94,6 @@ export function stageJobId(stage: StageName, runKey: string, pollAttempt?: numbe
 
 export function runKeyOf(run: { id: number; createdAt: Date }): string {
   return `${run.id}-${run.createdAt.getTime().toString(36)}`;
-}
-
-export function isStage(name: string): name is StageName {
-  return (STAGES as readonly string[]).includes(name);
 }
 
 export function isQueueName(name: string): name is QueueName {
