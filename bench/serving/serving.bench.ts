@@ -13,7 +13,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { batchVersionKey } from '../../src/cache/cache-keys';
+import { batchVersionKey } from '../../src/results';
 import { loadConfig } from '../../src/config/config';
 import { migrate } from '../../src/db/migrator';
 

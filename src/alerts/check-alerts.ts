@@ -1,13 +1,23 @@
 // The alert rules of REFERENCE.md, evaluated after each run and on their schedule: stale
 // recommendations (> 35 days), any FAILED batch job, coverage below 90%.
 import type { Database } from '../db/database';
+import { MAX_BATCH_AGE_DAYS, readHealthFigures, type HealthFigures } from '../results';
 import { raiseAlert, resolveAlert } from './alert-store';
-import { healthFigures, type HealthFigures } from './health-figures';
 
-export const ALERT_RULES = { maxAgeDays: 35, minCoveragePercent: 90 } as const;
+export const ALERT_RULES = { maxAgeDays: MAX_BATCH_AGE_DAYS, minCoveragePercent: 90 } as const;
 
-export async function checkAlerts(db: Database): Promise<{ figures: HealthFigures; raised: string[] }> {
-  const f = await healthFigures(db);
+export interface AlertFigures extends HealthFigures {
+  failedBatchJobs: number;
+}
+
+async function failedBatchJobs(db: Database): Promise<number> {
+  const { rows } = await db.pool.query<{ failed: number }>(`SELECT count(*)::int AS failed FROM batch_job_metadata WHERE status = 'FAILED'`);
+  return rows[0]!.failed;
+}
+
+export async function checkAlerts(db: Database): Promise<{ figures: AlertFigures; raised: string[] }> {
+  const [health, failed] = await Promise.all([readHealthFigures(db.pool), failedBatchJobs(db)]);
+  const f: AlertFigures = { ...health, failedBatchJobs: failed };
   const raised: string[] = [];
   const rule = async (kind: string, firing: boolean, message: string, details: Record<string, unknown>) => {
     if (firing) {

@@ -4,7 +4,7 @@
 // `item-affinity-users.jsonl`. This derives that file from the segments by inverting them, so
 // `itemAffinity` for a customer is served with ENGINE=aws too instead of falling back.
 import { Readable } from 'node:stream';
-import { readBatchOutput } from '../cache/batch-output-reader';
+import { readBatchOutput } from '../results';
 import type { ObjectStore } from '../storage/object-store';
 
 export interface AffinityUsersResult {

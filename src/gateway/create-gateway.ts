@@ -10,13 +10,10 @@ import express, { type RequestHandler } from 'express';
 import { createRedis } from '../infra/redis';
 import { QUEUE, QUEUE_NAMES, type EventsForwardJobData } from '../queues/registry';
 import { resolvers } from '../resolvers';
+import { BatchTracker, HotCache, HotLayerUnavailableError, HotResultStore, PostgresResultStore } from '../results';
 import { AdminReads } from '../serving/admin-reads';
-import { BatchVersionTracker } from '../serving/batch-version';
-import { CacheRepository } from '../serving/cache-repository';
 import { CatalogRepository } from '../serving/catalog-repository';
 import { EventIngest } from '../serving/event-ingest';
-import { HotCache } from '../serving/hot-cache';
-import { ModelVersionLookup } from '../serving/model-versions';
 import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
@@ -51,16 +48,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const ownQueueConnection = deps.queues ? null : createRedis(config, 'worker');
   const queues = deps.queues ?? QUEUE_NAMES.map((name) => new Queue(name, { connection: ownQueueConnection!, prefix }));
 
-  const tracker = new BatchVersionTracker(db.pool, redis, prefix, logger, deps.batchVersionRefreshMs);
-  const models = new ModelVersionLookup(db.pool);
+  const tracker = new BatchTracker(db.pool, redis, prefix, logger, deps.batchVersionRefreshMs);
   const catalog = new CatalogRepository(db.pool);
   const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
-  const recs = new RecommendationService(hot, new CacheRepository(db.pool, catalog, models), catalog, tracker, logger);
+  const results = new HotResultStore(hot, new PostgresResultStore(db.pool, catalog));
+  const recs = new RecommendationService(results, hot, catalog, tracker, logger);
   const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries, config.cache.responseMb * 1024 * 1024);
-  tracker.onChange(() => {
-    models.clear();
-    responseCache.clear();
-  });
+  tracker.onChange(() => responseCache.clear());
   const forwardQueue = queues.find((q) => q.name === QUEUE.eventsForward);
   const enqueueForward =
     config.aws.trackingId && forwardQueue
@@ -81,7 +75,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const services: GatewayServices = {
     config,
     recs,
-    ranking: new RankingService(deps.ranker ?? null, recs, catalog, models, logger),
+    ranking: new RankingService(deps.ranker ?? null, recs, catalog, logger),
     events: new EventIngest(db.pool, enqueueForward, logger),
     admin,
     catalog,
@@ -89,7 +83,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     hot,
     responseCache,
   };
-  const metrics = new GatewayMetrics({ hot, responseCache, admin, queues, batchVersion: () => tracker.current, logger });
+  const metrics = new GatewayMetrics({ hot, responseCache, admin, queues, batchVersion: () => tracker.current.version, logger });
   const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -102,7 +96,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     includeStacktraceInErrorResponses: config.env === 'development',
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
-      if (original instanceof ServingUnavailableError) {
+      if (original instanceof ServingUnavailableError || original instanceof HotLayerUnavailableError) {
         return { ...formatted, extensions: { ...formatted.extensions, code: 'SERVICE_UNAVAILABLE' } };
       }
       // Unexpected errors are logged with their detail; clients get no internals in production.
@@ -141,13 +135,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
-  app.use(opsRouter({ pool: db.pool, redis, admin, batchVersion: () => tracker.current, metrics }));
+  app.use(opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
   const graphql = createGraphqlHandler({ apollo, services, authenticator, logger });
   app.use('/graphql', graphqlRouter(graphql));
   const handler = responseCacheLane(
-    { cache: responseCache, authenticator, readAuth: config.api.readAuth, batchVersion: () => tracker.current, metrics, logger, graphql },
+    { cache: responseCache, authenticator, readAuth: config.api.readAuth, batchVersion: () => tracker.current.version, metrics, logger, graphql },
     app,
   );
 

@@ -3,8 +3,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../infra/logger';
+import type { HotCache } from '../results';
 import type { AdminReads, CoverageFigures } from '../serving/admin-reads';
-import type { HotCache } from '../serving/hot-cache';
 import type { ResponseCache } from './response-cache';
 
 export interface MetricsSources {
@@ -106,7 +106,7 @@ export class GatewayMetrics {
         },
       });
     fromCoverage('recs_coverage_percent', 'Percent of ordering customers with cached recommendations', (c) => c.coverage);
-    fromCoverage('recs_freshness_days', 'Days since the newest cache update (-1: never loaded)', (c) => c.freshnessDays ?? -1);
+    fromCoverage('recs_freshness_days', 'Days since the newest batch was loaded (-1: never loaded)', (c) => c.freshnessDays ?? -1);
     fromCoverage('recs_customers_with_recommendations', 'Customers with cached recommendations', (c) => c.customersWithRecommendations);
     new Gauge({
       name: 'recs_active_alerts',

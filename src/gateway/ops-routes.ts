@@ -1,11 +1,10 @@
 // GET /health (the process is alive), /ready (PostgreSQL, Redis, batch freshness) and /metrics.
+// Freshness is the served Batch's (src/results defines it), read from memory: no query.
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import type { AdminReads } from '../serving/admin-reads';
+import { freshnessDays, isStale, MAX_BATCH_AGE_DAYS, type Batch } from '../results';
 import type { GatewayMetrics } from './metrics';
-
-const STALE_DAYS = 35;
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -22,8 +21,8 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 export interface ReadinessDeps {
   pool: Pool;
   redis: Redis | null;
-  admin: AdminReads;
-  batchVersion: () => number;
+  /** The Batch being served. */
+  batch: () => Batch;
 }
 
 export async function readiness(d: ReadinessDeps): Promise<{ status: 'ready' | 'degraded' | 'unavailable'; checks: Record<string, unknown> }> {
@@ -39,17 +38,14 @@ export async function readiness(d: ReadinessDeps): Promise<{ status: 'ready' | '
     check(() => d.pool.query('SELECT 1')),
     d.redis ? check(() => d.redis!.ping()) : Promise.resolve({ ok: false, error: 'not configured' }),
   ]);
-  let batch: { ok: boolean; version: number; ageDays?: number | null; error?: string } = { ok: false, version: d.batchVersion() };
+  const served = d.batch();
+  let batch: { ok: boolean; version: number; ageDays?: number | null; error?: string } = { ok: false, version: served.version };
   if (postgres.ok) {
-    try {
-      const at = await within(1_000, d.admin.lastBatchLoadedAt());
-      const ageDays = at ? Math.round(((Date.now() - at.getTime()) / 86_400_000) * 100) / 100 : null;
-      batch = { ok: ageDays !== null && ageDays <= STALE_DAYS, version: d.batchVersion(), ageDays };
-      if (ageDays === null) batch.error = 'no batch loaded yet: every answer is a fallback';
-      else if (!batch.ok) batch.error = `newest batch is ${ageDays} days old (limit ${STALE_DAYS})`;
-    } catch (err) {
-      batch.error = (err as Error).message;
-    }
+    const now = Date.now();
+    const ageDays = freshnessDays(served, now);
+    batch = { ok: !isStale(served, now), version: served.version, ageDays };
+    if (ageDays === null) batch.error = 'no batch loaded yet: every answer is a fallback';
+    else if (!batch.ok) batch.error = `newest batch is ${ageDays} days old (limit ${MAX_BATCH_AGE_DAYS})`;
   }
   const status = !postgres.ok && !redis.ok ? 'unavailable' : postgres.ok && redis.ok && batch.ok ? 'ready' : 'degraded';
   return { status, checks: { postgres, redis, batch } };

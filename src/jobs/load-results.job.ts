@@ -1,9 +1,8 @@
 // load-results: every batch output of the run goes into the cache tables in one transaction,
 // then the batch version is bumped in Redis so older hot entries are never served again.
-import { batchVersionKey } from '../cache/cache-keys';
-import { loadResults } from '../cache/result-loader';
 import { PermanentStageError } from '../errors/permanent-stage-error';
 import type { StageFn } from '../pipeline/stage-types';
+import { batchVersionKey, loadResults } from '../results';
 import { changedSince } from './changed-since';
 
 export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, progress }) => {

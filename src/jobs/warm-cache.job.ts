@@ -1,10 +1,11 @@
 // warm-cache: after load-results, fills the Redis hot layer for the top 10% of customers by
 // spend under the new batch version, so their first requests after a load are hot hits.
 import type { StageFn } from '../pipeline/stage-types';
-import { warmHotLayer } from '../serving/hot-layer-warmer';
+import { warmHotLayer } from '../results';
+import { CatalogRepository } from '../serving/catalog-repository';
 
 export const warmCache: StageFn = async (deps, { progress }) => {
-  const result = await warmHotLayer(deps, { progress });
+  const result = await warmHotLayer({ ...deps, catalog: new CatalogRepository(deps.db.pool) }, { progress });
   if (result.batchVersion === 0) return { status: 'skipped', reason: 'no cache batch has been loaded yet' };
   return {
     status: 'done',

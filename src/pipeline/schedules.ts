@@ -12,7 +12,8 @@ import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
 import type { Queues } from '../queues/queues';
 import { QUEUE, type SchedulerJobData } from '../queues/registry';
-import { warmHotLayer } from '../serving/hot-layer-warmer';
+import { warmHotLayer } from '../results';
+import { CatalogRepository } from '../serving/catalog-repository';
 import { RunAlreadyActiveError, type PipelineService } from './pipeline-service';
 
 /** What a firing may use: the worker process's services. */
@@ -40,7 +41,7 @@ export const SCHEDULES = [
     run: async (ctx) => (isShopifySyncConfigured(ctx.config) ? syncShopify(ctx) : { skipped: 'no store connector configured' }),
   },
   // The same warm as the pipeline's warm-cache stage, on the current batch.
-  { name: 'prewarm', cron: 'prewarm', run: (ctx) => warmHotLayer(ctx) },
+  { name: 'prewarm', cron: 'prewarm', run: (ctx) => warmHotLayer({ ...ctx, catalog: new CatalogRepository(ctx.db.pool) }) },
   { name: 'alerts', cron: 'alerts', run: (ctx) => checkAlerts(ctx.db) },
 ] as const satisfies readonly Schedule[];
 

@@ -55,6 +55,6 @@ export const Customer = {
     return (await customerStats(c, ctx)).totalSpend;
   },
   async hasRecommendations(c: CustomerRow, _: unknown, ctx: GatewayContext) {
-    return (await ctx.services.recs.cachedList('user', c.id)) !== null;
+    return (await ctx.services.recs.cachedList('userRecommendations', c.id)) !== null;
   },
 };

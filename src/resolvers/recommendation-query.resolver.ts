@@ -32,7 +32,7 @@ export const recommendationQueries = {
     const limit = checkLimit('limit', args.limit, 10);
     // Interactions change between batches: such answers are not reused.
     if (args.filter?.excludeInteracted) ctx.cacheable = false;
-    return toListView(ctx, await ctx.services.recs.forUser('user', args.userId, { limit, filter: args.filter }));
+    return toListView(ctx, await ctx.services.recs.forUser('userRecommendations', args.userId, { limit, filter: args.filter }));
   },
 
   async similarItems(_: unknown, args: ListArgs & { productId: string }, ctx: GatewayContext) {
@@ -48,7 +48,7 @@ export const recommendationQueries = {
     ctx.requireRole('read');
     checkId('userId', args.userId);
     const limit = checkLimit('limit', args.limit, 10);
-    return toListView(ctx, await ctx.services.recs.forUser('affinity', args.userId, { limit }));
+    return toListView(ctx, await ctx.services.recs.forUser('itemAffinity', args.userId, { limit }));
   },
 
   async usersForItem(_: unknown, args: { productId: string; limit?: number | null }, ctx: GatewayContext): Promise<SegmentView> {

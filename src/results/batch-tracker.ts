@@ -1,21 +1,28 @@
-// The current cache batch version (newest cache_batches.id, mirrored in Redis by the loader). Kept
-// in memory and refreshed in the background, so requests never pay a round trip for it.
+// The current Batch (newest cache_batches row; its version is mirrored in Redis by the loader).
+// Kept in memory and refreshed in the background, so requests pin to it without a round trip.
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import { batchVersionKey } from '../cache/cache-keys';
 import type { Logger } from '../infra/logger';
+import { BATCH_COLUMNS, batchFromRow, NO_BATCH, versionOnlyBatch, type Batch, type BatchRow } from './batch';
+import { batchVersionKey } from './hot-keys';
 
-/** Where the serving layer reads the batch version its hot keys carry. */
-export interface BatchVersionSource {
-  readonly current: number;
-  /** A read saw batch `version` committed: move to it if it is newer (never back). */
-  observe(version: number): void;
+/** Where the serving layer reads the Batch its requests pin to. */
+export interface BatchSource {
+  readonly current: Batch;
+  /** A read saw `batch` committed: move to it if it is newer (never back). */
+  observe(batch: Batch): void;
 }
 
-export class BatchVersionTracker implements BatchVersionSource {
-  private version = 0;
+/** The newest cache batch (the one the gateway serves), NO_BATCH when none. */
+export async function readNewestBatch(pool: Pool): Promise<Batch> {
+  const { rows } = await pool.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1`);
+  return batchFromRow(rows[0]);
+}
+
+export class BatchTracker implements BatchSource {
+  private batch: Batch = NO_BATCH;
   private timer: NodeJS.Timeout | undefined;
-  private readonly listeners: ((version: number) => void)[] = [];
+  private readonly listeners: ((batch: Batch) => void)[] = [];
 
   constructor(
     private readonly pool: Pool,
@@ -25,30 +32,31 @@ export class BatchVersionTracker implements BatchVersionSource {
     private readonly refreshMs = 1_000,
   ) {}
 
-  get current(): number {
-    return this.version;
+  get current(): Batch {
+    return this.batch;
   }
 
-  observe(version: number): void {
-    if (version > this.version) this.set(version);
+  observe(batch: Batch): void {
+    if (batch.version > this.batch.version) this.set(batch);
   }
 
-  onChange(listener: (version: number) => void): void {
+  onChange(listener: (batch: Batch) => void): void {
     this.listeners.push(listener);
   }
 
   /** PostgreSQL is the truth; when it is down the Redis mirror keeps hot keys reachable. */
   async refresh(): Promise<number> {
     const [fromDb, fromRedis] = await Promise.all([this.readDb(), this.readRedis()]);
-    const next = fromDb ?? fromRedis ?? this.version;
-    if (next !== this.version) this.set(next);
-    return next;
+    const next = fromDb ?? (fromRedis === null || fromRedis === this.batch.version ? this.batch : versionOnlyBatch(fromRedis));
+    if (next.version !== this.batch.version) this.set(next);
+    else if (next.loadedAt && !this.batch.loadedAt) this.batch = next;
+    return next.version;
   }
 
-  private set(next: number): void {
-    const previous = this.version;
-    this.version = next;
-    this.logger.info({ previous, version: next }, 'cache batch version changed');
+  private set(next: Batch): void {
+    const previous = this.batch.version;
+    this.batch = next;
+    this.logger.info({ previous, version: next.version }, 'cache batch version changed');
     for (const listener of this.listeners) listener(next);
   }
 
@@ -65,10 +73,9 @@ export class BatchVersionTracker implements BatchVersionSource {
     this.timer = undefined;
   }
 
-  private async readDb(): Promise<number | null> {
+  private async readDb(): Promise<Batch | null> {
     try {
-      const { rows } = await this.pool.query<{ id: number | null }>('SELECT max(id) AS id FROM cache_batches');
-      return rows[0]?.id ?? 0;
+      return await readNewestBatch(this.pool);
     } catch (err) {
       this.logger.debug({ err }, 'batch version: PostgreSQL unavailable');
       return null;

@@ -1,44 +1,53 @@
-// The figures the old playbook monitored (REFERENCE.md): coverage of ordering customers,
-// freshness of the newest batch, failed batch jobs.
-import type { Database } from '../db/database';
+// The one definition of the figures the old playbook monitored (REFERENCE.md), used by the alerts,
+// systemStatus, /metrics and /ready alike:
+// - coverage: % of ordering customers (a row in orders) who have cached recommendations;
+// - freshness: days since the served batch was loaded (freshnessDays in ./batch). The loader
+//   stamps every row it writes at load time, so this is the age of the newest results.
+import type { Pool } from 'pg';
+import { freshnessDays, type Batch } from './batch';
+import { readNewestBatch } from './batch-tracker';
+import { RESULT_KINDS } from './result-kinds';
 
-export interface HealthFigures {
-  /** % of customers with at least one order line who have cached recommendations. */
+export interface CoverageFigures {
+  /** % (one decimal) of customers with at least one order who have cached recommendations. */
   coveragePercent: number;
   orderingCustomers: number;
   customersWithRecommendations: number;
   productsWithSimilarItems: number;
-  /** Days since the newest updated_at in offline_user_recommendations; null when empty. */
-  freshnessDays: number | null;
-  failedBatchJobs: number;
 }
 
-export async function healthFigures(db: Database): Promise<HealthFigures> {
-  const { rows } = await db.pool.query<{
-    ordering: number;
-    covered: number;
-    with_recs: number;
-    with_similar: number;
-    newest: Date | null;
-    failed: number;
-  }>(`
-    SELECT
-      (SELECT count(DISTINCT customer_id) FROM order_items)::int AS ordering,
-      (SELECT count(*) FROM offline_user_recommendations r
-        WHERE EXISTS (SELECT 1 FROM order_items oi WHERE oi.customer_id = r.user_id))::int AS covered,
-      (SELECT count(*) FROM offline_user_recommendations)::int AS with_recs,
-      (SELECT count(*) FROM offline_similar_items)::int AS with_similar,
-      (SELECT max(updated_at) AT TIME ZONE 'utc' FROM offline_user_recommendations) AS newest,
-      (SELECT count(*) FROM batch_job_metadata WHERE status = 'FAILED')::int AS failed`);
+export interface HealthFigures extends CoverageFigures {
+  /** Days since the newest batch was loaded; null when none has been. */
+  freshnessDays: number | null;
+  batchVersion: number;
+}
+
+const USERS = RESULT_KINDS.userRecommendations;
+const SIMILAR = RESULT_KINDS.similarItems;
+
+export async function readCoverage(pool: Pool): Promise<CoverageFigures> {
+  const { rows } = await pool.query<{ ordering: number; covered: number; with_recs: number; similar: number }>(
+    `SELECT (SELECT count(DISTINCT customer_id) FROM orders)::int AS ordering,
+            (SELECT count(*) FROM ${USERS.table} r
+              WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.user_id))::int AS covered,
+            (SELECT count(*) FROM ${USERS.table})::int AS with_recs,
+            (SELECT count(*) FROM ${SIMILAR.table})::int AS similar`,
+  );
   const r = rows[0]!;
-  // updated_at is a TIMESTAMP written in UTC; the query turns it into a timestamptz.
-  const newest = r.newest ? r.newest.getTime() : null;
   return {
-    coveragePercent: r.ordering ? Math.round((1000 * r.covered) / r.ordering) / 10 : 0,
+    coveragePercent: coveragePercent(r.covered, r.ordering),
     orderingCustomers: r.ordering,
     customersWithRecommendations: r.with_recs,
-    productsWithSimilarItems: r.with_similar,
-    freshnessDays: newest === null ? null : Math.round(((Date.now() - newest) / 86_400_000) * 10) / 10,
-    failedBatchJobs: r.failed,
+    productsWithSimilarItems: r.similar,
   };
+}
+
+export function coveragePercent(covered: number, ordering: number): number {
+  return ordering ? Math.round((1000 * covered) / ordering) / 10 : 0;
+}
+
+/** Coverage now, and freshness of `batch` (the newest one when not given). */
+export async function readHealthFigures(pool: Pool, batch?: Batch, now = Date.now()): Promise<HealthFigures> {
+  const [coverage, served] = await Promise.all([readCoverage(pool), batch ?? readNewestBatch(pool)]);
+  return { ...coverage, freshnessDays: freshnessDays(served, now), batchVersion: served.version };
 }

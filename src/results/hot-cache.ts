@@ -1,9 +1,9 @@
 // Cache-aside over Redis with batch-versioned keys and a TTL. Concurrent misses for one key share
 // one load (single flight). When Redis is down, loads go straight to PostgreSQL and nothing fails.
 import type { Redis } from 'ioredis';
-import { hotKey } from '../cache/cache-keys';
 import type { Logger } from '../infra/logger';
-import { ServingUnavailableError } from './serving-unavailable-error';
+import { HotLayerUnavailableError } from './hot-layer-unavailable-error';
+import { hotKey } from './hot-keys';
 
 export interface HotCacheStats {
   hits: number;
@@ -14,6 +14,7 @@ export interface HotCacheStats {
 /** What the recommendation service reads through: the gateway's HotCache, or the cache warmer. */
 export interface HotLayer {
   getOrLoad<T>(version: number, kind: string, id: string, load: () => Promise<T>): Promise<T>;
+  getOrLoadMany<T>(version: number, kind: string, ids: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
 }
 
 export class HotCache implements HotLayer {
@@ -53,15 +54,10 @@ export class HotCache implements HotLayer {
   }
 
   /**
-   * Writes one entry exactly as a cache-aside miss would (same key, JSON, TTL), and waits for it:
-   * the cache warmer needs to know its writes landed. Throws when Redis refuses.
+   * Writes entries exactly as cache-aside misses would (same keys, JSON, TTL) in one pipelined
+   * round trip, and waits for them: the cache warmer needs to know its writes landed. Throws on
+   * the first entry Redis refused.
    */
-  async store(version: number, kind: string, id: string, value: unknown): Promise<void> {
-    if (!this.redis) throw new Error('the hot layer has no Redis client');
-    await this.redis.set(hotKey(this.prefix, version, kind, id), encode(value), 'EX', this.ttlSeconds);
-  }
-
-  /** store() for many entries in one pipelined round trip; throws on the first entry Redis refused. */
   async storeMany(version: number, entries: readonly { kind: string; id: string; value: unknown }[]): Promise<void> {
     if (!this.redis) throw new Error('the hot layer has no Redis client');
     if (!entries.length) return;
@@ -72,10 +68,45 @@ export class HotCache implements HotLayer {
     if (failed) throw failed[0]!;
   }
 
+  /**
+   * getOrLoad for many ids of one kind: one MGET, one load of the ids Redis did not have, then one
+   * pipelined write of those (not awaited, like a single miss's write).
+   */
+  async getOrLoadMany<T>(version: number, kind: string, ids: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    let missing = [...ids];
+    if (this.available && ids.length) {
+      try {
+        const raws = await this.redis!.mget(...ids.map((id) => hotKey(this.prefix, version, kind, id)));
+        missing = [];
+        ids.forEach((id, i) => {
+          const raw = raws[i];
+          if (raw === null || raw === undefined) missing.push(id);
+          else out.set(id, JSON.parse(raw) as T);
+        });
+        this.stats.hits += out.size;
+      } catch (err) {
+        this.stats.errors += 1;
+        this.logger.warn({ err, kind }, 'hot cache read failed; loading from PostgreSQL');
+      }
+    }
+    if (!missing.length) return out;
+    this.stats.misses += missing.length;
+    const loaded = await load(missing);
+    for (const [id, value] of loaded) out.set(id, value);
+    if (this.available) {
+      this.storeMany(version, [...loaded].map(([id, value]) => ({ kind, id, value }))).catch((err: unknown) => {
+        this.stats.errors += 1;
+        this.logger.warn({ err, kind }, 'hot cache write failed');
+      });
+    }
+    return out;
+  }
+
   /** Removes every hot entry of one batch version; returns how many keys went. */
   async invalidate(version: number): Promise<number> {
     if (!this.redis) return 0;
-    if (!this.available) throw new ServingUnavailableError('Redis is unavailable: the hot layer could not be cleared; retry when /ready shows Redis up');
+    if (!this.available) throw new HotLayerUnavailableError('Redis is unavailable: the hot layer could not be cleared; retry when /ready shows Redis up');
     const pattern = `${hotKey(this.prefix, version, '', '').slice(0, -2)}:*`;
     let cursor = '0';
     let removed = 0;

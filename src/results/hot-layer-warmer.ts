@@ -5,18 +5,25 @@
 // It works in chunks of customers: one statement reads a chunk's lists (with the batch id, one
 // snapshot), one its provinces, one the products in them, and one pipelined Redis round trip writes
 // the chunk's entries. The entries are exactly the ones a cache-aside miss stores (same keys, same
-// values through the same CacheRepository code, same TTL): test/pipeline/warm-cache.test.ts checks
-// a warmed customer's first request against an unwarmed one.
+// values through the same PostgresResultStore code, same TTL): test/results/warm-cache.test.ts
+// checks a warmed customer's first request against an unwarmed one.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
+import type { Batch } from './batch';
 import { BatchMovedError } from './batch-moved-error';
-import { CacheRepository } from './cache-repository';
-import { CatalogRepository } from './catalog-repository';
+import { readNewestBatch } from './batch-tracker';
 import { HotCache } from './hot-cache';
-import { ModelVersionLookup } from './model-versions';
-import { HOT_ENTRY } from './recommendation-service';
+import { HOT_ENTRY } from './hot-keys';
+import { PostgresResultStore } from './postgres-result-store';
+import { RESULT_KINDS } from './result-kinds';
+import type { ProductLookup } from './result-store';
+
+/** The catalogue reads the warmer needs (serving's CatalogRepository). */
+export interface WarmCatalog extends ProductLookup {
+  customerProvinces(ids: readonly string[]): Promise<Map<string, string | null>>;
+}
 
 export interface WarmDeps {
   config: Config;
@@ -24,6 +31,7 @@ export interface WarmDeps {
   /** Any ready-or-connecting client; writes are awaited. */
   redis: Redis;
   logger: Logger;
+  catalog: WarmCatalog;
 }
 
 export interface WarmOptions {
@@ -42,12 +50,6 @@ export interface WarmResult {
   /** Hot keys written (per-customer entries plus the shared popular lists). */
   entries: number;
   ms: number;
-}
-
-/** The newest cache batch (the version the gateway serves), 0 when none. */
-async function currentBatchVersion(db: Database): Promise<number> {
-  const { rows } = await db.pool.query<{ id: number | null }>('SELECT max(id) AS id FROM cache_batches');
-  return rows[0]?.id ?? 0;
 }
 
 /**
@@ -78,38 +80,38 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
   const fraction = opts.topFraction ?? 0.1;
   if (!(fraction > 0 && fraction <= 1)) throw new Error(`topFraction must be in (0, 1], got ${fraction}`);
   const chunkSize = Math.max(1, opts.chunkSize ?? 500);
-  const { config, db, logger } = deps;
-  let version = await currentBatchVersion(db);
-  if (version === 0) return { batchVersion: version, customers: 0, entries: 0, ms: Date.now() - started };
+  const { config, db, logger, catalog } = deps;
+  let batch: Batch = await readNewestBatch(db.pool);
+  if (batch.version === 0) return { batchVersion: 0, customers: 0, entries: 0, ms: Date.now() - started };
 
   const hot = new HotCache(deps.redis, config.redis.prefix, config.cache.ttlSeconds, logger);
   if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable: the hot layer cannot be warmed');
-  const catalog = new CatalogRepository(db.pool);
-  const lists = new CacheRepository(db.pool, catalog, new ModelVersionLookup(db.pool));
+  const lists = new PostgresResultStore(db.pool, catalog);
   // Popular lists are shared by many customers: each is written once per batch version.
   const popularWritten = new Set<string>();
 
-  const warmChunk = async (v: number, ids: string[]): Promise<number> => {
-    const [personal, provinces] = await Promise.all([lists.lists(v, 'user', ids), catalog.customerProvinces(ids)]);
+  const warmChunk = async (b: Batch, ids: string[]): Promise<number> => {
+    const v = b.version;
+    const [personal, provinces] = await Promise.all([lists.lists(b, 'userRecommendations', ids), catalog.customerProvinces(ids)]);
     const entries: Entry[] = [];
     const popular = async (scope: 'global' | 'province', value: string) => {
       const { kind, id } = HOT_ENTRY.popular(scope, value);
       if (popularWritten.has(`${v}:${id}`)) return;
-      entries.push({ kind, id, value: await lists.popular(v, scope, value) });
+      entries.push({ kind, id, value: await lists.popular(b, scope, value) });
     };
     for (const id of ids) {
       const province = provinces.get(id) ?? null;
-      entries.push({ kind: 'user', id, value: personal.get(id) ?? null }, { ...HOT_ENTRY.province(id), value: province });
+      entries.push({ kind: RESULT_KINDS.userRecommendations.hotKind, id, value: personal.get(id) ?? null }, { ...HOT_ENTRY.province(id), value: province });
     }
     for (const province of new Set([...provinces.values()].filter((p): p is string => p !== null))) await popular('province', province);
     await popular('global', '');
     await hot.storeMany(v, entries);
-    for (const e of entries) if (e.kind === 'popular') popularWritten.add(`${v}:${e.id}`);
+    for (const e of entries) if (e.kind === RESULT_KINDS.popularItems.hotKind) popularWritten.add(`${v}:${e.id}`);
     return entries.length;
   };
 
   const customers = await topCustomersBySpend(db, fraction);
-  await opts.progress?.(0, `warming ${customers.length} customers under batch ${version}`);
+  await opts.progress?.(0, `warming ${customers.length} customers under batch ${batch.version}`);
   let done = 0;
   let entries = 0;
   let reported = 0;
@@ -117,12 +119,12 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
   while (done < customers.length) {
     const chunk = customers.slice(done, done + chunkSize);
     try {
-      entries += await warmChunk(version, chunk);
+      entries += await warmChunk(batch, chunk);
     } catch (err) {
       if (!(err instanceof BatchMovedError) || moves >= MAX_BATCH_MOVES) throw err;
       moves += 1;
-      logger.info({ from: version, to: err.observed }, 'a new batch was loaded while warming: warming the rest under it');
-      version = err.observed;
+      logger.info({ from: batch.version, to: err.observed.version }, 'a new batch was loaded while warming: warming the rest under it');
+      batch = err.observed;
       continue;
     }
     done += chunk.length;
@@ -132,7 +134,7 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
       await opts.progress?.(percent, `warmed ${done} of ${customers.length} customers`);
     }
   }
-  const result = { batchVersion: version, customers: done, entries, ms: Date.now() - started };
+  const result = { batchVersion: batch.version, customers: done, entries, ms: Date.now() - started };
   logger.info(result, 'hot layer warmed');
   return result;
 }

@@ -1,124 +1,123 @@
-// PostgreSQL reads of the cache tables (REFERENCE.md shapes), resolved into hot-layer entries.
+// The ResultStore over PostgreSQL: reads of the cache tables (REFERENCE.md shapes), resolved into
+// the lists the hot layer stores, labelled with the model version from the pinned Batch.
 import type { Pool } from 'pg';
+import { BATCH_COLUMNS, batchFromRow, modelVersionOf, type Batch, type BatchRow } from './batch';
 import { BatchMovedError } from './batch-moved-error';
-import type { CatalogRepository } from './catalog-repository';
-import type { CachedList, ProductRow, ScoredProductJson, ScoredUserJson } from './serving-types';
-import type { ModelVersionLookup } from './model-versions';
+import { RESULT_KINDS, type ListKind } from './result-kinds';
+import type { ProductLookup, ResultStore } from './result-store';
+import type { CachedList, CachedSegment, PopularScope, ProductRow, ScoredProductJson, ScoredUserJson } from './result-types';
 
-export type ListTable = 'user' | 'similar' | 'affinity';
+const POPULAR = RESULT_KINDS.popularItems;
+const SEGMENTS = RESULT_KINDS.itemSegments;
 
-const TABLES: Record<ListTable, { table: string; key: string; column: string }> = {
-  user: { table: 'offline_user_recommendations', key: 'user_id', column: 'recommendations' },
-  similar: { table: 'offline_similar_items', key: 'product_id', column: 'similar_products' },
-  affinity: { table: 'offline_item_affinity', key: 'user_id', column: 'item_affinities' },
-};
-
-export interface CachedSegment {
-  users: { userId: string; score: number }[];
-  modelVersion: string | null;
-}
-
-export class CacheRepository {
+export class PostgresResultStore implements ResultStore {
   constructor(
     private readonly pool: Pool,
-    private readonly catalog: CatalogRepository,
-    private readonly models: ModelVersionLookup,
+    private readonly catalog: ProductLookup,
   ) {}
 
   /**
    * Each read returns the cache rows and the newest cache_batches id from one statement, hence one
    * snapshot: a load that commits in between cannot pair one batch's rows with another's version.
-   * Throws BatchMovedError when that id is not `version`, the batch the caller is pinned to.
+   * Throws BatchMovedError when that id is not the version of `batch`, the one the caller is pinned to.
    */
-  async list(version: number, kind: ListTable, id: string): Promise<CachedList | null> {
-    const t = TABLES[kind];
+  async list(batch: Batch, kind: ListKind, id: string): Promise<CachedList | null> {
+    const t = RESULT_KINDS[kind];
     const row = await this.read<{ items: unknown; recipe_name: string | null }>(
-      version,
-      `SELECT t.${t.column} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.key} = $1`,
+      batch,
+      `SELECT t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.keyColumns[0]!} = $1`,
       [id],
     );
-    return row ? this.resolve(row.items, row.recipe_name) : null;
+    return row ? this.resolve(batch, row.items, row.recipe_name) : null;
   }
 
   /**
    * Many lists of one table at `version` in one statement (the cache warmer's read): the same
    * snapshot rule as list(), the same lists; ids without a row map to null.
    */
-  async lists(version: number, kind: ListTable, ids: readonly string[]): Promise<Map<string, CachedList | null>> {
-    const t = TABLES[kind];
+  async lists(batch: Batch, kind: ListKind, ids: readonly string[]): Promise<Map<string, CachedList | null>> {
+    const t = RESULT_KINDS[kind];
+    const key = t.keyColumns[0]!;
     const rows = await this.readRows<{ id: string; items: unknown; recipe_name: string | null }>(
-      version,
-      `SELECT t.${t.key} AS id, t.${t.column} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.key} = ANY($1::text[])`,
+      batch,
+      `SELECT t.${key} AS id, t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${key} = ANY($1::text[])`,
       [ids],
     );
     const found = rows.map((r) => ({ ...r, scored: scoredEntries(r.items) }));
     const products = await this.catalog.productsByIds([...new Set(found.flatMap((r) => r.scored.map((e) => e.product_id)))]);
     const out = new Map<string, CachedList | null>(ids.map((id) => [id, null]));
-    for (const r of found) out.set(r.id, await this.build(r.scored, r.recipe_name, products));
+    for (const r of found) out.set(r.id, this.build(batch, r.scored, r.recipe_name, products));
     return out;
   }
 
   /** scope 'global' (value ''), 'category' or 'province'. */
-  async popular(version: number, scope: 'global' | 'category' | 'province', value: string): Promise<CachedList | null> {
+  async popular(batch: Batch, scope: PopularScope, value: string): Promise<CachedList | null> {
+    const [scopeColumn, valueColumn] = POPULAR.keyColumns;
     const row = await this.read<{ items: unknown; recipe_name: string | null }>(
-      version,
-      'SELECT t.items, t.recipe_name FROM offline_popular_items t WHERE t.scope = $1 AND t.scope_value = $2',
+      batch,
+      `SELECT t.${POPULAR.listColumn} AS items, t.recipe_name FROM ${POPULAR.table} t WHERE t.${scopeColumn!} = $1 AND t.${valueColumn!} = $2`,
       [scope, value],
     );
-    return row ? this.resolve(row.items, row.recipe_name) : null;
+    return row ? this.resolve(batch, row.items, row.recipe_name) : null;
   }
 
-  async segment(version: number, productId: string): Promise<CachedSegment | null> {
+  async segment(batch: Batch, productId: string): Promise<CachedSegment | null> {
     const row = await this.read<{ users: unknown; recipe_name: string | null }>(
-      version,
-      'SELECT t.users, t.recipe_name FROM offline_item_segments t WHERE t.product_id = $1',
+      batch,
+      `SELECT t.${SEGMENTS.listColumn} AS users, t.recipe_name FROM ${SEGMENTS.table} t WHERE t.${SEGMENTS.keyColumns[0]!} = $1`,
       [productId],
     );
     if (!row) return null;
     const users = (Array.isArray(row.users) ? (row.users as ScoredUserJson[]) : [])
       .filter((u) => typeof u?.user_id === 'string')
       .map((u) => ({ userId: u.user_id, score: typeof u.score === 'number' ? u.score : 0 }));
-    return { users, modelVersion: await this.models.forRecipe(row.recipe_name) };
+    return { users, modelVersion: modelVersionOf(batch, row.recipe_name) };
   }
 
-  /** Runs `select` (at most one row) beside the current batch id, in one statement. */
-  private async read<R extends object>(version: number, select: string, params: unknown[]): Promise<R | null> {
-    return (await this.readRows<R>(version, `${select} LIMIT 1`, params))[0] ?? null;
+  /** Runs `select` (at most one row) beside the current batch, in one statement. */
+  private async read<R extends object>(batch: Batch, select: string, params: unknown[]): Promise<R | null> {
+    return (await this.readRows<R>(batch, `${select} LIMIT 1`, params))[0] ?? null;
   }
 
   /**
-   * Runs `select` beside the current batch id, in one statement (one snapshot): its rows, or a
-   * BatchMovedError when that id is not `version`.
+   * Runs `select` beside the newest batch, in one statement (one snapshot): its rows, or a
+   * BatchMovedError (carrying the newer Batch) when that batch is not `pinned`.
    */
-  private async readRows<R extends object>(version: number, select: string, params: unknown[]): Promise<R[]> {
-    const { rows } = await this.pool.query<R & { batch: number; found: boolean | null }>(
-      `SELECT b.batch, r.*
-         FROM (SELECT coalesce(max(id), 0) AS batch FROM cache_batches) b
+  private async readRows<R extends object>(pinned: Batch, select: string, params: unknown[]): Promise<R[]> {
+    const { rows } = await this.pool.query<R & { batch: number; found: boolean | null; newest: BatchRow | null }>(
+      `SELECT coalesce(b.id, 0) AS batch, CASE WHEN coalesce(b.id, 0) <> ${Number(pinned.version)} THEN to_jsonb(b) END AS newest, r.*
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1) b ON true
          LEFT JOIN LATERAL (SELECT true AS found, s.* FROM (${select}) s) r ON true`,
       params,
     );
-    const batch = rows[0]!.batch;
-    if (batch !== version) throw new BatchMovedError(version, batch);
+    const first = rows[0]!;
+    if (first.batch !== pinned.version) throw new BatchMovedError(pinned.version, batchFromJson(first.newest));
     return rows.filter((r) => r.found);
   }
 
-  private async resolve(raw: unknown, recipe: string | null): Promise<CachedList> {
+  private async resolve(batch: Batch, raw: unknown, recipe: string | null): Promise<CachedList> {
     const scored = scoredEntries(raw);
-    return this.build(scored, recipe, await this.catalog.productsByIds(scored.map((e) => e.product_id)));
+    return this.build(batch, scored, recipe, await this.catalog.productsByIds(scored.map((e) => e.product_id)));
   }
 
   /** Products no longer in the catalogue are left out: they cannot be shown or sold. */
-  private async build(scored: ScoredProductJson[], recipe: string | null, products: Map<string, ProductRow>): Promise<CachedList> {
+  private build(batch: Batch, scored: ScoredProductJson[], recipe: string | null, products: Map<string, ProductRow>): CachedList {
     const items = [];
     for (const e of scored) {
       const product = products.get(e.product_id);
       if (product) items.push({ product, score: typeof e.score === 'number' ? e.score : 0 });
     }
-    return { items, recipe, modelVersion: await this.models.forRecipe(recipe) };
+    return { items, recipe, modelVersion: modelVersionOf(batch, recipe) };
   }
 }
 
 /** The well-formed entries of a cached JSON list. */
 function scoredEntries(raw: unknown): ScoredProductJson[] {
   return (Array.isArray(raw) ? (raw as ScoredProductJson[]) : []).filter((e) => typeof e?.product_id === 'string');
+}
+
+/** to_jsonb of a cache_batches row gives loaded_at as text. */
+function batchFromJson(row: BatchRow | null): Batch {
+  return batchFromRow(row ? { ...row, loaded_at: row.loaded_at === null ? null : new Date(row.loaded_at) } : undefined);
 }

@@ -3,11 +3,13 @@
 // transaction, the new tables take the live names. A reader sees the old batch or the new one,
 // never a mix, and the bulk of the work (COPY, indexing) happens outside any lock.
 // UPDATE: only changed customers and products are merged into the live tables, in one transaction.
+// Each load is one cache_batches row carrying its provenance (model version per recipe, params digest).
 import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
 import type { ObjectStore } from '../storage/object-store';
+import { BATCH_COLUMNS, batchFromRow, provenanceOf, type Batch, type BatchRow, type ModelVersionRow } from './batch';
 import type { BatchLineProblem } from './batch-output-reader';
-import { CACHE_TABLES, OUTPUT_TARGETS, type CacheTarget } from './cache-tables';
+import { kindOfOutput, RESULT_KINDS, type ResultKind } from './result-kinds';
 import { copyOutputToStaging } from './staging-writer';
 
 export interface LoadRequest {
@@ -23,27 +25,28 @@ export interface LoadRequest {
 
 export interface LoadResult {
   batchVersion: number;
-  rows: Partial<Record<CacheTarget, number>>;
+  batch: Batch;
+  rows: Partial<Record<ResultKind, number>>;
   failedLines: number;
   problems: BatchLineProblem[];
 }
 
 const MAX_PROBLEMS_KEPT = 50;
 
-function targetsOf(req: LoadRequest): { name: string; key: string; target: CacheTarget }[] {
-  const out: { name: string; key: string; target: CacheTarget }[] = [];
+function targetsOf(req: LoadRequest): { name: string; key: string; target: ResultKind }[] {
+  const out: { name: string; key: string; target: ResultKind }[] = [];
   for (const [name, key] of Object.entries(req.outputs)) {
-    const target = OUTPUT_TARGETS[name];
+    const target = kindOfOutput(name);
     if (target === undefined) throw new Error(`unknown batch output "${name}"`);
     if (target !== null) out.push({ name, key, target });
   }
   return out;
 }
 
-const staging = (t: CacheTarget, mode: LoadRequest['mode']) => `stage_${CACHE_TABLES[t].table}${mode === 'UPDATE' ? '_merge' : ''}`;
+const staging = (t: ResultKind, mode: LoadRequest['mode']) => `stage_${RESULT_KINDS[t].table}${mode === 'UPDATE' ? '_merge' : ''}`;
 
-async function createStaging(client: PoolClient, t: CacheTarget, mode: LoadRequest['mode']): Promise<void> {
-  const live = CACHE_TABLES[t].table;
+async function createStaging(client: PoolClient, t: ResultKind, mode: LoadRequest['mode']): Promise<void> {
+  const live = RESULT_KINDS[t].table;
   if (mode === 'FULL') {
     // A real table (not TEMP) so it can take the live name; a leftover from a crashed load goes first.
     await client.query(`DROP TABLE IF EXISTS "${staging(t, mode)}"`);
@@ -64,12 +67,12 @@ async function fillFromPopularity(client: PoolClient, mode: LoadRequest['mode'],
   return r.rowCount ?? 0;
 }
 
-async function swapIn(client: PoolClient, targets: CacheTarget[]): Promise<void> {
+async function swapIn(client: PoolClient, targets: ResultKind[]): Promise<void> {
   // Fixed order: two loads can never deadlock on each other's locks.
   const ordered = [...targets].sort();
-  for (const t of ordered) await client.query(`LOCK TABLE "${CACHE_TABLES[t].table}" IN ACCESS EXCLUSIVE MODE`);
+  for (const t of ordered) await client.query(`LOCK TABLE "${RESULT_KINDS[t].table}" IN ACCESS EXCLUSIVE MODE`);
   for (const t of ordered) {
-    const live = CACHE_TABLES[t].table;
+    const live = RESULT_KINDS[t].table;
     const stage = staging(t, 'FULL');
     await client.query(`DROP TABLE "${live}"`);
     await client.query(`ALTER TABLE "${stage}" RENAME TO "${live}"`);
@@ -78,8 +81,8 @@ async function swapIn(client: PoolClient, targets: CacheTarget[]): Promise<void>
   }
 }
 
-async function mergeIn(client: PoolClient, t: CacheTarget): Promise<number> {
-  const spec = CACHE_TABLES[t];
+async function mergeIn(client: PoolClient, t: ResultKind): Promise<number> {
+  const spec = RESULT_KINDS[t];
   const cols = [...spec.keyColumns, spec.listColumn, 'recipe_name'].map((c) => `"${c}"`).join(', ');
   const result = await client.query(
     `INSERT INTO "${spec.table}" (${cols}, updated_at)
@@ -99,7 +102,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
   };
   const outputs = targetsOf(req);
   const rows: LoadResult['rows'] = {};
-  const staged = new Set<CacheTarget>(outputs.map((o) => o.target));
+  const staged = new Set<ResultKind>(outputs.map((o) => o.target));
   const fill = req.fillUsersFromPopularity && !staged.has('userRecommendations') && staged.has('popularItems');
   if (fill) staged.add('userRecommendations');
 
@@ -138,13 +141,10 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       inTransaction = true;
       await swapIn(client, [...staged]);
     }
-    const batch = await client.query<{ id: number }>(
-      `INSERT INTO cache_batches (run_id, mode, counts) VALUES ($1, $2, $3) RETURNING id`,
-      [req.runId, req.mode, JSON.stringify({ ...rows, failedLines })],
-    );
+    const batch = await insertBatch(client, req, { ...rows, failedLines });
     await client.query('COMMIT');
     inTransaction = false;
-    return { batchVersion: batch.rows[0]!.id, rows, failedLines, problems };
+    return { batchVersion: batch.version, batch, rows, failedLines, problems };
   } catch (err) {
     if (inTransaction) await client.query('ROLLBACK');
     if (req.mode === 'FULL') {
@@ -154,6 +154,24 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
   } finally {
     client.release();
   }
+}
+
+/**
+ * The batch row, inside the load's transaction: the run's models (one model_versions row per
+ * recipe, written by train) name the recipes it trained; the others keep the previous batch's.
+ */
+async function insertBatch(client: PoolClient, req: LoadRequest, counts: Record<string, number>): Promise<Batch> {
+  const previous = batchFromRow((await client.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1`)).rows[0]);
+  const { rows: models } = await client.query<ModelVersionRow & { run_id: number | null }>(
+    'SELECT id, run_id, recipe, params FROM model_versions WHERE run_id = $1 OR id = ANY($2::int[])',
+    [req.runId, Object.values(previous.modelVersions)],
+  );
+  const provenance = provenanceOf(previous, req.runId, models);
+  const { rows } = await client.query<BatchRow>(
+    `INSERT INTO cache_batches (run_id, mode, counts, model_versions, params_digest) VALUES ($1, $2, $3, $4, $5) RETURNING ${BATCH_COLUMNS}`,
+    [req.runId, req.mode, JSON.stringify(counts), JSON.stringify(provenance.modelVersions), provenance.paramsDigest],
+  );
+  return batchFromRow(rows[0]);
 }
 
 async function withClient<T>(db: Database, fn: (c: PoolClient) => Promise<T>): Promise<T> {

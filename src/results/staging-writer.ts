@@ -6,33 +6,36 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { ObjectStore } from '../storage/object-store';
 import { readBatchOutput, type BatchLineProblem, type BatchRecord } from './batch-output-reader';
-import { CACHE_TABLES, type CacheTarget } from './cache-tables';
+import { RESULT_KINDS, type ResultKind } from './result-kinds';
 
 export interface StagingRequest {
   name: string;
   objectKey: string;
-  target: CacheTarget;
+  target: ResultKind;
   stagingTable: string;
   /** UPDATE mode: only these customers and products. */
   only?: { users: Set<string>; items: Set<string> };
   onProblem(p: BatchLineProblem): void;
 }
 
-function keyOf(target: CacheTarget, r: BatchRecord): string[] | null {
+function keyOf(target: ResultKind, r: BatchRecord): string[] | null {
   const input = r.input;
-  if (target === 'popularItems') {
-    if (input.kind === 'scope') return [input.scope, input.value];
-    // AWS's popularity output is per user and the same for everyone: keep one as the global list.
-    return input.kind === 'user' ? ['global', ''] : null;
+  switch (RESULT_KINDS[target].keyedBy) {
+    case 'scope':
+      if (input.kind === 'scope') return [input.scope, input.value];
+      // AWS's popularity output is per user and the same for everyone: keep one as the global list.
+      return input.kind === 'user' ? ['global', ''] : null;
+    case 'item':
+      return input.kind === 'item' ? [input.itemId] : null;
+    case 'user':
+      return input.kind === 'user' ? [input.userId] : null;
   }
-  if (target === 'similarItems' || target === 'itemSegments') return input.kind === 'item' ? [input.itemId] : null;
-  return input.kind === 'user' ? [input.userId] : null;
 }
 
-function allowed(target: CacheTarget, key: string[], only: StagingRequest['only']): boolean {
-  if (!only || target === 'popularItems') return true;
-  const isItemKey = target === 'similarItems' || target === 'itemSegments';
-  return isItemKey ? only.items.has(key[0]!) : only.users.has(key[0]!);
+function allowed(target: ResultKind, key: string[], only: StagingRequest['only']): boolean {
+  const keyedBy = RESULT_KINDS[target].keyedBy;
+  if (!only || keyedBy === 'scope') return true;
+  return keyedBy === 'item' ? only.items.has(key[0]!) : only.users.has(key[0]!);
 }
 
 /** [{"product_id": id, "score": s}, ...] built as text: no intermediate objects on the hot path. */
@@ -59,7 +62,7 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 const escapeChar = (c: string) => ESCAPES[c]!;
 
 export async function copyOutputToStaging(client: PoolClient, store: ObjectStore, req: StagingRequest): Promise<number> {
-  const spec = CACHE_TABLES[req.target];
+  const spec = RESULT_KINDS[req.target];
   const seen = new Set<string>();
   let rows = 0;
   // Rows are batched into chunks: one stream write per row costs more than the rows themselves.

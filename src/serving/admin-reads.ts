@@ -1,6 +1,8 @@
 // Read-only views for operators: batch jobs (a cursor connection), coverage, freshness, alerts and
-// model versions. Coverage figures are computed at most once per `statusTtlMs` (they scan tables).
+// model versions. Coverage figures (src/results, the one definition) are computed at most once
+// per `statusTtlMs` (they scan tables).
 import type { Pool } from 'pg';
+import { readHealthFigures } from '../results';
 
 export interface BatchJobRow {
   id: number;
@@ -60,6 +62,7 @@ export class AdminReads {
     return rows;
   }
 
+  /** Coverage and the newest batch's freshness (src/results/health-figures.ts defines both). */
   coverage(now = Date.now()): Promise<CoverageFigures> {
     if (!this.coverageCache || now - this.coverageCache.at > this.statusTtlMs) {
       const value = this.computeCoverage();
@@ -84,39 +87,14 @@ export class AdminReads {
     return rows;
   }
 
-  /** The newest cache_batches.loaded_at, for /ready's freshness check. */
-  async lastBatchLoadedAt(): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ at: Date | null }>('SELECT max(loaded_at) AS at FROM cache_batches');
-    return rows[0]?.at ?? null;
-  }
-
   private async computeCoverage(): Promise<CoverageFigures> {
-    const { rows } = await this.pool.query<{
-      ordering: number;
-      covered: number;
-      with_recs: number;
-      similar: number;
-      newest: Date | null;
-    }>(
-      `SELECT (SELECT count(DISTINCT customer_id) FROM orders)::int AS ordering,
-              (SELECT count(*) FROM offline_user_recommendations r
-                WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = r.user_id))::int AS covered,
-              (SELECT count(*) FROM offline_user_recommendations)::int AS with_recs,
-              (SELECT count(*) FROM offline_similar_items)::int AS similar,
-              (SELECT max(t) FROM (
-                 SELECT max(updated_at) AS t FROM offline_user_recommendations
-                 UNION ALL SELECT max(updated_at) FROM offline_similar_items
-                 UNION ALL SELECT max(updated_at) FROM offline_item_affinity
-                 UNION ALL SELECT max(updated_at) FROM offline_popular_items) u) AS newest`,
-    );
-    const r = rows[0]!;
+    const f = await readHealthFigures(this.pool);
     return {
-      coverage: r.ordering ? Math.round((1000 * 100 * r.covered) / r.ordering) / 1000 : 0,
-      // updated_at is a TIMESTAMP (no zone) written in UTC; pg reads it as local time, which is UTC here.
-      freshnessDays: r.newest ? Math.round(((Date.now() - r.newest.getTime()) / 86_400_000) * 100) / 100 : null,
-      customersWithRecommendations: r.with_recs,
-      orderingCustomers: r.ordering,
-      productsWithSimilarItems: r.similar,
+      coverage: f.coveragePercent,
+      freshnessDays: f.freshnessDays,
+      customersWithRecommendations: f.customersWithRecommendations,
+      orderingCustomers: f.orderingCustomers,
+      productsWithSimilarItems: f.productsWithSimilarItems,
     };
   }
 }

@@ -3,7 +3,7 @@
 // says which source it came from. A source that fails (PostgreSQL down on a miss) is skipped and
 // reported as `degraded`, so the response is not cached.
 import type { Logger } from '../infra/logger';
-import { BatchMovedError } from './batch-moved-error';
+import { BatchMovedError } from '../results';
 import type { CatalogueFillQuery } from './catalog-repository';
 import { ServingUnavailableError } from './serving-unavailable-error';
 import type {

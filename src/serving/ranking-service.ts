@@ -3,7 +3,7 @@
 import type { Ranker } from '../engine/ranker';
 import type { Logger } from '../infra/logger';
 import type { CatalogRepository } from './catalog-repository';
-import type { ModelVersionLookup } from './model-versions';
+import { modelVersionOf } from '../results';
 import type { RecommendationService } from './recommendation-service';
 import type { BuiltList } from './list-builder';
 
@@ -19,7 +19,6 @@ export class RankingService {
     private readonly ranker: Ranker | null,
     private readonly recs: RecommendationService,
     private readonly catalog: CatalogRepository,
-    private readonly models: ModelVersionLookup,
     private readonly logger: Logger,
   ) {}
 
@@ -31,14 +30,15 @@ export class RankingService {
 
     if (this.ranker) {
       try {
+        const batch = this.recs.batch;
         const ranked = await this.ranker.rank(userId, ids);
         return {
           items: ranked.map((r) => ({ product: products.get(r.productId)!, score: r.score, source: 'PERSONALIZED_RANKING' as const })),
           source: 'PERSONALIZED_RANKING',
           filled: false,
-          modelVersion: await this.models.forRecipe('personalized-ranking'),
+          modelVersion: modelVersionOf(batch, 'personalized-ranking'),
           degraded: false,
-          batchVersion: this.recs.batchVersion,
+          batchVersion: batch.version,
         };
       } catch (err) {
         this.logger.warn({ err, userId }, 'ranker failed; ordering by cached scores and popularity');

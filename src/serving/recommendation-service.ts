@@ -1,15 +1,15 @@
 // Builds every recommendation list the API serves: hot layer first, cache tables behind it, then
 // the fallbacks (popular in the customer's province or the product's category, popular overall).
-// Each public call is pinned to one batch version: every hot key and cache-table read it makes is
-// of that batch, so an answer never mixes two batches, even while a load commits (see `pinned`).
+// Each public call is pinned to one Batch: every hot key and cache-table read it makes is of that
+// batch, so an answer never mixes two batches, even while a load commits (see `pinned`).
 import type { Logger } from '../infra/logger';
-import { BatchMovedError } from './batch-moved-error';
-import type { BatchVersionSource } from './batch-version';
+import {
+  BatchMovedError, HOT_ENTRY, RESULT_KINDS,
+  type Batch, type BatchSource, type CachedList, type CachedSegment, type HotLayer, type ListKind, type PopularScope, type ResultStore,
+} from '../results';
 import type { CatalogRepository } from './catalog-repository';
-import type { CachedSegment, CacheRepository, ListTable } from './cache-repository';
-import type { HotLayer } from './hot-cache';
 import { buildList, type BuiltList, type CandidateSource } from './list-builder';
-import type { CachedList, RecommendationFilterInput } from './serving-types';
+import type { RecommendationFilterInput } from './serving-types';
 import { ServingUnavailableError } from './serving-unavailable-error';
 
 export interface ListRequest {
@@ -17,75 +17,77 @@ export interface ListRequest {
   filter?: RecommendationFilterInput | null;
 }
 
-export type Scope = 'global' | 'category' | 'province';
+export type Scope = PopularScope;
 
-/**
- * The hot-layer entries behind lists: kind and id of each (the cache warmer writes the same ones).
- * A customer's list is (ListTable kind, customer id); these are the others.
- */
-export const HOT_ENTRY = {
-  popular: (scope: Scope, value: string) => ({ kind: 'popular', id: `${scope}:${value}` }),
-  province: (userId: string) => ({ kind: 'province', id: userId }),
-} as const;
+/** The label of a chain's first source: the kind of list it reads. */
+const sourceOf = (kind: ListKind) => RESULT_KINDS[kind].source ?? 'POPULAR';
 
 /** A load committing during a request restarts it at the new batch; more than this many is a storm. */
 const MAX_BATCH_RESTARTS = 3;
 
 export class RecommendationService {
+  /**
+   * `results` serves the batch results (the hot layer in front of PostgreSQL); `hot` caches the
+   * catalogue facts the fallbacks need (a customer's province, a product's category) per batch.
+   */
   constructor(
+    private readonly results: ResultStore,
     private readonly hot: HotLayer,
-    private readonly cache: CacheRepository,
     private readonly catalog: CatalogRepository,
-    private readonly version: BatchVersionSource,
+    private readonly batches: BatchSource,
     private readonly logger: Logger,
   ) {}
 
-  get batchVersion(): number {
-    return this.version.current;
+  get batch(): Batch {
+    return this.batches.current;
   }
 
-  cachedList(kind: ListTable, id: string): Promise<CachedList | null> {
-    return this.pinned((v) => this.listAt(v, kind, id));
+  get batchVersion(): number {
+    return this.batches.current.version;
+  }
+
+  cachedList(kind: ListKind, id: string): Promise<CachedList | null> {
+    return this.pinned((b) => this.listAt(b, kind, id));
   }
 
   popular(scope: Scope, value = ''): Promise<CachedList | null> {
-    return this.pinned((v) => this.popularAt(v, scope, value));
+    return this.pinned((b) => this.popularAt(b, scope, value));
   }
 
   /** The customer's cached scores and the overall popular list, of one batch (rankItems' fallback). */
   scoresAndPopularity(userId: string): Promise<{ cached: CachedList | null; popular: CachedList | null; batchVersion: number }> {
-    return this.pinned(async (v) => {
-      const [cached, popular] = await Promise.all([this.listAt(v, 'user', userId), this.popularAt(v, 'global', '')]);
-      return { cached, popular, batchVersion: v };
+    return this.pinned(async (b) => {
+      const [cached, popular] = await Promise.all([this.listAt(b, 'userRecommendations', userId), this.popularAt(b, 'global', '')]);
+      return { cached, popular, batchVersion: b.version };
     });
   }
 
   segment(productId: string): Promise<(CachedSegment & { batchVersion: number }) | null> {
-    return this.pinned(async (v) => {
-      const found = await this.hot.getOrLoad(v, 'segment', productId, () => this.cache.segment(v, productId));
-      return found ? { ...found, batchVersion: v } : null;
+    return this.pinned(async (b) => {
+      const found = await this.results.segment(b, productId);
+      return found ? { ...found, batchVersion: b.version } : null;
     });
   }
 
-  forUser(kind: 'user' | 'affinity', userId: string, req: ListRequest): Promise<BuiltList> {
-    return this.pinned(async (v) => {
+  forUser(kind: 'userRecommendations' | 'itemAffinity', userId: string, req: ListRequest): Promise<BuiltList> {
+    return this.pinned(async (b) => {
       const exclude = new Set(req.filter?.excludeProductIds ?? []);
       if (req.filter?.excludeInteracted) {
         for (const id of await this.catalog.interactedProductIds(userId)) exclude.add(id);
       }
       const chain: CandidateSource[] = [
-        { source: kind === 'user' ? 'PERSONALIZED' : 'ITEM_AFFINITY', load: () => this.listAt(v, kind, userId) },
+        { source: sourceOf(kind), load: () => this.listAt(b, kind, userId) },
         {
           source: 'POPULAR_IN_PROVINCE',
           load: async () => {
-            const province = await this.customerProvince(v, userId);
-            return province ? this.popularAt(v, 'province', province) : null;
+            const province = await this.customerProvince(b, userId);
+            return province ? this.popularAt(b, 'province', province) : null;
           },
         },
-        ...this.categoryFallbacks(v, req.filter?.categories),
-        { source: 'POPULAR', load: () => this.popularAt(v, 'global', '') },
+        ...this.categoryFallbacks(b, req.filter?.categories),
+        { source: 'POPULAR', load: () => this.popularAt(b, 'global', '') },
       ];
-      return this.build(v, req, exclude, chain);
+      return this.build(b, req, exclude, chain);
     });
   }
 
@@ -96,88 +98,88 @@ export class RecommendationService {
    * request is a hot hit whatever its limit.
    */
   similar(productId: string, req: ListRequest): Promise<BuiltList> {
-    return this.pinned((v) => {
+    return this.pinned((b) => {
       const exclude = new Set([...(req.filter?.excludeProductIds ?? []), productId]);
       const chain: CandidateSource[] = [
-        { source: 'SIMILAR_ITEMS', load: () => this.listAt(v, 'similar', productId) },
+        { source: sourceOf('similarItems'), load: () => this.listAt(b, 'similarItems', productId) },
         {
           source: 'POPULAR_IN_CATEGORY',
           load: async () => {
-            const category = await this.productCategory(v, productId);
-            return category ? this.popularAt(v, 'category', category) : null;
+            const category = await this.productCategory(b, productId);
+            return category ? this.popularAt(b, 'category', category) : null;
           },
         },
-        ...this.categoryFallbacks(v, req.filter?.categories),
-        { source: 'POPULAR', load: () => this.popularAt(v, 'global', '') },
+        ...this.categoryFallbacks(b, req.filter?.categories),
+        { source: 'POPULAR', load: () => this.popularAt(b, 'global', '') },
       ];
-      return this.build(v, req, exclude, chain);
+      return this.build(b, req, exclude, chain);
     });
   }
 
   popularItems(limit: number, category: string | null, province: string | null): Promise<BuiltList> {
-    return this.pinned((v) => {
+    return this.pinned((b) => {
       const filter: RecommendationFilterInput | null = category ? { categories: [category] } : null;
       const chain: CandidateSource[] = [];
-      if (province) chain.push({ source: 'POPULAR_IN_PROVINCE', load: () => this.popularAt(v, 'province', province) });
-      if (category) chain.push({ source: 'POPULAR_IN_CATEGORY', load: () => this.popularAt(v, 'category', category) });
-      chain.push({ source: 'POPULAR', load: () => this.popularAt(v, 'global', '') });
-      return this.build(v, { limit, filter }, new Set(), chain);
+      if (province) chain.push({ source: 'POPULAR_IN_PROVINCE', load: () => this.popularAt(b, 'province', province) });
+      if (category) chain.push({ source: 'POPULAR_IN_CATEGORY', load: () => this.popularAt(b, 'category', category) });
+      chain.push({ source: 'POPULAR', load: () => this.popularAt(b, 'global', '') });
+      return this.build(b, { limit, filter }, new Set(), chain);
     });
   }
 
   /**
-   * Runs `fn` at the current batch version. When one of its reads finds that a newer batch has
-   * been committed, nothing of it is kept: the tracker moves on (so later requests never go back to
-   * the older batch) and `fn` runs again at the batch that was seen.
+   * Runs `fn` at the current Batch. When one of its reads finds that a newer batch has been
+   * committed, nothing of it is kept: the tracker moves on (so later requests never go back to the
+   * older batch) and `fn` runs again at the batch that was seen.
    */
-  private async pinned<T>(fn: (version: number) => Promise<T>): Promise<T> {
-    let version = this.version.current;
+  private async pinned<T>(fn: (batch: Batch) => Promise<T>): Promise<T> {
+    let batch = this.batches.current;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await fn(version);
+        return await fn(batch);
       } catch (err) {
         if (!(err instanceof BatchMovedError)) throw err;
         if (attempt >= MAX_BATCH_RESTARTS) {
           throw new ServingUnavailableError('the cache batch changed repeatedly during this request; retry it', err);
         }
-        this.logger.debug({ expected: err.expected, observed: err.observed }, 'batch moved during a request; starting over');
-        this.version.observe(err.observed);
-        version = err.observed;
+        this.logger.debug({ expected: err.expected, observed: err.observed.version }, 'batch moved during a request; starting over');
+        this.batches.observe(err.observed);
+        batch = err.observed;
       }
     }
   }
 
-  private listAt(v: number, kind: ListTable, id: string): Promise<CachedList | null> {
-    return this.hot.getOrLoad(v, kind, id, () => this.cache.list(v, kind, id));
+  private listAt(b: Batch, kind: ListKind, id: string): Promise<CachedList | null> {
+    return this.results.list(b, kind, id);
   }
 
-  private popularAt(v: number, scope: Scope, value: string): Promise<CachedList | null> {
-    const { kind, id } = HOT_ENTRY.popular(scope, value);
-    return this.hot.getOrLoad(v, kind, id, () => this.cache.popular(v, scope, value));
+  private popularAt(b: Batch, scope: Scope, value: string): Promise<CachedList | null> {
+    return this.results.popular(b, scope, value);
   }
 
-  private customerProvince(v: number, userId: string): Promise<string | null> {
+  private customerProvince(b: Batch, userId: string): Promise<string | null> {
     const { kind, id } = HOT_ENTRY.province(userId);
-    return this.hot.getOrLoad(v, kind, id, async () => (await this.catalog.customer(userId))?.province ?? null);
+    return this.hot.getOrLoad(b.version, kind, id, async () => (await this.catalog.customer(userId))?.province ?? null);
   }
 
-  private productCategory(v: number, productId: string): Promise<string | null> {
-    return this.hot.getOrLoad(v, 'category', productId, async () => {
+  private productCategory(b: Batch, productId: string): Promise<string | null> {
+    const { kind, id } = HOT_ENTRY.category(productId);
+    return this.hot.getOrLoad(b.version, kind, id, async () => {
       const found = await this.catalog.productsByIds([productId]);
       return found.get(productId)?.category ?? null;
     });
   }
 
-  private categoryFallbacks(v: number, categories: string[] | null | undefined): CandidateSource[] {
+  private categoryFallbacks(b: Batch, categories: string[] | null | undefined): CandidateSource[] {
     return (categories ?? []).map((category) => ({
       source: 'POPULAR_IN_CATEGORY' as const,
-      load: () => this.popularAt(v, 'category', category),
+      load: () => this.popularAt(b, 'category', category),
     }));
   }
 
-  private build(v: number, req: ListRequest, exclude: Set<string>, chain: CandidateSource[]): Promise<BuiltList> {
+  private build(b: Batch, req: ListRequest, exclude: Set<string>, chain: CandidateSource[]): Promise<BuiltList> {
     return buildList(
-      { limit: req.limit, filter: req.filter, exclude, chain, catalogueFill: (q) => this.catalog.catalogueFill(q), batchVersion: v },
+      { limit: req.limit, filter: req.filter, exclude, chain, catalogueFill: (q) => this.catalog.catalogueFill(q), batchVersion: b.version },
       this.logger,
     );
   }

@@ -1,29 +1,8 @@
 // Data shapes shared by the serving layer and the resolvers (the "mappers" behind the schema types).
 
-export type RecommendationSource =
-  | 'PERSONALIZED'
-  | 'SIMILAR_ITEMS'
-  | 'ITEM_AFFINITY'
-  | 'PERSONALIZED_RANKING'
-  | 'CACHED_SCORES'
-  | 'POPULAR'
-  | 'POPULAR_IN_PROVINCE'
-  | 'POPULAR_IN_CATEGORY';
-
-/** The product fields a list carries with it, so a hot entry renders without PostgreSQL. */
-export interface ProductRow {
-  id: string;
-  name: string | null;
-  category: string | null;
-  price: number | null;
-}
-
-/** One cached list as stored in the hot layer: products resolved, model version attached. */
-export interface CachedList {
-  items: { product: ProductRow; score: number }[];
-  recipe: string | null;
-  modelVersion: string | null;
-}
+// Batch-result shapes live with the batch results; re-exported for the resolvers.
+import type { ProductRow, RecommendationSource } from '../results';
+export type { CachedList, ProductRow, RecommendationSource, ScoredProductJson, ScoredUserJson } from '../results';
 
 export interface RecommendationFilterInput {
   excludeInteracted?: boolean | null;
@@ -56,15 +35,4 @@ export interface SegmentView {
   modelVersion: string | null;
   batchVersion: number;
   generatedAt: string;
-}
-
-/** The raw JSON of the cache tables: `[{"product_id": "...", "score": 0.12}]`. */
-export interface ScoredProductJson {
-  product_id: string;
-  score?: number | null;
-}
-
-export interface ScoredUserJson {
-  user_id: string;
-  score?: number | null;
 }

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { hotKey } from '../../src/cache/cache-keys';
+import { hotKey } from '../../src/results';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { batchVersionKey } from '../../src/cache/cache-keys';
+import { batchVersionKey } from '../../src/results';
 import { createDatabase } from '../../src/db/database';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { deleteRedisPrefix } from '../../src/infra/redis-prefix';

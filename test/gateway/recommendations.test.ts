@@ -1,4 +1,4 @@
-import { batchVersionKey } from '../../src/cache/cache-keys';
+import { batchVersionKey } from '../../src/results';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing, type ServingFixture } from '../support/serving-fixtures';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { batchVersionKey } from '../../src/cache/cache-keys';
+import { batchVersionKey } from '../../src/results';
 import { RECIPES } from '../../src/engine/training-engine';
 import { createRedis } from '../../src/infra/redis';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadResults } from '../../src/cache/result-loader';
+import { loadResults } from '../../src/results';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedCatalogue } from '../support/serving-fixtures';

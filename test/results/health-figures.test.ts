@@ -3,6 +3,7 @@
 // data and must report the same figures, whichever table holds the newest timestamp.
 import { checkAlerts } from '../../src/alerts/check-alerts';
 import { readiness } from '../../src/gateway/ops-routes';
+import { readNewestBatch } from '../../src/results';
 import { AdminReads } from '../../src/serving/admin-reads';
 import { createTestContext, type TestContext } from '../support/test-context';
 
@@ -31,7 +32,8 @@ describe('health figures: one coverage and one freshness for alerts, status, met
   it('reports the same coverage and freshness everywhere', async () => {
     const { figures } = await checkAlerts(ctx.db);
     const status = await new AdminReads(ctx.db.pool).coverage();
-    const ready = await readiness({ pool: ctx.db.pool, redis: null, admin: new AdminReads(ctx.db.pool), batchVersion: () => 1 });
+    const served = await readNewestBatch(ctx.db.pool);
+    const ready = await readiness({ pool: ctx.db.pool, redis: null, batch: () => served });
     const batch = ready.checks.batch as { ageDays: number | null };
 
     expect(figures.coveragePercent).toBe(status.coverage);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { buildServices, type Services } from '../../src/app/services';
-import { hotKey } from '../../src/cache/cache-keys';
+import { hotKey, warmHotLayer } from '../../src/results';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { QUEUE_NAMES } from '../../src/queues/registry';
-import { warmHotLayer } from '../../src/serving/hot-layer-warmer';
+import { CatalogRepository } from '../../src/serving/catalog-repository';
 import { startWorkers, type WorkerProcess } from '../../src/workers/worker-process';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedSyntheticStore } from '../support/seed-store';
@@ -67,7 +67,7 @@ describe('warm-cache stage and the prewarm schedule', () => {
   let batch = 0;
 
   it('does nothing before any batch is loaded', async () => {
-    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger });
+    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger, catalog: new CatalogRepository(ctx.db.pool) });
     expect(result).toMatchObject({ batchVersion: 0, customers: 0, entries: 0 });
   });
 
@@ -139,7 +139,7 @@ describe('warm-cache stage and the prewarm schedule', () => {
 
   it('warms in chunks, writing each shared popular list once', async () => {
     await redis.del(...(await warmedUsers(batch)).map((id) => hotKey(ctx.config.redis.prefix, batch, 'user', id)));
-    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger }, { chunkSize: 3 });
+    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger, catalog: new CatalogRepository(ctx.db.pool) }, { chunkSize: 3 });
     expect(result).toMatchObject({ batchVersion: batch, customers: expected.length });
     expect(await warmedUsers(batch)).toEqual([...expected].sort());
     const { rows } = await ctx.db.pool.query<{ n: number }>(
@@ -153,7 +153,7 @@ describe('warm-cache stage and the prewarm schedule', () => {
   it('moves the rest of a warm to a batch loaded while it runs', async () => {
     let moved = 0;
     const result = await warmHotLayer(
-      { config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger },
+      { config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger, catalog: new CatalogRepository(ctx.db.pool) },
       {
         chunkSize: 4,
         progress: async (percent) => {

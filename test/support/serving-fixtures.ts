@@ -61,6 +61,7 @@ export async function seedServing(db: Database): Promise<ServingFixture> {
   await q(`INSERT INTO offline_item_segments (product_id, users, recipe_name) VALUES ('p1', $1, 'item-affinity')`, [
     JSON.stringify([{ user_id: 'c1', score: 0.9 }, { user_id: 'c2', score: 0.5 }, { user_id: 'c3', score: 0.1 }]),
   ]);
-  const batch = await q(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
+  // The batch names the models whose lists it serves (its provenance), as the loader records it.
+  const batch = await q(`INSERT INTO cache_batches (mode, model_versions) VALUES ('FULL', $1) RETURNING id`, [JSON.stringify(modelVersions)]);
   return { products, batchVersion: batch.rows[0].id as number, modelVersions };
 }

@@ -1,0 +1,45 @@
+// The shapes batch results are served in. A cached list carries its products (so a hot entry
+// renders without PostgreSQL) and the model version that produced it (from its Batch).
+
+export type RecommendationSource =
+  | 'PERSONALIZED'
+  | 'SIMILAR_ITEMS'
+  | 'ITEM_AFFINITY'
+  | 'PERSONALIZED_RANKING'
+  | 'CACHED_SCORES'
+  | 'POPULAR'
+  | 'POPULAR_IN_PROVINCE'
+  | 'POPULAR_IN_CATEGORY';
+
+/** The product fields a list carries with it, so a hot entry renders without PostgreSQL. */
+export interface ProductRow {
+  id: string;
+  name: string | null;
+  category: string | null;
+  price: number | null;
+}
+
+/** One cached list as stored in the hot layer: products resolved, model version attached. */
+export interface CachedList {
+  items: { product: ProductRow; score: number }[];
+  recipe: string | null;
+  modelVersion: string | null;
+}
+
+export interface CachedSegment {
+  users: { userId: string; score: number }[];
+  modelVersion: string | null;
+}
+
+/** The raw JSON of the cache tables: `[{"product_id": "...", "score": 0.12}]`. */
+export interface ScoredProductJson {
+  product_id: string;
+  score?: number | null;
+}
+
+export interface ScoredUserJson {
+  user_id: string;
+  score?: number | null;
+}
+
+export type PopularScope = 'global' | 'category' | 'province';
