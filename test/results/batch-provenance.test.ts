@@ -38,6 +38,29 @@ describe('batch provenance: the served modelVersion', () => {
       [runId],
     )).rows[0]!.id;
 
+  it('is recorded on the batch by the loader; an UPDATE run keeps the models of recipes it did not retrain', async () => {
+    const store = new DirectoryObjectStore(dir);
+    const full = await runRow();
+    const userModel = await modelRow(full);
+    await store.put('f/user-personalization.jsonl', jsonl([{ input: { userId: 'c1' }, output: { recommendedItems: ['p3'] } }]));
+    const first = await loadResults(ctx.db, store, { runId: full, mode: 'FULL', outputs: { 'user-personalization': 'f/user-personalization.jsonl' }, fillUsersFromPopularity: false });
+    expect(first.batch.modelVersions).toEqual({ 'user-personalization': userModel });
+    expect(first.batch.paramsDigest).toMatch(/^[0-9a-f]{16}$/);
+
+    const update = await runRow();
+    const similarModel = (await ctx.db.pool.query<{ id: number }>(
+      `INSERT INTO model_versions (run_id, engine, recipe, params) VALUES ($1, 'local', 'similar-items', '{}') RETURNING id`, [update],
+    )).rows[0]!.id;
+    await store.put('u/similar-items.jsonl', jsonl([{ input: { itemId: 'p1' }, output: { recommendedItems: ['p2'] } }]));
+    const second = await loadResults(ctx.db, store, {
+      runId: update, mode: 'UPDATE', outputs: { 'similar-items': 'u/similar-items.jsonl' }, only: { users: new Set(), items: new Set(['p1']) }, fillUsersFromPopularity: false,
+    });
+    expect(second.batch.modelVersions).toEqual({ 'user-personalization': userModel, 'similar-items': similarModel });
+    expect(second.batch.paramsDigest).not.toBe(first.batch.paramsDigest);
+    const { rows } = await ctx.db.pool.query(`SELECT run_id, model_versions FROM cache_batches WHERE id = $1`, [second.batchVersion]);
+    expect(rows[0]).toEqual({ run_id: update, model_versions: second.batch.modelVersions });
+  });
+
   it('stays the model of the loaded batch after a newer model_versions row of the recipe appears', async () => {
     const runA = await runRow();
     const modelA = await modelRow(runA);
