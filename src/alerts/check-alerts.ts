@@ -29,7 +29,7 @@ export async function checkAlerts(db: Database): Promise<{ figures: AlertFigures
   };
   await rule(
     'stale_recommendations',
-    f.freshnessDays === null || f.freshnessDays > ALERT_RULES.maxAgeDays,
+    f.stale,
     f.freshnessDays === null
       ? 'no recommendations have been loaded yet'
       : `recommendations are ${f.freshnessDays} days old (limit ${ALERT_RULES.maxAgeDays})`,

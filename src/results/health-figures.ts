@@ -4,7 +4,7 @@
 // - freshness: days since the served batch was loaded (freshnessDays in ./batch). The loader
 //   stamps every row it writes at load time, so this is the age of the newest results.
 import type { Pool } from 'pg';
-import { freshnessDays, type Batch } from './batch';
+import { freshnessDays, isStale, type Batch } from './batch';
 import { readNewestBatch } from './batch-tracker';
 import { RESULT_KINDS } from './result-kinds';
 
@@ -19,6 +19,8 @@ export interface CoverageFigures {
 export interface HealthFigures extends CoverageFigures {
   /** Days since the newest batch was loaded; null when none has been. */
   freshnessDays: number | null;
+  /** isStale of that batch: the stale_recommendations rule and /ready's batch check. */
+  stale: boolean;
   batchVersion: number;
 }
 
@@ -49,5 +51,5 @@ export function coveragePercent(covered: number, ordering: number): number {
 /** Coverage now, and freshness of `batch` (the newest one when not given). */
 export async function readHealthFigures(pool: Pool, batch?: Batch, now = Date.now()): Promise<HealthFigures> {
   const [coverage, served] = await Promise.all([readCoverage(pool), batch ?? readNewestBatch(pool)]);
-  return { ...coverage, freshnessDays: freshnessDays(served, now), batchVersion: served.version };
+  return { ...coverage, freshnessDays: freshnessDays(served, now), stale: isStale(served, now), batchVersion: served.version };
 }
