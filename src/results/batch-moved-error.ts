@@ -1,3 +1,4 @@
+import { RecsError } from '../errors/recs-error';
 import type { Batch } from './batch';
 
 /**
@@ -5,7 +6,11 @@ import type { Batch } from './batch';
  * committed in between). The data is not stored under the pinned version's hot key; the request
  * starts over at the batch it saw, so no answer mixes two batches or carries the wrong label.
  */
-export class BatchMovedError extends Error {
+export class BatchMovedError extends RecsError {
+  readonly code = 'BATCH_MOVED';
+  /** Reading again at the batch that was seen answers it. */
+  readonly permanent = false;
+
   constructor(
     readonly expected: number,
     readonly observed: Batch,
