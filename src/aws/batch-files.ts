@@ -2,7 +2,7 @@
 // the `<input>.out` files Personalize writes, gathered into `${outputPrefix}${recipe}.jsonl` so the
 // built-in engine's loader reads them unchanged.
 import { PassThrough, Readable, Transform } from 'node:stream';
-import { parse } from 'csv-parse';
+import { readCsvRecords } from '../csv/csv-records';
 import type { RecipeName, RunLayout } from '../engine/training-engine';
 import type { ObjectStore } from '../storage/object-store';
 import { AwsEngineError } from './aws-engine-error';
@@ -23,14 +23,26 @@ export function batchPaths(layout: RunLayout, recipe: RecipeName): { inputKey: s
 }
 
 async function* csvColumn(store: ObjectStore, key: string, columns: string[]): AsyncGenerator<Record<string, string>> {
-  const parser = (await store.get(key)).pipe(parse({ columns: true, skip_empty_lines: true, bom: true }));
-  for await (const row of parser as AsyncIterable<Record<string, string>>) {
-    const out: Record<string, string> = {};
-    for (const c of columns) {
-      if (row[c] === undefined) throw new AwsEngineError('BAD_INPUT', `${key} has no ${c} column`);
-      out[c] = row[c];
+  let positions: number[] | undefined;
+  let width = 0;
+  for await (const records of readCsvRecords(await store.get(key))) {
+    for (const r of records) {
+      if (!r.fields) throw new AwsEngineError('BAD_INPUT', `${key} line ${r.line}: ${r.error ?? 'unreadable line'}`);
+      if (!positions) {
+        const header = r.fields;
+        width = header.length;
+        positions = columns.map((c) => {
+          const i = header.indexOf(c);
+          if (i < 0) throw new AwsEngineError('BAD_INPUT', `${key} has no ${c} column`);
+          return i;
+        });
+        continue;
+      }
+      if (r.fields.length !== width) throw new AwsEngineError('BAD_INPUT', `${key} line ${r.line}: expected ${width} columns, found ${r.fields.length}`);
+      const out: Record<string, string> = {};
+      for (let k = 0; k < columns.length; k++) out[columns[k]!] = r.fields[positions[k]!] ?? '';
+      yield out;
     }
-    yield out;
   }
 }
 

@@ -36,7 +36,7 @@ describe('readInteractions', () => {
       { file: 'interactions.csv', lineNumber: 5, reason: 'empty USER_ID' },
       { file: 'interactions.csv', lineNumber: 6, reason: 'empty ITEM_ID' },
       { file: 'interactions.csv', lineNumber: 7, reason: 'EVENT_VALUE "lots" is not a number' },
-      { file: 'interactions.csv', lineNumber: 10, reason: 'unbalanced quotes' },
+      { file: 'interactions.csv', lineNumber: 10, reason: 'unterminated quoted field' },
     ]);
     expect(raw.rejectedCount).toBe(6);
   });

@@ -1,7 +1,7 @@
 import { AwsEngineError } from '../../src/aws/aws-engine-error';
 import { ConfigError } from '../../src/config/config-error';
 import { ShopifyApiError, ShopifyNotConfiguredError, SyncAlreadyRunningError } from '../../src/connectors/shopify';
-import { DatasetFormatError } from '../../src/engine/local/csv-lines';
+import { DatasetFormatError } from '../../src/engine/local/dataset-format-error';
 import { InsufficientDataError } from '../../src/engine/local/insufficient-data-error';
 import { PermanentStageError } from '../../src/errors/permanent-stage-error';
 import { isPermanentError } from '../../src/errors/recs-error';

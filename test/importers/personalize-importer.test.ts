@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CsvHeaderError } from '../../src/importers/csv/csv-header-error';
+import { CsvHeaderError } from '../../src/csv/csv-header-error';
 import { importPersonalize } from '../../src/importers/personalize/personalize-importer';
 import { createTestContext, type TestContext } from '../support/test-context';
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readAttributes } from '../../src/engine/local/dataset-reader';
 import { runLayout } from '../../src/engine/training-engine';
 import { copyQueryToStore, INTERACTIONS_SQL, ITEMS_SQL, USERS_SQL } from '../../src/jobs/export-datasets.job';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
@@ -76,5 +77,22 @@ describe('export-datasets', () => {
       'customer_123,Lahore,Punjab,1,604.48',
       '',
     ]);
+  });
+
+  it('writes a product name holding a newline so that the engine still reads its category', async () => {
+    // PostgreSQL COPY ... CSV keeps a newline inside a quoted field: the engine's reader must too.
+    await insertStore(ctx.db, {
+      products: [
+        { id: 'p3', name: 'Tea towel\n"Kitchen", 2-pack', category: 'Linen', price: 3 },
+        { id: 'p4', name: 'After the towel', category: 'Garden', price: 1 },
+      ],
+    });
+    const layout = runLayout(2);
+    await copyQueryToStore(ctx.db, store, layout.items, ITEMS_SQL);
+    const items = await readAttributes(await store.get(layout.items), 'items.csv', 'ITEM_ID', 'CATEGORY');
+    expect(items.rejected).toEqual([]);
+    expect(items.ids).toEqual(['p2', 'p3', 'p4', 'product_456']);
+    expect(items.byId.get('p3')).toBe('Linen');
+    expect(items.byId.get('p4')).toBe('Garden');
   });
 });

@@ -1,7 +1,10 @@
-// Reads the three CSV datasets of REFERENCE.md into compact columns. Malformed rows (wrong column
-// count, non-numeric timestamp or value, empty ids) are skipped and reported with their line number.
+// Reads the three CSV datasets of REFERENCE.md into compact columns. Malformed rows (bad quoting,
+// wrong column count, non-numeric timestamp or value, empty ids) are skipped and reported with
+// their line number.
 import type { Readable } from 'node:stream';
-import { headerIndex, readLines, splitCsvLine, DatasetFormatError } from './csv-lines';
+import { headerPositions } from '../../csv/csv-header';
+import { readCsvRecords } from '../../csv/csv-records';
+import { DatasetFormatError } from './dataset-format-error';
 
 export interface RejectedRow {
   file: string;
@@ -34,6 +37,16 @@ function grow<T extends Int32Array | Float64Array | Uint16Array | Float32Array>(
   return next;
 }
 
+/** Header positions, compared without case; throws naming the missing required columns. */
+function columnsOf<K extends string>(header: string[], required: readonly K[], optional: readonly K[], file: string): Record<K, number> {
+  const index = headerPositions(header, [...required, ...optional], { ignoreCase: true });
+  const missing = required.filter((r) => index[r] < 0);
+  if (missing.length) {
+    throw new DatasetFormatError(`${file}: header lacks ${missing.join(', ')} (found: ${header.join(',')})`);
+  }
+  return index;
+}
+
 export async function readInteractions(stream: Readable, file = 'interactions.csv'): Promise<RawInteractions> {
   const userMap = new Map<string, number>();
   const itemMap = new Map<string, number>();
@@ -56,24 +69,16 @@ export async function readInteractions(stream: Readable, file = 'interactions.cs
     if (out.rejected.length < MAX_REPORTED_REJECTIONS) out.rejected.push({ file, lineNumber, reason });
   };
   let cols: { user: number; item: number; ts: number; type: number; value: number; count: number } | null = null;
-  for await (const lines of readLines(stream)) {
-    for (const { lineNumber, text } of lines) {
-      const fields = splitCsvLine(text);
+  for await (const records of readCsvRecords(stream)) {
+    for (const { line: lineNumber, fields, error } of records) {
       if (!cols) {
-        if (!fields) throw new DatasetFormatError(`${file}: unreadable header`);
-        const h = headerIndex(fields, ['USER_ID', 'ITEM_ID', 'TIMESTAMP'], file);
-        cols = {
-          user: h.get('USER_ID')!,
-          item: h.get('ITEM_ID')!,
-          ts: h.get('TIMESTAMP')!,
-          type: h.get('EVENT_TYPE') ?? -1,
-          value: h.get('EVENT_VALUE') ?? -1,
-          count: fields.length,
-        };
+        if (!fields) throw new DatasetFormatError(`${file}: unreadable header (${error ?? 'no fields'})`);
+        const h = columnsOf(fields, ['USER_ID', 'ITEM_ID', 'TIMESTAMP'], ['EVENT_TYPE', 'EVENT_VALUE'], file);
+        cols = { user: h.USER_ID, item: h.ITEM_ID, ts: h.TIMESTAMP, type: h.EVENT_TYPE, value: h.EVENT_VALUE, count: fields.length };
         continue;
       }
       if (!fields) {
-        reject(lineNumber, 'unbalanced quotes');
+        reject(lineNumber, error ?? 'unreadable line');
         continue;
       }
       if (fields.length !== cols.count) {
@@ -161,17 +166,16 @@ export async function readAttributes(
   const out: Attributes = { byId: new Map(), ids: [], rejected: [], rejectedCount: 0 };
   const seen = new Set<string>();
   let cols: { id: number; attr: number; count: number } | null = null;
-  for await (const lines of readLines(stream)) {
-    for (const { lineNumber, text } of lines) {
-      const fields = splitCsvLine(text);
+  for await (const records of readCsvRecords(stream)) {
+    for (const { line: lineNumber, fields, error } of records) {
       if (!cols) {
-        if (!fields) throw new DatasetFormatError(`${file}: unreadable header`);
-        const h = headerIndex(fields, [idColumn], file);
-        cols = { id: h.get(idColumn)!, attr: h.get(attrColumn) ?? -1, count: fields.length };
+        if (!fields) throw new DatasetFormatError(`${file}: unreadable header (${error ?? 'no fields'})`);
+        const h = columnsOf(fields, [idColumn], [attrColumn], file);
+        cols = { id: h[idColumn], attr: h[attrColumn], count: fields.length };
         continue;
       }
       const reason = !fields
-        ? 'unbalanced quotes'
+        ? (error ?? 'unreadable line')
         : fields.length !== cols.count
           ? `expected ${cols.count} columns, found ${fields.length}`
           : !fields[cols.id]!.trim()

@@ -1,7 +1,8 @@
 // Streams the Online Retail file (plain or gzip) as cleaned records. Reused by the importer and by
 // the engine's quality benchmark, which needs the same cleaning without a database.
 import path from 'node:path';
-import { indexHeader, openCsv } from '../csv/csv-lines';
+import { indexHeader } from '../../csv/csv-header';
+import { openCsv } from '../../csv/csv-file';
 import {
   ONLINE_RETAIL_COLUMNS,
   parseOnlineRetailLine,
@@ -25,7 +26,7 @@ export async function* readOnlineRetail(file: string, opts: ReadOnlineRetailOpti
   let idx: ColumnIndex | undefined;
   let columnCount: number = ONLINE_RETAIL_COLUMNS.length;
   let n = 0;
-  for await (const l of source.lines) {
+  for await (const l of source.records) {
     if (!idx) {
       if (!l.fields) throw new Error(`${path.basename(file)}: the header line cannot be read (${l.error ?? 'unknown'})`);
       idx = indexHeader(l.fields, ONLINE_RETAIL_COLUMNS, [], path.basename(file));

@@ -6,7 +6,8 @@ import type { PoolClient } from 'pg';
 import type { Database } from '../../db/database';
 import { silentProgress, type Progress } from '../../infra/progress';
 import { withIndexesRebuiltIfEmpty } from '../bulk-indexes';
-import { indexHeader, openCsv } from '../csv/csv-lines';
+import { indexHeader } from '../../csv/csv-header';
+import { openCsv } from '../../csv/csv-file';
 import { copyInto, copyRow } from '../pg-copy';
 import { quarantineRows, type RejectedRow } from '../quarantine';
 import { newAndPresent, rowCount, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
@@ -53,7 +54,7 @@ async function stageFile(client: PoolClient, file: string, format: PersonalizeFo
     let idx: Record<string, number> | undefined;
     let width = 0;
     progress.start(`import ${name}`, source.totalBytes, 'bytes');
-    for await (const l of source.lines) {
+    for await (const l of source.records) {
       if (!idx) {
         if (!l.fields) throw new Error(`${name}: the header line cannot be read (${l.error ?? 'unknown'})`);
         idx = indexHeader(l.fields, format.required, format.optional, name);

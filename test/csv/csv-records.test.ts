@@ -2,8 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { indexHeader, openCsv, splitCsvRecord, type CsvLine } from '../../src/importers/csv/csv-lines';
-import { CsvHeaderError } from '../../src/importers/csv/csv-header-error';
+import { Readable } from 'node:stream';
+import { openCsv } from '../../src/csv/csv-file';
+import { indexHeader } from '../../src/csv/csv-header';
+import { CsvHeaderError } from '../../src/csv/csv-header-error';
+import { CsvTokenizer, readCsvRecords, splitCsvRecord, type CsvRecord } from '../../src/csv/csv-records';
 
 describe('splitCsvRecord', () => {
   it('splits plain and quoted fields, with doubled quotes and empty fields', () => {
@@ -28,9 +31,9 @@ describe('openCsv', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function readAll(file: string): Promise<CsvLine[]> {
-    const out: CsvLine[] = [];
-    for await (const l of (await openCsv(file)).lines) out.push(l);
+  async function readAll(file: string): Promise<CsvRecord[]> {
+    const out: CsvRecord[] = [];
+    for await (const l of (await openCsv(file)).records) out.push(l);
     return out;
   }
 
@@ -63,6 +66,40 @@ describe('openCsv', () => {
     expect(lines.filter((l) => l.fields && l.raw.startsWith('row')).map((l) => l.line)).toEqual(
       Array.from({ length: 25 }, (_, i) => i + 3),
     );
+  });
+});
+
+describe('readCsvRecords', () => {
+  // What PostgreSQL's COPY ... CSV writes for a product name with a newline, a quote and a comma.
+  const exported = '\uFEFFITEM_ID,ITEM_NAME,CATEGORY\r\np1,"Tea towel\n""Kitchen"", 2-pack",Linen\r\np2,Plain,Garden\n';
+  const expected = [
+    { line: 1, raw: 'ITEM_ID,ITEM_NAME,CATEGORY', fields: ['ITEM_ID', 'ITEM_NAME', 'CATEGORY'] },
+    { line: 2, raw: 'p1,"Tea towel\n""Kitchen"", 2-pack",Linen', fields: ['p1', 'Tea towel\n"Kitchen", 2-pack', 'Linen'] },
+    { line: 4, raw: 'p2,Plain,Garden', fields: ['p2', 'Plain', 'Garden'] },
+  ];
+
+  async function collect(chunks: (string | Buffer)[]): Promise<CsvRecord[]> {
+    const out: CsvRecord[] = [];
+    for await (const batch of readCsvRecords(Readable.from(chunks))) out.push(...batch);
+    return out;
+  }
+
+  it('reads quoted fields across line breaks, doubled quotes and a BOM', async () => {
+    expect(await collect([exported])).toEqual(expected);
+  });
+
+  it('gives the same records wherever the chunks are cut, even inside a UTF-8 character', async () => {
+    const bytes = Buffer.from(exported.replace('Plain', 'Plaïn'));
+    const want = expected.map((r) => (r.line === 4 ? { ...r, raw: 'p2,Plaïn,Garden', fields: ['p2', 'Plaïn', 'Garden'] } : r));
+    for (let cut = 1; cut < bytes.length; cut++) {
+      expect(await collect([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(want);
+    }
+  });
+
+  it('ends an unterminated last record with an error, keeping its line number', () => {
+    const t = new CsvTokenizer();
+    expect(t.push('a,b\n1,"open\n')).toEqual([{ line: 1, raw: 'a,b', fields: ['a', 'b'] }]);
+    expect(t.end()).toEqual([{ line: 2, raw: '1,"open', error: 'unterminated quoted field' }]);
   });
 });
 
