@@ -3,6 +3,7 @@
 // run: reading the file without a database, and generating the store without a database; the
 // ratio says how much the database side adds.
 //   npm run bench:import [-- --file PATH --customers N --products M --interactions K]
+// (the file defaults to ONLINE_RETAIL_PATH or ../shared/datasets beside the repository)
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { loadConfig } from '../../src/config/config';
@@ -12,10 +13,11 @@ import { generateSyntheticStore } from '../../src/generate/synthetic-store';
 import { writeSyntheticStore } from '../../src/generate/synthetic-store-writer';
 import { importOnlineRetail } from '../../src/importers/online-retail/online-retail-importer';
 import { readOnlineRetail } from '../../src/importers/online-retail/online-retail-reader';
+import { requireDataset } from '../../test/support/datasets';
 
 const { values } = parseArgs({
   options: {
-    file: { type: 'string', default: '/work/shared/datasets/online-retail/online_retail.csv.gz' },
+    file: { type: 'string' },
     customers: { type: 'string', default: '180484' },
     products: { type: 'string', default: '4182' },
     interactions: { type: 'string', default: '1971527' },
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   await migrate(admin, schema);
   const db = createDatabase(config);
   try {
-    const file = values.file ?? '';
+    const file = values.file ?? requireDataset('online-retail');
     const [rows, readMs] = await timed(async () => {
       let n = 0;
       for await (const _ of readOnlineRetail(file)) n++;

@@ -2,8 +2,7 @@
 // co-purchase across a customer's baskets? Baskets = (customer, UTC day). RP3beta over baskets is
 // blended into the default (customer-level) item model with a share; NDCG@10 on the quality
 // bench's validation and test windows. Run: node bin/run-ts.js bench/quality/basket-experiment.ts '[0,0.5]'
-import { Readable } from 'node:stream';
-import { readInteractions, type RawInteractions } from '../../src/engine/local/dataset-reader';
+import type { RawInteractions } from '../../src/engine/local/dataset-reader';
 import { splitInteractions } from '../../src/engine/local/evaluation';
 import { buildDataset } from '../../src/engine/local/dataset';
 import { DEFAULT_PARAMS, type EngineParams } from '../../src/engine/local/engine-params';
@@ -12,7 +11,8 @@ import { rp3betaRows, blendRows } from '../../src/engine/local/graph-model';
 import { transpose } from '../../src/engine/local/item-model';
 import { Recommender } from '../../src/engine/local/recommender';
 import { computeMetrics } from '../../src/engine/local/metrics';
-import { onlineRetailInteractionsCsv } from './online-retail-reader';
+import { requireDataset } from '../../test/support/datasets';
+import { exportedOnlineRetail } from './online-retail-export';
 
 function basketRaw(raw: RawInteractions): RawInteractions {
   const ids = new Map<string, number>();
@@ -30,8 +30,7 @@ function basketRaw(raw: RawInteractions): RawInteractions {
 }
 
 async function main(): Promise<void> {
-  const { csv } = await onlineRetailInteractionsCsv();
-  const raw = await readInteractions(Readable.from([csv]));
+  const { raw } = await exportedOnlineRetail(requireDataset('online-retail'));
   const braw = basketRaw(raw);
   let maxTs = 0;
   for (let k = 0; k < raw.length; k++) maxTs = Math.max(maxTs, raw.timestamp[k]!);

@@ -1,4 +1,5 @@
-// Quality benchmark on real data (UCI Online Retail): train on purchases before the last 30 days;
+// Quality benchmark on real data (UCI Online Retail, as the product imports and exports it:
+// online-retail-export.ts; ONLINE_RETAIL_PATH or ../shared/datasets beside the repository): train on purchases before the last 30 days;
 // the truth for each customer seen in training is the products they bought in the last 30 days
 // and had not bought before; already-bought products are excluded; k = 10.
 // Goal: user-personalization reaches at least 3x the NDCG@10 of popularity-count in the same run.
@@ -9,12 +10,12 @@
 // the test window once, next to the engine's defaults and the popularity baseline (--aws adds
 // AWS's split, --earlier three earlier 30-day windows, --no-search skips the search). `neighbors`
 // and `easeMaxItems` are cost settings (bench:engine), not searched.
-import { Readable } from 'node:stream';
-import { readInteractions, type RawInteractions } from '../../src/engine/local/dataset-reader';
+import type { RawInteractions } from '../../src/engine/local/dataset-reader';
 import { evaluateRaw } from '../../src/engine/local/evaluation';
 import { DEFAULT_PARAMS, type EngineParams } from '../../src/engine/local/engine-params';
 import type { RecipeName } from '../../src/engine/training-engine';
-import { onlineRetailInteractionsCsv } from './online-retail-reader';
+import { requireDataset } from '../../test/support/datasets';
+import { exportedOnlineRetail } from './online-retail-export';
 
 const K = 10;
 const DAY = 86_400;
@@ -124,13 +125,18 @@ const iso = (t: number): string => new Date(t * 1000).toISOString().slice(0, 16)
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const { csv, rows, dropped } = await onlineRetailInteractionsCsv();
-  const raw = await readInteractions(Readable.from([csv]));
+  const { raw, imported, exported } = await exportedOnlineRetail(requireDataset('online-retail'));
   let maxTs = 0;
   for (let k = 0; k < raw.length; k++) maxTs = Math.max(maxTs, raw.timestamp[k]!);
   const test: Window = { name: 'test', cutoff: maxTs - 30 * DAY };
   const validation: Window = { name: 'validation', cutoff: test.cutoff - 30 * DAY, until: test.cutoff };
-  process.stdout.write(`online retail: ${rows} purchase lines (${dropped} rows dropped by cleaning), ${raw.userIds.length} customers, ${raw.itemIds.length} products; read in ${Date.now() - t0} ms\n`);
+  const types = raw.eventTypes.map((t, i) => `${raw.eventType.filter((e) => e === i).length} ${t}`).join(', ');
+  process.stdout.write(
+    `online retail, as the product exports it: ${imported.rowsRead} rows imported (${imported.skippedNoCustomer} without customer, ` +
+      `${imported.skippedNonProduct} not products, ${imported.quarantined.total} quarantined); interactions.csv: ${exported.interactions} lines ` +
+      `(${types}), ${raw.userIds.length} customers, ${raw.itemIds.length} products; ${raw.rejectedCount} rejected by the engine; ` +
+      `imported, exported and read in ${Date.now() - t0} ms\n`,
+  );
   process.stdout.write(`test: train before ${iso(test.cutoff)}, truth = new products bought after; validation: train before ${iso(validation.cutoff)}, truth up to ${iso(test.cutoff)}; k = ${K}\n`);
   const searched = !process.argv.includes('--no-search');
   const chosen = searched ? await search(raw, validation) : {};

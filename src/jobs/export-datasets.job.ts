@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/database';
+import type { RunLayout } from '../engine/training-engine';
 import type { ObjectStore } from '../storage/object-store';
 import { engineContext } from '../pipeline/engine-context';
 import type { StageFn } from '../pipeline/stage-types';
@@ -52,19 +53,29 @@ export async function copyQueryToStore(db: Database, store: ObjectStore, key: st
   }
 }
 
+/** The three dataset files of a run, as every engine (and the quality benchmark) reads them. */
+export async function writeDatasetFiles(
+  db: Database,
+  store: ObjectStore,
+  layout: RunLayout,
+  progress: (percent: number, message: string) => Promise<void> = async () => undefined,
+): Promise<{ interactions: number; items: number; users: number }> {
+  await progress(5, 'exporting interactions');
+  const interactions = await copyQueryToStore(db, store, layout.interactions, INTERACTIONS_SQL);
+  await progress(60, 'exporting items');
+  const items = await copyQueryToStore(db, store, layout.items, ITEMS_SQL);
+  await progress(70, 'exporting users');
+  const users = await copyQueryToStore(db, store, layout.users, USERS_SQL);
+  return { interactions, items, users };
+}
+
 export const exportDatasets: StageFn = async (deps, input) => {
   const { db, store, engine } = deps;
   const { layout, progress, poll, run } = input;
   // A re-check only follows the engine's import: the files were written on the first call.
   let counts = poll?.state.counts as Record<string, number> | undefined;
   if (!counts) {
-    await progress(5, 'exporting interactions');
-    const interactions = await copyQueryToStore(db, store, layout.interactions, INTERACTIONS_SQL);
-    await progress(60, 'exporting items');
-    const items = await copyQueryToStore(db, store, layout.items, ITEMS_SQL);
-    await progress(70, 'exporting users');
-    const users = await copyQueryToStore(db, store, layout.users, USERS_SQL);
-    counts = { interactions, items, users };
+    counts = await writeDatasetFiles(db, store, layout, progress);
   }
   if (engine.importDatasets) {
     await progress(80, 'importing datasets into the engine');

@@ -1,36 +1,21 @@
 // Issue 2's walking skeleton, end to end on real data: the first 60,000 lines of the Online
 // Retail file are imported, the pipeline runs through BullMQ workers, and the gateway serves a
 // personalised recommendation to a real customer of the file.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import { buildServices, type Services } from '../../src/app/services';
 import { startGateway } from '../../src/app/start-gateway';
 import type { GatewayHandle } from '../../src/gateway/create-gateway';
 import { importOnlineRetail } from '../../src/importers/online-retail/online-retail-importer';
 import { QUEUE_NAMES } from '../../src/queues/registry';
 import { startWorkers, type WorkerProcess } from '../../src/workers/worker-process';
+import { describeWithDataset, HEAVY_TEST_TIMEOUT_MS, writeDatasetSlice } from '../support/datasets';
 import { createTestContext, type TestContext } from '../support/test-context';
 
-const DATASET = path.resolve(__dirname, '../../../shared/datasets/online-retail/online_retail.csv.gz');
 const LINES = 60_000;
 
-async function sliceOf(file: string, lines: number, out: string): Promise<void> {
-  const input = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  const sink = createWriteStream(out);
-  let n = 0;
-  for await (const line of input) {
-    sink.write(`${line}\n`);
-    if (++n > lines) break;
-  }
-  input.close();
-  await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-(existsSync(DATASET) ? describe : describe.skip)('Online Retail, end to end', () => {
+describeWithDataset('online-retail', 'Online Retail, end to end', (DATASET) => {
   let ctx: TestContext;
   let dir: string;
   let services: Services;
@@ -42,13 +27,13 @@ async function sliceOf(file: string, lines: number, out: string): Promise<void> 
     dir = await mkdtemp(path.join(tmpdir(), 'recs-or-e2e-'));
     ctx = await createTestContext({ OBJECT_STORE_DIR: path.join(dir, 'store') });
     const slice = path.join(dir, 'online_retail_head.csv');
-    await sliceOf(DATASET, LINES, slice);
+    await writeDatasetSlice(DATASET, LINES, slice);
     await importOnlineRetail(ctx.db, slice);
     services = buildServices(ctx.config);
     workers = await startWorkers(services, { queues: [...QUEUE_NAMES], concurrency: 1 });
     gateway = await startGateway(services);
     url = (await gateway.listen(0, '127.0.0.1')).url;
-  }, 120_000);
+  }, HEAVY_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     await gateway?.close();
@@ -91,5 +76,5 @@ async function sliceOf(file: string, lines: number, out: string): Promise<void> 
       expect(item.product.id).toMatch(/^\d/);
       expect(boughtIds.has(item.product.id)).toBe(false);
     }
-  }, 180_000);
+  }, HEAVY_TEST_TIMEOUT_MS);
 });

@@ -1,13 +1,12 @@
 import { importOnlineRetail } from '../../src/importers/online-retail/online-retail-importer';
+import { describeWithDataset, HEAVY_TEST_TIMEOUT_MS } from '../support/datasets';
 import { createTestContext, type TestContext } from '../support/test-context';
 
-const DATASET = '/work/shared/datasets/online-retail/online_retail.csv.gz';
-
-describe('importOnlineRetail on the real Online Retail file', () => {
+describeWithDataset('online-retail', 'importOnlineRetail on the real Online Retail file', (DATASET) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext();
-  });
+  }, HEAVY_TEST_TIMEOUT_MS);
   afterAll(async () => {
     await ctx.close();
   });
@@ -26,5 +25,5 @@ describe('importOnlineRetail on the real Online Retail file', () => {
     const { rows } = await ctx.db.pool.query(
       'SELECT event_type, count(*)::int AS n, sum(quantity)::int AS units FROM order_items GROUP BY 1 ORDER BY 1');
     expect(rows.map((r: { event_type: string; n: number }) => [r.event_type, r.n])).toEqual([['purchase', 396_370], ['return', 8_539]]);
-  }, 120_000);
+  }, HEAVY_TEST_TIMEOUT_MS);
 });

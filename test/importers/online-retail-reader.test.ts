@@ -1,8 +1,7 @@
 import { readOnlineRetail } from '../../src/importers/online-retail/online-retail-reader';
+import { describeWithDataset, HEAVY_TEST_TIMEOUT_MS } from '../support/datasets';
 
-const DATASET = '/work/shared/datasets/online-retail/online_retail.csv.gz';
-
-describe('readOnlineRetail on the real Online Retail file', () => {
+describeWithDataset('online-retail', 'readOnlineRetail on the real Online Retail file', (DATASET) => {
   it('classifies all 541,909 rows the way the dataset README counts them', async () => {
     const kinds: Record<string, number> = {};
     let cancellations = 0;
@@ -19,5 +18,5 @@ describe('readOnlineRetail on the real Online Retail file', () => {
     expect(cancellations).toBeGreaterThan(8_400);
     expect(lastLine).toBe(541_910);
     expect(progressCalls).toBeGreaterThan(10);
-  });
+  }, HEAVY_TEST_TIMEOUT_MS);
 });
