@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   for (let k = 0; k < raw.length; k++) maxTs = Math.max(maxTs, raw.timestamp[k]!);
   const test: Window = { name: 'test', cutoff: maxTs - 30 * DAY };
   const validation: Window = { name: 'validation', cutoff: test.cutoff - 30 * DAY, until: test.cutoff };
-  const types = raw.eventTypes.map((t, i) => `${raw.eventType.filter((e) => e === i).length} ${t}`).join(', ');
+  const types = raw.eventTypes.map((t, i) => `${raw.eventType.subarray(0, raw.length).filter((e) => e === i).length} ${t}`).join(', ');
   process.stdout.write(
     `online retail, as the product exports it: ${imported.rowsRead} rows imported (${imported.skippedNoCustomer} without customer, ` +
       `${imported.skippedNonProduct} not products, ${imported.quarantined.total} quarantined); interactions.csv: ${exported.interactions} lines ` +
