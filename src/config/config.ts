@@ -222,18 +222,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
   };
 }
-
-/** The config as it may be logged: credentials in URLs and tokens are masked. */
-export function redactConfig(config: Config): Config {
-  const maskUrl = (u: string) => u.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
-  return {
-    ...config,
-    database: { ...config.database, url: maskUrl(config.database.url) },
-    redis: { ...config.redis, url: maskUrl(config.redis.url) },
-    shopify: {
-      ...config.shopify,
-      accessToken: config.shopify.accessToken ? '***' : undefined,
-      webhookSecret: config.shopify.webhookSecret ? '***' : undefined,
-    },
-  };
-}

@@ -14,7 +14,7 @@ export interface CsvSource {
   gzip: boolean;
 }
 
-export async function isGzipFile(file: string): Promise<boolean> {
+async function isGzipFile(file: string): Promise<boolean> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(2);
@@ -26,7 +26,7 @@ export async function isGzipFile(file: string): Promise<boolean> {
 }
 
 /** A plain or gzip file's byte stream, uncompressed; `onBytes` sees the bytes read from disk. */
-export function openFileText(file: string, gzip: boolean, onBytes?: (n: number) => void): Readable {
+function openFileText(file: string, gzip: boolean, onBytes?: (n: number) => void): Readable {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   if (onBytes) raw.on('data', (chunk: Buffer | string) => onBytes(chunk.length));
   if (!gzip) return raw;

@@ -19,9 +19,9 @@ export interface CsvRecord {
 }
 
 /** A quoted field may span this many physical lines before the record is rejected as unterminated. */
-export const MAX_LINES_PER_RECORD = 20;
+const MAX_LINES_PER_RECORD = 20;
 
-export const UNTERMINATED = 'unterminated quoted field';
+const UNTERMINATED = 'unterminated quoted field';
 
 /** Splits one record's text (RFC 4180 quoting); 'open' means a quoted field runs past the end. */
 export function splitCsvRecord(text: string): { fields: string[] } | { error: string } | 'open' {

@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 export type CopyValue = string | number | boolean | Date | null | undefined;
 
 /** One value in COPY text format: \N for null, backslash escapes for the special characters. */
-export function copyValue(v: CopyValue): string {
+function copyValue(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
   if (v instanceof Date) return v.toISOString();
   if (typeof v !== 'string') return String(v);

@@ -25,12 +25,12 @@ function candidates(name: DatasetName): string[] {
 }
 
 /** The data set's file, or undefined when it is not on this machine. */
-export function datasetPath(name: DatasetName): string | undefined {
+function datasetPath(name: DatasetName): string | undefined {
   return candidates(name).find((p) => existsSync(p));
 }
 
 /** Why the data set is missing and how to provide it. */
-export function missingDatasetMessage(name: DatasetName): string {
+function missingDatasetMessage(name: DatasetName): string {
   return `data set ${name} not found (looked at ${candidates(name).join(', ')}); set ${DATASETS[name].env} to its file to run what needs it`;
 }
 

@@ -28,7 +28,7 @@ export interface RawInteractions {
 }
 
 /** Rejections kept in full; beyond this only the count grows (a broken file must not eat memory). */
-export const MAX_REPORTED_REJECTIONS = 1000;
+const MAX_REPORTED_REJECTIONS = 1000;
 
 function grow<T extends Int32Array | Float64Array | Uint16Array | Float32Array>(a: T, size: number): T {
   const Ctor = a.constructor as new (n: number) => T;

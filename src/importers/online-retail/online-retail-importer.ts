@@ -11,7 +11,7 @@ import { quarantineRows, type RejectedRow } from '../quarantine';
 import { readOnlineRetail } from './online-retail-reader';
 import { newAndPresent, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
 
-export const ONLINE_RETAIL_SOURCE = 'online-retail';
+const ONLINE_RETAIL_SOURCE = 'online-retail';
 
 export interface OnlineRetailImportSummary {
   file: string;

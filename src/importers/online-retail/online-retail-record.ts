@@ -58,7 +58,7 @@ export function parseUtcDateTime(text: string): Date | undefined {
 export type ColumnIndex = Record<OnlineRetailColumn, number>;
 
 /** The index of the standard header, for callers that have no header of their own. */
-export const STANDARD_COLUMN_INDEX: ColumnIndex = Object.fromEntries(
+const STANDARD_COLUMN_INDEX: ColumnIndex = Object.fromEntries(
   ONLINE_RETAIL_COLUMNS.map((c, i) => [c, i]),
 ) as ColumnIndex;
 

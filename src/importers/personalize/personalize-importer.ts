@@ -13,7 +13,7 @@ import { quarantineRows, type RejectedRow } from '../quarantine';
 import { newAndPresent, rowCount, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
 import { INTERACTIONS_FORMAT, ITEMS_FORMAT, USERS_FORMAT, type PersonalizeFormat, type PersonalizeKind } from './personalize-format';
 
-export const PERSONALIZE_SOURCE = 'personalize';
+const PERSONALIZE_SOURCE = 'personalize';
 
 export interface PersonalizeFiles {
   interactions: string;
