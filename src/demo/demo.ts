@@ -11,7 +11,7 @@ import { generateSyntheticStore } from '../generate/synthetic-store';
 import { writeSyntheticStore } from '../generate/synthetic-store-writer';
 import { importOnlineRetail } from '../importers/online-retail/online-retail-importer';
 import { createLogger } from '../infra/logger';
-import { createProgress } from '../infra/progress';
+import { createProgress } from '../cli/progress';
 import { Shutdown } from '../infra/shutdown';
 import { RunAlreadyActiveError, type PipelineRunView } from '../pipeline/pipeline-service';
 import { exampleQueries, runExample } from './example-queries';

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { writePersonalizeCsvFiles } from '../../generate/personalize-csv-writer';
 import { generateSyntheticStore } from '../../generate/synthetic-store';
 import { writeSyntheticStore } from '../../generate/synthetic-store-writer';
-import { createProgress } from '../../infra/progress';
+import { createProgress } from '../progress';
 import { withApp } from '../app-context';
 
 function count(min: number) {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServices } from '../../app/services';
 import type { PipelineRunView, PipelineService, RunMode } from '../../pipeline/pipeline-service';
 import { loadConfigOrExit } from '../app-context';
-import { isFinished, renderRun } from '../run-progress';
+import { isFinished, renderRun } from '../progress';
 
 /** Polls the run row and redraws it until the run ends; returns the final view. */
 export async function waitForRun(pipeline: PipelineService, runId: number, out: NodeJS.WriteStream = process.stdout): Promise<PipelineRunView> {

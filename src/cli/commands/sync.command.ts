@@ -1,10 +1,10 @@
 // `recs sync shopify`: pulls orders, customers and products from the Shopify Admin API with a
-// progress bar. Ctrl-C stops after the page in flight is saved; running it again resumes there.
+// progress bar (src/cli/progress.ts). Ctrl-C stops after the page in flight is saved; running it again resumes there.
 import type { Command } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
 import { syncShopify, type SyncProgress } from '../../connectors/shopify/shopify-sync';
 import { ShopifyNotConfiguredError, SyncAbortedError } from '../../connectors/shopify/shopify-errors';
 import { withApp } from '../app-context';
+import { createProgress } from '../progress';
 
 interface ShopifySyncFlags {
   full?: boolean;
@@ -17,34 +17,18 @@ function positiveInt(value: string): number {
   return n;
 }
 
-/** A bar on a terminal; a line every 10 pages when the output is a log file. */
+/** Order counts with pages as detail; the total grows as Shopify reports more orders. */
 function progressReporter(): { update: (p: SyncProgress) => void; stop: () => void } {
-  if (!process.stderr.isTTY) {
-    return {
-      update: (p) => {
-        if (p.pages % 10 === 0) process.stderr.write(`shopify sync: ${p.done}${p.total !== null ? `/${p.total}` : ''} orders, ${p.pages} pages\n`);
-      },
-      stop: () => undefined,
-    };
-  }
-  const bar = new SingleBar(
-    { format: 'shopify sync |{bar}| {value}/{total} orders | {pages} pages{resumed} | eta {eta_formatted}', stream: process.stderr, hideCursor: true },
-    Presets.shades_classic,
-  );
+  const progress = createProgress();
   let started = false;
   return {
     update: (p) => {
       const total = Math.max(p.total ?? p.done, p.done);
-      const payload = { pages: p.pages, resumed: p.resumed ? ' (resumed)' : '' };
-      if (!started) {
-        bar.start(total, p.done, payload);
-        started = true;
-      } else {
-        bar.setTotal(total);
-        bar.update(p.done, payload);
-      }
+      if (!started) progress.start('shopify sync', total, 'orders');
+      started = true;
+      progress.update(p.done, { total, detail: `${p.pages} pages${p.resumed ? ' (resumed)' : ''}` });
     },
-    stop: () => started && bar.stop(),
+    stop: () => progress.stop(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createProgress } from '../../src/infra/progress';
+import { createProgress } from '../../src/cli/progress';
 
 describe('createProgress without a terminal', () => {
   it('writes a start line, periodic percentages and a done line', () => {
@@ -23,5 +23,14 @@ describe('createProgress without a terminal', () => {
     for (let i = 0; i < 1000; i++) p.update(i);
     p.stop();
     expect(lines).toEqual(['write order lines: started (1,000 lines)', 'write order lines: done']);
+  });
+
+  it('follows a total learnt as the work goes, with its detail', () => {
+    const lines: string[] = [];
+    const p = createProgress({ tty: false, write: (l) => lines.push(l), intervalMs: 0 });
+    p.start('shopify sync', 10, 'orders');
+    p.update(10, { total: 40, detail: '2 pages' });
+    p.stop();
+    expect(lines).toEqual(['shopify sync: started (10 orders)', 'shopify sync: 25% (10 orders of 40 orders, 2 pages)', 'shopify sync: done']);
   });
 });
