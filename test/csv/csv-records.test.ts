@@ -25,7 +25,7 @@ describe('splitCsvRecord', () => {
 describe('openCsv', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'csv-lines-'));
+    dir = await mkdtemp(path.join(tmpdir(), 'csv-records-'));
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
