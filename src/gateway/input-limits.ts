@@ -1,6 +1,6 @@
 // Bounds on what one request may ask for. Each check throws BAD_USER_INPUT naming the argument.
 import { badInput } from './graphql-errors';
-import type { RecommendationFilterInput } from '../serving/serving-types';
+import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 
 export const LIMITS = {
   maxLimit: 100,
@@ -36,7 +36,7 @@ function checkList(name: string, values: readonly string[] | null | undefined, m
   for (const v of values) checkId(name, v);
 }
 
-export function checkFilter(filter: RecommendationFilterInput | null | undefined): void {
+export function checkFilter(filter: RecommendationFilter | null | undefined): void {
   if (!filter) return;
   checkList('filter.categories', filter.categories, LIMITS.maxCategories);
   checkList('filter.excludeProductIds', filter.excludeProductIds, LIMITS.maxExcludeIds);

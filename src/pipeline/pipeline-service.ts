@@ -32,6 +32,13 @@ export interface PipelineRunView {
   finishedAt: Date | null;
 }
 
+export interface ScheduleView {
+  name: string;
+  cron: string;
+  enabled: boolean;
+  next: Date | null;
+}
+
 export interface StartRunOptions {
   mode?: RunMode;
   recipes?: string[];
@@ -47,7 +54,7 @@ export interface PipelineService {
   /** Newest first; `afterId` pages to older runs. */
   listRuns(opts: { first: number; afterId?: number }): Promise<PipelineRunView[]>;
   setSchedule(name: string, cron: string): Promise<{ name: string; cron: string }>;
-  listSchedules(): Promise<{ name: string; cron: string; enabled: boolean; next: Date | null }[]>;
+  listSchedules(): Promise<ScheduleView[]>;
 }
 
 export class RunAlreadyActiveError extends Error {

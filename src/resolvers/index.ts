@@ -1,15 +1,21 @@
-// The resolver map: one entry per schema type, each from its own small file.
-import { adminQueries } from './admin-query.resolver';
-import { Customer, Product, catalogQueries } from './catalog-query.resolver';
-import { mutations } from './mutation.resolver';
-import { Alert, BatchJob, ModelVersion, PipelineRun, Schedule } from './pipeline-run.resolver';
-import { recommendationQueries } from './recommendation-query.resolver';
+// The resolver map: one entry per schema type that needs more than its parent's own fields, each
+// from its own file named after the type.
+import type { Resolvers } from './__generated__/resolvers-types';
+import { Alert } from './alert.resolver';
+import { BatchJob } from './batch-job.resolver';
+import { Customer } from './customer.resolver';
+import { ModelVersion } from './model-version.resolver';
+import { Mutation } from './mutation.resolver';
+import { PipelineRun } from './pipeline-run.resolver';
+import { Product } from './product.resolver';
+import { Query } from './query.resolver';
+import { Schedule } from './schedule.resolver';
 import { guardUnavailable } from './unavailable-guard';
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   // Resolvers that read PostgreSQL answer SERVICE_UNAVAILABLE when it is down.
-  Query: guardUnavailable({ ...recommendationQueries, ...catalogQueries, ...adminQueries }),
-  Mutation: guardUnavailable(mutations),
+  Query: guardUnavailable(Query),
+  Mutation: guardUnavailable(Mutation),
   Product: guardUnavailable(Product),
   Customer: guardUnavailable(Customer),
   PipelineRun,

@@ -1,19 +1,14 @@
-// Mutations: pipeline control (admin) through the PipelineService, cache invalidation (admin), and
-// event ingestion (ingest).
-import type { GatewayContext } from '../gateway/gateway-context';
+// The Mutation type: pipeline control (admin) through the PipelineService, cache invalidation
+// (admin), and event ingestion (ingest).
 import { badInput, notFound } from '../gateway/graphql-errors';
 import { LIMITS, checkId, parseIntId } from '../gateway/input-limits';
 import { cronProblem } from '../config/cron-expression';
-import { RunAlreadyActiveError, type RunMode } from '../pipeline/pipeline-service';
+import { RunAlreadyActiveError } from '../pipeline/pipeline-service';
 import { isScheduleName, SCHEDULE_NAMES } from '../pipeline/schedules';
-import type { EventInput } from '../serving/event-ingest';
+import type { MutationResolvers } from './__generated__/resolvers-types';
 
-export const mutations = {
-  async triggerRetrain(
-    _: unknown,
-    args: { input: { mode?: RunMode | null; recipes?: string[] | null; syncFirst?: boolean | null } },
-    ctx: GatewayContext,
-  ) {
+export const Mutation: MutationResolvers = {
+  async triggerRetrain(_, args, ctx) {
     ctx.requireRole('admin');
     const { mode, recipes, syncFirst } = args.input;
     if (recipes) {
@@ -33,14 +28,14 @@ export const mutations = {
     }
   },
 
-  async cancelPipelineRun(_: unknown, args: { id: string }, ctx: GatewayContext) {
+  async cancelPipelineRun(_, args, ctx) {
     ctx.requireRole('admin');
     const id = parseIntId('id', args.id);
     if (!(await ctx.services.pipeline.getRun(id))) throw notFound(`no pipeline run with id ${args.id}`);
     return ctx.services.pipeline.cancelRun(id);
   },
 
-  async setSchedule(_: unknown, args: { name: string; cron: string }, ctx: GatewayContext) {
+  async setSchedule(_, args, ctx) {
     ctx.requireRole('admin');
     if (!isScheduleName(args.name)) throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
     const cron = args.cron.trim();
@@ -51,7 +46,7 @@ export const mutations = {
     return listed ?? { ...saved, enabled: true, next: null };
   },
 
-  async invalidateCache(_: unknown, __: unknown, ctx: GatewayContext) {
+  async invalidateCache(_, __, ctx) {
     ctx.requireRole('admin');
     ctx.services.responseCache.clear();
     const removed = await ctx.services.hot.invalidate(ctx.batchVersion);
@@ -59,7 +54,7 @@ export const mutations = {
     return removed;
   },
 
-  async recordEvents(_: unknown, args: { events: EventInput[] }, ctx: GatewayContext) {
+  async recordEvents(_, args, ctx) {
     ctx.requireRole('ingest');
     if (!args.events.length) throw badInput('events must not be empty', { argument: 'events' });
     if (args.events.length > LIMITS.maxEvents) {

@@ -1,48 +1,41 @@
-// The PipelineRun, BatchJob, ModelVersion, Alert and Schedule types: views of rows and of the
-// PipelineService's run view, with times as ISO-8601 strings.
-import type { PipelineRunView, StageState } from '../pipeline/pipeline-service';
+// The PipelineRun type: the PipelineService's run view, with the status in the schema's spelling,
+// times as ISO-8601 strings and every stage listed in pipeline order.
+import type { RunStatus, StageState } from '../pipeline/pipeline-service';
 import { STAGES } from '../queues/registry';
-import type { AlertRow, BatchJobRow, ModelVersionRow } from '../serving/admin-reads';
+import type { PipelineRunStatus } from '../schema/__generated__/schema-types';
+import type { PipelineRunResolvers } from './__generated__/resolvers-types';
+import { counts, iso } from './field-formats';
 
-const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : new Date(d).toISOString());
-const counts = (c: Record<string, number> | null | undefined) =>
-  Object.entries(c ?? {})
-    .filter(([, v]) => typeof v === 'number')
-    .map(([name, value]) => ({ name, value }));
+const STATUS: Record<RunStatus, PipelineRunStatus> = {
+  queued: 'QUEUED',
+  running: 'RUNNING',
+  waiting: 'WAITING',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  cancelled: 'CANCELLED',
+};
 
-export const PipelineRun = {
-  id: (r: PipelineRunView) => String(r.id),
-  status: (r: PipelineRunView) => r.status.toUpperCase(),
-  createdAt: (r: PipelineRunView) => iso(r.createdAt),
-  startedAt: (r: PipelineRunView) => iso(r.startedAt),
-  finishedAt: (r: PipelineRunView) => iso(r.finishedAt),
-  durationMs: (r: PipelineRunView) => (r.startedAt ? (r.finishedAt ?? new Date()).getTime() - new Date(r.startedAt).getTime() : null),
-  stages: (r: PipelineRunView) =>
+export const PipelineRun: PipelineRunResolvers = {
+  id: (r) => String(r.id),
+  status: (r) => STATUS[r.status],
+  createdAt: (r) => new Date(r.createdAt).toISOString(),
+  startedAt: (r) => iso(r.startedAt),
+  finishedAt: (r) => iso(r.finishedAt),
+  durationMs: (r) => (r.startedAt ? (r.finishedAt ?? new Date()).getTime() - new Date(r.startedAt).getTime() : null),
+  stages: (r) =>
     STAGES.map((name) => {
       const s: StageState = r.stages[name] ?? { status: 'pending' };
-      return { ...s, name, counts: counts(s.counts), startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) };
+      return {
+        name,
+        status: s.status,
+        progress: s.progress ?? null,
+        message: s.message ?? null,
+        startedAt: iso(s.startedAt),
+        finishedAt: iso(s.finishedAt),
+        durationMs: s.durationMs ?? null,
+        attempts: s.attempts ?? null,
+        counts: counts(s.counts),
+        error: s.error ?? null,
+      };
     }),
-};
-
-export const BatchJob = {
-  id: (j: BatchJobRow) => String(j.id),
-  runId: (j: BatchJobRow) => (j.runId == null ? null : String(j.runId)),
-  startedAt: (j: BatchJobRow) => iso(j.startedAt),
-  completedAt: (j: BatchJobRow) => iso(j.completedAt),
-};
-
-export const ModelVersion = {
-  id: (m: ModelVersionRow) => String(m.id),
-  runId: (m: ModelVersionRow) => (m.runId == null ? null : String(m.runId)),
-  trainedAt: (m: ModelVersionRow) => iso(m.trainedAt),
-  metrics: (m: ModelVersionRow) => counts(m.metrics),
-};
-
-export const Alert = {
-  id: (a: AlertRow) => String(a.id),
-  raisedAt: (a: AlertRow) => iso(a.raisedAt),
-};
-
-export const Schedule = {
-  next: (s: { next?: Date | null }) => iso(s.next),
 };

@@ -13,9 +13,10 @@ function translate(err: unknown): unknown {
 }
 
 /** Wraps every resolver of one type; synchronous results pass through untouched (no extra tick). */
-export function guardUnavailable<T extends Record<string, Resolver>>(fields: T): T {
+export function guardUnavailable<T extends Record<string, Resolver | undefined>>(fields: T): T {
   const out: Record<string, Resolver> = {};
   for (const [name, fn] of Object.entries(fields)) {
+    if (!fn) continue;
     out[name] = (...args: never[]) => {
       let result: unknown;
       try {

@@ -1,15 +1,8 @@
 // The shapes batch results are served in. A cached list carries its products (so a hot entry
 // renders without PostgreSQL) and the model version that produced it (from its Batch).
 
-export type RecommendationSource =
-  | 'PERSONALIZED'
-  | 'SIMILAR_ITEMS'
-  | 'ITEM_AFFINITY'
-  | 'PERSONALIZED_RANKING'
-  | 'CACHED_SCORES'
-  | 'POPULAR'
-  | 'POPULAR_IN_PROVINCE'
-  | 'POPULAR_IN_CATEGORY';
+// The source labels are the schema's RecommendationSource enum (generated from src/schema).
+export type { RecommendationSource } from '../schema/__generated__/schema-types';
 
 /** The product fields a list carries with it, so a hot entry renders without PostgreSQL. */
 export interface ProductRow {

@@ -1,6 +1,6 @@
 // PostgreSQL reads of the catalogue and the store's order history (not batch-versioned data).
 import type { Pool } from 'pg';
-import type { ProductRow } from './serving-types';
+import type { ProductRow } from '../results';
 
 export interface ProductStats {
   orderCount: number;

@@ -3,30 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from '../infra/logger';
+import type { EventInput, RecordEventsResult } from '../schema/__generated__/schema-types';
 import type { EventsForwardJobData } from '../queues/registry';
 
 export const MAX_EVENTS_PER_CALL = 1_000;
 const MAX_ID = 255;
 const EVENT_TYPE = /^[A-Za-z0-9_-]{1,50}$/;
 const DAY_MS = 86_400_000;
-
-export interface EventInput {
-  userId: string;
-  productId: string;
-  eventType: string;
-  eventValue?: number | null;
-  timestamp?: string | null;
-  eventId?: string | null;
-  recommendationId?: string | null;
-  sessionId?: string | null;
-}
-
-export interface RecordEventsResult {
-  accepted: number;
-  duplicates: number;
-  rejected: { index: number; eventId: string | null; reason: string }[];
-  forwarded: boolean;
-}
 
 export type EnqueueForward = (data: EventsForwardJobData) => Promise<void>;
 

@@ -3,16 +3,10 @@
 // says which source it came from. A source that fails (PostgreSQL down on a miss) is skipped and
 // reported as `degraded`, so the response is not cached.
 import type { Logger } from '../infra/logger';
-import { BatchMovedError } from '../results';
+import { BatchMovedError, type CachedList, type ProductRow, type RecommendationSource } from '../results';
+import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { CatalogueFillQuery } from './catalog-repository';
 import { ServingUnavailableError } from './serving-unavailable-error';
-import type {
-  CachedList,
-  ProductRow,
-  RecommendationFilterInput,
-  RecommendationItemView,
-  RecommendationSource,
-} from './serving-types';
 
 export interface CandidateSource {
   source: RecommendationSource;
@@ -21,7 +15,7 @@ export interface CandidateSource {
 
 export interface BuildListInput {
   limit: number;
-  filter: RecommendationFilterInput | null | undefined;
+  filter: RecommendationFilter | null | undefined;
   /** Products never to return (excludeProductIds, interacted products, the seed product). */
   exclude: Iterable<string>;
   chain: CandidateSource[];
@@ -31,7 +25,7 @@ export interface BuildListInput {
 }
 
 export interface BuiltList {
-  items: Omit<RecommendationItemView, 'rank'>[];
+  items: { product: ProductRow; score: number; source: RecommendationSource }[];
   source: RecommendationSource;
   filled: boolean;
   modelVersion: string | null;
@@ -39,7 +33,7 @@ export interface BuiltList {
   batchVersion: number;
 }
 
-export function productPasses(p: ProductRow, filter: RecommendationFilterInput | null | undefined): boolean {
+export function productPasses(p: ProductRow, filter: RecommendationFilter | null | undefined): boolean {
   if (!filter) return true;
   if (filter.categories?.length && (p.category === null || !filter.categories.includes(p.category))) return false;
   if (filter.minPrice != null && (p.price === null || p.price < filter.minPrice)) return false;

@@ -7,14 +7,14 @@ import {
   BatchMovedError, HOT_ENTRY, RESULT_KINDS,
   type Batch, type BatchSource, type CachedList, type CachedSegment, type HotLayer, type ListKind, type PopularScope, type ResultStore,
 } from '../results';
+import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { CatalogRepository } from './catalog-repository';
 import { buildList, type BuiltList, type CandidateSource } from './list-builder';
-import type { RecommendationFilterInput } from './serving-types';
 import { ServingUnavailableError } from './serving-unavailable-error';
 
 export interface ListRequest {
   limit: number;
-  filter?: RecommendationFilterInput | null;
+  filter?: RecommendationFilter | null;
 }
 
 export type Scope = PopularScope;
@@ -118,7 +118,7 @@ export class RecommendationService {
 
   popularItems(limit: number, category: string | null, province: string | null): Promise<BuiltList> {
     return this.pinned((b) => {
-      const filter: RecommendationFilterInput | null = category ? { categories: [category] } : null;
+      const filter: RecommendationFilter | null = category ? { categories: [category] } : null;
       const chain: CandidateSource[] = [];
       if (province) chain.push({ source: 'POPULAR_IN_PROVINCE', load: () => this.popularAt(b, 'province', province) });
       if (category) chain.push({ source: 'POPULAR_IN_CATEGORY', load: () => this.popularAt(b, 'category', category) });

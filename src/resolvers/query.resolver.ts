@@ -1,0 +1,160 @@
+// The Query type. Each field checks its inputs and asks one service from the context; list answers
+// are stamped with a fresh recommendationId.
+import type { GatewayContext } from '../gateway/gateway-context';
+import { badInput, notFound } from '../gateway/graphql-errors';
+import { LIMITS, checkFilter, checkFirst, checkId, checkIdList, checkLimit, decodeCursor, encodeCursor, parseIntId } from '../gateway/input-limits';
+import type { BuiltList } from '../serving/list-builder';
+import { UnknownProductsError } from '../serving/ranking-service';
+import type { QueryResolvers, ResolversParentTypes } from './__generated__/resolvers-types';
+
+export function toListView(ctx: GatewayContext, built: BuiltList): ResolversParentTypes['RecommendationList'] {
+  if (built.degraded) ctx.cacheable = false;
+  const { recommendationId, generatedAt } = ctx.stamp();
+  return {
+    items: built.items.map((item, i) => ({ ...item, rank: i + 1 })),
+    source: built.source,
+    filled: built.filled,
+    recommendationId,
+    modelVersion: built.modelVersion,
+    // The batch the list was read at: newer than ctx.batchVersion when a load landed meanwhile.
+    batchVersion: built.batchVersion,
+    generatedAt,
+  };
+}
+
+function connection<T extends { id: number }>(rows: T[], first: number, kind: string) {
+  const page = rows.slice(0, first);
+  return {
+    edges: page.map((node) => ({ cursor: encodeCursor(kind, node.id), node })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(kind, page[page.length - 1]!.id) : null },
+  };
+}
+
+export const Query: QueryResolvers = {
+  async recommendations(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('userId', args.userId);
+    checkFilter(args.filter);
+    const limit = checkLimit('limit', args.limit, 10);
+    // Interactions change between batches: such answers are not reused.
+    if (args.filter?.excludeInteracted) ctx.cacheable = false;
+    return toListView(ctx, await ctx.services.recs.forUser('userRecommendations', args.userId, { limit, filter: args.filter }));
+  },
+
+  async similarItems(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('productId', args.productId);
+    checkFilter(args.filter);
+    if (args.filter?.excludeInteracted) throw badInput('filter.excludeInteracted needs a customer; similarItems has none', { argument: 'filter' });
+    const limit = checkLimit('limit', args.limit, 10);
+    return toListView(ctx, await ctx.services.recs.similar(args.productId, { limit, filter: args.filter }));
+  },
+
+  async itemAffinity(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('userId', args.userId);
+    const limit = checkLimit('limit', args.limit, 10);
+    return toListView(ctx, await ctx.services.recs.forUser('itemAffinity', args.userId, { limit }));
+  },
+
+  async usersForItem(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('productId', args.productId);
+    const limit = checkLimit('limit', args.limit, 25);
+    const segment = await ctx.services.recs.segment(args.productId);
+    return {
+      productId: args.productId,
+      users: (segment?.users ?? []).slice(0, limit).map((u, i) => ({ ...u, rank: i + 1 })),
+      modelVersion: segment?.modelVersion ?? null,
+      batchVersion: segment?.batchVersion ?? ctx.batchVersion,
+      generatedAt: ctx.stamps.generatedAt,
+    };
+  },
+
+  async popularItems(_, args, ctx) {
+    ctx.requireRole('read');
+    const limit = checkLimit('limit', args.limit, 10);
+    if (args.category != null) checkId('category', args.category);
+    if (args.province != null) checkId('province', args.province);
+    return toListView(ctx, await ctx.services.recs.popularItems(limit, args.category ?? null, args.province ?? null));
+  },
+
+  async rankItems(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('userId', args.userId);
+    checkIdList('productIds', args.productIds, LIMITS.maxRankIds);
+    try {
+      return toListView(ctx, await ctx.services.ranking.rank(args.userId, args.productIds));
+    } catch (err) {
+      if (err instanceof UnknownProductsError) throw badInput(err.message, { argument: 'productIds', productIds: err.productIds });
+      throw err;
+    }
+  },
+
+  async product(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('id', args.id);
+    const product = await ctx.loaders.product.load(args.id);
+    if (!product) throw notFound(`no product with id "${args.id}"`);
+    return product;
+  },
+
+  async customer(_, args, ctx) {
+    ctx.requireRole('read');
+    checkId('id', args.id);
+    const customer = await ctx.services.catalog.customer(args.id);
+    if (!customer) throw notFound(`no customer with id "${args.id}"`);
+    return customer;
+  },
+
+  async batchJobs(_, args, ctx) {
+    ctx.requireRole('admin');
+    const first = checkFirst(args.first);
+    const afterId = decodeCursor('job', args.after);
+    if (args.recipe != null) checkId('recipe', args.recipe);
+    const rows = await ctx.services.admin.batchJobs({
+      first: first + 1,
+      afterId,
+      status: args.status ?? undefined,
+      recipe: args.recipe ?? undefined,
+    });
+    return connection(rows, first, 'job');
+  },
+
+  async pipelineRuns(_, args, ctx) {
+    ctx.requireRole('admin');
+    const first = checkFirst(args.first);
+    const afterId = decodeCursor('run', args.after);
+    const runs = await ctx.services.pipeline.listRuns({ first: first + 1, afterId });
+    return connection(runs, first, 'run');
+  },
+
+  async pipelineRun(_, args, ctx) {
+    ctx.requireRole('admin');
+    const run = await ctx.services.pipeline.getRun(parseIntId('id', args.id));
+    if (!run) throw notFound(`no pipeline run with id ${args.id}`);
+    return run;
+  },
+
+  async systemStatus(_, __, ctx) {
+    ctx.requireRole('admin');
+    const { admin, pipeline, config, hot } = ctx.services;
+    const [coverage, lastRuns, activeAlerts, schedules, modelVersions] = await Promise.all([
+      admin.coverage(),
+      pipeline.listRuns({ first: 1 }),
+      admin.activeAlerts(),
+      pipeline.listSchedules(),
+      admin.latestModelVersions(),
+    ]);
+    return {
+      ...coverage,
+      batchVersion: ctx.batchVersion,
+      lastRun: lastRuns[0] ?? null,
+      activeAlerts,
+      schedules,
+      engine: config.engine.kind,
+      modelVersions,
+      redisAvailable: hot.available,
+    };
+  },
+};
