@@ -7,8 +7,10 @@ import type { S3ObjectStore } from '../storage/s3-object-store';
 import { retryPolicyFrom, type RetryPolicy } from './aws-call';
 import { AwsEngineError } from './aws-engine-error';
 import { ratesFrom } from './cost-estimate';
-import { JobMetadata } from './job-metadata';
+import { JobMetadata } from '../engine/job-metadata';
+import type { RecipeName } from '../engine/training-engine';
 import { PersonalizeLookup } from './personalize-lookup';
+import { names } from './personalize-names';
 
 export interface AwsEngineDeps {
   config: Pick<Config, 'aws' | 'engine'>;
@@ -66,4 +68,13 @@ export async function requireDatasetGroup(rt: AwsRuntime): Promise<string> {
     throw new AwsEngineError('NOT_SET_UP', `Personalize dataset group "${rt.group}" is ${group.status}, not ACTIVE`);
   }
   return group.arn;
+}
+
+/** The ARN of the solution version run `runId` trained for the recipe (its train job's row). */
+export async function requireTrainedVersion(rt: AwsRuntime, runId: number, recipe: RecipeName): Promise<string> {
+  const trained = await rt.jobs.get(names.trainJob(rt.group, runId, recipe));
+  if (!trained?.jobArn || trained.status !== 'ACTIVE') {
+    throw new AwsEngineError('NOT_SET_UP', `run ${runId} has no ACTIVE solution version for ${recipe} (train status: ${trained?.status ?? 'none'}); run the train stage first`);
+  }
+  return trained.jobArn;
 }

@@ -6,6 +6,8 @@ import type { Database } from '../db/database';
 import type {
   BatchInferResult,
   EngineContext,
+  EvaluationRequest,
+  EvaluationResult,
   StepResult,
   TrainingEngine,
   TrainResult,
@@ -14,6 +16,7 @@ import { createPersonalizeClient } from './aws-clients';
 import { runtimeOf, type AwsEngineDeps, type AwsRuntime } from './aws-engine-deps';
 import { importDatasets, type DatasetImportResult, type ImportMode } from './dataset-import';
 import { batchInferOnPersonalize } from './personalize-batch';
+import { evaluateOnPersonalize } from './personalize-evaluation';
 import { trainOnPersonalize } from './personalize-training';
 
 export class AwsPersonalizeEngine implements TrainingEngine {
@@ -43,6 +46,11 @@ export class AwsPersonalizeEngine implements TrainingEngine {
 
   batchInfer(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<BatchInferResult>> {
     return batchInferOnPersonalize(this.rt, ctx, state);
+  }
+
+  /** Personalize's solution metrics of the run's solution versions (AWS's names and split). */
+  evaluate(ctx: EngineContext, request: EvaluationRequest): Promise<EvaluationResult> {
+    return evaluateOnPersonalize(this.rt, ctx, request);
   }
 }
 

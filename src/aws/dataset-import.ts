@@ -10,7 +10,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { callAws } from './aws-call';
 import { requireDatasetGroup, requireS3, type AwsRuntime } from './aws-engine-deps';
 import { AwsEngineError } from './aws-engine-error';
-import { normalizeStatus } from './job-metadata';
+import { normalizeStatus } from './personalize-status';
 import { DATASET_KINDS, DATASET_TYPE, names, type DatasetKind } from './personalize-names';
 
 export type ImportMode = 'FULL' | 'INCREMENTAL';

@@ -11,12 +11,12 @@ import {
 } from '@aws-sdk/client-personalize';
 import type { BatchInferResult, BatchOutput, EngineContext, RecipeName, StepResult } from '../engine/training-engine';
 import { awsErrorName, callAws } from './aws-call';
-import { requireDatasetGroup, requireS3, type AwsRuntime } from './aws-engine-deps';
+import { requireDatasetGroup, requireS3, requireTrainedVersion, type AwsRuntime } from './aws-engine-deps';
 import { AwsEngineError } from './aws-engine-error';
 import { writeAffinityUsers } from './affinity-users';
 import { batchKindOf, batchPaths, collectBatchOutput, writeBatchInput, type BatchKind } from './batch-files';
 import { recordRunCost } from './run-cost';
-import { normalizeStatus } from './job-metadata';
+import { normalizeStatus } from './personalize-status';
 import { names } from './personalize-names';
 
 interface BatchJobState {
@@ -42,7 +42,7 @@ export async function batchInferOnPersonalize(rt: AwsRuntime, ctx: EngineContext
   for (const job of state.jobs.filter((j) => j.phase === 'running')) await check(rt, ctx, job);
 
   // Start what the limit allows; the count includes other runs' jobs, which share the quota.
-  let slots = rt.config.aws.maxBatchJobs - (await rt.jobs.activeBatchJobs(rt.config.aws.timeoutsMs.batch));
+  let slots = rt.config.aws.maxBatchJobs - (await rt.jobs.activeBatchJobs(rt.group, rt.config.aws.timeoutsMs.batch));
   for (const job of state.jobs.filter((j) => j.phase === 'queued')) {
     if (slots <= 0) break;
     if (!(await start(rt, ctx, job))) break;
@@ -82,10 +82,7 @@ async function prepare(rt: AwsRuntime, ctx: EngineContext): Promise<BatchState> 
   }
   const jobs: BatchJobState[] = [];
   for (const recipe of ctx.recipes) {
-    const trained = await rt.jobs.get(names.trainJob(rt.group, ctx.runId, recipe));
-    if (!trained?.jobArn || trained.status !== 'ACTIVE') {
-      throw new AwsEngineError('NOT_SET_UP', `run ${ctx.runId} has no ACTIVE solution version for ${recipe} (train status: ${trained?.status ?? 'none'}); run the train stage first`);
-    }
+    const solutionVersionArn = await requireTrainedVersion(rt, ctx.runId, recipe);
     const paths = batchPaths(ctx.layout, recipe);
     // A job an earlier attempt of this stage started is re-attached, not queued behind the limit
     // it already holds a place in, and its input is left as it is.
@@ -94,7 +91,7 @@ async function prepare(rt: AwsRuntime, ctx: EngineContext): Promise<BatchState> 
     jobs.push({
       recipe,
       kind: batchKindOf(recipe),
-      solutionVersionArn: trained.jobArn,
+      solutionVersionArn,
       phase: started?.jobArn ? 'running' : 'queued',
       status: started?.jobArn ? (started.status ?? 'PENDING') : 'QUEUED',
       arn: started?.jobArn ?? undefined,

@@ -1,6 +1,6 @@
 // Names and ARNs of everything the project keeps in Personalize. Names derive from the dataset
 // group name and the run id, so a rerun finds (and reuses) what an earlier attempt created.
-import { createHash } from 'node:crypto';
+import { boundedName, jobName } from '../engine/job-metadata';
 import type { RecipeName } from '../engine/training-engine';
 
 export type DatasetKind = 'interactions' | 'items' | 'users';
@@ -29,21 +29,13 @@ export function trainingModeFor(recipeArnValue: string, mode: 'FULL' | 'UPDATE')
   return mode === 'UPDATE' && recipeArnValue.endsWith('/aws-user-personalization') ? 'UPDATE' : 'FULL';
 }
 
-/** Personalize names: at most 63 characters of [a-zA-Z0-9_-]; long ones keep a hash suffix. */
-export function personalizeName(...parts: (string | number)[]): string {
-  const raw = parts.join('-').replace(/[^a-zA-Z0-9_-]/g, '-');
-  if (raw.length <= 63) return raw;
-  const hash = createHash('sha1').update(raw).digest('hex').slice(0, 8);
-  return `${raw.slice(0, 54)}-${hash}`;
-}
-
 export const names = {
-  schema: (group: string, kind: DatasetKind) => personalizeName(group, kind, 'schema'),
-  dataset: (group: string, kind: DatasetKind) => personalizeName(group, kind),
-  eventTracker: (group: string) => personalizeName(group, 'tracker'),
-  excludePurchasedFilter: (group: string) => personalizeName(group, 'exclude-purchased'),
-  solution: (group: string, recipe: RecipeName) => personalizeName(group, recipe),
-  importJob: (group: string, runId: number, kind: DatasetKind) => personalizeName(group, `r${runId}`, 'import', kind),
-  trainJob: (group: string, runId: number, recipe: RecipeName) => personalizeName(group, `r${runId}`, 'train', recipe),
-  batchJob: (group: string, runId: number, recipe: RecipeName) => personalizeName(group, `r${runId}`, 'batch', recipe),
+  schema: (group: string, kind: DatasetKind) => boundedName(group, kind, 'schema'),
+  dataset: (group: string, kind: DatasetKind) => boundedName(group, kind),
+  eventTracker: (group: string) => boundedName(group, 'tracker'),
+  excludePurchasedFilter: (group: string) => boundedName(group, 'exclude-purchased'),
+  solution: (group: string, recipe: RecipeName) => boundedName(group, recipe),
+  importJob: (group: string, runId: number, kind: DatasetKind) => jobName(group, runId, 'import', kind),
+  trainJob: (group: string, runId: number, recipe: RecipeName) => jobName(group, runId, 'train', recipe),
+  batchJob: (group: string, runId: number, recipe: RecipeName) => jobName(group, runId, 'batch', recipe),
 };

@@ -1,19 +1,18 @@
 // Training on Personalize: one solution per recipe (found or created by name), one solution
 // version per run (FULL, or UPDATE where the recipe allows it), re-checked through StepResult until
-// ACTIVE; then the solution metrics go to model_versions.
+// ACTIVE. The train stage records the models it returns; their metrics come from evaluate.
 import {
   CreateSolutionCommand,
   CreateSolutionVersionCommand,
   DescribeSolutionCommand,
   DescribeSolutionVersionCommand,
-  GetSolutionMetricsCommand,
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
 import type { EngineContext, RecipeName, StepResult, TrainedModel, TrainResult } from '../engine/training-engine';
 import { callAws } from './aws-call';
 import { requireDatasetGroup, type AwsRuntime } from './aws-engine-deps';
 import { AwsEngineError } from './aws-engine-error';
-import { normalizeStatus } from './job-metadata';
+import { normalizeStatus } from './personalize-status';
 import { names, recipeArn, trainingModeFor } from './personalize-names';
 
 interface RecipeTrainState {
@@ -120,9 +119,6 @@ async function advanceVersion(rt: AwsRuntime, ctx: EngineContext, r: RecipeTrain
     await rt.jobs.record(ref, { status: r.status });
     return;
   }
-  const metricsOut = await callAws('personalize:GetSolutionMetrics', () => rt.personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: r.versionArn })), rt.retry);
-  const metrics: Record<string, number> = {};
-  for (const [k, v] of Object.entries(metricsOut.metrics ?? {})) if (typeof v === 'number' && Number.isFinite(v)) metrics[k] = v;
   const params = {
     recipeArn: r.recipeArn,
     solutionArn: r.solutionArn,
@@ -133,16 +129,7 @@ async function advanceVersion(rt: AwsRuntime, ctx: EngineContext, r: RecipeTrain
     trainingSeconds: version?.creationDateTime && version.lastUpdatedDateTime ? Math.round((version.lastUpdatedDateTime.getTime() - version.creationDateTime.getTime()) / 1000) : null,
   };
   const dataSnapshot = { datasetGroup: rt.group, datasetGroupArn: version?.datasetGroupArn ?? null, runId: ctx.runId };
-  await saveModelVersion(rt, ctx.runId, r.recipe, params, dataSnapshot, metrics);
   await rt.jobs.record(ref, { jobArn: r.versionArn, status: 'ACTIVE', completedAt: new Date() });
-  r.model = { recipe: r.recipe, params, dataSnapshot, metrics, externalId: r.versionArn };
+  r.model = { recipe: r.recipe, params, dataSnapshot, externalId: r.versionArn };
   r.phase = 'done';
-}
-
-/** One model_versions row per run and recipe, updated in place if the step runs again. */
-async function saveModelVersion(rt: AwsRuntime, runId: number, recipe: RecipeName, params: Record<string, unknown>, dataSnapshot: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
-  const existing = await rt.db.prisma.modelVersion.findFirst({ where: { runId, recipe, engine: 'aws' } });
-  const data = { params: params as object, dataSnapshot: dataSnapshot as object, metrics, status: 'trained', trainedAt: new Date() };
-  if (existing) await rt.db.prisma.modelVersion.update({ where: { id: existing.id }, data });
-  else await rt.db.prisma.modelVersion.create({ data: { runId, recipe, engine: 'aws', ...data } });
 }

@@ -1,14 +1,18 @@
 // Gathers what an AWS run used and stores its cost estimate (see cost-estimate.ts).
+import { DescribeSolutionVersionCommand } from '@aws-sdk/client-personalize';
 import type { BatchOutput, EngineContext } from '../engine/training-engine';
-import type { AwsRuntime } from './aws-engine-deps';
+import { callAws } from './aws-call';
+import { requireTrainedVersion, type AwsRuntime } from './aws-engine-deps';
 import { estimateCost, formatCost, ratesFrom, saveCostEstimate, type CostEstimate } from './cost-estimate';
 
 export async function recordRunCost(rt: AwsRuntime, ctx: EngineContext, outputs: BatchOutput[]): Promise<CostEstimate & { summary: string }> {
-  const models = await rt.db.prisma.modelVersion.findMany({ where: { runId: ctx.runId, engine: 'aws' } });
-  const trainingHours = models.reduce((sum, m) => {
-    const hours = (m.params as { trainingHours?: number | null } | null)?.trainingHours;
-    return sum + (typeof hours === 'number' ? hours : 0);
-  }, 0);
+  let trainingHours = 0;
+  for (const recipe of new Set(outputs.map((o) => o.recipe))) {
+    const solutionVersionArn = await requireTrainedVersion(rt, ctx.runId, recipe);
+    const d = await callAws('personalize:DescribeSolutionVersion', () => rt.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })), rt.retry);
+    // Billed training hours, which can exceed elapsed hours.
+    trainingHours += d.solutionVersion?.trainingHours ?? 0;
+  }
   const runPrefix = ctx.layout.interactions.replace(/datasets\/[^/]+$/, '');
   const objects = await ctx.store.list(runPrefix);
   const datasetKeys = new Set([ctx.layout.interactions, ctx.layout.items, ctx.layout.users]);

@@ -60,7 +60,6 @@ export interface TrainedModel {
   recipe: RecipeName;
   params: Record<string, unknown>;
   dataSnapshot: Record<string, unknown>;
-  metrics?: Record<string, number>;
   externalId?: string; // e.g. a solution version ARN
 }
 
@@ -80,6 +79,31 @@ export interface BatchInferResult {
   outputs: BatchOutput[];
 }
 
+/**
+ * users (AWS's: 10% of customers held out, the newest 10% of their events to predict), time (the
+ * newest 10% of events) or random (10% of events). Personalize only knows `users`.
+ */
+export type SplitKind = 'users' | 'time' | 'random';
+export const SPLITS: readonly SplitKind[] = ['users', 'time', 'random'];
+
+export interface EvaluationRequest {
+  split: SplitKind;
+  /** Cut-off of recall_at_k and map_at_k; AWS's own names carry theirs (at_5, at_10, at_25). */
+  k: number;
+}
+
+/** Offline figures of one of the run's models, under AWS Personalize's metric names. */
+export interface ModelEvaluation {
+  recipe: RecipeName;
+  metrics: Record<string, number>;
+  /** How the figures were made (split, k, data, the parameters or model scored); stored beside them. */
+  method: Record<string, unknown>;
+}
+
+export interface EvaluationResult {
+  evaluations: ModelEvaluation[];
+}
+
 export interface TrainingEngine {
   readonly name: 'local' | 'aws';
   /**
@@ -89,4 +113,9 @@ export interface TrainingEngine {
   importDatasets?(ctx: EngineContext, mode: 'FULL' | 'INCREMENTAL', state?: Record<string, unknown>): Promise<StepResult<unknown>>;
   train(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<TrainResult>>;
   batchInfer(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<BatchInferResult>>;
+  /**
+   * Scores the models of run ctx.runId for ctx.recipes: the very models (or, for the built-in
+   * engine, models trained the same way with the same parameters) that the run trains.
+   */
+  evaluate(ctx: EngineContext, request: EvaluationRequest): Promise<EvaluationResult>;
 }

@@ -76,31 +76,30 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     expect(p.fake.byKind('batch-inference-job').length + p.fake.byKind('batch-segment-job').length).toBe(RECIPES.length);
   });
 
-  it('records the batch jobs with their ARNs and the model versions with the solution metrics', async () => {
-    const { rows: jobs } = await p.t.db.pool.query<{ job_name: string; job_arn: string | null; recipe_name: string; status: string; failure_reason: string | null }>(
-      `SELECT job_name, job_arn, recipe_name, status, failure_reason FROM batch_job_metadata WHERE run_id = $1 AND status = 'COMPLETED' ORDER BY recipe_name`,
+  it('records each Personalize job once, in one naming scheme, and one model version per recipe with its params and metrics', async () => {
+    const { rows: all } = await p.t.db.pool.query<{ job_name: string; job_arn: string | null; recipe_name: string; status: string; failure_reason: string | null }>(
+      `SELECT job_name, job_arn, recipe_name, status, failure_reason FROM batch_job_metadata WHERE run_id = $1 ORDER BY job_name`,
       [runId],
     );
-    expect(jobs.map((j) => j.recipe_name)).toEqual([...RECIPES].sort());
-    for (const j of jobs) expect(j.job_arn).toMatch(/^arn:aws:personalize:us-east-1:123456789012:batch-(inference|segment)-job\//);
-    expect(jobs.find((j) => j.recipe_name === 'user-personalization')!.failure_reason).toBe('1 input lines failed');
-    // The AWS engine's own rows: every import, solution version and batch job, with ARN and status.
-    const { rows: aws } = await p.t.db.pool.query<{ job_name: string; job_arn: string | null; status: string }>(
-      `SELECT job_name, job_arn, status FROM batch_job_metadata WHERE run_id = $1 AND job_name LIKE $2 ORDER BY job_name`,
-      [runId, `shop-r${runId}-%`],
-    );
-    expect(aws.length).toBe(3 + RECIPES.length * 2);
-    for (const j of aws) {
+    // Every import, solution version and batch job, each exactly once, with ARN and status.
+    expect(all.length).toBe(3 + RECIPES.length * 2);
+    for (const j of all) {
+      expect(j.job_name.startsWith(`shop-r${runId}-`)).toBe(true);
       expect(j.status).toBe('ACTIVE');
       expect(j.job_arn).toMatch(/^arn:aws:personalize:/);
     }
-    const { rows: models } = await p.t.db.pool.query<{ recipe: string; engine: string; metrics: Record<string, number> | null }>(
-      'SELECT recipe, engine, metrics FROM model_versions WHERE run_id = $1 ORDER BY recipe',
+    const batch = all.filter((j) => j.job_name.includes('-batch-'));
+    expect(batch.map((j) => j.recipe_name).sort()).toEqual([...RECIPES].sort());
+    for (const j of batch) expect(j.job_arn).toMatch(/^arn:aws:personalize:us-east-1:123456789012:batch-(inference|segment)-job\//);
+    expect(batch.find((j) => j.recipe_name === 'user-personalization')!.failure_reason).toMatch(/^1 failed lines/);
+    const { rows: models } = await p.t.db.pool.query<{ recipe: string; engine: string; params: Record<string, unknown>; metrics: Record<string, number> | null }>(
+      'SELECT recipe, engine, params, metrics FROM model_versions WHERE run_id = $1 ORDER BY recipe',
       [runId],
     );
     expect(models.map((m) => m.recipe)).toEqual([...RECIPES].sort());
     for (const m of models) {
       expect(m.engine).toBe('aws');
+      expect(m.params).toMatchObject({ solutionVersionArn: expect.stringMatching(/^arn:aws:personalize:/), trainingMode: 'FULL' });
       expect(m.metrics).toMatchObject({ coverage: 0.41, precision_at_10: 0.05 });
     }
   });

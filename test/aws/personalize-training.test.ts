@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('AwsPersonalizeEngine.train', () => {
-  it('creates one solution per recipe and a version, waits to ACTIVE, and stores ARNs and metrics', async () => {
+  it('creates one solution per recipe and a version, waits to ACTIVE, and returns each model with its ARNs', async () => {
     const { fake, engine } = await h.fake();
     const ctx = h.ctx(10, [...RECIPES]);
     const { result, waits } = await drive((state) => engine.train(ctx, state));
@@ -35,11 +35,10 @@ describe('AwsPersonalizeEngine.train', () => {
     expect(rows.map((r) => [r.jobName, r.recipeName, r.status])).toEqual(RECIPES.map((r) => [`shop-r10-train-${r}`, r, 'ACTIVE']));
     expect(rows.every((r) => r.jobArn && r.completedAt)).toBe(true);
 
-    const models = await h.t.db.prisma.modelVersion.findMany({ where: { runId: 10 }, orderBy: { id: 'asc' } });
-    expect(models).toHaveLength(5);
-    expect(models[0]).toMatchObject({ engine: 'aws', recipe: 'popularity-count', status: 'trained' });
-    expect(models[0].metrics).toEqual({ coverage: 0.41, mean_reciprocal_rank_at_25: 0.12, normalized_discounted_cumulative_gain_at_10: 0.2, precision_at_10: 0.05 });
-    expect(models[0].params).toMatchObject({ trainingHours: 0.5, trainingMode: 'FULL', solutionVersionArn: versions[0].arn });
+    expect(result.models[0]).toMatchObject({ recipe: 'popularity-count', dataSnapshot: { datasetGroup: 'shop', runId: 10 } });
+    expect(result.models[0]!.params).toMatchObject({ trainingHours: 0.5, trainingMode: 'FULL', solutionVersionArn: versions[0].arn });
+    // model_versions belongs to the train stage (one writer): the engine only returns the models.
+    expect(await h.t.db.prisma.modelVersion.count()).toBe(0);
   });
 
   it('reuses the solutions and the run\'s versions when the step runs again', async () => {
@@ -53,7 +52,7 @@ describe('AwsPersonalizeEngine.train', () => {
     await drive((state) => engine.train(h.ctx(12, ['similar-items']), state));
     expect(fake.byKind('solution')).toHaveLength(1);
     expect(fake.byKind('solution-version')).toHaveLength(2);
-    expect(await h.t.db.prisma.modelVersion.count({ where: { runId: 11 } })).toBe(1);
+    expect(await h.t.db.prisma.batchJobMetadata.count({ where: { runId: 11 } })).toBe(1);
   });
 
   it('trains UPDATE only where Personalize allows it (v1 user-personalization)', async () => {

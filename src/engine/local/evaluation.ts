@@ -8,10 +8,7 @@ import { DEFAULT_PARAMS, type EngineParams } from './engine-params';
 import { popularityLists, trainModel } from './local-model';
 import { computeMetrics, type EvaluationCase } from './metrics';
 import { Recommender } from './recommender';
-import type { RecipeName } from '../training-engine';
-
-export type SplitKind = 'users' | 'time' | 'random';
-export const SPLITS: readonly SplitKind[] = ['users', 'time', 'random'];
+import type { RecipeName, SplitKind } from '../training-engine';
 
 export interface Split {
   /** 1 for rows the model trains on (and that make the held-out customers' history). */
@@ -91,19 +88,41 @@ export interface EvaluateOptions {
 
 /** Evaluates on already-read interactions; see evaluateRecipe for a stream. */
 export async function evaluateRaw(raw: RawInteractions, opts: EvaluateOptions): Promise<Record<string, number>> {
+  const [metrics] = await evaluateRecipes(raw, [opts.recipe], opts);
+  return metrics!;
+}
+
+/**
+ * Several recipes on one split: each model is trained once and shared by the recipes that use it,
+ * so every recipe's figures equal evaluateRaw's for it alone. Results in the order of `recipes`.
+ */
+export async function evaluateRecipes(raw: RawInteractions, recipes: RecipeName[], opts: Omit<EvaluateOptions, 'recipe'>): Promise<Record<string, number>[]> {
   const params: EngineParams = { ...DEFAULT_PARAMS, ...opts.params };
   const k = opts.k ?? 10;
   checkMinimums(raw);
   const split = splitInteractions(raw, opts.split ?? 'users', params.seed, opts.cutoff, opts.until);
   const data = buildDataset(raw, params, null, null, { rows: split.train });
-  // Popularity and similar-items do not use the scoring model: train the cheap one.
-  const model = trainModel(data, opts.recipe === 'popularity-count' || opts.recipe === 'similar-items' ? { ...params, algorithm: 'cosine' } : params);
-  const size = Math.max(25, k);
-  const r = new Recommender(model, popularityLists(model, size * 4), size);
   const cases = testCases(raw, split, data, params);
-  const norm = opts.recipe === 'item-affinity' ? (await computeSegments(r)).best : undefined;
-  const evalCases: EvaluationCase[] = cases.map(({ u, truth }) => ({ recommended: recommend(r, opts.recipe, u, norm).items, truth }));
-  return computeMetrics(evalCases, k, data.itemIds.length);
+  const size = Math.max(25, k);
+  const recommenders = new Map<'cosine' | 'scoring', Recommender>();
+  const recommender = (kind: 'cosine' | 'scoring') => {
+    let r = recommenders.get(kind);
+    if (!r) {
+      const model = trainModel(data, kind === 'cosine' ? { ...params, algorithm: 'cosine' } : params);
+      r = new Recommender(model, popularityLists(model, size * 4), size);
+      recommenders.set(kind, r);
+    }
+    return r;
+  };
+  const out: Record<string, number>[] = [];
+  for (const recipe of recipes) {
+    // Popularity and similar-items do not use the scoring model: train the cheap one.
+    const r = recommender(recipe === 'popularity-count' || recipe === 'similar-items' ? 'cosine' : 'scoring');
+    const norm = recipe === 'item-affinity' ? (await computeSegments(r)).best : undefined;
+    const evalCases: EvaluationCase[] = cases.map(({ u, truth }) => ({ recommended: recommend(r, recipe, u, norm).items, truth }));
+    out.push(computeMetrics(evalCases, k, data.itemIds.length));
+  }
+  return out;
 }
 
 /** Customers seen in training with at least one held-out product they may be recommended. */

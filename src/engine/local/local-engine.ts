@@ -3,10 +3,14 @@
 import { Readable } from 'node:stream';
 import type { Config } from '../../config/config';
 import type { ObjectStore } from '../../storage/object-store';
+import { jobName, type JobMetadata } from '../job-metadata';
 import type {
   BatchInferResult,
   BatchOutput,
   EngineContext,
+  EvaluationRequest,
+  EvaluationResult,
+  ModelEvaluation,
   RecipeName,
   StepResult,
   TrainResult,
@@ -28,6 +32,7 @@ import {
 import { buildDataset, checkMinimums, type Dataset } from './dataset';
 import { readAttributes, readInteractions, type Attributes, type RejectedRow } from './dataset-reader';
 import { outputSize, paramsFromConfig, type EngineParams } from './engine-params';
+import { evaluateRecipes } from './evaluation';
 import { popularityLists, trainModel } from './local-model';
 import { loadModel, saveModel } from './model-files';
 import { Recommender } from './recommender';
@@ -51,11 +56,16 @@ async function readOptional(
   return readAttributes(await store.get(key), file, idColumn, attr);
 }
 
+/** Namespace of the built-in engine's job names in batch_job_metadata (AWS's is the dataset group). */
+export const LOCAL_JOB_NAMESPACE = 'local';
+
 export class LocalEngine implements TrainingEngine {
   readonly name = 'local' as const;
+  /** The one parameter set: training, batch inference and evaluation all use this object. */
   readonly params: EngineParams;
 
-  constructor(engine: Config['engine'], overrides: Partial<EngineParams> = {}) {
+  /** Without `jobs` (unit tests, benches) batch outputs are written but not recorded in batch_job_metadata. */
+  constructor(engine: Config['engine'], overrides: Partial<EngineParams> = {}, private readonly jobs?: JobMetadata) {
     this.params = paramsFromConfig(engine, overrides);
   }
 
@@ -89,8 +99,9 @@ export class LocalEngine implements TrainingEngine {
     const trainedAt = new Date().toISOString();
     const models: TrainedModel[] = ctx.recipes.map((recipe) => ({
       recipe,
-      params: { ...this.params, modelledItems: model.modelledItems } as Record<string, unknown>,
-      dataSnapshot: { ...snapshot, trainedAt, trainMs: Date.now() - started, modelPrefix: layout.modelPrefix },
+      params: { ...this.params },
+      // How many products the item model covers depends on the data, not on a setting.
+      dataSnapshot: { ...snapshot, modelledItems: model.modelledItems, trainedAt, trainMs: Date.now() - started, modelPrefix: layout.modelPrefix },
     }));
     await ctx.progress(100, 'trained');
     return { status: 'done', result: { models } };
@@ -118,11 +129,7 @@ export class LocalEngine implements TrainingEngine {
         await store.put(key, Readable.from(source.chunks()));
         outputs.push({ recipe, key, lines: source.lines, failedLines: 0 });
       };
-      for (const [n, recipe] of recipes.entries()) {
-        const base = n * step;
-        const report = (share: number, message: string) => (f: number) =>
-          ctx.progress(Math.min(99, Math.round(base + step * share * f)), message);
-        await ctx.progress(Math.round(base), `${recipe}: writing`);
+      const writeRecipe = async (recipe: RecipeName, report: (share: number, message: string) => (f: number) => Promise<void>) => {
         switch (recipe) {
           case 'popularity-count':
             await write(recipe, recipe, popularityLines(r));
@@ -154,12 +161,42 @@ export class LocalEngine implements TrainingEngine {
             break;
           }
         }
+      };
+      for (const [n, recipe] of recipes.entries()) {
+        const base = n * step;
+        const report = (share: number, message: string) => (f: number) =>
+          ctx.progress(Math.min(99, Math.round(base + step * share * f)), message);
+        await ctx.progress(Math.round(base), `${recipe}: writing`);
+        const job = { jobName: jobName(LOCAL_JOB_NAMESPACE, ctx.runId, 'batch', recipe), runId: ctx.runId, recipe };
+        await this.jobs?.record(job, { status: 'IN_PROGRESS', startedAt: new Date(), completedAt: null, failureReason: null });
+        try {
+          await writeRecipe(recipe, report);
+        } catch (err) {
+          await this.jobs?.record(job, { status: 'FAILED', completedAt: new Date(), failureReason: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+        await this.jobs?.record(job, { status: 'ACTIVE', completedAt: new Date() });
       }
     } finally {
       await pool?.close();
     }
     await ctx.progress(100, 'batch output written');
     return { status: 'done', result: { outputs } };
+  }
+
+  /**
+   * Offline metrics of each of ctx.recipes: a model trained exactly as train() trains the run's
+   * (the same parameters object) on the split's training part of the run's interactions.
+   */
+  async evaluate(ctx: EngineContext, request: EvaluationRequest): Promise<EvaluationResult> {
+    await ctx.progress(5, 'reading interactions');
+    const raw = await readInteractions(await ctx.store.get(ctx.layout.interactions), 'interactions.csv');
+    await ctx.progress(10, `evaluating ${ctx.recipes.join(', ')}`);
+    const figures = await evaluateRecipes(raw, ctx.recipes, { split: request.split, k: request.k, params: this.params });
+    const method = { split: request.split, k: request.k, source: ctx.store.uri(ctx.layout.interactions), params: { ...this.params } };
+    const evaluations: ModelEvaluation[] = ctx.recipes.map((recipe, i) => ({ recipe, metrics: figures[i]!, method }));
+    await ctx.progress(100, 'evaluated');
+    return { evaluations };
   }
 }
 
