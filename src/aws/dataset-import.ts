@@ -40,7 +40,7 @@ async function hasDataRows(store: ObjectStore, key: string): Promise<boolean> {
   for await (const chunk of stream) {
     text += (chunk as Buffer).toString('utf8');
     const lines = text.split('\n');
-    if (lines.length > 2 || (lines.length === 2 && lines[1].trim())) {
+    if (lines.length > 2 || (lines.length === 2 && lines[1]?.trim())) {
       stream.destroy();
       return true;
     }

@@ -45,7 +45,7 @@ describe('AWS clients and the SDK endpoint settings', () => {
     const out = await client.send(new ListDatasetGroupsCommand({}));
     client.destroy();
     delete process.env.AWS_ENDPOINT_URL_PERSONALIZE;
-    expect(out.datasetGroups?.[0].name).toBe('shop');
+    expect(out.datasetGroups?.[0]?.name).toBe('shop');
     const call = seen.find((s) => s.target === 'AmazonPersonalize.ListDatasetGroups');
     expect(call?.url).toBe('/personalize/');
     expect(call?.auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d+\/eu-west-1\/personalize\/aws4_request/);

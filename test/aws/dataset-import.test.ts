@@ -19,8 +19,8 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
       ['users', 'ACTIVE'],
     ]);
     expect(waits.length).toBeGreaterThanOrEqual(2);
-    expect(waits[0].recheckAfterMs).toBe(30_000);
-    expect(waits[0].message).toMatch(/waiting for dataset imports \(interactions PENDING/);
+    expect(waits[0]?.recheckAfterMs).toBe(30_000);
+    expect(waits[0]?.message).toMatch(/waiting for dataset imports \(interactions PENDING/);
     const jobs = fake.byKind('dataset-import-job');
     expect(jobs.map((j) => j.input)).toEqual(
       ['interactions', 'items', 'users'].map((k) => expect.objectContaining({

@@ -43,8 +43,8 @@ describe('forwardEvents', () => {
       ['alice', 's-alice', 3],
       ['bob', 's-bob', 2],
     ]);
-    expect(inputs[0].trackingId).toBe('track-1');
-    expect(inputs[0].eventList?.[0]).toMatchObject({ eventId: 'a-alice-0', eventType: 'view', eventValue: 1, itemId: 'p0', sentAt: new Date(1_700_000_000_000) });
+    expect(inputs[0]?.trackingId).toBe('track-1');
+    expect(inputs[0]?.eventList?.[0]).toMatchObject({ eventId: 'a-alice-0', eventType: 'view', eventValue: 1, itemId: 'p0', sentAt: new Date(1_700_000_000_000) });
     expect(await t.db.prisma.event.count({ where: { eventId: { in: ids }, forwardedAt: null } })).toBe(0);
     // Sending the same ids again forwards nothing twice.
     const again = await forwardEvents({ db: t.db, client, trackingId: 'track-1', retry: FAST_RETRY }, ids);

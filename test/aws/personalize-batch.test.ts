@@ -41,15 +41,17 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
 
     // Inputs as REFERENCE.md describes them; item-affinity is a batch segment job.
     const jobs = Object.fromEntries([...fake.byKind('batch-inference-job'), ...fake.byKind('batch-segment-job')].map((j) => [j.name, j]));
-    expect(jobs['shop-r20-batch-item-affinity'].kind).toBe('batch-segment-job');
-    expect(jobs['shop-r20-batch-user-personalization'].input).toMatchObject({
+    expect(jobs['shop-r20-batch-item-affinity']?.kind).toBe('batch-segment-job');
+    expect(jobs['shop-r20-batch-user-personalization']?.input).toMatchObject({
       numResults: 25,
       roleArn: 'arn:aws:iam::123456789012:role/PersonalizeRole',
       filterArn: expect.stringContaining('shop-exclude-purchased'),
       jobInput: { s3DataSource: { path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-input/user-personalization.json` } },
       jobOutput: { s3DataDestination: { path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-output/user-personalization/` } },
     });
-    expect(jobs['shop-r20-batch-personalized-ranking'].input.numResults).toBeUndefined();
+    const rankingJob = jobs['shop-r20-batch-personalized-ranking'];
+    expect(rankingJob).toBeDefined();
+    expect(rankingJob?.input.numResults).toBeUndefined();
     const ranking = await lines('runs/20/model/personalize/batch-input/personalized-ranking.json');
     // The most purchased items first (PURCHASE_COUNT), every user.
     expect(ranking[0]).toEqual({ userId: 'c1', itemList: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'] });
@@ -84,7 +86,7 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     expect(fake.byKind('batch-inference-job')).toHaveLength(0);
     expect(first.status === 'waiting' && first.message).toContain('similar-items queued');
     const { result } = await drive((state) => engine.batchInfer(ctx, state ?? (first.status === 'waiting' ? first.state : undefined)));
-    expect(result.outputs[0].lines).toBe(6);
+    expect(result.outputs[0]?.lines).toBe(6);
   });
 
   it('re-attaches to the jobs an interrupted attempt started instead of starting them again', async () => {

@@ -30,7 +30,7 @@ describe('setupPersonalize', () => {
     const result = await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: fastRetry, sleep: noSleep }, true);
     expect(result.steps.every((s) => s.action === 'created')).toBe(true);
     expect(result.trackingId).toBe('tracking-shop-tracker');
-    expect(fake.byKind('dataset-group')[0].status).toBe('ACTIVE');
+    expect(fake.byKind('dataset-group')[0]?.status).toBe('ACTIVE');
     const schemas = Object.fromEntries(fake.byKind('schema').map((s) => [s.name, JSON.parse(s.input.schema as string)]));
     expect(schemas['shop-interactions-schema']).toEqual({
       type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
@@ -57,7 +57,7 @@ describe('setupPersonalize', () => {
       { name: 'TOTAL_SPEND', type: 'float' },
     ]);
     expect(fake.byKind('dataset').map((d) => d.input.datasetType)).toEqual(['Interactions', 'Items', 'Users']);
-    expect(fake.byKind('filter')[0].input.filterExpression).toBe('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")');
+    expect(fake.byKind('filter')[0]?.input.filterExpression).toBe('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")');
   });
 
   it('is idempotent: a second apply finds everything by name and creates nothing', async () => {

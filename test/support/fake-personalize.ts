@@ -81,7 +81,7 @@ export class FakePersonalize {
     const r = this.resources.find((x) => x.arn === arn);
     if (!r) throw awsError('ResourceNotFoundException', `${arn} not found`);
     if (r.status === 'ACTIVE' || r.status === 'CREATE FAILED') return r;
-    const next = STEPS[Math.min(STEPS.length - 1, Math.floor(r.step / (this.opts.stepsPerStatus ?? 1)))];
+    const next = STEPS[Math.min(STEPS.length - 1, Math.floor(r.step / (this.opts.stepsPerStatus ?? 1)))] ?? 'ACTIVE';
     r.step++;
     const failure = this.opts.failures?.find((f) => f.kind === r.kind && (!f.name || f.name.test(r.name)));
     if (next === 'ACTIVE' && failure) {
