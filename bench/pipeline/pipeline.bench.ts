@@ -56,8 +56,8 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
-      worker.stdout!.on('data', (d: Buffer) => d.toString().includes('workers ready') && resolve());
-      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      worker.stdout.on('data', (d: Buffer) => d.toString().includes('workers ready') && resolve());
+      worker.once('exit', (code) => { reject(new Error(`worker exited with ${code}`)); });
     });
     let workerPeak = 0;
     const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!) ?? 0)), 200);

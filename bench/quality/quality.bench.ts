@@ -67,7 +67,7 @@ const describe = (p: Params): string =>
 function diff(p: Params): Params {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(p)) if (DEFAULT_PARAMS[k as keyof EngineParams] !== v) out[k] = v;
-  return out as Params;
+  return out;
 }
 
 const f4 = (x: number | undefined): string => (x ?? 0).toFixed(4);

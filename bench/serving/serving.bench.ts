@@ -121,19 +121,19 @@ function startServer(script: string, env: Record<string, string>): Promise<{ chi
       const m = /READY (\S+)/.exec(out);
       if (!m) return;
       // Anything the server prints later (such as --trace-gc lines) goes to stderr, apart from the tables.
-      child.stdout!.off('data', onData);
-      child.stdout!.pipe(process.stderr);
+      child.stdout.off('data', onData);
+      child.stdout.pipe(process.stderr);
       resolve({ child, url: m[1]! });
     };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => { reject(new Error(`${script} exited with ${code} before it was ready`)); });
   });
 }
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    if (child.exitCode !== null) { resolve(); return; }
+    child.once('exit', () => { resolve(); });
     child.kill('SIGTERM');
   });
 }

@@ -77,7 +77,7 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
   else if (!apply) report({ resource: 'dataset-group', name: group, action: 'create' });
   else {
     const created = await callAws('personalize:CreateDatasetGroup', () => deps.client.send(new CreateDatasetGroupCommand({ name: group })), retry);
-    groupArn = created.datasetGroupArn as string;
+    groupArn = created.datasetGroupArn;
     await waitActive(`dataset group ${group}`, async () => {
       const d = await callAws('personalize:DescribeDatasetGroup', () => deps.client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: groupArn })), retry);
       return { status: d.datasetGroup?.status, failureReason: d.datasetGroup?.failureReason };
@@ -101,7 +101,7 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
     } else if (!apply) report({ resource: 'schema', name, action: 'create', detail: SCHEMAS[kind] });
     else {
       const created = await callAws('personalize:CreateSchema', () => deps.client.send(new CreateSchemaCommand({ name, schema: SCHEMAS[kind] })), retry);
-      schemaArns[kind] = created.schemaArn as string;
+      schemaArns[kind] = created.schemaArn;
       report({ resource: 'schema', name, action: 'created', arn: created.schemaArn });
     }
   }

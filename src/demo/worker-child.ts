@@ -15,21 +15,21 @@ export function spawnWorkerProcess(config: Config, env: Record<string, string> =
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
   return new Promise((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`worker did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => { reject(new Error(`worker did not start within ${timeoutMs} ms`)); }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`worker exited with code ${code} before it was ready`));
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       if (!buffered.includes('workers ready')) return;
       clearTimeout(timer);
       // From here on the worker's own output (warnings, errors) goes to the demo's terminal.
-      child.stdout!.removeAllListeners('data');
-      child.stdout!.pipe(process.stdout);
+      child.stdout.removeAllListeners('data');
+      child.stdout.pipe(process.stdout);
       resolve({
         pid: child.pid!,
         async stop() {

@@ -9,7 +9,7 @@ import type { GatewayMetrics } from './metrics';
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)); }, ms);
   });
   try {
     return await Promise.race([p, timeout]);

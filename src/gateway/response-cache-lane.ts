@@ -72,11 +72,11 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
   };
 
   return (req, res) => {
-    if (!laneTakes(req)) return fallThrough(req, res);
+    if (!laneTakes(req)) { fallThrough(req, res); return; }
     const started = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => serve(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), started));
+    req.once('end', () => { serve(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), started); });
     // A client that goes away mid-body: nothing to answer, and its socket is already closing.
     req.once('error', (err) => {
       d.logger.debug({ err }, 'request body aborted');

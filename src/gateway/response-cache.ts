@@ -140,7 +140,7 @@ export class ResponseCache {
     const find = (token: string, slot: number) => {
       for (let at = body.indexOf(token); at >= 0; at = body.indexOf(token, at + token.length)) found.push({ at, length: token.length, slot });
     };
-    stamps.ids.forEach((id, i) => find(id, i));
+    stamps.ids.forEach((id, i) => { find(id, i); });
     find(stamps.generatedAt, -1);
     found.sort((x, y) => x.at - y.at);
     const pieces: string[] = [];

@@ -59,7 +59,7 @@ export class Shutdown {
     this.logger.info({ reason }, 'shutting down');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+      timer = setTimeout(() => { resolve('timeout'); }, this.timeoutMs);
       timer.unref();
     });
     const all = (async () => {

@@ -34,7 +34,7 @@ function isStringArray(v: unknown): v is string[] {
 function parseInput(input: Json): BatchInput | string {
   if (typeof input.userId === 'string' && input.userId) {
     if (input.itemList !== undefined && !isStringArray(input.itemList)) return 'itemList is not a list of ids';
-    return { kind: 'user', userId: input.userId, itemList: input.itemList as string[] | undefined };
+    return { kind: 'user', userId: input.userId, itemList: input.itemList };
   }
   if (typeof input.itemId === 'string' && input.itemId) return { kind: 'item', itemId: input.itemId };
   if (input.scope === 'global') return { kind: 'scope', scope: 'global', value: '' };
@@ -67,7 +67,7 @@ export function parseBatchLine(text: string, line: number): BatchRecord | BatchL
   if (scores !== undefined && !(Array.isArray(scores) && scores.length === ids.length && scores.every((s) => typeof s === 'number'))) {
     return { line, reason: 'scores do not match the recommended ids' };
   }
-  return { line, input, ids, scores: (scores as number[] | undefined) ?? null };
+  return { line, input, ids, scores: (scores) ?? null };
 }
 
 export async function* readBatchOutput(

@@ -113,7 +113,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       target: o.target,
       stagingTable: staging(o.target, req.mode),
       only: req.only,
-      onProblem: (p) => onProblem(p, o.name),
+      onProblem: (p) => { onProblem(p, o.name); },
     }).then((n) => {
       rows[o.target] = (rows[o.target] ?? 0) + n;
     });

@@ -63,8 +63,8 @@ export async function startWorkers(services: Services, opts: StartWorkersOptions
   for (const queue of selected) await table[queue].beforeStart?.();
   const workers: Worker[] = selected.map((queue) => startWorker(queue, table, queueRedis, config.redis.prefix));
   for (const w of workers) {
-    w.on('failed', (job, err) => logger.error({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
-    w.on('error', (err) => logger.error({ queue: w.name, err: err.message }, 'worker error'));
+    w.on('failed', (job, err) => { logger.error({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'); });
+    w.on('error', (err) => { logger.error({ queue: w.name, err: err.message }, 'worker error'); });
   }
   logger.info({ queues: workers.map((w) => w.name), concurrency: opts.concurrency }, 'workers started');
   return {

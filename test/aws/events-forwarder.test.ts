@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { PersonalizeEventsClient, PutEventsCommand, type PutEventsRequest } from '@aws-sdk/client-personalize-events';
+import { PersonalizeEventsClient, PutEventsCommand } from '@aws-sdk/client-personalize-events';
 import { forwardEvents } from '../../src/aws/events-forwarder';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { awsError } from '../support/fake-personalize';
@@ -36,7 +36,7 @@ describe('forwardEvents', () => {
     const ids = await seed('a', { alice: 23, bob: 2 });
     const result = await forwardEvents({ db: t.db, client, trackingId: 'track-1', retry: FAST_RETRY }, ids);
     expect(result).toEqual({ forwarded: 25, alreadyForwarded: 0, skipped: 0, calls: 4 });
-    const inputs = mock.commandCalls(PutEventsCommand).map((c) => c.args[0].input as PutEventsRequest);
+    const inputs = mock.commandCalls(PutEventsCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => [i.userId, i.sessionId, i.eventList?.length])).toEqual([
       ['alice', 's-alice', 10],
       ['alice', 's-alice', 10],

@@ -64,8 +64,8 @@ describe('readAttributes', () => {
 describe('minimum data size', () => {
   it('fails below 1,000 interactions, as Personalize does', async () => {
     const raw = await readInteractions(csv(interactionsCsv().split('\n').slice(0, 900).join('\n')));
-    expect(() => checkMinimums(raw)).toThrow(InsufficientDataError);
-    expect(() => checkMinimums(raw)).toThrow(/899 interactions \(minimum 1000\)/);
+    expect(() => { checkMinimums(raw); }).toThrow(InsufficientDataError);
+    expect(() => { checkMinimums(raw); }).toThrow(/899 interactions \(minimum 1000\)/);
   });
 
   it('fails with fewer than 25 users having 2 or more interactions', async () => {
@@ -73,7 +73,7 @@ describe('minimum data size', () => {
     for (let n = 0; n < 1000; n++) lines.push(`u${n},i${n % 7},${n}`);
     for (let n = 0; n < 24; n++) lines.push(`u${n},i9,${n}`);
     const raw = await readInteractions(csv(lines.join("\n")));
-    expect(() => checkMinimums(raw)).toThrow(/24 users with 2 or more interactions \(minimum 25\)/);
+    expect(() => { checkMinimums(raw); }).toThrow(/24 users with 2 or more interactions \(minimum 25\)/);
   });
 
   it('makes train() fail with a clear error', async () => {

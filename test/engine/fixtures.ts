@@ -70,7 +70,7 @@ export async function fixtureStore(
     logger: createLogger({ logLevel: 'silent' }),
     progress: async () => undefined,
   };
-  return { dir, store, ctx, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, store, ctx, cleanup: () => { rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export async function readText(store: DirectoryObjectStore, key: string): Promise<string> {

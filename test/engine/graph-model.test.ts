@@ -48,7 +48,7 @@ describe('rp3betaRows', () => {
     expect(row(r, 2)[1]).toBeCloseTo(5 / 12 / Math.sqrt(3), 6);
     for (let i = 0; i < 3; i++) expect(row(r, i)[i]).toBeUndefined();
     // Best first within a row.
-    expect(Array.from(r.idx.subarray(r.ptr[0]!, r.ptr[1]!))).toEqual([1, 2]);
+    expect(Array.from(r.idx.subarray(r.ptr[0], r.ptr[1]))).toEqual([1, 2]);
   });
 
   it('raises each step to alpha and keeps only the top k', () => {

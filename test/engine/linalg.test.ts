@@ -23,14 +23,14 @@ describe('invertSpd', () => {
   });
 
   it('refuses a matrix that is not positive definite', () => {
-    expect(() => invertSpd(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/not positive definite/);
+    expect(() => { invertSpd(Float64Array.from([1, 2, 2, 1]), 2); }).toThrow(/not positive definite/);
   });
 });
 
 describe('TopK', () => {
   it('keeps the best k, ties to the lower index, best first', () => {
     const t = new TopK(3);
-    [[5, 1], [2, 9], [7, 1], [1, 3], [3, 9]].forEach(([i, v]) => t.push(i!, v!));
+    [[5, 1], [2, 9], [7, 1], [1, 3], [3, 9]].forEach(([i, v]) => { t.push(i!, v!); });
     const idx: number[] = [];
     const val: number[] = [];
     expect(t.drain(idx, val)).toBe(3);

@@ -12,7 +12,7 @@ describe('LocalRanker', () => {
     await new LocalEngine(loadConfig({}).engine).train(f.ctx);
     ranker = await loadLocalRanker(f.store, f.ctx.layout.modelPrefix);
   });
-  afterAll(() => f.cleanup());
+  afterAll(() => { f.cleanup(); });
 
   it("puts the customer's likely products first and returns every product once", async () => {
     const ranked = await ranker.rank('u00', ['g1', 'k7', 'g2', 'k8']);

@@ -95,7 +95,7 @@ describe('response-cache lane', () => {
   it('survives a client that sends half a body and goes away', async () => {
     await new Promise<void>((resolve) => {
       const req = request(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '500' } });
-      req.on('error', () => resolve());
+      req.on('error', () => { resolve(); });
       req.write('{"query": "{ __typ');
       setTimeout(() => {
         req.destroy();

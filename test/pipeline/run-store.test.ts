@@ -28,7 +28,7 @@ describe('RunStore', () => {
     const refused = results.filter((r) => r.status === 'rejected');
     expect(created).toHaveLength(1);
     expect(refused).toHaveLength(2);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(RunAlreadyActiveError);
+    for (const r of refused) expect((r).reason).toBeInstanceOf(RunAlreadyActiveError);
     const active = await runs.active();
     await runs.setStatus(active!.id, 'failed', 'test');
     expect(await runs.active()).toBeNull();

@@ -55,7 +55,7 @@ export class FakePersonalize {
   maxConcurrentBatchJobs = 0;
 
   constructor(private readonly opts: FakeOptions = {}) {
-    this.mock = mockClient(this.client) as unknown as AwsStub<object, P.ServiceOutputTypes, P.PersonalizeClientResolvedConfig>;
+    this.mock = mockClient(this.client);
     this.wire();
   }
 

@@ -68,7 +68,7 @@ export class FakeShopifyServer {
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => { resolve(); }) : resolve()));
   }
 
   /** Comes back after a crash. */
@@ -88,22 +88,22 @@ export class FakeShopifyServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    if (req.method !== 'POST' || req.url !== `/admin/api/${API_VERSION}/graphql.json`) return send(404, { errors: 'Not Found' });
+    if (req.method !== 'POST' || req.url !== `/admin/api/${API_VERSION}/graphql.json`) { send(404, { errors: 'Not Found' }); return; }
     if (req.headers['x-shopify-access-token'] !== this.accessToken) {
-      return send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+      send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' }); return;
     }
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      return send(400, { errors: 'body is not JSON' });
+      send(400, { errors: 'body is not JSON' }); return;
     }
     const variables = body.variables ?? {};
     let doc: ReturnType<typeof parse>;
     try {
       doc = parse(body.query ?? '');
     } catch (err) {
-      return send(200, { errors: [{ message: (err as Error).message }] });
+      send(200, { errors: [{ message: (err as Error).message }] }); return;
     }
     const opDef = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
     const operation = opDef && 'name' in opDef && opDef.name ? opDef.name.value : null;
@@ -120,12 +120,12 @@ export class FakeShopifyServer {
     if (fault?.kind === 'status') {
       entry.outcome = 'fault';
       entry.status = fault.status;
-      return send(fault.status, { errors: fault.status === 429 ? 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' : 'Internal Server Error' },
-        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+      send(fault.status, { errors: fault.status === 429 ? 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' : 'Internal Server Error' },
+        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}); return;
     }
     if (fault?.kind === 'malformed-json') {
       entry.outcome = 'fault';
-      return send(200, '{"data":{"orders":{"pageInfo":{"hasNext');
+      send(200, '{"data":{"orders":{"pageInfo":{"hasNext'); return;
     }
     if (fault?.kind === 'drain-bucket') this.bucket = { available: 0, at: Date.now() };
 
@@ -137,11 +137,11 @@ export class FakeShopifyServer {
     const throttleStatus = () => ({ maximumAvailable: this.maximumAvailable, currentlyAvailable: Math.floor(this.bucket.available), restoreRate: this.restoreRate });
     if (requested > 1000) {
       entry.outcome = 'error';
-      return send(200, { errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (1000).`, extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: 1000 } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } });
+      send(200, { errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (1000).`, extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: 1000 } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } }); return;
     }
     if (requested > this.bucket.available) {
       entry.outcome = 'throttled';
-      return send(200, { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } });
+      send(200, { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } }); return;
     }
     this.bucket.available -= requested;
     const result = await graphql({ schema: this.schema, source: body.query ?? '', rootValue: this.root(), variableValues: variables, operationName: body.operationName });

@@ -47,7 +47,7 @@ export class FxStore {
   static generate(opts: { orders: number; seed?: number }): FxStore {
     const s = new FxStore(opts.seed);
     for (let i = 0; i < 30; i++) {
-      s.products.set(1000 + i, { id: 1000 + i, title: `Product ${i}`, productType: TYPES[i % TYPES.length] as string, price: `${(10 + i).toFixed(2)}` });
+      s.products.set(1000 + i, { id: 1000 + i, title: `Product ${i}`, productType: TYPES[i % TYPES.length] as string, price: (10 + i).toFixed(2) });
     }
     for (let i = 0; i < 40; i++) {
       const [city, province] = i % 10 === 9 ? [null, null] : (CITIES[i % CITIES.length] as [string, string]);

@@ -35,7 +35,7 @@ export async function runAwsSetup(deps: { config: Pick<Config, 'aws'>; client: P
   const { config, out } = deps;
   out(`${apply ? 'Setting up' : 'Plan for'} Personalize dataset group "${config.aws.datasetGroup}" in ${config.aws.region}${apply ? '' : ' (nothing is changed; add --apply)'}:`);
   const result = await setupPersonalize(
-    { client: deps.client, datasetGroup: config.aws.datasetGroup, retry: retryPolicyFrom(config.aws.retryAttempts), sleep: deps.sleep, onStep: (s) => out(stepLine(s)) },
+    { client: deps.client, datasetGroup: config.aws.datasetGroup, retry: retryPolicyFrom(config.aws.retryAttempts), sleep: deps.sleep, onStep: (s) => { out(stepLine(s)); } },
     apply,
   );
   if (result.trackingId && result.trackingId !== config.aws.trackingId) {
@@ -80,7 +80,7 @@ export function registerAws(program: Command): void {
   aws
     .command('policies')
     .description('print the IAM trust, role, bucket and service policies for the configured role and bucket')
-    .action(() => printPolicies(loadConfigOrExit(), out));
+    .action(() => { printPolicies(loadConfigOrExit(), out); });
   aws
     .command('costs')
     .description('estimated cost of recent runs, with the days between them (cost versus freshness)')

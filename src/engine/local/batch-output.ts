@@ -83,7 +83,7 @@ export function writeCustomerLine(r: Recommender, task: CustomerTask, u: number,
 }
 
 export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn): LineSource {
-  return chunked(r.model.data.userIds.length, (u, out) => writeCustomerLine(r, 'user-personalization', u, out), onProgress);
+  return chunked(r.model.data.userIds.length, (u, out) => { writeCustomerLine(r, 'user-personalization', u, out); }, onProgress);
 }
 
 export function similarItemsLines(r: Recommender): LineSource {
@@ -260,5 +260,5 @@ export function itemAffinityLines(r: Recommender, seg: Segments): LineSource {
 
 /** Per customer the products where they stand highest among that product's likely buyers. */
 export function itemAffinityUserLines(r: Recommender, seg: Segments, onProgress?: ProgressFn): LineSource {
-  return chunked(r.model.data.userIds.length, (u, out) => writeCustomerLine(r, 'item-affinity-users', u, out, seg.best), onProgress);
+  return chunked(r.model.data.userIds.length, (u, out) => { writeCustomerLine(r, 'item-affinity-users', u, out, seg.best); }, onProgress);
 }

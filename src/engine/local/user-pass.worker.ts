@@ -3,13 +3,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { segmentHeaps, writeCustomerLine } from './batch-output';
 import { LineBuffer } from './line-buffer';
-import type { LocalModel } from './local-model';
 import { popularityLists } from './local-model';
 import { Recommender } from './recommender';
 import type { PoolRequest, PoolResponse, PoolInit } from './user-pool';
 
 const init = workerData as PoolInit;
-const model = init.model as LocalModel;
+const model = init.model;
 const r = new Recommender(model, popularityLists(model, init.size * 2), init.size);
 let norm: Float64Array | undefined;
 const out = new LineBuffer();

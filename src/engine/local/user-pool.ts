@@ -147,7 +147,7 @@ export class UserPool {
       if (finished) break;
       await new Promise<void>((resolve) => {
         resolveText = resolve;
-        void running.then(() => resolve());
+        void running.then(() => { resolve(); });
       });
       resolveText = null;
     }
@@ -158,7 +158,7 @@ export class UserPool {
       this.workers.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
-            w.once('message', () => resolve());
+            w.once('message', () => { resolve(); });
             w.once('error', reject);
             w.postMessage({ kind: 'norm', norm } satisfies PoolRequest);
           }),
@@ -178,7 +178,7 @@ export class UserPool {
       this.workers.map(
         (w, n) =>
           new Promise<PoolResponse>((resolve, reject) => {
-            const onError = (err: Error) => reject(err);
+            const onError = (err: Error) => { reject(err); };
             w.once('message', (res: PoolResponse) => {
               w.off('error', onError);
               resolve(res);
