@@ -35,10 +35,11 @@ export async function writeAffinityUsers(store: ObjectStore, segmentsKey: string
     });
   }
   const users = [...byUser.keys()].sort();
-  async function* lines(): AsyncGenerator<string> {
+  function* lines(): Generator<string> {
     for (const user of users) {
+      const scored = byUser.get(user) ?? [];
       // Ties keep the item order of the segments file, so the output is deterministic.
-      const best = byUser.get(user)!.sort((a, b) => b.score - a.score).slice(0, perUser);
+      const best = scored.sort((a, b) => b.score - a.score).slice(0, perUser);
       const output = { recommendedItems: best.map((b) => b.item), scores: best.map((b) => Math.round(b.score * 1e6) / 1e6) };
       yield `${JSON.stringify({ input: { userId: user }, output, error: null })}\n`;
     }

@@ -35,22 +35,22 @@ interface AwsLikeError {
 }
 
 export function awsErrorName(err: unknown): string {
-  const e = err as AwsLikeError;
+  const e = err as AwsLikeError | null | undefined;
   return e?.name ?? e?.Code ?? 'Error';
 }
 
 export function isThrottling(err: unknown): boolean {
-  const e = err as AwsLikeError;
+  const e = err as AwsLikeError | null | undefined;
   return THROTTLING.has(awsErrorName(err)) || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
 }
 
 function isTransient(err: unknown): boolean {
-  const status = (err as AwsLikeError)?.$metadata?.httpStatusCode ?? 0;
+  const status = (err as AwsLikeError | null | undefined)?.$metadata?.httpStatusCode ?? 0;
   return TRANSIENT.has(awsErrorName(err)) || status >= 500;
 }
 
 export function isAccessDenied(err: unknown): boolean {
-  return DENIED.has(awsErrorName(err)) || (err as AwsLikeError)?.$metadata?.httpStatusCode === 403;
+  return DENIED.has(awsErrorName(err)) || (err as AwsLikeError | null | undefined)?.$metadata?.httpStatusCode === 403;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@ import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import type { ObjectStore } from '../storage/object-store';
-import type { S3ObjectStore } from '../storage/s3-object-store';
+import { S3ObjectStore } from '../storage/s3-object-store';
 import { retryPolicyFrom, type RetryPolicy } from './aws-call';
 import { AwsEngineError } from './aws-engine-error';
 import { ratesFrom } from './cost-estimate';
@@ -53,10 +53,10 @@ export function runtimeOf(deps: AwsEngineDeps): AwsRuntime {
 
 /** Personalize reads and writes S3 only: the run's store must be the S3 one. */
 export function requireS3(store: ObjectStore): S3ObjectStore {
-  if (store.kind !== 's3') {
+  if (!(store instanceof S3ObjectStore)) {
     throw new AwsEngineError('BAD_INPUT', 'ENGINE=aws needs the S3 object store (it is chosen automatically when ENGINE=aws)');
   }
-  return store as S3ObjectStore;
+  return store;
 }
 
 export async function requireDatasetGroup(rt: AwsRuntime): Promise<string> {

@@ -151,7 +151,7 @@ function countLine(line: string, stats: CollectedOutput): void {
     const parsed = JSON.parse(line) as { error?: unknown };
     if (parsed.error !== undefined && parsed.error !== null) {
       stats.failedLines++;
-      if (stats.firstErrors.length < 3) stats.firstErrors.push(String(parsed.error));
+      if (stats.firstErrors.length < 3) stats.firstErrors.push(typeof parsed.error === 'string' ? parsed.error : JSON.stringify(parsed.error));
     }
   } catch {
     stats.failedLines++;

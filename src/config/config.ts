@@ -96,7 +96,7 @@ const schema = z.object({
   SHOPIFY_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain').optional(),
   SHOPIFY_ACCESS_TOKEN: z.string().optional(),
   SHOPIFY_WEBHOOK_SECRET: z.string().optional(),
-  SHOPIFY_ADMIN_URL: z.string().url().optional(),
+  SHOPIFY_ADMIN_URL: z.url().optional(),
 });
 
 type Env = z.infer<typeof schema>;

@@ -28,8 +28,9 @@ export interface DemoOptions {
 async function loadStore(services: ReturnType<typeof buildServices>, opts: DemoOptions): Promise<void> {
   const { db, config } = services;
   const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM order_items');
-  if (rows[0]!.n > 0) {
-    say(`     ${n(rows[0]!.n)} order lines already in the database: using them`);
+  const existing = rows[0]?.n ?? 0;
+  if (existing > 0) {
+    say(`     ${n(existing)} order lines already in the database: using them`);
   } else if (existsSync(opts.dataset)) {
     const s = await importOnlineRetail(db, opts.dataset, { progress: createProgress() });
     say(`     ${opts.dataset}: ${n(s.purchases)} purchases, ${n(s.returns)} returns, ${n(s.skippedNoCustomer)} rows without a customer and ${n(s.skippedNonProduct)} postage/fee rows skipped, in ${s.seconds.toFixed(1)} s`);
@@ -83,7 +84,9 @@ async function demo(config: Config, opts: DemoOptions, shutdownRef: { current?: 
   } catch (err) {
     if (!(err instanceof RunAlreadyActiveError)) throw err;
     say(`     run ${err.activeRunId} is already active: following it`);
-    run = (await pipeline.getRun(err.activeRunId))!;
+    const active = await pipeline.getRun(err.activeRunId);
+    if (!active) throw new Error(`run ${err.activeRunId} was active a moment ago and is gone`, { cause: err });
+    run = active;
   }
   const final = await waitForRun(pipeline, run.id);
   if (final.status !== 'succeeded') {

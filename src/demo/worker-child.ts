@@ -27,11 +27,17 @@ export function spawnWorkerProcess(config: Config, env: Record<string, string> =
       buffered += chunk.toString();
       if (!buffered.includes('workers ready')) return;
       clearTimeout(timer);
+      const { pid } = child;
+      // A child that printed a line was spawned, so it has a pid; the check only narrows the type.
+      if (pid === undefined) {
+        reject(new Error('worker process has no pid'));
+        return;
+      }
       // From here on the worker's own output (warnings, errors) goes to the demo's terminal.
       child.stdout.removeAllListeners('data');
       child.stdout.pipe(process.stdout);
       resolve({
-        pid: child.pid!,
+        pid,
         async stop() {
           if (child.exitCode === null) child.kill('SIGTERM');
           let timer: NodeJS.Timeout | undefined;

@@ -45,7 +45,7 @@ export interface EngineContext {
   layout: RunLayout;
   logger: Logger;
   /** Reports progress (0-100) with a short message; shown by `recs pipeline run --wait`. */
-  progress(percent: number, message: string): Promise<void>;
+  progress: (percent: number, message: string) => Promise<void>;
 }
 
 /**

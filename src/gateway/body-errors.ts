@@ -24,7 +24,7 @@ export function sendBodyProblem(res: ServerResponse, problem: BodyProblem): void
 }
 
 /** body-parser's failures, as the lane answers them. */
-export const bodyErrors: ErrorRequestHandler = (err: { type?: string }, _req, res, next) => {
+export const bodyErrors: ErrorRequestHandler = (err: { type?: string } | null | undefined, _req, res, next) => {
   if (err?.type === 'entity.too.large') sendBodyProblem(res, 'too-large');
   else if (err?.type === 'entity.parse.failed') sendBodyProblem(res, 'not-json');
   else next(err);

@@ -56,8 +56,8 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
     });
     const outcome = context?.outcome;
     request.log.operation = outcome?.operation ?? undefined;
-    if (outcome?.cacheKey && outcome.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
-      responseCache.store(outcome.cacheKey, context!.batchVersion, outcome.storeAs, response.body.string, context!.stamps);
+    if (context && outcome?.cacheKey && outcome.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
+      responseCache.store(outcome.cacheKey, context.batchVersion, outcome.storeAs, response.body.string, context.stamps);
     }
     // Every answer carries its own recommendationIds and time: no HTTP cache may reuse one.
     res.setHeader('cache-control', 'no-store');

@@ -45,7 +45,8 @@ export function measure(
       inner = sel.selectionSet;
       childDepth = depth + 1;
       for (const arg of sel.arguments ?? []) {
-        if (arg.name.value in SIZE_ARGS) multiplier = Math.max(multiplier, argSize(arg.value, variables) ?? SIZE_ARGS[arg.name.value]!);
+        const fallback = SIZE_ARGS[arg.name.value];
+        if (fallback !== undefined) multiplier = Math.max(multiplier, argSize(arg.value, variables) ?? fallback);
       }
       if (!sel.arguments?.some((a) => a.name.value in SIZE_ARGS) && ['recommendations', 'similarItems', 'itemAffinity', 'popularItems', 'usersForItem'].includes(sel.name.value)) {
         multiplier = sel.name.value === 'usersForItem' ? 25 : 10;
@@ -71,17 +72,19 @@ export function measure(
 
 export function operationLimitsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request }) {
-          if (!operation) return;
+    // Apollo's hooks return promises; these do no I/O, so they resolve at once.
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ operation, document, request }) {
+          if (!operation) return Promise.resolve();
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
           const { depth, cost } = measure(operation.selectionSet, fragments, request.variables ?? {});
           if (depth > LIMITS.maxDepth) throw badInput(`query depth ${depth} exceeds the limit of ${LIMITS.maxDepth}`, { depth, http: { status: 400 } });
           if (cost > LIMITS.maxCost) throw badInput(`query cost ${cost} exceeds the limit of ${LIMITS.maxCost}`, { cost, http: { status: 400 } });
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

@@ -34,9 +34,10 @@ export async function readiness(d: ReadinessDeps): Promise<{ status: 'ready' | '
       return { ok: false, error: (err as Error).message };
     }
   };
+  const redisClient = d.redis;
   const [postgres, redis] = await Promise.all([
     check(() => d.pool.query('SELECT 1')),
-    d.redis ? check(() => d.redis!.ping()) : Promise.resolve({ ok: false, error: 'not configured' }),
+    redisClient ? check(() => redisClient.ping()) : Promise.resolve({ ok: false, error: 'not configured' }),
   ]);
   const served = d.batch();
   let batch: { ok: boolean; version: number; ageDays?: number | null; error?: string } = { ok: false, version: served.version };

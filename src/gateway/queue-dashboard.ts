@@ -6,10 +6,12 @@ import type { RequestHandler, Router } from 'express';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
-function build(queues: Queue[]): Router {
-  const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
-  const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
-  const { ExpressAdapter } = require('@bull-board/express') as typeof import('@bull-board/express');
+async function build(queues: Queue[]): Promise<Router> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
   // @bull-board/express carries its own copy of @bull-board/api (a patch version apart); the two
@@ -20,9 +22,18 @@ function build(queues: Queue[]): Router {
 }
 
 export function queueDashboard(queues: Queue[]): RequestHandler {
-  let router: Router | undefined;
+  let router: Promise<Router> | undefined;
   return (req, res, next) => {
     router ??= build(queues);
-    router(req, res, next);
+    router.then(
+      (r) => {
+        r(req, res, next);
+      },
+      (err: unknown) => {
+        // A failed load is tried again on the next request rather than remembered.
+        router = undefined;
+        next(err);
+      },
+    );
   };
 }

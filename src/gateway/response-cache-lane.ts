@@ -52,7 +52,7 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
     const key = d.cache.enabled ? d.cache.keyOfBody(body) : null;
     // Unknown API keys and refusals go to Apollo, which authenticates and explains.
     const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers));
-    const hit = auth && authorize(auth, 'read', d.readAuth) === 'ok' ? d.cache.render(key!, d.batchVersion()) : null;
+    const hit = key !== null && auth && authorize(auth, 'read', d.readAuth) === 'ok' ? d.cache.render(key, d.batchVersion()) : null;
     if (!hit) {
       const log: { operation?: unknown } = {};
       const requestId = trackRequest(d.logger, req, res, () => log.operation);
@@ -76,7 +76,7 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
     const started = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => { serve(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), started); });
+    req.once('end', () => { serve(req, res, chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks), started); });
     // A client that goes away mid-body: nothing to answer, and its socket is already closing.
     req.once('error', (err) => {
       d.logger.debug({ err }, 'request body aborted');

@@ -1,7 +1,7 @@
 // Decides per operation whether its answer may be reused (reads of batch data only, without
 // errors) and times every operation for /metrics.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from './gateway-context';
 import type { GatewayMetrics } from './metrics';
 
@@ -20,29 +20,32 @@ export function operationLabel(op: OperationDefinitionNode | undefined): string 
 
 function isCacheable(op: OperationDefinitionNode): boolean {
   return (
-    op.operation === 'query' &&
+    op.operation === OperationTypeNode.QUERY &&
     op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && CACHEABLE_FIELDS.has(s.name.value) && !s.directives?.length)
   );
 }
 
 export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    // Apollo's hooks return promises; these do no I/O, so they resolve at once.
+    requestDidStart() {
       const started = process.hrtime.bigint();
       let label = 'invalid';
-      return {
-        async didResolveOperation({ operation, contextValue }) {
+      return Promise.resolve({
+        didResolveOperation({ operation, contextValue }) {
           label = operationLabel(operation);
           contextValue.outcome.operation = label;
           contextValue.cacheable = operation !== undefined && isCacheable(operation);
+          return Promise.resolve();
         },
-        async willSendResponse({ response, contextValue, errors }) {
+        willSendResponse({ response, contextValue, errors }) {
           metrics.observeRequest(label, Number(process.hrtime.bigint() - started) / 1e9, 'executed');
           // The GraphQL handler stores the answer once Apollo has serialised it (one JSON.stringify, not two).
           const clean = !errors?.length && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
           if (contextValue.outcome.cacheKey && contextValue.cacheable && clean) contextValue.outcome.storeAs = label;
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

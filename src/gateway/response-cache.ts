@@ -113,15 +113,16 @@ export class ResponseCache {
     let length = t.body.length;
     for (let i = 0; i < t.ids; i++) ids[i] = randomUUID();
     const now = new Date().toISOString();
-    for (const slot of t.slots) length += slot < 0 ? now.length : ids[slot]!.length;
+    for (const slot of t.slots) length += slot < 0 ? now.length : (ids[slot]?.length ?? 0);
     const out = Buffer.allocUnsafe(length);
     let from = 0;
     let at = 0;
     for (let i = 0; i < t.slots.length; i++) {
-      const cut = t.cuts[i]!;
-      const slot = t.slots[i]!;
+      // cuts and slots have one entry per placeholder, so neither fallback is ever taken.
+      const cut = t.cuts[i] ?? from;
+      const slot = t.slots[i] ?? -1;
       at += t.body.copy(out, at, from, cut);
-      at += out.write(slot < 0 ? now : ids[slot]!, at, 'latin1');
+      at += out.write(slot < 0 ? now : (ids[slot] ?? ''), at, 'latin1');
       from = cut;
     }
     t.body.copy(out, at, from);

@@ -9,7 +9,7 @@ export interface CategorySpec {
   nouns: readonly string[];
 }
 
-export const CATEGORIES: readonly CategorySpec[] = [
+export const CATEGORIES: readonly [CategorySpec, ...CategorySpec[]] = [
   { name: 'Electronics', medianPrice: 180, nouns: ['Bluetooth Speaker', 'Smart Watch', 'Power Bank', 'Wireless Earbuds', 'Webcam'] },
   { name: 'Mobile Accessories', medianPrice: 18, nouns: ['Phone Case', 'Screen Protector', 'Charging Cable', 'Car Mount', 'Wall Charger'] },
   { name: 'Computers', medianPrice: 420, nouns: ['Laptop Stand', 'Mechanical Keyboard', 'Gaming Mouse', 'USB Hub', 'Monitor'] },
@@ -54,7 +54,7 @@ export interface CitySpec {
   weight: number;
 }
 
-export const CITIES: readonly CitySpec[] = [
+export const CITIES: readonly [CitySpec, ...CitySpec[]] = [
   { city: 'Karachi', province: 'Sindh', weight: 20.4 },
   { city: 'Lahore', province: 'Punjab', weight: 13.0 },
   { city: 'Faisalabad', province: 'Punjab', weight: 3.7 },

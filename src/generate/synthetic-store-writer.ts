@@ -101,7 +101,8 @@ export async function writeSyntheticStore(
       stageDdl: 'id text, city text, province text',
       conflictKey: 'id',
       rows: () => tracked(customers.length, progress, (i) => {
-        const c = customers[i]!;
+        const c = customers[i];
+        if (!c) throw new RangeError(`customer ${i} of ${customers.length}`);
         return copyRow([c.id, c.city, c.province]);
       }),
     }, tableSeconds);
@@ -111,14 +112,15 @@ export async function writeSyntheticStore(
       stageDdl: 'id text, name text, category text, price float8',
       conflictKey: 'id',
       rows: () => tracked(products.length, silentProgress, (i) => {
-        const p = products[i]!;
+        const p = products[i];
+        if (!p) throw new RangeError(`product ${i} of ${products.length}`);
         return copyRow([p.id, p.name, p.category, p.price]);
       }),
     }, tableSeconds);
     progress.stop();
 
     // Every line of an order shares the order's time: format each time once, not once per line.
-    const isoTimes: string[] = new Array(orders.count);
+    const isoTimes = new Array<string>(orders.count);
     for (let o = 0; o < orders.count; o++) isoTimes[o] = new Date((orders.orderedAt[o] ?? 0) * 1000).toISOString();
     const customerIds = customers.map((c) => c.id);
     const productIds = products.map((p) => p.id);

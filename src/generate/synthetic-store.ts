@@ -82,9 +82,9 @@ export function generateSyntheticStore(opts: SyntheticStoreOptions): SyntheticSt
   }
 
   const citySampler = new WeightedSampler(CITIES.map((c) => c.weight));
-  const customers: SyntheticCustomer[] = new Array(opts.customers);
+  const customers = new Array<SyntheticCustomer>(opts.customers);
   for (let i = 0; i < opts.customers; i++) {
-    const c = CITIES[citySampler.sample(rng)] ?? CITIES[0]!;
+    const c = CITIES[citySampler.sample(rng)] ?? CITIES[0];
     customers[i] = { id: `customer_${pad(i + 1, opts.customers)}`, city: c.city, province: c.province };
   }
 
@@ -170,11 +170,11 @@ function pad(i: number, count: number): string {
 }
 
 function makeProducts(rng: Prng, n: number, catSampler: WeightedSampler): SyntheticProduct[] {
-  const out: SyntheticProduct[] = new Array(n);
+  const out = new Array<SyntheticProduct>(n);
   for (let i = 0; i < n; i++) {
     // Every category gets at least one product, the rest follow the category weights.
     const cat = i < catSampler.size ? i : catSampler.sample(rng);
-    const spec = CATEGORIES[cat] ?? CATEGORIES[0]!;
+    const spec = CATEGORIES[cat] ?? CATEGORIES[0];
     const cluster = cat * CLUSTERS_PER_CATEGORY + rng.int(CLUSTERS_PER_CATEGORY);
     const raw = spec.medianPrice * Math.exp(0.55 * rng.normal());
     const price = Math.max(0.99, Math.round(raw) - 0.01);
@@ -189,8 +189,8 @@ function zipfWeights(rng: Prng, n: number): Float64Array {
   for (let i = 0; i < n; i++) ranks[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    const t = ranks[i]!;
-    ranks[i] = ranks[j]!;
+    const t = ranks[i] ?? 0;
+    ranks[i] = ranks[j] ?? 0;
     ranks[j] = t;
   }
   const w = new Float64Array(n);

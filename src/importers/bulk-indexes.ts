@@ -14,7 +14,7 @@ export async function withIndexesRebuiltIfEmpty<T>(
   table: string,
   fn: (wasEmpty: boolean) => Promise<T>,
 ): Promise<T> {
-  const empty = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`);
+  const empty = await client.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM "${table}") AS empty`);
   if (!empty.rows[0]?.empty) return fn(false);
   const { rows } = await client.query<{ name: string; def: string }>(
     `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS def

@@ -13,7 +13,8 @@ export function newAndPresent(total: number, inserted: number): NewAndPresent {
 }
 
 export async function scalar(client: PoolClient, sql: string, params: unknown[] = []): Promise<number> {
-  const { rows } = await client.query<{ n: number }>(sql, params);
+  // COUNT(*) is a bigint, which pg returns as a string.
+  const { rows } = await client.query<{ n: number | string }>(sql, params);
   return Number(rows[0]?.n ?? 0);
 }
 

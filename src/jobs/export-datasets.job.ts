@@ -47,7 +47,7 @@ export async function copyQueryToStore(db: Database, store: ObjectStore, key: st
     source.on('error', (err) => body.destroy(err));
     source.pipe(body);
     await store.put(key, body);
-    return Math.max(0, Number(source.rowCount ?? 0));
+    return Math.max(0, source.rowCount);
   } finally {
     client.release();
   }

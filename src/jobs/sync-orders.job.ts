@@ -16,7 +16,7 @@ export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) 
       // Stage progress is a database write: report whole-percent changes only.
       if (pct !== last) {
         last = pct;
-        void progress(pct, `${p.pages} pages${p.resumed ? ' (resumed)' : ''}`).catch((err: Error) => { logger.warn({ err: err.message }, 'progress update failed'); },
+        void progress(pct, `${p.pages} pages${p.resumed ? ' (resumed)' : ''}`).catch((err: unknown) => { logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'progress update failed'); },
         );
       }
     },

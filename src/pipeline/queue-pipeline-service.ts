@@ -48,12 +48,14 @@ export class QueuePipelineService implements PipelineService {
     }
     await this.runs.setStatus(id, 'cancelled', 'cancelled by request');
     for (const [stage, state] of Object.entries(run.stages)) {
-      if (state && (state.status === 'pending' || state.status === 'waiting')) {
+      if (state.status === 'pending' || state.status === 'waiting') {
         await this.runs.patchStage(id, stage as never, { status: 'cancelled' });
       }
     }
     await this.deps.queues.removeRunJobs(id);
-    return (await this.runs.get(id))!;
+    const cancelled = await this.runs.get(id);
+    if (!cancelled) throw new RunNotFoundError(id);
+    return cancelled;
   }
 
   getRun(id: number): Promise<PipelineRunView | null> {

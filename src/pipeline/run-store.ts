@@ -9,6 +9,7 @@ import {
   type RunStatus,
   type StageState,
 } from './pipeline-service';
+import { oneRow } from '../db/one-row';
 
 const ACTIVE: RunStatus[] = ['queued', 'running', 'waiting'];
 const RUN_LOCK = 724_911_004;
@@ -61,7 +62,7 @@ export class RunStore {
          VALUES ($1, 'queued', $2, $3, $4, $5) RETURNING *`,
         [input.mode, input.trigger, input.engine, input.recipes, JSON.stringify(stages)],
       );
-      return toView(rows[0]!);
+      return toView(oneRow(rows, 'INSERT INTO pipeline_runs'));
     });
   }
 

@@ -23,7 +23,7 @@ export interface StageInput {
   layout: RunLayout;
   /** Present when this call is a delayed re-check of long external work. */
   poll?: { attempt: number; state: Record<string, unknown> };
-  progress(percent: number, message: string): Promise<void>;
+  progress: (percent: number, message: string) => Promise<void>;
 }
 
 export type StageOutcome =

@@ -24,7 +24,9 @@ export function guardUnavailable<T extends Record<string, Resolver | undefined>>
       } catch (err) {
         throw translate(err);
       }
-      return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(translate(err))) : result;
+      return result instanceof Promise ? result.catch((err: unknown) => {
+            throw translate(err);
+          }) : result;
     };
   }
   return out as T;

@@ -56,7 +56,7 @@ export function parseBatchLine(text: string, line: number): BatchRecord | BatchL
     return { line, reason: 'not valid JSON' };
   }
   if (!isObject(value) || !isObject(value.input)) return { line, reason: 'no input object' };
-  if (value.error !== undefined && value.error !== null) return { line, reason: `failed input: ${String(value.error)}` };
+  if (value.error !== undefined && value.error !== null) return { line, reason: `failed input: ${typeof value.error === 'string' ? value.error : JSON.stringify(value.error)}` };
   const input = parseInput(value.input);
   if (typeof input === 'string') return { line, reason: input };
   const output = value.output;

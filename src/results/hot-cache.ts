@@ -40,7 +40,11 @@ export class HotCache implements HotLayer {
   }
 
   get available(): boolean {
-    return this.redis !== null && this.redis.status === 'ready';
+    return this.readyRedis() !== null;
+  }
+
+  private readyRedis() {
+    return this.redis !== null && this.redis.status === 'ready' ? this.redis : null;
   }
 
   /** Returns the cached value (null is a valid, cached value) or loads, stores and returns it. */
@@ -65,7 +69,7 @@ export class HotCache implements HotLayer {
     for (const e of entries) pipe.set(hotKey(this.prefix, version, e.kind, e.id), encode(e.value), 'EX', this.ttlSeconds);
     const results = (await pipe.exec()) ?? [];
     const failed = results.find(([err]) => err);
-    if (failed) throw failed[0]!;
+    if (failed?.[0]) throw failed[0];
   }
 
   /**
@@ -119,9 +123,10 @@ export class HotCache implements HotLayer {
   }
 
   private async fetch<T>(key: string, load: () => Promise<T>): Promise<T> {
-    if (this.available) {
+    const redis = this.readyRedis();
+    if (redis) {
       try {
-        const raw = await this.redis!.get(key);
+        const raw = await redis.get(key);
         if (raw !== null) {
           this.stats.hits += 1;
           return JSON.parse(raw) as T;
@@ -133,9 +138,10 @@ export class HotCache implements HotLayer {
     }
     this.stats.misses += 1;
     const value = await load();
-    if (this.available) {
+    const writer = this.readyRedis();
+    if (writer) {
       // The write is not on the response path: a failed write only costs a later miss.
-      this.redis!.set(key, encode(value), 'EX', this.ttlSeconds).catch((err: unknown) => {
+      writer.set(key, encode(value), 'EX', this.ttlSeconds).catch((err: unknown) => {
         this.stats.errors += 1;
         this.logger.warn({ err, key }, 'hot cache write failed');
       });

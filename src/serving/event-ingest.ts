@@ -31,17 +31,19 @@ export function parseTimestamp(raw: string): Date | null {
 }
 
 export function validateEvent(e: EventInput, now: Date): ValidEvent | string {
-  const id = (name: string, v: string | null | undefined, required: boolean): string | null => {
+  function id(name: string, v: string | null | undefined, required: true): string;
+  function id(name: string, v: string | null | undefined, required: boolean): string | null;
+  function id(name: string, v: string | null | undefined, required: boolean): string | null {
     if (v == null || v === '') {
       if (required) throw new Error(`${name} is required`);
       return null;
     }
     if (v.trim() !== v || v.length > MAX_ID) throw new Error(`${name} must be 1-${MAX_ID} characters without surrounding spaces`);
     return v;
-  };
+  }
   try {
-    const userId = id('userId', e.userId, true)!;
-    const productId = id('productId', e.productId, true)!;
+    const userId = id('userId', e.userId, true);
+    const productId = id('productId', e.productId, true);
     if (!EVENT_TYPE.test(e.eventType)) return 'eventType must be 1-50 letters, digits, "_" or "-"';
     if (e.eventValue != null && !Number.isFinite(e.eventValue)) return 'eventValue must be a finite number';
     let occurredAt = now;

@@ -33,7 +33,7 @@ export class RankingService {
         const batch = this.recs.batch;
         const ranked = await this.ranker.rank(userId, ids);
         return {
-          items: ranked.map((r) => ({ product: products.get(r.productId)!, score: r.score, source: 'PERSONALIZED_RANKING' as const })),
+          items: ranked.map((r) => ({ product: known(products, r.productId), score: r.score, source: 'PERSONALIZED_RANKING' as const })),
           source: 'PERSONALIZED_RANKING',
           filled: false,
           modelVersion: modelVersionOf(batch, 'personalized-ranking'),
@@ -53,7 +53,7 @@ export class RankingService {
       .map((id, input) => ({ id, key: order(id), input }))
       .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.input - b.input);
     const items = sorted.map(({ id }) => ({
-      product: products.get(id)!,
+      product: known(products, id),
       score: scores.get(id) ?? popularity.get(id)?.score ?? 0,
       source: scores.has(id) ? ('CACHED_SCORES' as const) : ('POPULAR' as const),
     }));
@@ -67,4 +67,11 @@ export class RankingService {
       batchVersion,
     };
   }
+}
+
+/** Every id was checked against the catalogue first (UnknownProductsError), so this cannot miss. */
+function known<T>(products: Map<string, T>, id: string): T {
+  const product = products.get(id);
+  if (product === undefined) throw new UnknownProductsError([id]);
+  return product;
 }

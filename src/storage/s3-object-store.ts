@@ -146,6 +146,6 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 function isNotFound(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | null | undefined;
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404 || err instanceof ObjectNotFoundError;
 }

@@ -29,7 +29,7 @@ export function registerDoctor(program: Command): void {
         const { rows } = await db.pool
           .query<{ n: number }>(`SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
           .catch(() => ({ rows: [{ n: 0 }] }));
-        const applied = rows[0]!.n;
+        const applied = rows[0]?.n ?? 0;
         checks.push({
           name: 'migrations',
           ok: applied >= expected,

@@ -113,8 +113,8 @@ export class ShopifyAdminClient {
       this.opts.logger.info({ waitMs }, 'shopify answered 429; waiting Retry-After');
       return { kind: 'wait', waitMs, status: 429 };
     }
-    const text = await res.text().catch((err: Error) => {
-      throw new TransientError(`reading the response failed: ${err.message}`);
+    const text = await res.text().catch((err: unknown) => {
+      throw new TransientError(`reading the response failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     if (res.status === 401 || res.status === 403) {
       throw new ShopifyApiError(`Shopify refused the access token (HTTP ${res.status}); check SHOPIFY_ACCESS_TOKEN and the app's read_orders/read_products/read_customers scopes`, res.status, false);
@@ -126,13 +126,14 @@ export class ShopifyAdminClient {
     if (res.status >= 400) {
       throw new ShopifyApiError(`Shopify rejected the query (HTTP ${res.status}): ${text.slice(0, 300)}`, res.status, false);
     }
-    let body: GraphqlBody;
+    let json: unknown;
     try {
-      body = JSON.parse(text) as GraphqlBody;
+      json = JSON.parse(text);
     } catch {
       throw new TransientError(`malformed JSON (${text.length} bytes)`);
     }
-    if (body === null || typeof body !== 'object') throw new TransientError('response body is not an object');
+    if (json === null || typeof json !== 'object') throw new TransientError('response body is not an object');
+    const body = json as GraphqlBody;
     const cost = body.extensions?.cost;
     if (cost?.throttleStatus) {
       this.throttle = { status: cost.throttleStatus, at: Date.now() };

@@ -114,7 +114,7 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
   const saved = state.rows[0];
   let point: ResumePoint;
   const resumed = !opts.full && !!saved?.cursor;
-  if (resumed && saved?.cursor) {
+  if (resumed && saved.cursor) {
     point = JSON.parse(saved.cursor) as ResumePoint;
   } else {
     const since = opts.full ? null : (saved?.watermark?.toISOString() ?? null);

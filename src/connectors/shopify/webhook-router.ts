@@ -52,7 +52,7 @@ export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
       res.status(500).json({ error: 'webhook endpoint misconfigured' });
       return;
     }
-    const body = req.body ?? Buffer.alloc(0);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyShopifyHmac(body, header(req, 'x-shopify-hmac-sha256'), secret)) {
       logger.warn({ ...meta, bytes: body.length, signed: !!header(req, 'x-shopify-hmac-sha256') }, 'shopify webhook rejected: bad signature');
       res.status(401).json({ error: 'invalid signature' });

@@ -21,7 +21,7 @@ export class LocalRanker implements Ranker {
    * Known products by the customer's score (an unknown customer: by popularity), ties by
    * popularity then input order; unknown products last in input order; duplicates once.
    */
-  async rank(userId: string, productIds: string[]): Promise<RankedItem[]> {
+  rank(userId: string, productIds: string[]): Promise<RankedItem[]> {
     const unique = [...new Set(productIds)];
     const u = this.userIndex.get(userId) ?? -1;
     const items = unique.map((id) => this.itemIndex.get(id) ?? -1);
@@ -30,10 +30,12 @@ export class LocalRanker implements Ranker {
     const unknownIds = unique.filter((_, pos) => items[pos]! < 0);
     let nextUnknown = 0;
     const ids = this.recommender.model.data.itemIds;
-    return ranked.map((r) => ({
-      productId: r.known ? ids[r.item]! : unknownIds[nextUnknown++]!,
-      score: r.score,
-    }));
+    return Promise.resolve(
+      ranked.map((r) => ({
+        productId: r.known ? ids[r.item]! : unknownIds[nextUnknown++]!,
+        score: r.score,
+      })),
+    );
   }
 }
 

@@ -110,10 +110,10 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
     copy.set(bin.subarray(e.offset, e.offset + bytes));
     a[e.name] = e.kind === 'i32' ? new Int32Array(copy.buffer) : e.kind === 'f32' ? new Float32Array(copy.buffer) : copy;
   }
-  const get = <T extends Typed>(name: string): T => {
+  const get = <T extends Typed>(name: string, kind: new (length: number) => T): T => {
     const v = a[name];
-    if (!v) throw new Error(`${keys.arrays}: array ${name} is missing`);
-    return v as T;
+    if (!(v instanceof kind)) throw new Error(`${keys.arrays}: array ${name} is missing or not a ${kind.name}`);
+    return v;
   };
   return {
     params: manifest.params,
@@ -126,18 +126,18 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
       provinces: manifest.provinces,
       referenceTime: manifest.referenceTime,
       interactions: manifest.interactions,
-      userPtr: get('userPtr'),
-      userItems: get('userItems'),
-      userValues: get('userValues'),
-      userBought: get('userBought'),
-      userProfile: get('userProfile'),
-      itemPopularity: get('popularity'),
-      itemTrend: get('trend'),
-      itemCategory: get('itemCategory'),
-      userProvince: get('userProvince'),
+      userPtr: get('userPtr', Int32Array),
+      userItems: get('userItems', Int32Array),
+      userValues: get('userValues', Float32Array),
+      userBought: get('userBought', Uint8Array),
+      userProfile: get('userProfile', Float32Array),
+      itemPopularity: get('popularity', Float32Array),
+      itemTrend: get('trend', Float32Array),
+      itemCategory: get('itemCategory', Int32Array),
+      userProvince: get('userProvince', Int32Array),
     },
-    rec: { ptr: get('recPtr'), idx: get('recIdx'), w: get('recW') },
-    similar: { ptr: get('simPtr'), idx: get('simIdx'), w: get('simW') },
-    popularity: get('popularity'),
+    rec: { ptr: get('recPtr', Int32Array), idx: get('recIdx', Int32Array), w: get('recW', Float32Array) },
+    similar: { ptr: get('simPtr', Int32Array), idx: get('simIdx', Int32Array), w: get('simW', Float32Array) },
+    popularity: get('popularity', Float32Array),
   };
 }

@@ -36,7 +36,7 @@ export class Recommender {
     this.heap = new TopK(size);
     this.outIdx = new Int32Array(size);
     this.outVal = new Float64Array(size);
-    const beta = model.params.trendWeight ?? 0;
+    const beta = model.params.trendWeight;
     let top = 0;
     for (const t of model.data.itemTrend) top = Math.max(top, t);
     this.trend = beta > 0 && top > 0 ? Float64Array.from(model.data.itemTrend, (t) => (beta * t) / top) : new Float64Array(0);

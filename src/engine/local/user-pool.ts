@@ -76,7 +76,8 @@ export class UserPool {
     const total = queue.length;
     const done = new Map<number, PoolResponse>();
     let next = 0;
-    let failure: Error | null = null;
+    // An object, not a `let`: the workers' callbacks set it, which control-flow analysis cannot see.
+    const failed: { error: Error | null } = { error: null };
     let wake: (() => void) | null = null;
     const feed = (w: Worker): void => {
       const b = queue.shift();
@@ -84,13 +85,13 @@ export class UserPool {
     };
     const listeners = this.workers.map((w) => {
       const onMessage = (res: PoolResponse) => {
-        if (res.kind === 'error') failure = new Error(`batch inference worker failed on block ${res.block}: ${res.message}`);
+        if (res.kind === 'error') failed.error = new Error(`batch inference worker failed on block ${res.block}: ${res.message}`);
         else done.set(res.block, res);
         feed(w);
         wake?.();
       };
       const onError = (err: Error) => {
-        failure = err;
+        failed.error = err;
         wake?.();
       };
       w.on('message', onMessage);
@@ -100,7 +101,7 @@ export class UserPool {
     try {
       for (const w of this.workers) feed(w);
       while (next < total) {
-        if (failure) throw failure;
+        if (failed.error) throw failed.error;
         const res = done.get(next);
         if (!res) {
           await new Promise<void>((resolve) => (wake = resolve));
@@ -122,8 +123,8 @@ export class UserPool {
   async *lines(task: CustomerTask, onProgress?: (f: number) => void | Promise<void>): AsyncGenerator<Buffer> {
     const texts: Buffer[] = [];
     let resolveText: (() => void) | null = null;
-    let finished = false;
-    let error: unknown = null;
+    // An object, not two `let`s: the promise callbacks set it, which control-flow analysis cannot see.
+    const outcome: { finished: boolean; error: Error | null } = { finished: false, error: null };
     let count = 0;
     const total = Math.ceil(this.customers / BLOCK);
     const running = this.run(
@@ -135,16 +136,20 @@ export class UserPool {
         resolveText?.();
       },
     ).then(
-      () => (finished = true),
-      (err: unknown) => (error = err),
+      () => {
+        outcome.finished = true;
+      },
+      (err: unknown) => {
+        outcome.error = err instanceof Error ? err : new Error(String(err));
+      },
     );
     for (;;) {
       if (texts.length) {
         yield texts.shift()!;
         continue;
       }
-      if (error) throw error;
-      if (finished) break;
+      if (outcome.error) throw outcome.error;
+      if (outcome.finished) break;
       await new Promise<void>((resolve) => {
         resolveText = resolve;
         void running.then(() => { resolve(); });

@@ -2,6 +2,7 @@
 // humans (`recs apikey list`) without revealing it.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { oneRow } from '../../db/one-row';
 
 export const ROLES = ['read', 'ingest', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -46,7 +47,7 @@ export async function createApiKey(pool: Pool, role: Role, name = `${role} key`)
     `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
     [name.slice(0, 100), role, key.slice(0, 11), hashKey(key)],
   );
-  return { key, info: rows[0]! };
+  return { key, info: oneRow(rows, 'INSERT INTO api_keys') };
 }
 
 /** Revokes by numeric id or by prefix; returns the revoked key (revoking twice is harmless). */
@@ -60,9 +61,9 @@ export async function revokeApiKey(pool: Pool, ref: string): Promise<ApiKeyInfo>
   if (!rows.length) throw new ApiKeyNotFoundError(ref);
   const updated = await pool.query<ApiKeyInfo>(
     `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
-    [rows[0]!.id],
+    [oneRow(rows, 'SELECT api key').id],
   );
-  return updated.rows[0]!;
+  return oneRow(updated.rows, 'UPDATE api_keys');
 }
 
 export async function listApiKeys(pool: Pool): Promise<ApiKeyInfo[]> {

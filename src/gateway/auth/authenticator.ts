@@ -20,7 +20,7 @@ export function keyFromHeaders(headers: Record<string, string | string[] | undef
   const auth = headers['authorization'];
   if (typeof auth === 'string' && auth.length) {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
-    return match ? match[1]! : auth;
+    return match?.[1] ?? auth;
   }
   const x = headers['x-api-key'];
   return typeof x === 'string' && x.length ? x : null;
@@ -44,11 +44,12 @@ export class Authenticator {
   }
 
   async authenticate(key: string | null): Promise<AuthState> {
+    if (key === null) return { kind: 'anonymous' };
     const known = this.peek(key);
     if (known) return known;
-    const state = await this.lookup(key!);
+    const state = await this.lookup(key);
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key!, { at: Date.now(), state });
+    this.cache.set(key, { at: Date.now(), state });
     return state;
   }
 
