@@ -21,6 +21,8 @@ export default tseslint.config(
       // Numbers and booleans print the same everywhere; objects, null and undefined are the
       // template bugs this rule exists for, and they stay reported.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      // `_`-prefixed names are deliberate (an ignored loop value, a key omitted by rest destructuring).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
   {
@@ -44,6 +46,94 @@ export default tseslint.config(
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
+  },
+  // OUTSTANDING, not a policy: 145 findings in 36 test and bench files were not fixed yet when lint
+  // went into CI (most are raw SQL rows typed `any` that need a row type on pool.query<...>, jest's
+  // asymmetric matchers typed `any`, async test stubs, and `!` in the benchmarks' typed-array loops).
+  // Each entry turns off only the rules that file still breaks; fix a file, then delete its entry.
+  {
+    files: ['bench/quality/quality.bench.ts'],
+    rules: { '@typescript-eslint/no-base-to-string': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['test/gateway/schema.test.ts'],
+    rules: { '@typescript-eslint/no-base-to-string': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/restrict-template-expressions': 'off' },
+  },
+  {
+    files: ['bench/pipeline/pipeline.bench.ts'],
+    rules: { '@typescript-eslint/no-confusing-void-expression': 'off', '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/use-unknown-in-catch-callback-variable': 'off' },
+  },
+  {
+    files: ['bench/shopify/shopify.bench.ts'],
+    rules: { '@typescript-eslint/no-meaningless-void-operator': 'off' },
+  },
+  {
+    files: ['bench/serving/serving.bench.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unsafe-argument': 'off' },
+  },
+  {
+    files: ['bench/quality/basket-experiment.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
+    files: ['bench/engine/engine.bench.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['bench/import/import.bench.ts'],
+    rules: { '@typescript-eslint/no-unnecessary-condition': 'off', '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    files: ['test/cache/atomic-swap.test.ts'],
+    rules: { '@typescript-eslint/no-unnecessary-condition': 'off' },
+  },
+  {
+    files: ['test/support/aws-pipeline-harness.ts'],
+    rules: { '@typescript-eslint/no-unnecessary-type-parameters': 'off' },
+  },
+  {
+    files: ['test/gateway/auth.test.ts', 'test/pipeline/stage-runner.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
+  {
+    files: ['test/aws/personalize-batch.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
+    files: ['test/gateway/events.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-call': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
+  {
+    files: ['test/connectors/shopify-webhooks.test.ts', 'test/generate/synthetic-store-writer.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-return': 'off' },
+  },
+  {
+    files: ['test/gateway/hot-cache.test.ts', 'test/gateway/recommendations.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    files: ['test/aws/aws-pipeline-e2e.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
+  {
+    files: ['test/connectors/shopify-order-mapper.test.ts', 'test/connectors/shopify-sync.test.ts', 'test/importers/csv-lines.test.ts', 'test/pipeline/warm-cache.test.ts', 'test/support/fake-shopify-server.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
+    files: ['test/pipeline/pipeline-e2e.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-return': 'off' },
+  },
+  {
+    files: ['test/aws/personalize-setup.test.ts', 'test/cache/result-loader.test.ts', 'test/db/migrator.test.ts', 'test/gateway/admin.test.ts', 'test/gateway/degraded.test.ts', 'test/importers/import-command.test.ts', 'test/support/serving-fixtures.ts'],
+    rules: { '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
+  {
+    files: ['test/aws/dataset-import.test.ts'],
+    rules: { '@typescript-eslint/no-unsafe-return': 'off' },
+  },
+  {
+    files: ['test/aws/aws-call.test.ts', 'test/support/aws-engine-harness.ts', 'test/support/scripted-engine.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
   },
   prettier,
 );

@@ -41,7 +41,7 @@ function context(recipes: RecipeName[], runId: number): EngineContext {
     store,
     layout: { ...runLayout(runId), ...datasetKeys() },
     logger: createLogger({ logLevel: 'warn' }),
-    progress: async () => undefined,
+    progress: () => Promise.resolve(),
   };
 }
 

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const config = await freshBenchConfig('bench_pipeline', { RECIPES: RECIPES.join(',') });
   const services = buildServices(config, { name: 'bench' });
   const { db } = services;
-  const noop = async () => undefined;
+  const noop = () => Promise.resolve();
   try {
     let t = Date.now();
     const store = generateSyntheticStore({ ...size, seed: 42 });

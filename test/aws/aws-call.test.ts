@@ -4,7 +4,10 @@ import { awsError } from '../support/fake-personalize';
 
 function policy(attempts = 4): RetryPolicy & { delays: number[] } {
   const delays: number[] = [];
-  return { attempts, baseDelayMs: 100, maxDelayMs: 1_000, delays, sleep: async (ms) => void delays.push(ms) };
+  return { attempts, baseDelayMs: 100, maxDelayMs: 1_000, delays, sleep: (ms) => {
+    delays.push(ms);
+    return Promise.resolve();
+  } };
 }
 
 describe('callAws', () => {

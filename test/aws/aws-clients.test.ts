@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const k of KEYS) {
-    if (saved[k] === undefined) delete process.env[k];
+    if (saved[k] === undefined) Reflect.deleteProperty(process.env, k);
     else process.env[k] = saved[k];
   }
   await new Promise((r) => server.close(r));

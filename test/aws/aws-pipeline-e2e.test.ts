@@ -55,7 +55,7 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await p?.close();
+    await p.close();
   });
 
   let runId = 0;
@@ -174,7 +174,7 @@ describe('the pipeline with ENGINE=aws when Personalize fails a solution version
   }, 60_000);
 
   afterAll(async () => {
-    await p?.close();
+    await p.close();
   });
 
   it('fails the run at once with the failure reason and a pipeline_failed alert', async () => {

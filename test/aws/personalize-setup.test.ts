@@ -3,7 +3,7 @@ import { setupPersonalize } from '../../src/aws/personalize-setup';
 import { runAwsSetup } from '../../src/cli/commands/aws.command';
 import { FakePersonalize } from '../support/fake-personalize';
 
-const noSleep = async () => undefined;
+const noSleep = () => Promise.resolve();
 const fastRetry = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: noSleep };
 
 describe('setupPersonalize', () => {

@@ -135,7 +135,7 @@ describe('syncShopify against a fake Shopify Admin API', () => {
   it('stops between pages when interrupted (Ctrl-C) and resumes where it stopped', async () => {
     world = await newWorld(ctx, 80, { restoreRate: 100_000 });
     const ac = new AbortController();
-    const run = syncShopify(deps(world, (p) => p.pages === 3 && ac.abort()), { ...fast, signal: ac.signal });
+    const run = syncShopify(deps(world, (p) => { if (p.pages === 3) ac.abort(); }), { ...fast, signal: ac.signal });
     await expect(run).rejects.toBeInstanceOf(SyncAbortedError);
     expect(await state()).toMatchObject({ status: 'interrupted', synced: 30 });
 
@@ -150,7 +150,7 @@ describe('syncShopify against a fake Shopify Admin API', () => {
   it('resumes from the newest saved updated_at when Shopify refuses the saved cursor', async () => {
     world = await newWorld(ctx, 60, { restoreRate: 100_000 });
     const ac = new AbortController();
-    await expect(syncShopify(deps(world, (p) => p.pages === 2 && ac.abort()), { ...fast, signal: ac.signal })).rejects.toBeInstanceOf(SyncAbortedError);
+    await expect(syncShopify(deps(world, (p) => { if (p.pages === 2) ac.abort(); }), { ...fast, signal: ac.signal })).rejects.toBeInstanceOf(SyncAbortedError);
     const saved = JSON.parse((await state())!.cursor!) as Record<string, unknown>;
     await ctx.db.pool.query(`UPDATE shopify_sync_state SET cursor = $2 WHERE shop = $1`, [SHOP, JSON.stringify({ ...saved, after: 'expired!' })]);
 

@@ -91,7 +91,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
     const failed: Error[] = [];
     for (const job of jobs) {
-      await processShopifyWebhook({ db: ctx.db, logger }, job.data).catch((err: Error) => failed.push(err));
+      await processShopifyWebhook({ db: ctx.db, logger }, job.data).catch((err: unknown) => failed.push(err instanceof Error ? err : new Error(String(err))));
       await job.remove();
     }
     return { processed: jobs.length - failed.length, failed };

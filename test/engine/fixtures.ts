@@ -68,14 +68,14 @@ export async function fixtureStore(
     store,
     layout,
     logger: createLogger({ logLevel: 'silent' }),
-    progress: async () => undefined,
+    progress: () => Promise.resolve(),
   };
   return { dir, store, ctx, cleanup: () => { rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export async function readText(store: DirectoryObjectStore, key: string): Promise<string> {
   let s = '';
-  for await (const chunk of await store.get(key)) s += chunk.toString();
+  for await (const chunk of await store.get(key)) s += (chunk as Buffer).toString();
   return s;
 }
 

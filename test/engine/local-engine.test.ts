@@ -22,7 +22,7 @@ async function lines(f: Fixture, name: string): Promise<Line[]> {
 
 describe('LocalEngine', () => {
   let f: Fixture;
-  afterEach(() => { f?.cleanup(); });
+  afterEach(() => { f.cleanup(); });
 
   it('trains every recipe and writes one batch output file per recipe, plus item-affinity-users', async () => {
     f = await fixtureStore();

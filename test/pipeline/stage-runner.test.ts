@@ -57,7 +57,7 @@ describe('runStage', () => {
     data: { runId: run.id, runKey: runKeyOf(run), poll },
     attempt,
     maxAttempts: 3,
-    updateProgress: async () => undefined,
+    updateProgress: () => Promise.resolve(),
   });
 
   async function jobState(stage: StageName, run: PipelineRunView, poll?: number) {

@@ -12,7 +12,7 @@ import { createTestContext, type TestContext } from './test-context';
 import { FakePersonalize, type FakeOptions } from './fake-personalize';
 import { startLocalS3, type LocalS3 } from './s3-server';
 
-export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => undefined };
+export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1, sleep: () => Promise.resolve() };
 
 /** ENGINE=aws settings for a test against the local S3 server and the fake Personalize. */
 export function awsTestSettings(bucket: string): Record<string, string> {
@@ -51,7 +51,7 @@ export async function createAwsHarness(overrides: Record<string, string> = {}): 
     clock,
     async fake(opts = {}) {
       const fake = new FakePersonalize({ store, storeUriPrefix: `s3://${s3.bucket}/recs/`, ...opts });
-      await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: async () => undefined }, true);
+      await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: () => Promise.resolve() }, true);
       fake.mock.resetHistory();
       const engine = new AwsPersonalizeEngine({ config: t.config, db: t.db, personalize: fake.client, retry: FAST_RETRY, now: () => clock.now });
       return { fake, engine };

@@ -47,7 +47,7 @@ export async function startAwsPipeline(fakeOpts: (ids: { products: string[]; cus
 
   const config = t.config;
   const fake = new FakePersonalize({ store: createObjectStore(config), storeUriPrefix: `s3://${s3.bucket}/recs/`, ...fakeOpts({ products, customers }) });
-  await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: async () => undefined }, true);
+  await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: () => Promise.resolve() }, true);
   fake.mock.resetHistory();
 
   const services = buildServices(config, {

@@ -68,7 +68,10 @@ export class FakeShopifyServer {
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => { resolve(); }) : resolve()));
+    await new Promise<void>((resolve) => {
+      if (this.server) this.server.close(() => { resolve(); });
+      else resolve();
+    });
   }
 
   /** Comes back after a crash. */

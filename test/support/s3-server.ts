@@ -35,7 +35,7 @@ export async function startLocalS3(bucket = 'recs-test'): Promise<LocalS3> {
     async close() {
       await server.close();
       for (const k of ENV_KEYS) {
-        if (saved[k] === undefined) delete process.env[k];
+        if (saved[k] === undefined) Reflect.deleteProperty(process.env, k);
         else process.env[k] = saved[k];
       }
       await rm(directory, { recursive: true, force: true });
