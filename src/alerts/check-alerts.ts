@@ -3,6 +3,7 @@
 import type { Database } from '../db/database';
 import { MAX_BATCH_AGE_DAYS, readHealthFigures, type HealthFigures } from '../results';
 import { raiseAlert, resolveAlert } from './alert-store';
+import { oneRow } from '../db/one-row';
 
 export const ALERT_RULES = { maxAgeDays: MAX_BATCH_AGE_DAYS, minCoveragePercent: 90 } as const;
 
@@ -12,7 +13,7 @@ export interface AlertFigures extends HealthFigures {
 
 async function failedBatchJobs(db: Database): Promise<number> {
   const { rows } = await db.pool.query<{ failed: number }>(`SELECT count(*)::int AS failed FROM batch_job_metadata WHERE status = 'FAILED'`);
-  return rows[0]!.failed;
+  return oneRow(rows, 'failed batch jobs').failed;
 }
 
 export async function checkAlerts(db: Database): Promise<{ figures: AlertFigures; raised: string[] }> {

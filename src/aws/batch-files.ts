@@ -22,7 +22,7 @@ export function batchPaths(layout: RunLayout, recipe: RecipeName): { inputKey: s
   };
 }
 
-async function* csvColumn(store: ObjectStore, key: string, columns: string[]): AsyncGenerator<Record<string, string>> {
+async function* csvColumn<C extends string>(store: ObjectStore, key: string, columns: readonly C[]): AsyncGenerator<Record<C, string>> {
   let positions: number[] | undefined;
   let width = 0;
   for await (const records of readCsvRecords(await store.get(key))) {
@@ -39,9 +39,10 @@ async function* csvColumn(store: ObjectStore, key: string, columns: string[]): A
         continue;
       }
       if (r.fields.length !== width) throw new AwsEngineError('BAD_INPUT', `${key} line ${r.line}: expected ${width} columns, found ${r.fields.length}`);
-      const out: Record<string, string> = {};
-      for (let k = 0; k < columns.length; k++) out[columns[k]!] = r.fields[positions[k]!] ?? '';
-      yield out;
+      // Every requested column was found in the header, so the record is complete when yielded.
+      const out: Partial<Record<C, string>> = {};
+      for (const [k, column] of columns.entries()) out[column] = r.fields[positions[k] ?? -1] ?? '';
+      yield out as Record<C, string>;
     }
   }
 }
@@ -128,7 +129,8 @@ export async function collectBatchOutput(store: ObjectStore, outputPrefix: strin
         let last = 0x0a;
         for await (const chunk of await store.get(part.key)) {
           const buf = chunk as Buffer;
-          if (buf.length) last = buf[buf.length - 1];
+          const end = buf.at(-1);
+          if (end !== undefined) last = end;
           if (!joined.write(buf)) await new Promise((r) => joined.once('drain', r));
         }
         // Files may lack a final newline; lines from two files must never run together.

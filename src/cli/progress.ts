@@ -20,7 +20,9 @@ function human(n: number, unit: string): string {
 }
 
 export function createProgress(opts: ProgressOptions = {}): Progress {
-  const tty = opts.tty ?? Boolean(process.stderr.isTTY);
+  // Node's types say boolean, but a piped stderr is not a tty.WriteStream and has no isTTY at all.
+  const stderr: { isTTY?: boolean } = process.stderr;
+  const tty = opts.tty ?? stderr.isTTY ?? false;
   if (tty) {
     let bar: SingleBar | undefined;
     return {
@@ -101,9 +103,9 @@ export function renderRun(run: PipelineRunView): string {
         : s.status === 'succeeded'
           ? `${time} ${counts(s.counts)}`
           : s.status === 'failed'
-            ? `${s.error ?? ''}`
+            ? (s.error ?? '')
             : s.status === 'skipped'
-              ? `${s.message ?? ''}`
+              ? (s.message ?? '')
               : '';
     lines.push(`  ${MARK[s.status]} ${stage.padEnd(16)} ${s.status.padEnd(9)} ${detail}`.trimEnd());
   }

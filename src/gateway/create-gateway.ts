@@ -45,8 +45,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const prefix = config.redis.prefix;
   const ownRedis = deps.redis === undefined ? createRedis(config, 'request') : null;
   const redis = deps.redis === undefined ? ownRedis : deps.redis;
-  const ownQueueConnection = deps.queues ? null : createRedis(config, 'worker');
-  const queues = deps.queues ?? QUEUE_NAMES.map((name) => new Queue(name, { connection: ownQueueConnection!, prefix }));
+  let ownQueueConnection: ReturnType<typeof createRedis> | null = null;
+  let queues = deps.queues;
+  if (!queues) {
+    const connection = createRedis(config, 'worker');
+    ownQueueConnection = connection;
+    queues = QUEUE_NAMES.map((name) => new Queue(name, { connection, prefix }));
+  }
 
   const tracker = new BatchTracker(db.pool, redis, prefix, logger, deps.batchVersionRefreshMs);
   const catalog = new CatalogRepository(db.pool);
@@ -54,7 +59,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const results = new HotResultStore(hot, new PostgresResultStore(db.pool, catalog));
   const recs = new RecommendationService(results, hot, catalog, tracker, logger);
   const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries, config.cache.responseMb * 1024 * 1024);
-  tracker.onChange(() => responseCache.clear());
+  tracker.onChange(() => { responseCache.clear(); });
   const forwardQueue = queues.find((q) => q.name === QUEUE.eventsForward);
   const enqueueForward =
     config.aws.trackingId && forwardQueue
@@ -62,7 +67,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
           // The queue's connection waits through Redis outages; a request must not.
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`${QUEUE.eventsForward} queue did not answer within 2 s`)), 2_000);
+            timer = setTimeout(() => { reject(new Error(`${QUEUE.eventsForward} queue did not answer within 2 s`)); }, 2_000);
           });
           try {
             await Promise.race([forwardQueue.add(QUEUE.eventsForward, data), timeout]);
@@ -92,7 +97,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     // Cache-control hints are unused (answers are stamped per response and never HTTP-cacheable:
     // the handlers send no-store); without the plugin Apollo does not wrap every field resolver.
     plugins: [operationLimitsPlugin(), responseCachePlugin(metrics), ApolloServerPluginCacheControlDisabled()],
-    parseOptions: { maxTokens: LIMITS.maxTokens },
+    parseOptions: { maxLexicalTokens: LIMITS.maxTokens },
     includeStacktraceInErrorResponses: config.env === 'development',
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
@@ -110,10 +115,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     // One shutdown path (src/infra/shutdown.ts): Apollo must not install its own signal handlers.
     stopOnTerminationSignals: false,
     logger: {
-      debug: (m) => logger.debug(m),
-      info: (m) => logger.info(m),
-      warn: (m) => logger.warn(m),
-      error: (m) => logger.error(m),
+      debug: (m) => { logger.debug(m); },
+      info: (m) => { logger.info(m); },
+      warn: (m) => { logger.warn(m); },
+      error: (m) => { logger.error(m); },
     },
   });
   await apollo.start();
@@ -124,7 +129,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     try {
       const state = await authenticator.authenticate(keyFromHeaders(req.headers));
       const verdict = authorize(state, 'admin', config.api.readAuth);
-      if (verdict === 'ok') return next();
+      if (verdict === 'ok') { next(); return; }
       res.status(verdict === 'FORBIDDEN' ? 403 : 401).json({ error: verdict, message: 'the queue dashboard needs an admin API key' });
     } catch (err) {
       next(err);
@@ -153,11 +158,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     refreshBatchVersion: () => tracker.refresh(),
     listen(port = config.http.port, host = config.http.host) {
       return new Promise((resolve, reject) => {
-        server = createServer(handler);
-        server.keepAliveTimeout = 65_000;
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const address = server!.address() as AddressInfo;
+        const listening = createServer(handler);
+        server = listening;
+        listening.keepAliveTimeout = 65_000;
+        listening.once('error', reject);
+        listening.listen(port, host, () => {
+          const address = listening.address() as AddressInfo;
           const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
           logger.info({ url }, 'gateway listening');
           resolve({ url, port: address.port });
@@ -165,9 +171,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       });
     },
     async close() {
-      if (server) {
-        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
+      const open = server;
+      if (open) {
+        const closed = new Promise<void>((resolve) => open.close(() => { resolve(); }));
+        open.closeIdleConnections();
         await closed;
       }
       tracker.stop();

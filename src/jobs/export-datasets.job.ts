@@ -58,7 +58,7 @@ export async function writeDatasetFiles(
   db: Database,
   store: ObjectStore,
   layout: RunLayout,
-  progress: (percent: number, message: string) => Promise<void> = async () => undefined,
+  progress: (percent: number, message: string) => Promise<void> = () => Promise.resolve(),
 ): Promise<{ interactions: number; items: number; users: number }> {
   await progress(5, 'exporting interactions');
   const interactions = await copyQueryToStore(db, store, layout.interactions, INTERACTIONS_SQL);

@@ -92,7 +92,9 @@ export class RunStore {
    * undefined, so a merge alone would keep the old value). Sets the run running when a stage starts.
    */
   async patchStage(id: number, stage: StageName, patch: Partial<StageState>): Promise<void> {
-    const removed = Object.entries(patch).flatMap(([key, value]) => (value === undefined ? [key] : []));
+    // Widened on purpose: at run time a key may hold undefined, which Partial's entries do not show.
+    const entries: [string, unknown][] = Object.entries(patch);
+    const removed = entries.flatMap(([key, value]) => (value === undefined ? [key] : []));
     await this.db.pool.query(
       `UPDATE pipeline_runs
           SET stages = jsonb_set(stages, ARRAY[$2::text], (COALESCE(stages -> $2, '{}'::jsonb) - $5::text[]) || $3::jsonb),

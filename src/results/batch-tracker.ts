@@ -63,7 +63,7 @@ export class BatchTracker implements BatchSource {
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'batch version refresh failed'));
+      this.refresh().catch((err: unknown) => { this.logger.warn({ err }, 'batch version refresh failed'); });
     }, this.refreshMs);
     this.timer.unref();
   }

@@ -67,8 +67,8 @@ export function provenanceOf(
   // Ascending ids: when a recipe has several rows in the run, the newest names the batch.
   for (const m of models.filter((r) => r.run_id === runId).sort((x, y) => x.id - y.id)) chosen.set(recipeOfOutput(m.recipe), m.id);
   const recipes = [...chosen.keys()].sort();
-  const modelVersions = Object.fromEntries(recipes.map((r) => [r, chosen.get(r)!]));
-  return { modelVersions, paramsDigest: recipes.length ? paramsDigest(recipes.map((r) => [r, params.get(modelVersions[r]!) ?? null])) : null };
+  const modelVersions = Object.fromEntries([...chosen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { modelVersions, paramsDigest: recipes.length ? paramsDigest(recipes.map((r) => [r, params.get(chosen.get(r) ?? -1) ?? null])) : null };
 }
 
 /** sha256 of the recipes' parameters, key order normalised: equal settings give equal digests. */

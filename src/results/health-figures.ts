@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { freshnessDays, isStale, type Batch } from './batch';
 import { readNewestBatch } from './batch-tracker';
 import { RESULT_KINDS } from './result-kinds';
+import { oneRow } from '../db/one-row';
 
 export interface CoverageFigures {
   /** % (one decimal) of customers with at least one order who have cached recommendations. */
@@ -35,7 +36,7 @@ export async function readCoverage(pool: Pool): Promise<CoverageFigures> {
             (SELECT count(*) FROM ${USERS.table})::int AS with_recs,
             (SELECT count(*) FROM ${SIMILAR.table})::int AS similar`,
   );
-  const r = rows[0]!;
+  const r = oneRow(rows, 'health figures');
   return {
     coveragePercent: coveragePercent(r.covered, r.ordering),
     orderingCustomers: r.ordering,

@@ -79,9 +79,10 @@ export class HotCache implements HotLayer {
   async getOrLoadMany<T>(version: number, kind: string, ids: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     let missing = [...ids];
-    if (this.available && ids.length) {
+    const redis = ids.length ? this.readyRedis() : null;
+    if (redis) {
       try {
-        const raws = await this.redis!.mget(...ids.map((id) => hotKey(this.prefix, version, kind, id)));
+        const raws = await redis.mget(...ids.map((id) => hotKey(this.prefix, version, kind, id)));
         missing = [];
         ids.forEach((id, i) => {
           const raw = raws[i];

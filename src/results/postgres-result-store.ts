@@ -6,6 +6,7 @@ import { BatchMovedError } from './batch-moved-error';
 import { RESULT_KINDS, type ListKind } from './result-kinds';
 import type { ProductLookup, ResultStore } from './result-store';
 import type { CachedList, CachedSegment, PopularScope, ProductRow, ScoredProductJson, ScoredUserJson } from './result-types';
+import { oneRow } from '../db/one-row';
 
 const POPULAR = RESULT_KINDS.popularItems;
 const SEGMENTS = RESULT_KINDS.itemSegments;
@@ -25,7 +26,7 @@ export class PostgresResultStore implements ResultStore {
     const t = RESULT_KINDS[kind];
     const row = await this.read<{ items: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.keyColumns[0]!} = $1`,
+      `SELECT t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.keyColumns[0]} = $1`,
       [id],
     );
     return row ? this.resolve(batch, row.items, row.recipe_name) : null;
@@ -37,7 +38,7 @@ export class PostgresResultStore implements ResultStore {
    */
   async lists(batch: Batch, kind: ListKind, ids: readonly string[]): Promise<Map<string, CachedList | null>> {
     const t = RESULT_KINDS[kind];
-    const key = t.keyColumns[0]!;
+    const key = t.keyColumns[0];
     const rows = await this.readRows<{ id: string; items: unknown; recipe_name: string | null }>(
       batch,
       `SELECT t.${key} AS id, t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${key} = ANY($1::text[])`,
@@ -53,9 +54,10 @@ export class PostgresResultStore implements ResultStore {
   /** scope 'global' (value ''), 'category' or 'province'. */
   async popular(batch: Batch, scope: PopularScope, value: string): Promise<CachedList | null> {
     const [scopeColumn, valueColumn] = POPULAR.keyColumns;
+    if (valueColumn === undefined) throw new Error(`${POPULAR.table} needs a scope and a value key column`);
     const row = await this.read<{ items: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${POPULAR.listColumn} AS items, t.recipe_name FROM ${POPULAR.table} t WHERE t.${scopeColumn!} = $1 AND t.${valueColumn!} = $2`,
+      `SELECT t.${POPULAR.listColumn} AS items, t.recipe_name FROM ${POPULAR.table} t WHERE t.${scopeColumn} = $1 AND t.${valueColumn} = $2`,
       [scope, value],
     );
     return row ? this.resolve(batch, row.items, row.recipe_name) : null;
@@ -64,12 +66,12 @@ export class PostgresResultStore implements ResultStore {
   async segment(batch: Batch, productId: string): Promise<CachedSegment | null> {
     const row = await this.read<{ users: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${SEGMENTS.listColumn} AS users, t.recipe_name FROM ${SEGMENTS.table} t WHERE t.${SEGMENTS.keyColumns[0]!} = $1`,
+      `SELECT t.${SEGMENTS.listColumn} AS users, t.recipe_name FROM ${SEGMENTS.table} t WHERE t.${SEGMENTS.keyColumns[0]} = $1`,
       [productId],
     );
     if (!row) return null;
-    const users = (Array.isArray(row.users) ? (row.users as ScoredUserJson[]) : [])
-      .filter((u) => typeof u?.user_id === 'string')
+    const users = (Array.isArray(row.users) ? (row.users as (ScoredUserJson | null)[]) : [])
+      .filter((u): u is ScoredUserJson => typeof u?.user_id === 'string')
       .map((u) => ({ userId: u.user_id, score: typeof u.score === 'number' ? u.score : 0 }));
     return { users, modelVersion: modelVersionOf(batch, row.recipe_name) };
   }
@@ -85,13 +87,13 @@ export class PostgresResultStore implements ResultStore {
    */
   private async readRows<R extends object>(pinned: Batch, select: string, params: unknown[]): Promise<R[]> {
     const { rows } = await this.pool.query<R & { batch: number; found: boolean | null; newest: BatchRow | null }>(
-      `SELECT coalesce(b.id, 0) AS batch, CASE WHEN coalesce(b.id, 0) <> ${Number(pinned.version)} THEN to_jsonb(b) END AS newest, r.*
+      `SELECT coalesce(b.id, 0) AS batch, CASE WHEN coalesce(b.id, 0) <> ${pinned.version} THEN to_jsonb(b) END AS newest, r.*
          FROM (SELECT 1) one
          LEFT JOIN LATERAL (SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1) b ON true
          LEFT JOIN LATERAL (SELECT true AS found, s.* FROM (${select}) s) r ON true`,
       params,
     );
-    const first = rows[0]!;
+    const first = oneRow(rows, 'pinned batch read');
     if (first.batch !== pinned.version) throw new BatchMovedError(pinned.version, batchFromJson(first.newest));
     return rows.filter((r) => r.found);
   }
@@ -114,7 +116,7 @@ export class PostgresResultStore implements ResultStore {
 
 /** The well-formed entries of a cached JSON list. */
 function scoredEntries(raw: unknown): ScoredProductJson[] {
-  return (Array.isArray(raw) ? (raw as ScoredProductJson[]) : []).filter((e) => typeof e?.product_id === 'string');
+  return (Array.isArray(raw) ? (raw as (ScoredProductJson | null)[]) : []).filter((e): e is ScoredProductJson => typeof e?.product_id === 'string');
 }
 
 /** to_jsonb of a cache_batches row gives loaded_at as text. */

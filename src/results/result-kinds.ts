@@ -8,7 +8,7 @@ export type ResultKind = 'userRecommendations' | 'similarItems' | 'itemAffinity'
 
 export interface ResultKindSpec {
   table: string;
-  keyColumns: string[];
+  keyColumns: [string, ...string[]];
   listColumn: string;
   /** Name of the id field inside each list entry: [{product_id, score}] or [{user_id, score}]. */
   entryId: 'product_id' | 'user_id';

@@ -15,7 +15,7 @@ export interface StagingRequest {
   stagingTable: string;
   /** UPDATE mode: only these customers and products. */
   only?: { users: Set<string>; items: Set<string> };
-  onProblem(p: BatchLineProblem): void;
+  onProblem: (p: BatchLineProblem) => void;
 }
 
 function keyOf(target: ResultKind, r: BatchRecord): string[] | null {
@@ -35,14 +35,15 @@ function keyOf(target: ResultKind, r: BatchRecord): string[] | null {
 function allowed(target: ResultKind, key: string[], only: StagingRequest['only']): boolean {
   const keyedBy = RESULT_KINDS[target].keyedBy;
   if (!only || keyedBy === 'scope') return true;
-  return keyedBy === 'item' ? only.items.has(key[0]!) : only.users.has(key[0]!);
+  const id = key[0] ?? '';
+  return keyedBy === 'item' ? only.items.has(id) : only.users.has(id);
 }
 
 /** [{"product_id": id, "score": s}, ...] built as text: no intermediate objects on the hot path. */
 function entriesJson(entryId: string, ids: string[], scores: number[] | null): string {
   const parts = new Array<string>(ids.length);
   for (let i = 0; i < ids.length; i++) {
-    const score = scores ? scores[i]! : null;
+    const score = scores?.[i] ?? null;
     parts[i] = `{"${entryId}":${JSON.stringify(ids[i])},"score":${score === null || !Number.isFinite(score) ? 'null' : score}}`;
   }
   return `[${parts.join(',')}]`;
@@ -51,15 +52,15 @@ function entriesJson(entryId: string, ids: string[], scores: number[] | null): s
 /** One row in COPY's text format. JSON text has no raw tabs or newlines; backslashes double. */
 function copyTextRow(fields: string[]): string {
   let line = '';
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
+  for (const [i, f] of fields.entries()) {
     line += (i ? '\t' : '') + (/[\\\t\n\r]/.test(f) ? f.replace(/[\\\t\n\r]/g, escapeChar) : f);
   }
   return `${line}\n`;
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const escapeChar = (c: string) => ESCAPES[c]!;
+// Only called for the characters the escape pattern matches, all of which are in ESCAPES.
+const escapeChar = (c: string) => ESCAPES[c] ?? c;
 
 export async function copyOutputToStaging(client: PoolClient, store: ObjectStore, req: StagingRequest): Promise<number> {
   const spec = RESULT_KINDS[req.target];

@@ -18,7 +18,7 @@ export type HandlerTable = { [Q in QueueName]: QueueHandler<Q> };
 /** The handlers one module contributes. */
 export type HandlerSet = Partial<HandlerTable>;
 
-function take<Q extends QueueName>(table: HandlerSet, set: HandlerSet, queue: Q, duplicated: Set<QueueName>): void {
+function take<Q extends QueueName>(table: HandlerSet, set: Partial<Pick<HandlerTable, Q>>, queue: Q, duplicated: Set<QueueName>): void {
   const handler = set[queue];
   if (!handler) return;
   if (table[queue]) duplicated.add(queue);

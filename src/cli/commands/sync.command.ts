@@ -28,7 +28,7 @@ function progressReporter(): { update: (p: SyncProgress) => void; stop: () => vo
       started = true;
       progress.update(p.done, { total, detail: `${p.pages} pages${p.resumed ? ' (resumed)' : ''}` });
     },
-    stop: () => progress.stop(),
+    stop: () => { progress.stop(); },
   };
 }
 
