@@ -24,9 +24,10 @@ export function toListView(ctx: GatewayContext, built: BuiltList): ResolversPare
 
 function connection<T extends { id: number }>(rows: T[], first: number, kind: string) {
   const page = rows.slice(0, first);
+  const last = page.at(-1);
   return {
     edges: page.map((node) => ({ cursor: encodeCursor(kind, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(kind, page[page.length - 1]!.id) : null },
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(kind, last.id) : null },
   };
 }
 

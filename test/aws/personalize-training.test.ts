@@ -17,7 +17,7 @@ describe('AwsPersonalizeEngine.train', () => {
     // Solution: PENDING, IN_PROGRESS, ACTIVE; then the version walks the same three states.
     expect(waits.length).toBeGreaterThanOrEqual(4);
     expect(waits.every((w) => w.recheckAfterMs === 30_000)).toBe(true);
-    expect(waits[0].message).toContain('waiting for Personalize training (popularity-count solution PENDING');
+    expect(waits[0]?.message).toContain('waiting for Personalize training (popularity-count solution PENDING');
     expect(fake.byKind('solution').map((s) => [s.name, s.input.recipeArn])).toEqual([
       ['shop-popularity-count', 'arn:aws:personalize:::recipe/aws-popularity-count'],
       ['shop-similar-items', 'arn:aws:personalize:::recipe/aws-similar-items'],
@@ -36,7 +36,7 @@ describe('AwsPersonalizeEngine.train', () => {
     expect(rows.every((r) => r.jobArn && r.completedAt)).toBe(true);
 
     expect(result.models[0]).toMatchObject({ recipe: 'popularity-count', dataSnapshot: { datasetGroup: 'shop', runId: 10 } });
-    expect(result.models[0]!.params).toMatchObject({ trainingHours: 0.5, trainingMode: 'FULL', solutionVersionArn: versions[0].arn });
+    expect(result.models[0]!.params).toMatchObject({ trainingHours: 0.5, trainingMode: 'FULL', solutionVersionArn: versions[0]?.arn });
     // model_versions belongs to the train stage (one writer): the engine only returns the models.
     expect(await h.t.db.prisma.modelVersion.count()).toBe(0);
   });
@@ -61,7 +61,7 @@ describe('AwsPersonalizeEngine.train', () => {
       const { fake, engine } = await v1.fake();
       await drive((state) => engine.train(v1.ctx(13, ['user-personalization', 'similar-items'], 'UPDATE'), state));
       expect(fake.byKind('solution-version').map((v) => v.input.trainingMode)).toEqual(['UPDATE', 'FULL']);
-      expect(fake.byKind('solution')[0].input.recipeArn).toBe('arn:aws:personalize:::recipe/aws-user-personalization');
+      expect(fake.byKind('solution')[0]?.input.recipeArn).toBe('arn:aws:personalize:::recipe/aws-user-personalization');
     } finally {
       await v1.close();
     }

@@ -47,12 +47,12 @@ describe('train and evaluate stages with non-default engine settings', () => {
     const logger = createLogger(ctx.config);
     deps = { config: ctx.config, db: ctx.db, store: new DirectoryObjectStore(dir), engine: createEngine(ctx.config, { db: ctx.db, logger }), redis, logger };
     const run = await new RunStore(ctx.db).create({ mode: 'FULL', trigger: 'test', engine: 'local', recipes: RECIPES, stages: [...STAGES] });
-    input = { run, recipes: RECIPES, layout: runLayout(run.id), progress: async () => undefined };
+    input = { run, recipes: RECIPES, layout: runLayout(run.id), progress: () => Promise.resolve() };
     expect(await exportDatasets(deps, input)).toMatchObject({ status: 'done' });
   });
 
   afterAll(async () => {
-    redis?.disconnect();
+    redis.disconnect();
     await ctx.close();
     await rm(dir, { recursive: true, force: true });
   });

@@ -43,7 +43,10 @@ export async function evaluateRun(deps: EvaluateRunDeps, opts: EvaluateRunOption
     store: deps.store,
     layout: runLayout(runId),
     logger: deps.logger.child({ runId }),
-    progress: async (_percent: number, message: string) => deps.progress(message),
+    progress: (_percent: number, message: string) => {
+      deps.progress(message);
+      return Promise.resolve();
+    },
   };
   deps.progress(`evaluating ${opts.recipe} of run ${runId} with the ${deps.engine.name} engine (split ${opts.split}, k ${opts.k})`);
   const { evaluations } = await deps.engine.evaluate(ctx, { split: opts.split, k: opts.k });
