@@ -90,6 +90,11 @@ export interface EvaluationRequest {
   split: SplitKind;
   /** Cut-off of recall_at_k and map_at_k; AWS's own names carry theirs (at_5, at_10, at_25). */
   k: number;
+  /**
+   * The run's recorded models (model_versions rows): an engine that retrains to evaluate uses
+   * their parameters, not its own current settings, which may have changed since the run.
+   */
+  trained: readonly { recipe: RecipeName; params: Record<string, unknown> }[];
 }
 
 /** Offline figures of one of the run's models, under AWS Personalize's metric names. */

@@ -16,8 +16,9 @@ const REGRESSION = 0.9;
 export const evaluate: StageFn = async (deps, input) => {
   const { db, engine } = deps;
   const { run } = input;
-  const { evaluations } = await engine.evaluate(engineContext(deps, input), { split: 'users', k: K });
   const versions = new ModelVersionStore(db);
+  const trained = await versions.trainedOf(run.id, input.recipes);
+  const { evaluations } = await engine.evaluate(engineContext(deps, input), { split: 'users', k: K, trained });
   const counts: Record<string, number> = {};
   for (const e of evaluations) {
     await versions.saveEvaluation(run.id, e);

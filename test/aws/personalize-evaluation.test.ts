@@ -12,7 +12,7 @@ describe('AwsPersonalizeEngine.evaluate', () => {
     const { fake, engine } = await h.fake();
     const ctx = h.ctx(30, ['popularity-count', 'user-personalization']);
     await drive((state) => engine.train(ctx, state));
-    const { evaluations } = await engine.evaluate(ctx, { split: 'users', k: 10 });
+    const { evaluations } = await engine.evaluate(ctx, { split: 'users', k: 10, trained: [] });
     const versions = fake.byKind('solution-version').map((v) => v.arn);
     expect(evaluations).toEqual([
       {
@@ -26,10 +26,10 @@ describe('AwsPersonalizeEngine.evaluate', () => {
 
   it('refuses a run that has not trained the recipe, and splits Personalize does not make', async () => {
     const { engine } = await h.fake();
-    await expect(engine.evaluate(h.ctx(31, ['similar-items']), { split: 'users', k: 10 })).rejects.toThrow(
+    await expect(engine.evaluate(h.ctx(31, ['similar-items']), { split: 'users', k: 10, trained: [] })).rejects.toThrow(
       'run 31 has no ACTIVE solution version for similar-items (train status: none); run the train stage first',
     );
-    const err = await engine.evaluate(h.ctx(30, ['popularity-count']), { split: 'time', k: 10 }).catch((e: unknown) => e);
+    const err = await engine.evaluate(h.ctx(30, ['popularity-count']), { split: 'time', k: 10, trained: [] }).catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('BAD_INPUT');
   });
 });

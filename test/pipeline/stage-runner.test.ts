@@ -1,3 +1,4 @@
+import { ModelVersionStore } from '../../src/engine/model-version-store';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -160,6 +161,8 @@ describe('runStage', () => {
     for (const stage of ['export-datasets', 'train', 'batch-infer', 'load-results', 'warm-cache'] as const) {
       await service.runs.patchStage(run.id, stage, { status: 'succeeded' });
     }
+    // What the train stage it skipped would have recorded: evaluate scores only the run's own models.
+    await new ModelVersionStore(ctx.db).recordTrained(run.id, 'local', [{ recipe: 'popularity-count', params: {}, dataSnapshot: {} }]);
     const engine = new ScriptedEngine({ train: [], batchInfer: [] });
     expect(await runStage(deps(engine), 'evaluate', job(run))).toBe('done');
     expect((await service.getRun(run.id))!.status).toBe('succeeded');

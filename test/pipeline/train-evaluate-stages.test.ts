@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { createEngine } from '../../src/app/create-engine';
+import { loadConfig } from '../../src/config/config';
 import { evaluateRun } from '../../src/cli/commands/evaluate.command';
 import { readInteractions } from '../../src/engine/local/dataset-reader';
 import { paramsFromConfig, type EngineParams } from '../../src/engine/local/engine-params';
@@ -102,5 +103,19 @@ describe('train and evaluate stages with non-default engine settings', () => {
     );
     await expect(evaluateRun(cli, { recipe: 'similar-items', split: 'users', k: 10 })).rejects.toThrow('no run has trained similar-items yet');
     expect(await ctx.db.prisma.modelVersion.count()).toBe(RECIPES.length);
+  });
+
+  it('`recs evaluate` from a process configured differently still scores with the parameters the run trained with', async () => {
+    const trained = (await rows()).find((r) => r.recipe === 'user-personalization')!.params;
+    // Today's settings differ from the run's (as after an edit of EVENT_WEIGHTS or NUM_RESULTS).
+    const otherConfig = loadConfig(process.env, { DATABASE_SCHEMA: ctx.id, OBJECT_STORE_DIR: dir });
+    expect(paramsFromConfig(otherConfig.engine)).not.toEqual(trained);
+    const engine = createEngine(otherConfig, { db: ctx.db, logger: deps.logger });
+    const cli = { db: ctx.db, engine, store: deps.store, logger: deps.logger, progress: () => undefined };
+    const { evaluation } = await evaluateRun(cli, { recipe: 'user-personalization', split: 'users', k: 10 });
+    expect(evaluation.method).toMatchObject({ params: trained });
+    const raw = await readInteractions(await deps.store.get(input.layout.interactions), 'interactions.csv');
+    const params = trained as unknown as EngineParams;
+    expect(evaluation.metrics).toEqual(await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: 10, params }));
   });
 });

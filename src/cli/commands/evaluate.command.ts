@@ -36,6 +36,7 @@ export async function evaluateRun(deps: EvaluateRunDeps, opts: EvaluateRunOption
   if (runId === null) throw new Error(`no run has trained ${opts.recipe} yet; run the pipeline first`);
   const run = await new RunStore(deps.db).get(runId);
   if (!run) throw new Error(`run ${runId} does not exist`);
+  const trained = await versions.trainedOf(runId, [opts.recipe]);
   const ctx = {
     runId,
     mode: run.mode,
@@ -49,7 +50,7 @@ export async function evaluateRun(deps: EvaluateRunDeps, opts: EvaluateRunOption
     },
   };
   deps.progress(`evaluating ${opts.recipe} of run ${runId} with the ${deps.engine.name} engine (split ${opts.split}, k ${opts.k})`);
-  const { evaluations } = await deps.engine.evaluate(ctx, { split: opts.split, k: opts.k });
+  const { evaluations } = await deps.engine.evaluate(ctx, { split: opts.split, k: opts.k, trained });
   const evaluation = evaluations.find((e) => e.recipe === opts.recipe);
   if (!evaluation) throw new Error(`the ${deps.engine.name} engine returned no figures for ${opts.recipe}`);
   const versionId = await versions.saveEvaluation(runId, evaluation);

@@ -96,6 +96,25 @@ export function paramsFromConfig(engine: Config['engine'], overrides: Partial<En
   };
 }
 
+/**
+ * The parameters a model version recorded (train stores the whole object). Each is checked
+ * against the type of its default; one that older code did not record takes the default.
+ */
+export function paramsFromRecord(record: Record<string, unknown>): EngineParams {
+  const params: Record<string, unknown> = { ...DEFAULT_PARAMS };
+  for (const [key, fallback] of Object.entries(DEFAULT_PARAMS)) {
+    const value = record[key];
+    if (value === undefined) continue;
+    const ok =
+      typeof fallback === 'object'
+        ? typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((w) => typeof w === 'number')
+        : typeof value === typeof fallback;
+    if (!ok) throw new Error(`recorded engine parameter ${key} is not of the expected type: ${JSON.stringify(value)}`);
+    params[key] = value;
+  }
+  return params as unknown as EngineParams;
+}
+
 export function outputSize(p: EngineParams): number {
   return Math.max(p.numResults, Math.round(p.numResults * p.candidateFactor));
 }

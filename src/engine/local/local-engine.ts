@@ -31,7 +31,7 @@ import {
 } from './batch-output';
 import { buildDataset, checkMinimums, type Dataset } from './dataset';
 import { readAttributes, readInteractions, type Attributes, type RejectedRow } from './dataset-reader';
-import { outputSize, paramsFromConfig, type EngineParams } from './engine-params';
+import { outputSize, paramsFromConfig, paramsFromRecord, type EngineParams } from './engine-params';
 import { evaluateRecipes } from './evaluation';
 import { popularityLists, trainModel } from './local-model';
 import { loadModel, saveModel } from './model-files';
@@ -192,9 +192,23 @@ export class LocalEngine implements TrainingEngine {
     await ctx.progress(5, 'reading interactions');
     const raw = await readInteractions(await ctx.store.get(ctx.layout.interactions), 'interactions.csv');
     await ctx.progress(10, `evaluating ${ctx.recipes.join(', ')}`);
-    const figures = await evaluateRecipes(raw, ctx.recipes, { split: request.split, k: request.k, params: this.params });
-    const method = { split: request.split, k: request.k, source: ctx.store.uri(ctx.layout.interactions), params: { ...this.params } };
-    const evaluations: ModelEvaluation[] = ctx.recipes.map((recipe, i) => ({ recipe, metrics: figures[i]!, method }));
+    // Recipes trained with the same parameters share one evaluation model (one run's always do).
+    const groups = new Map<string, { params: EngineParams; recipes: RecipeName[] }>();
+    for (const recipe of ctx.recipes) {
+      const model = request.trained.find((t) => t.recipe === recipe);
+      if (!model) throw new Error(`run ${ctx.runId} has no model version for ${recipe}; only a run's trained models can be evaluated`);
+      const params = paramsFromRecord(model.params);
+      const key = JSON.stringify(params);
+      const group = groups.get(key) ?? { params, recipes: [] };
+      group.recipes.push(recipe);
+      groups.set(key, group);
+    }
+    const evaluations: ModelEvaluation[] = [];
+    for (const { params, recipes } of groups.values()) {
+      const figures = await evaluateRecipes(raw, recipes, { split: request.split, k: request.k, params });
+      const method = { split: request.split, k: request.k, source: ctx.store.uri(ctx.layout.interactions), params: { ...params } };
+      recipes.forEach((recipe, i) => evaluations.push({ recipe, metrics: figures[i]!, method }));
+    }
     await ctx.progress(100, 'evaluated');
     return { evaluations };
   }
