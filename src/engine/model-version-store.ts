@@ -4,7 +4,7 @@
 // run's own rows and never creates one, so it cannot relabel what is served.
 import { Prisma } from '../generated/prisma/client';
 import type { Database } from '../db/database';
-import type { ModelEvaluation, RecipeName, TrainedModel } from './training-engine';
+import type { ModelEvaluation, RecipeName, SplitKind, TrainedModel } from './training-engine';
 
 export class ModelVersionStore {
   constructor(private readonly db: Database) {}
@@ -64,8 +64,17 @@ export class ModelVersionStore {
     return row?.runId ?? null;
   }
 
-  /** The newest earlier run's value of a metric for the recipe (the live model's, to compare with). */
-  async previousMetric(engine: string, recipe: RecipeName, beforeRunId: number, metric: string): Promise<{ runId: number; value: number } | null> {
+  /**
+   * The newest earlier run's value of a metric for the recipe (the live model's, to compare with),
+   * measured on the same split: `recs evaluate --split time` may have replaced a run's figures.
+   */
+  async previousMetric(
+    engine: string,
+    recipe: RecipeName,
+    beforeRunId: number,
+    metric: string,
+    split: SplitKind,
+  ): Promise<{ runId: number; value: number } | null> {
     const earlier = await this.db.prisma.modelVersion.findMany({
       where: { recipe, engine, runId: { lt: beforeRunId } },
       orderBy: { runId: 'desc' },
@@ -73,8 +82,11 @@ export class ModelVersionStore {
       select: { runId: true, metrics: true },
     });
     for (const v of earlier) {
-      const value = (v.metrics as Record<string, unknown> | null)?.[metric];
-      if (typeof value === 'number' && v.runId !== null) return { runId: v.runId, value };
+      const metrics = v.metrics as Record<string, unknown> | null;
+      const value = metrics?.[metric];
+      const method = metrics?.evaluation;
+      const sameSplit = typeof method === 'object' && method !== null && 'split' in method && method.split === split;
+      if (typeof value === 'number' && sameSplit && v.runId !== null) return { runId: v.runId, value };
     }
     return null;
   }

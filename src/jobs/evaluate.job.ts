@@ -10,6 +10,8 @@ import type { StageFn } from '../pipeline/stage-types';
 const WATCHED: RecipeName[] = ['user-personalization', 'popularity-count'];
 const HEADLINE = 'normalized_discounted_cumulative_gain_at_10';
 const K = 10;
+/** AWS's split: the only one Personalize reports, so both engines' figures compare. */
+const SPLIT = 'users';
 /** A new model more than 10% below the live one on the headline metric raises an alert. */
 const REGRESSION = 0.9;
 
@@ -18,14 +20,14 @@ export const evaluate: StageFn = async (deps, input) => {
   const { run } = input;
   const versions = new ModelVersionStore(db);
   const trained = await versions.trainedOf(run.id, input.recipes);
-  const { evaluations } = await engine.evaluate(engineContext(deps, input), { split: 'users', k: K, trained });
+  const { evaluations } = await engine.evaluate(engineContext(deps, input), { split: SPLIT, k: K, trained });
   const counts: Record<string, number> = {};
   for (const e of evaluations) {
     await versions.saveEvaluation(run.id, e);
     counts[`${e.recipe}.${HEADLINE}`] = e.metrics[HEADLINE] ?? 0;
   }
   const recipe = WATCHED.find((r) => input.recipes.includes(r));
-  const previous = recipe ? await versions.previousMetric(engine.name, recipe, run.id, HEADLINE) : null;
+  const previous = recipe ? await versions.previousMetric(engine.name, recipe, run.id, HEADLINE, SPLIT) : null;
   if (!recipe || !previous) return { status: 'done', counts };
   const fresh = counts[`${recipe}.${HEADLINE}`] ?? 0;
   counts[`live.${recipe}.${HEADLINE}`] = previous.value;
