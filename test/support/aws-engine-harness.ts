@@ -66,8 +66,9 @@ export async function createAwsHarness(overrides: Record<string, string> = {}): 
         layout: runLayout(runId),
         logger,
         progressCalls,
-        async progress(percent, message) {
+        progress(percent, message) {
           progressCalls.push(`${percent}% ${message}`);
+          return Promise.resolve();
         },
       };
     },

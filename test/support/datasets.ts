@@ -62,5 +62,5 @@ export async function writeDatasetSlice(file: string, lines: number, out: string
     if (++n > lines) break;
   }
   input.close();
-  await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => { err ? reject(err) : resolve(); }));
+  await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => { if (err) reject(err); else resolve(); }));
 }

@@ -97,7 +97,7 @@ export class FakeShopifyServer {
     }
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {
       send(400, { errors: 'body is not JSON' }); return;
     }

@@ -10,26 +10,27 @@ export class ScriptedEngine implements TrainingEngine {
 
   constructor(private readonly script: { train: ScriptStep<TrainResult>[]; batchInfer: ScriptStep<BatchInferResult>[] }) {}
 
-  async train(_ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<TrainResult>> {
+  train(_ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<TrainResult>> {
     this.calls.push({ step: 'train', state });
     return this.next(this.script.train);
   }
 
-  async batchInfer(_ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<BatchInferResult>> {
+  batchInfer(_ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<BatchInferResult>> {
     this.calls.push({ step: 'batchInfer', state });
     return this.next(this.script.batchInfer);
   }
 
   /** Scores nothing: runner tests never reach the figures. */
-  async evaluate(): Promise<EvaluationResult> {
+  evaluate(): Promise<EvaluationResult> {
     this.calls.push({ step: 'evaluate' });
-    return { evaluations: [] };
+    return Promise.resolve({ evaluations: [] });
   }
 
-  private next<T>(steps: ScriptStep<T>[]): StepResult<T> {
+  /** Rejects rather than throws, as the async methods it stands in for would. */
+  private next<T>(steps: ScriptStep<T>[]): Promise<StepResult<T>> {
     const step = steps.shift();
-    if (!step) throw new Error('script exhausted');
-    if (step instanceof Error) throw step;
-    return step;
+    if (!step) return Promise.reject(new Error('script exhausted'));
+    if (step instanceof Error) return Promise.reject(step);
+    return Promise.resolve(step);
   }
 }

@@ -1,5 +1,6 @@
 // Builders for serving data: a catalogue, customers with orders, the cache tables, a cache batch
 // (mirrored in Redis) and model versions. Ids are predictable: p1..pN, c1..cN.
+import type { QueryResultRow } from 'pg';
 import type { Database } from '../../src/db/database';
 
 export interface ServingFixture {
@@ -31,13 +32,13 @@ export function scored(ids: string[], top = 0.9): { product_id: string; score: n
 /** Customers c1..c3 (Punjab, Sindh, none), orders, cache rows, one batch and model versions. */
 export async function seedServing(db: Database): Promise<ServingFixture> {
   const products = await seedCatalogue(db);
-  const q = (sql: string, params: unknown[] = []) => db.pool.query(sql, params);
+  const q = <R extends QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = []) => db.pool.query<R>(sql, params);
   await q(`INSERT INTO customers (id, city, province) VALUES ('c1','Lahore','Punjab'), ('c2','Karachi','Sindh'), ('c3', NULL, NULL)`);
   await q(`INSERT INTO orders (id, customer_id, source, ordered_at) VALUES ('o1','c1','test', now()), ('o2','c1','test', now()), ('o3','c2','test', now())`);
   await q(`INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, occurred_at) VALUES
     ('o1:1','o1','c1','p1',2,10,now()), ('o1:2','o1','c1','p2',1,11,now()), ('o2:1','o2','c1','p3',1,12,now()), ('o3:1','o3','c2','p1',1,10,now())`);
   const mv = async (recipe: string) =>
-    (await q(`INSERT INTO model_versions (engine, recipe, metrics, trained_at) VALUES ('local', $1, $2, now()) RETURNING id`, [recipe, JSON.stringify({ precision_at_10: 0.12, coverage: 0.8 })])).rows[0].id as number;
+    (await q<{ id: number }>(`INSERT INTO model_versions (engine, recipe, metrics, trained_at) VALUES ('local', $1, $2, now()) RETURNING id`, [recipe, JSON.stringify({ precision_at_10: 0.12, coverage: 0.8 })])).rows[0]!.id;
   const modelVersions = {
     'user-personalization': await mv('user-personalization'),
     'similar-items': await mv('similar-items'),
@@ -62,6 +63,6 @@ export async function seedServing(db: Database): Promise<ServingFixture> {
     JSON.stringify([{ user_id: 'c1', score: 0.9 }, { user_id: 'c2', score: 0.5 }, { user_id: 'c3', score: 0.1 }]),
   ]);
   // The batch names the models whose lists it serves (its provenance), as the loader records it.
-  const batch = await q(`INSERT INTO cache_batches (mode, model_versions) VALUES ('FULL', $1) RETURNING id`, [JSON.stringify(modelVersions)]);
-  return { products, batchVersion: batch.rows[0].id as number, modelVersions };
+  const batch = await q<{ id: number }>(`INSERT INTO cache_batches (mode, model_versions) VALUES ('FULL', $1) RETURNING id`, [JSON.stringify(modelVersions)]);
+  return { products, batchVersion: batch.rows[0]!.id, modelVersions };
 }
