@@ -14,9 +14,9 @@ describe('callAws', () => {
   it('retries throttling with growing backoff, then returns the result', async () => {
     const p = policy();
     let calls = 0;
-    const out = await callAws('personalize:DescribeSolution', async () => {
-      if (++calls < 4) throw awsError('ThrottlingException', 'Rate exceeded');
-      return 'ok';
+    const out = await callAws('personalize:DescribeSolution', () => {
+      if (++calls < 4) return Promise.reject(awsError('ThrottlingException', 'Rate exceeded'));
+      return Promise.resolve('ok');
     }, p);
     expect(out).toBe('ok');
     expect(calls).toBe(4);
@@ -30,9 +30,7 @@ describe('callAws', () => {
 
   it('gives up after the configured attempts with a THROTTLED error naming the action', async () => {
     const p = policy(3);
-    const err = await callAws('personalize:CreateSolution', async () => {
-      throw awsError('ThrottlingException', 'Rate exceeded');
-    }, p).catch((e: unknown) => e);
+    const err = await callAws('personalize:CreateSolution', () => Promise.reject(awsError('ThrottlingException', 'Rate exceeded')), p).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsEngineError);
     expect((err as AwsEngineError).code).toBe('THROTTLED');
     expect((err as Error).message).toMatch(/personalize:CreateSolution was throttled by AWS 3 times/);
@@ -41,9 +39,9 @@ describe('callAws', () => {
   it('turns AccessDenied into an error naming the missing IAM action, without retrying', async () => {
     const p = policy();
     let calls = 0;
-    const err = await callAws('personalize:CreateBatchInferenceJob', async () => {
+    const err = await callAws('personalize:CreateBatchInferenceJob', () => {
       calls++;
-      throw awsError('AccessDeniedException', 'not authorized', 403);
+      return Promise.reject(awsError('AccessDeniedException', 'not authorized', 403));
     }, p).catch((e: unknown) => e);
     expect(calls).toBe(1);
     expect((err as AwsEngineError).code).toBe('ACCESS_DENIED');
@@ -53,16 +51,16 @@ describe('callAws', () => {
   it('passes other errors through untouched and at once', async () => {
     const p = policy();
     const original = awsError('InvalidInputException', 'bad name');
-    await expect(callAws('personalize:CreateSchema', async () => { throw original; }, p)).rejects.toBe(original);
+    await expect(callAws('personalize:CreateSchema', () => Promise.reject(original), p)).rejects.toBe(original);
     expect(p.delays).toEqual([]);
   });
 
   it('retries transient server errors', async () => {
     const p = policy();
     let calls = 0;
-    await callAws('s3:GetObject', async () => {
-      if (++calls === 1) throw awsError('InternalError', 'oops', 500);
-      return 1;
+    await callAws('s3:GetObject', () => {
+      if (++calls === 1) return Promise.reject(awsError('InternalError', 'oops', 500));
+      return Promise.resolve(1);
     }, p);
     expect(calls).toBe(2);
   });

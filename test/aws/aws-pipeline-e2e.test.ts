@@ -99,7 +99,7 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     expect(models.map((m) => m.recipe)).toEqual([...RECIPES].sort());
     for (const m of models) {
       expect(m.engine).toBe('aws');
-      expect(m.params).toMatchObject({ solutionVersionArn: expect.stringMatching(/^arn:aws:personalize:/), trainingMode: 'FULL' });
+      expect(m.params).toMatchObject({ solutionVersionArn: expect.stringMatching(/^arn:aws:personalize:/) as unknown, trainingMode: 'FULL' });
       expect(m.metrics).toMatchObject({ coverage: 0.41, precision_at_10: 0.05 });
     }
   });
@@ -110,14 +110,14 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     expect(run.stages['load-results']!.counts).toMatchObject({ failedLines: 1 });
     const { rows } = await p.t.db.pool.query('SELECT 1 FROM offline_user_recommendations WHERE user_id = $1', [failedUser]);
     expect(rows).toHaveLength(0);
-    const { rows: counts } = await p.t.db.pool.query(
+    const { rows: counts } = await p.t.db.pool.query<Record<'users' | 'similar' | 'affinity' | 'segments' | 'popular', number>>(
       `SELECT (SELECT count(*) FROM offline_user_recommendations)::int AS users,
               (SELECT count(*) FROM offline_similar_items)::int AS similar,
               (SELECT count(*) FROM offline_item_affinity)::int AS affinity,
               (SELECT count(*) FROM offline_item_segments)::int AS segments,
               (SELECT count(*) FROM offline_popular_items)::int AS popular`,
     );
-    expect(counts[0]).toEqual({ users: p.customers.length - 1, similar: p.products.length, affinity: expect.any(Number), segments: p.products.length, popular: 1 });
+    expect(counts[0]).toEqual({ users: p.customers.length - 1, similar: p.products.length, affinity: expect.any(Number) as unknown, segments: p.products.length, popular: 1 });
   });
 
   it('derives each customer\'s item affinity from the item-affinity segments', async () => {
@@ -130,8 +130,8 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.item_affinities.map((e) => e.product_id).sort()).toEqual(segmentItems(customer).sort());
-    const { rows: total } = await p.t.db.pool.query('SELECT count(*)::int AS n FROM offline_item_affinity');
-    expect(total[0].n).toBe(p.customers.filter((c) => segmentItems(c).length > 0).length);
+    const { rows: total } = await p.t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offline_item_affinity');
+    expect(total[0]!.n).toBe(p.customers.filter((c) => segmentItems(c).length > 0).length);
     const served = await p.gql<{ itemAffinity: ListData }>(`query($u: ID!) { itemAffinity(userId: $u, limit: 20) { ${LIST} } }`, { u: customer });
     expect(served.errors).toBeUndefined();
     expect(served.data!.itemAffinity.source).toBe('ITEM_AFFINITY');
@@ -191,11 +191,11 @@ describe('the pipeline with ENGINE=aws when Personalize fails a solution version
       'SELECT kind, message FROM alerts WHERE run_id = $1 AND resolved_at IS NULL',
       [started.id],
     );
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'pipeline_failed', message: expect.stringContaining('Insufficient data') })]);
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'pipeline_failed', message: expect.stringContaining('Insufficient data') as unknown }) as unknown]);
     const { rows: jobs } = await p.t.db.pool.query<{ status: string; failure_reason: string }>(
       `SELECT status, failure_reason FROM batch_job_metadata WHERE job_name = $1`,
       [`shop-r${started.id}-train-user-personalization`],
     );
-    expect(jobs).toEqual([{ status: 'FAILED', failure_reason: expect.stringContaining('Insufficient data') }]);
+    expect(jobs).toEqual([{ status: 'FAILED', failure_reason: expect.stringContaining('Insufficient data') as unknown }]);
   });
 });

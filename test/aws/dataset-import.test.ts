@@ -28,7 +28,7 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
         dataSource: { dataLocation: `s3://${h.s3.bucket}/recs/runs/1/datasets/${k}.csv` },
         roleArn: 'arn:aws:iam::123456789012:role/PersonalizeRole',
         importMode: 'FULL',
-      })),
+      }) as unknown),
     );
     const rows = await h.t.db.prisma.batchJobMetadata.findMany({ where: { runId: 1 }, orderBy: { jobName: 'asc' } });
     expect(rows.map((r) => [r.jobName, r.status, r.jobArn?.startsWith('arn:aws:personalize')])).toEqual([

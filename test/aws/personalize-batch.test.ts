@@ -29,7 +29,7 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     expect(fake.byKind('batch-inference-job').length + fake.byKind('batch-segment-job').length).toBe(3);
     await h.t.db.prisma.batchJobMetadata.updateMany({ where: { runId: 19 }, data: { status: 'ACTIVE' } });
 
-    const { result } = await drive((state) => engine.batchInfer(ctx, state ?? (first.status === 'waiting' ? JSON.parse(JSON.stringify(first.state)) : undefined)));
+    const { result } = await drive((state) => engine.batchInfer(ctx, state ?? (first.status === 'waiting' ? (JSON.parse(JSON.stringify(first.state)) as Record<string, unknown>) : undefined)));
     expect(fake.maxConcurrentBatchJobs).toBeLessThanOrEqual(5);
     expect(result.outputs.map((o) => [o.recipe, o.key, o.lines, o.failedLines])).toEqual([
       ['popularity-count', 'runs/20/batch/popularity-count.jsonl', 1, 0],
@@ -45,7 +45,7 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     expect(jobs['shop-r20-batch-user-personalization']?.input).toMatchObject({
       numResults: 25,
       roleArn: 'arn:aws:iam::123456789012:role/PersonalizeRole',
-      filterArn: expect.stringContaining('shop-exclude-purchased'),
+      filterArn: expect.stringContaining('shop-exclude-purchased') as unknown,
       jobInput: { s3DataSource: { path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-input/user-personalization.json` } },
       jobOutput: { s3DataDestination: { path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-output/user-personalization/` } },
     });
@@ -127,7 +127,7 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     const first = await engine.batchInfer(ctx);
     expect(first.status).toBe('waiting');
     h.clock.now += 721 * 60_000;
-    const err = await engine.batchInfer(ctx, first.status === 'waiting' ? JSON.parse(JSON.stringify(first.state)) : undefined).catch((e: unknown) => e);
+    const err = await engine.batchInfer(ctx, first.status === 'waiting' ? (JSON.parse(JSON.stringify(first.state)) as Record<string, unknown>) : undefined).catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('TIMEOUT');
     expect((err as Error).message).toBe(
       'batch inference job for popularity-count is still PENDING after 720 min (PERSONALIZE_BATCH_TIMEOUT_MINUTES); it keeps running in AWS and a rerun of this run reuses it',

@@ -20,7 +20,7 @@ describe('AwsPersonalizeEngine.evaluate', () => {
         metrics: { coverage: 0.41, mean_reciprocal_rank_at_25: 0.12, normalized_discounted_cumulative_gain_at_10: 0.2, precision_at_10: 0.05 },
         method: { split: 'users', source: 'personalize:GetSolutionMetrics', solutionVersionArn: versions[0] },
       },
-      expect.objectContaining({ recipe: 'user-personalization', method: expect.objectContaining({ solutionVersionArn: versions[1] }) }),
+      expect.objectContaining({ recipe: 'user-personalization', method: expect.objectContaining({ solutionVersionArn: versions[1] }) as unknown }) as unknown,
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('setupPersonalize', () => {
     expect(result.steps.every((s) => s.action === 'created')).toBe(true);
     expect(result.trackingId).toBe('tracking-shop-tracker');
     expect(fake.byKind('dataset-group')[0]?.status).toBe('ACTIVE');
-    const schemas = Object.fromEntries(fake.byKind('schema').map((s) => [s.name, JSON.parse(s.input.schema as string)]));
+    const schemas = Object.fromEntries(fake.byKind('schema').map((s) => [s.name, JSON.parse(s.input.schema as string) as { fields: unknown }]));
     expect(schemas['shop-interactions-schema']).toEqual({
       type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', version: '1.0',
       fields: [
@@ -42,14 +42,14 @@ describe('setupPersonalize', () => {
         { name: 'EVENT_VALUE', type: 'float' },
       ],
     });
-    expect(schemas['shop-items-schema'].fields).toEqual([
+    expect(schemas['shop-items-schema']!.fields).toEqual([
       { name: 'ITEM_ID', type: 'string' },
       { name: 'ITEM_NAME', type: 'string' },
       { name: 'CATEGORY', type: 'string', categorical: true },
       { name: 'PRICE', type: 'float' },
       { name: 'PURCHASE_COUNT', type: 'int' },
     ]);
-    expect(schemas['shop-users-schema'].fields).toEqual([
+    expect(schemas['shop-users-schema']!.fields).toEqual([
       { name: 'USER_ID', type: 'string' },
       { name: 'CITY', type: 'string', categorical: true },
       { name: 'PROVINCE', type: 'string', categorical: true },

@@ -55,11 +55,11 @@ describe('syncShopify against a fake Shopify Admin API', () => {
     expect(world.server.ops('SyncAllRefunds').length).toBeGreaterThanOrEqual(1);
 
     // Customers carry the default address; products the type as category and the catalogue price.
-    const c = (await ctx.db.pool.query(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0];
+    const c = (await ctx.db.pool.query<{ city: string | null; province: string | null }>(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0];
     expect(c).toEqual({ city: 'Lahore', province: 'Punjab' });
-    const p = (await ctx.db.pool.query(`SELECT name, category, price FROM products WHERE id = '1000'`)).rows[0];
+    const p = (await ctx.db.pool.query<{ name: string; category: string | null; price: number }>(`SELECT name, category, price FROM products WHERE id = '1000'`)).rows[0];
     expect(p).toEqual({ name: 'Product 0', category: 'Shoes', price: 10 });
-    const untyped = (await ctx.db.pool.query(`SELECT category FROM products WHERE id = '1003'`)).rows[0];
+    const untyped = (await ctx.db.pool.query<{ category: string | null }>(`SELECT category FROM products WHERE id = '1003'`)).rows[0];
     expect(untyped).toEqual({ category: null });
   });
 

@@ -97,7 +97,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     return { processed: jobs.length - failed.length, failed };
   }
   const delivery = async (id: string) =>
-    (await ctx.db.pool.query(`SELECT topic, status, error FROM webhook_deliveries WHERE webhook_id = $1`, [id])).rows[0];
+    (await ctx.db.pool.query<{ topic: string; status: string; error: string | null }>(`SELECT topic, status, error FROM webhook_deliveries WHERE webhook_id = $1`, [id])).rows[0];
   const storeWithOrder = () => {
     const store = new FxStore(3);
     FxStore.generate({ orders: 0 }).products.forEach((p) => store.products.set(p.id, p));
@@ -117,7 +117,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect(await drain()).toEqual({ processed: 1, failed: [] });
     expect(await delivery(res.id)).toMatchObject({ status: 'processed', error: null });
     expectMatchesStore(await tableCounts(ctx), store);
-    const c = (await ctx.db.pool.query(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0];
+    const c = (await ctx.db.pool.query<{ city: string | null; province: string | null }>(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0];
     expect(c).toEqual({ city: 'Lahore', province: 'Punjab' });
   });
 
@@ -133,7 +133,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     });
     const empty = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'empty' } });
     expect([unsigned.status, wrong.status, tampered.status, empty.status]).toEqual([401, 401, 401, 401]);
-    expect((await ctx.db.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries`)).rows[0].n).toBe(0);
+    expect((await ctx.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries`)).rows[0]!.n).toBe(0);
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 0 });
     const logged = logLines.join('');
     expect(logged).toMatch(/bad signature/);
@@ -163,7 +163,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const { failed } = await drain();
     expect(failed).toHaveLength(1);
     expect(failed[0]).toBeInstanceOf(UnrecoverableError);
-    expect(await delivery(invalid.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/malformed orders\/create payload/) });
+    expect(await delivery(invalid.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/malformed orders\/create payload/) as unknown });
     expect((await tableCounts(ctx)).orders).toBe(0);
   });
 
@@ -222,7 +222,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     await post('customers/update', webhookCustomer({ id: 5000, city: 'Karachi', province: 'Sindh' }));
     await drain();
     expect((await ctx.db.pool.query(`SELECT name, category, price FROM products WHERE id = $1`, [String(productId)])).rows[0]).toEqual({ name: 'Renamed', category: 'Boots', price: 99.5 });
-    expect((await ctx.db.pool.query(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0]).toEqual({ city: 'Karachi', province: 'Sindh' });
+    expect((await ctx.db.pool.query<{ city: string | null; province: string | null }>(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0]).toEqual({ city: 'Karachi', province: 'Sindh' });
     await post('orders/updated', webhookOrder(store, order));
     await drain();
     expect((await ctx.db.pool.query(`SELECT name FROM products WHERE id = $1`, [String(productId)])).rows[0]).toEqual({ name: 'Renamed' });

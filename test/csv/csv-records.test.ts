@@ -16,8 +16,8 @@ describe('splitCsvRecord', () => {
   });
 
   it('reports malformed quoting instead of guessing', () => {
-    expect(splitCsvRecord('1,"bad"x,2')).toEqual({ error: expect.stringContaining('after a closing quote') });
-    expect(splitCsvRecord('1,ba"d,2')).toEqual({ error: expect.stringContaining('stray quote') });
+    expect(splitCsvRecord('1,"bad"x,2')).toEqual({ error: expect.stringContaining('after a closing quote') as unknown });
+    expect(splitCsvRecord('1,ba"d,2')).toEqual({ error: expect.stringContaining('stray quote') as unknown });
     expect(splitCsvRecord('1,"open')).toBe('open');
   });
 });
@@ -48,7 +48,7 @@ describe('openCsv', () => {
       { line: 1, raw: 'h1,h2', fields: ['h1', 'h2'] },
       { line: 2, raw: '1,2', fields: ['1', '2'] },
       { line: 3, raw: '"multi\nline",3', fields: ['multi\nline', '3'] },
-      { line: 5, raw: '4,"bad"x', error: expect.any(String) },
+      { line: 5, raw: '4,"bad"x', error: expect.any(String) as unknown },
       { line: 7, raw: '5,6', fields: ['5', '6'] },
     ];
     expect(await readAll(plain)).toEqual(expected);

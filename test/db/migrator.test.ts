@@ -37,8 +37,8 @@ describe('migrate', () => {
     try {
       const [a, b] = await Promise.all([migrate(pool, other), migrate(pool, other)]);
       expect([...a.applied, ...b.applied].sort()).toEqual([...a.alreadyApplied, ...b.alreadyApplied, ...a.applied, ...b.applied].filter((x, i, all) => all.indexOf(x) === i).sort());
-      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${other}"."_prisma_migrations"`);
-      expect(rows[0].n).toBe(a.applied.length + b.applied.length);
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${other}"."_prisma_migrations"`);
+      expect(rows[0]!.n).toBe(a.applied.length + b.applied.length);
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);
     }

@@ -18,9 +18,9 @@ const LINES = 60_000;
 describeWithDataset('online-retail', 'Online Retail, end to end', (DATASET) => {
   let ctx: TestContext;
   let dir: string;
-  let services: Services;
-  let workers: WorkerProcess;
-  let gateway: GatewayHandle;
+  let services: Services | undefined;
+  let workers: WorkerProcess | undefined;
+  let gateway: GatewayHandle | undefined;
   let url: string;
 
   beforeAll(async () => {
@@ -44,11 +44,11 @@ describeWithDataset('online-retail', 'Online Retail, end to end', (DATASET) => {
   });
 
   it('imports, runs every stage and serves customer 17850 personalised products from the file', async () => {
-    const run = await services.pipeline.startRun({ trigger: 'test' });
+    const run = await services!.pipeline.startRun({ trigger: 'test' });
     let final = run;
     for (let i = 0; i < 600 && !['succeeded', 'failed', 'cancelled'].includes(final.status); i += 1) {
       await new Promise((r) => setTimeout(r, 200));
-      final = (await services.pipeline.getRun(run.id))!;
+      final = (await services!.pipeline.getRun(run.id))!;
     }
     expect(final.error).toBeNull();
     expect(final.status).toBe('succeeded');

@@ -169,7 +169,7 @@ describe('admin queries and mutations', () => {
 
   describe('/health, /ready, /metrics', () => {
     it('says alive, ready, and exposes latency, cache, coverage, freshness, queue and alert metrics', async () => {
-      expect(JSON.parse((await h.get('/health')).text).status).toBe('ok');
+      expect((JSON.parse((await h.get('/health')).text) as { status: string }).status).toBe('ok');
       const ready = await h.get('/ready');
       expect(ready.status).toBe(200);
       expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true }, batch: { ok: true } } });

@@ -30,8 +30,8 @@ describe('API keys and roles', () => {
   describe('api-keys', () => {
     it('stores only the sha256 hash and a short prefix', async () => {
       const { key, info } = await createApiKey(ctx.db.pool, 'read');
-      const { rows } = await ctx.db.pool.query('SELECT key_hash AS "keyHash", prefix FROM api_keys WHERE id = $1', [info.id]);
-      const row = rows[0];
+      const { rows } = await ctx.db.pool.query<{ keyHash: string; prefix: string }>('SELECT key_hash AS "keyHash", prefix FROM api_keys WHERE id = $1', [info.id]);
+      const row = rows[0]!;
       expect(row.keyHash).toBe(hashKey(key));
       expect(row.keyHash).not.toContain(key);
       expect(key.startsWith(row.prefix)).toBe(true);

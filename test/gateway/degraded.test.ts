@@ -96,7 +96,7 @@ describe('degraded operation', () => {
           expect(got.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
         }
         const ready = await h.get('/ready');
-        expect(JSON.parse(ready.text).checks.postgres.ok).toBe(false);
+        expect((JSON.parse(ready.text) as { checks: { postgres: { ok: boolean } } }).checks.postgres.ok).toBe(false);
       } finally {
         await h.close();
         await db.pool.end();

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { createLogger } from '../../src/infra/logger';
 import { EventIngest, parseTimestamp, validateEvent } from '../../src/serving/event-ingest';
+import type { EventsForwardJobData } from '../../src/queues/registry';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 
@@ -32,17 +33,17 @@ describe('recordEvents', () => {
       ],
     }, key);
     expect(r.body.data!.recordEvents).toEqual({ accepted: 3, duplicates: 0, rejected: [], forwarded: true });
-    const { rows } = await ctx.db.pool.query(`SELECT event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source FROM events ORDER BY id`);
+    const { rows } = await ctx.db.pool.query<{ event_id: string; occurred_at: Date } & Record<string, unknown>>(`SELECT event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source FROM events ORDER BY id`);
     expect(rows[0]).toMatchObject({ event_id: 'ev-1', event_type: 'view', recommendation_id: 'rec-1', session_id: 's1', source: 'api' });
-    expect(rows[0].occurred_at.toISOString()).toBe('2023-11-28T16:00:00.000Z');
+    expect(rows[0]!.occurred_at.toISOString()).toBe('2023-11-28T16:00:00.000Z');
     expect(rows[1]).toMatchObject({ event_id: 'ev-2', event_value: 2 });
-    expect(rows[1].occurred_at.toISOString()).toBe('2024-01-02T03:04:05.000Z');
-    expect(rows[2].event_id).toMatch(/^[0-9a-f-]{36}$/);
-    const queue = new Queue('events-forward', { connection: { url: ctx.config.redis.url }, prefix: ctx.config.redis.prefix });
+    expect(rows[1]!.occurred_at.toISOString()).toBe('2024-01-02T03:04:05.000Z');
+    expect(rows[2]!.event_id).toMatch(/^[0-9a-f-]{36}$/);
+    const queue = new Queue<EventsForwardJobData>('events-forward', { connection: { url: ctx.config.redis.url }, prefix: ctx.config.redis.prefix });
     try {
       const jobs = await queue.getJobs(['waiting']);
       expect(jobs).toHaveLength(1);
-      expect(jobs[0]!.data.eventIds.sort()).toEqual(rows.map((row: { event_id: string }) => row.event_id).sort());
+      expect(jobs[0]!.data.eventIds.sort()).toEqual(rows.map((row) => row.event_id).sort());
     } finally {
       await queue.close();
     }
@@ -82,13 +83,13 @@ describe('recordEvents', () => {
   });
 
   it('refuses more than 1,000 events per call and an empty list, storing nothing', async () => {
-    const before = (await ctx.db.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const before = (await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
     const many = Array.from({ length: 1001 }, (_, i) => ({ userId: 'c1', productId: 'p1', eventType: 'view', eventId: `bulk-${i}` }));
     const r = await h.gql(RECORD, { events: many }, key);
     expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(r.body.errors![0]!.message).toContain('at most 1000');
     expect((await h.gql(RECORD, { events: [] }, key)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect((await ctx.db.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n).toBe(before);
+    expect((await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n).toBe(before);
   });
 
   it('accepts exactly 1,000 events', async () => {
@@ -119,8 +120,8 @@ describe('recordEvents when the forward queue is down', () => {
       const ingest = new EventIngest(ctx.db.pool, async () => Promise.reject(new Error('Redis down')), createLogger(ctx.config));
       const r = await ingest.record([{ userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'q-1' }]);
       expect(r).toEqual({ accepted: 1, duplicates: 0, rejected: [], forwarded: false });
-      const { rows } = await ctx.db.pool.query(`SELECT forwarded_at FROM events WHERE event_id = 'q-1'`);
-      expect(rows[0].forwarded_at).toBeNull();
+      const { rows } = await ctx.db.pool.query<{ forwarded_at: Date | null }>(`SELECT forwarded_at FROM events WHERE event_id = 'q-1'`);
+      expect(rows[0]!.forwarded_at).toBeNull();
     } finally {
       await ctx.close();
     }

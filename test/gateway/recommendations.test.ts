@@ -67,7 +67,7 @@ describe('recommendation queries', () => {
     it('fills a short list from popular in the customer\'s province, then popular overall, and says so', async () => {
       const list = await recs({ userId: 'c2', limit: 8 });
       expect(list.items.map((i) => i.product.id)).toEqual(['p20', 'p21', 'p22', 'p1', 'p2', 'p3', 'p4', 'p5']);
-      expect(list.items.map((i) => i.source)).toEqual([...Array(3).fill('PERSONALIZED'), ...Array(5).fill('POPULAR')]);
+      expect(list.items.map((i) => i.source)).toEqual([...Array<string>(3).fill('PERSONALIZED'), ...Array<string>(5).fill('POPULAR')]);
       expect(list.filled).toBe(true);
       expect(list.source).toBe('PERSONALIZED');
     });
@@ -187,7 +187,7 @@ describe('recommendation queries', () => {
 
     it('uses the ranker when one is given', async () => {
       const other = await startGateway(ctx, {
-        ranker: { rank: async (_u, ids) => [...ids].reverse().map((productId, i) => ({ productId, score: 1 - i / 10 })) },
+        ranker: { rank: (_u, ids) => Promise.resolve([...ids].reverse().map((productId, i) => ({ productId, score: 1 - i / 10 }))) },
       });
       try {
         const r = await other.gql<{ rankItems: ListData }>(`{ rankItems(userId: "c1", productIds: ["p1", "p2", "p3"]) { ${LIST} } }`);
@@ -236,11 +236,11 @@ describe('recommendation queries', () => {
       await ctx.db.pool.query(`UPDATE offline_user_recommendations SET recommendations = $1 WHERE user_id = 'c2'`, [JSON.stringify([{ product_id: 'p50', score: 0.7 }])]);
       const stale = await recs({ userId: 'c2', limit: 1 });
       expect(stale.items[0]!.product.id).toBe('p20');
-      const { rows } = await ctx.db.pool.query(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
-      expect(await h.gateway.refreshBatchVersion()).toBe(rows[0].id);
+      const { rows } = await ctx.db.pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
+      expect(await h.gateway.refreshBatchVersion()).toBe(rows[0]!.id);
       const after = await recs({ userId: 'c2', limit: 1 });
       expect(after.items[0]!.product.id).toBe('p50');
-      expect(after.batchVersion).toBe(rows[0].id);
+      expect(after.batchVersion).toBe(rows[0]!.id);
       expect(batchVersionKey(ctx.config.redis.prefix)).toContain(ctx.config.redis.prefix);
     });
   });

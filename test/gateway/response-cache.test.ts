@@ -1,5 +1,8 @@
 import { ResponseCache } from '../../src/gateway/response-cache';
 
+type Stamped = { recommendationId: string; generatedAt: string; items?: number[]; name?: string };
+type Body = { data: { a: Stamped; b: Stamped } };
+
 describe('ResponseCache', () => {
   it('re-stamps every recommendationId and the time on each copy, and only for its batch', () => {
     const cache = new ResponseCache(10);
@@ -7,8 +10,8 @@ describe('ResponseCache', () => {
     const body = JSON.stringify({ data: { a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1], name: 'Café ü' }, b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt } } });
     const key = cache.key('{ a b }', { x: 1 }, null);
     cache.store(key, 5, 'op', body, stamps);
-    const one = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
-    const two = JSON.parse(cache.render(key, 5)!.body.toString('utf8'));
+    const one = JSON.parse(cache.render(key, 5)!.body.toString('utf8')) as Body;
+    const two = JSON.parse(cache.render(key, 5)!.body.toString('utf8')) as Body;
     expect(one.data.a.items).toEqual([1]);
     expect(one.data.a.name).toBe('Café ü');
     const ids = [one.data.a.recommendationId, one.data.b.recommendationId, two.data.a.recommendationId, two.data.b.recommendationId];

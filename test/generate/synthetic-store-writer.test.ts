@@ -20,7 +20,7 @@ describe('writeSyntheticStore', () => {
   });
 
   const counts = async () =>
-    (await ctx.db.pool.query(`SELECT (SELECT count(*)::int FROM customers) AS customers, (SELECT count(*)::int FROM products) AS products,
+    (await ctx.db.pool.query<Record<'customers' | 'products' | 'orders' | 'lines', number>>(`SELECT (SELECT count(*)::int FROM customers) AS customers, (SELECT count(*)::int FROM products) AS products,
       (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM order_items) AS lines`)).rows[0];
 
   it('writes customers, products, orders and order lines', async () => {
@@ -31,8 +31,8 @@ describe('writeSyntheticStore', () => {
         bool_and(i.customer_id = o.customer_id AND i.occurred_at = o.ordered_at) AS consistent
       FROM order_items i JOIN orders o ON o.id = i.order_id GROUP BY o.source`);
     expect(rows).toEqual([{ source: 'synthetic', orders: store.orders.count, consistent: true }]);
-    const { rows: cats } = await ctx.db.pool.query('SELECT count(DISTINCT category)::int AS n FROM products');
-    expect(cats[0].n).toBe(store.categories.length);
+    const { rows: cats } = await ctx.db.pool.query<{ n: number }>('SELECT count(DISTINCT category)::int AS n FROM products');
+    expect(cats[0]!.n).toBe(store.categories.length);
     // Loading into empty tables drops and rebuilds their indexes: they must all be back as migrated.
     expect(await compareSchemaWithDatabase(parseSchema(), ctx.db.pool, ctx.id)).toEqual([]);
   });

@@ -61,7 +61,7 @@ describe('recs import / recs generate', () => {
     expect(text).toMatch(/generated 50 customers, 20 products, [\d,]+ orders, 400 order lines \(seed 5\)/);
     expect(text).toMatch(/order lines\s+400 \(400 new/);
     expect(text).toContain(path.join(dir, 'interactions.csv'));
-    const { rows } = await ctx.db.pool.query("SELECT count(*)::int AS n FROM orders WHERE source = 'synthetic'");
-    expect(rows[0].n).toBeGreaterThan(50);
+    const { rows } = await ctx.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE source = 'synthetic'");
+    expect(rows[0]!.n).toBeGreaterThan(50);
   });
 });

@@ -48,7 +48,7 @@ describe('pipeline across worker processes', () => {
   };
 
   const cacheSnapshot = async () => {
-    const { rows } = await ctx.db.pool.query(
+    const { rows } = await ctx.db.pool.query<Record<'users' | 'similar' | 'affinity', unknown>>(
       `SELECT (SELECT json_agg(r ORDER BY user_id) FROM (SELECT user_id, recommendations, recipe_name FROM offline_user_recommendations) r) AS users,
               (SELECT json_agg(s ORDER BY product_id) FROM (SELECT product_id, similar_products FROM offline_similar_items) s) AS similar,
               (SELECT json_agg(a ORDER BY user_id) FROM (SELECT user_id, item_affinities FROM offline_item_affinity) a) AS affinity`,
@@ -68,7 +68,7 @@ describe('pipeline across worker processes', () => {
       expect(['succeeded', 'skipped']).toContain(done.stages[stage]!.status);
     }
     expect(done.stages['load-results']!.counts).toMatchObject({ failedLines: 0 });
-    const { rows: counts } = await ctx.db.pool.query(
+    const { rows: counts } = await ctx.db.pool.query<Record<'users' | 'ordering' | 'similar' | 'affinity' | 'segments' | 'popular' | 'jobs' | 'allJobs' | 'models', number>>(
       `SELECT (SELECT count(*) FROM offline_user_recommendations)::int AS users,
               (SELECT count(DISTINCT customer_id) FROM order_items)::int AS ordering,
               (SELECT count(*) FROM offline_similar_items)::int AS similar,
@@ -81,10 +81,10 @@ describe('pipeline across worker processes', () => {
       [run.id],
     );
     expect(counts[0]).toMatchObject({ popular: 1, models: RECIPES.length });
-    expect(counts[0].users).toBe(counts[0].ordering);
-    expect(counts[0].similar).toBeGreaterThan(0);
-    expect(counts[0].affinity).toBeGreaterThan(0);
-    expect(counts[0].segments).toBeGreaterThan(0);
+    expect(counts[0]!.users).toBe(counts[0]!.ordering);
+    expect(counts[0]!.similar).toBeGreaterThan(0);
+    expect(counts[0]!.affinity).toBeGreaterThan(0);
+    expect(counts[0]!.segments).toBeGreaterThan(0);
     // One row per batch job, in the engines' one naming scheme and REFERENCE.md's statuses.
     expect(counts[0]).toMatchObject({ jobs: RECIPES.length, allJobs: RECIPES.length });
     const batch = done.stages['load-results']!.counts!.batchVersion;
@@ -105,10 +105,10 @@ describe('pipeline across worker processes', () => {
     expect(done.status).toBe('succeeded');
     expect(done.stages.train!.attempts).toBeGreaterThanOrEqual(1);
     expect(await cacheSnapshot()).toEqual(undisturbed);
-    const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM model_versions WHERE run_id = $1', [run.id]);
-    expect(rows[0].n).toBe(RECIPES.length);
-    const { rows: batches } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM cache_batches WHERE run_id = $1', [run.id]);
-    expect(batches[0].n).toBe(1);
+    const { rows } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM model_versions WHERE run_id = $1', [run.id]);
+    expect(rows[0]!.n).toBe(RECIPES.length);
+    const { rows: batches } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cache_batches WHERE run_id = $1', [run.id]);
+    expect(batches[0]!.n).toBe(1);
     await rescuer.stop('SIGTERM');
   });
 

@@ -62,10 +62,10 @@ describe('schedules', () => {
     const pipeline = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
     const scheduleCtx: ScheduleContext = { config: ctx.config, db: ctx.db, redis, logger: createLogger(ctx.config), pipeline };
     const handler = schedulerHandlers(scheduleCtx, queues)[QUEUE.scheduler]!;
-    const firing = (kind: string) => ({ data: { kind } }) as Job<SchedulerJobData>;
+    const firing = (kind: string) => ({ data: { kind } }) as unknown as Job<SchedulerJobData>;
     expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts']);
     expect(await handler.process(firing('sync'))).toEqual({ skipped: 'no store connector configured' });
-    expect(await handler.process(firing('alerts'))).toMatchObject({ raised: expect.any(Array) });
+    expect(await handler.process(firing('alerts'))).toMatchObject({ raised: expect.any(Array) as unknown });
     await expect(handler.process(firing('nightly'))).rejects.toBeInstanceOf(UnrecoverableError);
     await queues.close();
   });

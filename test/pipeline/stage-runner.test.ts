@@ -2,6 +2,7 @@ import { ModelVersionStore } from '../../src/engine/model-version-store';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createLogger } from '../../src/infra/logger';
 import { createRedis } from '../../src/infra/redis';
@@ -10,7 +11,7 @@ import { runStage, type StageJob, type StageRunnerDeps } from '../../src/pipelin
 import { PermanentStageError } from '../../src/errors/permanent-stage-error';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { Queues } from '../../src/queues/queues';
-import { runKeyOf, stageJobId, type StageName } from '../../src/queues/registry';
+import { runKeyOf, stageJobId, type StageJobData, type StageName } from '../../src/queues/registry';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { insertStore } from '../support/factories';
 import { ScriptedEngine } from '../support/scripted-engine';
@@ -62,7 +63,7 @@ describe('runStage', () => {
   });
 
   async function jobState(stage: StageName, run: PipelineRunView, poll?: number) {
-    const j = await queues.get(stage).getJob(stageJobId(stage, runKeyOf(run), poll));
+    const j = (await queues.get(stage).getJob(stageJobId(stage, runKeyOf(run), poll))) as Job<StageJobData> | undefined;
     return j ? { state: await j.getState(), data: j.data, delay: j.opts.delay } : null;
   }
 

@@ -43,7 +43,9 @@ describe('loadResults under concurrent reads', () => {
     let loading = true;
     const seen = new Set<string>();
     let reads = 0;
-    const reader = (async () => {
+    // A named function, not an IIFE: TypeScript would treat an IIFE's body as running only at
+    // this point, where `loading` is still true.
+    const read = async () => {
       while (loading) {
         const { rows } = await ctx.db.pool.query<{ batch: string; n: number }>(
           `SELECT left(recommendations->0->>'product_id', 1) AS batch, count(*)::int AS n
@@ -54,7 +56,8 @@ describe('loadResults under concurrent reads', () => {
         expect(rows[0]!.n).toBe(USERS);
         seen.add(rows[0]!.batch);
       }
-    })();
+    };
+    const reader = read();
     await load('B', 2);
     await load('A', 3);
     loading = false;

@@ -15,7 +15,7 @@ const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n')
 describe('batch provenance: the served modelVersion', () => {
   let ctx: TestContext;
   let dir: string;
-  let h: Harness;
+  let h: Harness | undefined;
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -73,8 +73,9 @@ describe('batch provenance: the served modelVersion', () => {
     const modelB = await modelRow(runB);
     expect(modelB).toBeGreaterThan(modelA);
 
-    h = await startGateway(ctx);
-    const r = await h.gql<{ recommendations: { modelVersion: string | null; items: { product: { id: string } }[] } }>(
+    const gateway = await startGateway(ctx);
+    h = gateway;
+    const r = await gateway.gql<{ recommendations: { modelVersion: string | null; items: { product: { id: string } }[] } }>(
       `{ recommendations(userId: "c1", limit: 2) { modelVersion items { product { id } } } }`,
     );
     expect(r.body.errors).toBeUndefined();

@@ -40,9 +40,9 @@ describe('HotCache', () => {
   it('caches "nothing" too, and keeps batch versions apart', async () => {
     const cache = new HotCache(redis, prefix, 120, logger);
     let loads = 0;
-    const load = async () => {
+    const load = () => {
       loads += 1;
-      return null;
+      return Promise.resolve(null);
     };
     expect(await cache.getOrLoad(2, 'user', 'nobody', load)).toBeNull();
     await new Promise((r) => setTimeout(r, 20));
@@ -54,8 +54,8 @@ describe('HotCache', () => {
 
   it('invalidates one batch version only', async () => {
     const cache = new HotCache(redis, prefix, 120, logger);
-    await cache.getOrLoad(7, 'user', 'a', async () => 1);
-    await cache.getOrLoad(8, 'user', 'a', async () => 1);
+    await cache.getOrLoad(7, 'user', 'a', () => Promise.resolve(1));
+    await cache.getOrLoad(8, 'user', 'a', () => Promise.resolve(1));
     await new Promise((r) => setTimeout(r, 20));
     expect(await cache.invalidate(7)).toBe(1);
     expect(await redis.exists(hotKey(prefix, 8, 'user', 'a'))).toBe(1);
@@ -66,7 +66,7 @@ describe('HotCache', () => {
     dead.on('error', () => undefined);
     const cache = new HotCache(dead, prefix, 120, logger);
     expect(cache.available).toBe(false);
-    expect(await cache.getOrLoad(1, 'user', 'x', async () => 'from-pg')).toBe('from-pg');
+    expect(await cache.getOrLoad(1, 'user', 'x', () => Promise.resolve('from-pg'))).toBe('from-pg');
     dead.disconnect();
   });
 });

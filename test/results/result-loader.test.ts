@@ -54,10 +54,10 @@ describe('loadResults', () => {
       { user_id: 'u1', recommendations: [{ product_id: 'p1', score: 0.51 }, { product_id: 'p2', score: 0.33 }], recipe_name: 'user-personalization' },
       { user_id: 'u2', recommendations: [{ product_id: 'p3', score: 0.9 }], recipe_name: 'user-personalization' },
     ]);
-    const { rows: similar } = await ctx.db.pool.query('SELECT similar_products FROM offline_similar_items');
-    expect(similar[0].similar_products).toEqual([{ product_id: 'p2', score: null }, { product_id: 'p3', score: null }]);
-    const { rows: seg } = await ctx.db.pool.query('SELECT users FROM offline_item_segments');
-    expect(seg[0].users).toEqual([{ user_id: 'u1', score: null }, { user_id: 'u2', score: null }]);
+    const { rows: similar } = await ctx.db.pool.query<{ similar_products: unknown }>('SELECT similar_products FROM offline_similar_items');
+    expect(similar[0]!.similar_products).toEqual([{ product_id: 'p2', score: null }, { product_id: 'p3', score: null }]);
+    const { rows: seg } = await ctx.db.pool.query<{ users: unknown }>('SELECT users FROM offline_item_segments');
+    expect(seg[0]!.users).toEqual([{ user_id: 'u1', score: null }, { user_id: 'u2', score: null }]);
     const { rows: pop } = await ctx.db.pool.query('SELECT scope, scope_value FROM offline_popular_items ORDER BY 1');
     expect(pop).toEqual([{ scope: 'category', scope_value: 'Kitchen' }, { scope: 'global', scope_value: '' }]);
     const { rows: batches } = await ctx.db.pool.query('SELECT id FROM cache_batches');
@@ -82,8 +82,8 @@ describe('loadResults', () => {
     const { rows } = await ctx.db.pool.query('SELECT user_id FROM offline_user_recommendations ORDER BY 1');
     expect(rows).toEqual([{ user_id: 'u3' }]);
     // Tables the run produced nothing for keep their rows.
-    const { rows: similar } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM offline_similar_items');
-    expect(similar[0].n).toBe(1);
+    const { rows: similar } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offline_similar_items');
+    expect(similar[0]!.n).toBe(1);
   });
 
   it('UPDATE merges only the changed customers into the live table', async () => {
@@ -130,7 +130,7 @@ describe('loadResults', () => {
         fillUsersFromPopularity: false,
       }),
     ).rejects.toThrow(/not found/);
-    const { rows } = await ctx.db.pool.query('SELECT count(*)::int AS n FROM offline_user_recommendations');
-    expect(rows[0].n).toBe(3);
+    const { rows } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offline_user_recommendations');
+    expect(rows[0]!.n).toBe(3);
   });
 });

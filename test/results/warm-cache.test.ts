@@ -132,7 +132,7 @@ describe('warm-cache stage and the prewarm schedule', () => {
       return state === 'completed' || state === 'failed' ? state : null;
     });
     expect(finished).toBe('completed');
-    const { returnvalue } = (await services.queues.get('scheduler').getJob(job.id!))!;
+    const { returnvalue } = (await services.queues.get('scheduler').getJob(job.id!))! as { returnvalue: unknown };
     expect(returnvalue).toMatchObject({ batchVersion: batch, customers: expected.length });
     expect(await warmedUsers(batch)).toEqual([...expected].sort());
   });

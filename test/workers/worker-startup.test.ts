@@ -6,7 +6,7 @@ import { buildHandlerTable, type HandlerSet } from '../../src/workers/handler-ta
 import { defaultHandlers, startWorkers } from '../../src/workers/worker-process';
 import { createTestContext, type TestContext } from '../support/test-context';
 
-const noop = { process: async () => undefined };
+const noop = { process: () => Promise.resolve(undefined) };
 
 describe('worker start-up', () => {
   let ctx: TestContext;
