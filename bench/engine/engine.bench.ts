@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/infra/logger';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { RECIPES, runLayout, type EngineContext, type RecipeName } from '../../src/engine/training-engine';
+import { present } from '../support/present';
 
 const SIZE = { customers: 180_484, products: 4_182, interactions: 1_971_527 };
 const END = new Date('2026-11-01T00:00:00Z');
@@ -83,12 +84,12 @@ function runChild(phase: string): PhaseResult {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
   });
-  return JSON.parse(out.trim().split('\n').pop()!) as PhaseResult;
+  return JSON.parse(present(out.trim().split('\n').pop(), `the result line of phase ${phase}`)) as PhaseResult;
 }
 
 async function main(): Promise<void> {
   const phaseArg = args.indexOf('--child');
-  if (phaseArg >= 0) return child(args[phaseArg + 1]!);
+  if (phaseArg >= 0) return child(present(args[phaseArg + 1], 'the phase after --child'));
   const size = {
     customers: Math.round(SIZE.customers * scale),
     products: Math.round(SIZE.products * Math.min(1, scale * 4)),
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   const total = all.reduce((s, r) => s + r.ms, 0);
   const cpuTotal = all.reduce((s, r) => s + r.cpuMs, 0);
   const peak = Math.max(...all.map((r) => r.maxRssMb));
-  const pop = results[0]!.ms;
+  const pop = present(results[0], 'the popularity-only phase').ms;
   process.stdout.write(`\nall five recipes, train + batch inference: ${(total / 1000).toFixed(1)} s (goal <= 60 s: ${total <= 60_000 ? 'MET' : 'NOT MET'}), peak RSS ${peak.toFixed(0)} MB (goal < 3072 MB: ${peak < 3072 ? 'MET' : 'NOT MET'})\n`);
   process.stdout.write(`one process, train + batch inference of all five recipes: ${(single.ms / 1000).toFixed(1)} s wall, ${(single.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${single.maxRssMb.toFixed(0)} MB\n`);
   process.stdout.write(`CPU time, all phases: ${(cpuTotal / 1000).toFixed(1)} s; load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);

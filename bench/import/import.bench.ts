@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 
     await admin.query(`TRUNCATE "${schema}".customers, "${schema}".products, "${schema}".orders, "${schema}".order_items`);
     const size = { customers: Number(values.customers), products: Number(values.products), interactions: Number(values.interactions) };
-    const [store, genMs] = await timed(async () => generateSyntheticStore({ ...size, seed: 42 }));
+    const [store, genMs] = await timed(() => Promise.resolve(generateSyntheticStore({ ...size, seed: 42 })));
     const [written, writeMs] = await timed(() => writeSyntheticStore(db, store));
     const [, rewriteMs] = await timed(() => writeSyntheticStore(db, store));
     console.log(`generate ${size.customers}/${size.products}/${size.interactions}: generate only ${secs(genMs)} s (baseline); ` +

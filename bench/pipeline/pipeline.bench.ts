@@ -15,6 +15,7 @@ import { STAGE_FUNCTIONS, planStages } from '../../src/pipeline/stage-chain';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { waitForRun } from '../../src/cli/commands/pipeline.command';
 import { dropBenchSchema, freshBenchConfig, peakRssMb, seconds } from '../support/bench-schema';
+import { present } from '../support/present';
 
 const { values } = parseArgs({
   options: {
@@ -56,26 +57,31 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
-      worker.stdout.on('data', (d: Buffer) => d.toString().includes('workers ready') && resolve());
+      worker.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('workers ready')) resolve();
+      });
       worker.once('exit', (code) => { reject(new Error(`worker exited with ${code}`)); });
     });
+    const workerPid = present(worker.pid, 'worker pid');
     let workerPeak = 0;
-    const sampler = setInterval(() => (workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!) ?? 0)), 200);
+    const sampler = setInterval(() => {
+      workerPeak = Math.max(workerPeak, peakRssMb(workerPid) ?? 0);
+    }, 200);
     t = Date.now();
     const run = await services.pipeline.startRun({ trigger: 'bench', recipes: [...RECIPES] });
     const final: PipelineRunView = await waitForRun(services.pipeline, run.id, process.stdout);
     const endToEnd = Date.now() - t;
     clearInterval(sampler);
-    workerPeak = Math.max(workerPeak, peakRssMb(worker.pid!) ?? 0);
+    workerPeak = Math.max(workerPeak, peakRssMb(workerPid) ?? 0);
     worker.kill('SIGTERM');
     if (final.status !== 'succeeded') throw new Error(`queued run ${final.status}: ${final.error}`);
 
     const sumDirect = Object.values(directTimes).reduce((a, b) => a + b, 0);
     console.log('\nstage             direct s   queued s   rows');
     for (const stage of planStages({ syncFirst: false })) {
-      const s = final.stages[stage]!;
+      const s = present(final.stages[stage], `the run's ${stage} stage`);
       const rows = Object.entries(s.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || s.message || '';
-      console.log(`${stage.padEnd(16)} ${seconds(directTimes[stage]!).padStart(8)}   ${seconds(s.durationMs ?? 0).padStart(8)}   ${rows}`);
+      console.log(`${stage.padEnd(16)} ${seconds(present(directTimes[stage], `the direct time of ${stage}`)).padStart(8)}   ${seconds(s.durationMs ?? 0).padStart(8)}   ${rows}`);
     }
     console.log(`\nsum of stage functions run directly: ${seconds(sumDirect)} s`);
     console.log(`end to end through BullMQ (worker process): ${seconds(endToEnd)} s (goal: <= 120 s; old system: 4-6 hours)`);
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

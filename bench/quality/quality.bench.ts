@@ -15,6 +15,7 @@ import { evaluateRaw } from '../../src/engine/local/evaluation';
 import { DEFAULT_PARAMS, type EngineParams } from '../../src/engine/local/engine-params';
 import type { RecipeName } from '../../src/engine/training-engine';
 import { requireDataset } from '../../test/support/datasets';
+import { present } from '../support/present';
 import { exportedOnlineRetail } from './online-retail-export';
 
 const K = 10;
@@ -60,7 +61,7 @@ const STAGES: { name: string; options: Params[] }[] = [
 
 const describe = (p: Params): string =>
   Object.entries(p)
-    .map(([k, v]) => `${k}=${String(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join(' ') || '(defaults)';
 
 /** The parameters that differ from the engine's defaults. */
@@ -89,12 +90,12 @@ async function timed(raw: RawInteractions, w: Window, recipe: RecipeName, params
   const started = Date.now();
   const m = await measure(raw, w, recipe, params);
   process.stdout.write(row(label, m, Date.now() - started));
-  return m[NDCG]!;
+  return present(m[NDCG], NDCG);
 }
 
 /** Greedy search on the validation window; returns the chosen parameters (all searched keys). */
-async function search(raw: RawInteractions, w: Window): Promise<Params> {
-  process.stdout.write(`\n## Validation window: train before ${iso(w.cutoff)}, truth up to ${iso(w.until!)}, nothing after it read\n\n${header()}`);
+async function search(raw: RawInteractions, w: Required<Window>): Promise<Params> {
+  process.stdout.write(`\n## Validation window: train before ${iso(w.cutoff)}, truth up to ${iso(w.until)}, nothing after it read\n\n${header()}`);
   const pop = await timed(raw, w, 'popularity-count', {}, 'popularity-count');
   let best: Params = {};
   let bestNdcg = await timed(raw, w, 'user-personalization', best, 'user-personalization (defaults)');
@@ -127,9 +128,9 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const { raw, imported, exported } = await exportedOnlineRetail(requireDataset('online-retail'));
   let maxTs = 0;
-  for (let k = 0; k < raw.length; k++) maxTs = Math.max(maxTs, raw.timestamp[k]!);
+  for (const t of raw.timestamp.subarray(0, raw.length)) maxTs = Math.max(maxTs, t);
   const test: Window = { name: 'test', cutoff: maxTs - 30 * DAY };
-  const validation: Window = { name: 'validation', cutoff: test.cutoff - 30 * DAY, until: test.cutoff };
+  const validation: Required<Window> = { name: 'validation', cutoff: test.cutoff - 30 * DAY, until: test.cutoff };
   const types = raw.eventTypes.map((t, i) => `${raw.eventType.subarray(0, raw.length).filter((e) => e === i).length} ${t}`).join(', ');
   process.stdout.write(
     `online retail, as the product exports it: ${imported.rowsRead} rows imported (${imported.skippedNoCustomer} without customer, ` +
@@ -159,20 +160,20 @@ async function main(): Promise<void> {
   process.stdout.write(`engine defaults / popularity-count: ${(def / pop).toFixed(2)}x\n`);
   if (process.argv.includes('--aws')) {
     // For reference: AWS's own split (10% of customers, their newest 10% of events) on all the data.
-    const aws = async (recipe: RecipeName) => (await evaluateRaw(raw, { recipe, split: 'users', k: K }))[NDCG]!;
+    const aws = async (recipe: RecipeName) => present((await evaluateRaw(raw, { recipe, split: 'users', k: K }))[NDCG], NDCG);
     const awsPop = await aws('popularity-count');
     for (const [label, params] of [['defaults', {}], ['previous defaults', before]] as const) {
-      const awsUp = (await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: K, params }))[NDCG]!;
+      const awsUp = present((await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: K, params }))[NDCG], NDCG);
       process.stdout.write(`AWS's users split, NDCG@${K}: popularity-count ${f4(awsPop)}, user-personalization (${label}) ${f4(awsUp)} (${(awsUp / awsPop).toFixed(2)}x)\n`);
     }
   }
   if (process.argv.includes('--earlier')) {
     // Out-of-sample check on earlier 30-day windows (never used for choosing anything).
     for (const days of [60, 90, 120]) {
-      const w: Window = { name: `end-${days}d`, cutoff: test.cutoff - days * DAY, until: test.cutoff - (days - 30) * DAY };
+      const w: Required<Window> = { name: `end-${days}d`, cutoff: test.cutoff - days * DAY, until: test.cutoff - (days - 30) * DAY };
       const [p0, d0, b0] = [await measure(raw, w, 'popularity-count', {}), await measure(raw, w, 'user-personalization', {}), await measure(raw, w, 'user-personalization', before)];
-      const [p, d, b] = [p0[NDCG]!, d0[NDCG]!, b0[NDCG]!];
-      process.stdout.write(`window truth [${iso(w.cutoff)}, ${iso(w.until!)}): popularity ${f4(p)}, defaults ${f4(d)} (${(d / p).toFixed(2)}x), previous defaults ${f4(b)} (${(b / p).toFixed(2)}x)\n`);
+      const [p, d, b] = [present(p0[NDCG], NDCG), present(d0[NDCG], NDCG), present(b0[NDCG], NDCG)];
+      process.stdout.write(`window truth [${iso(w.cutoff)}, ${iso(w.until)}): popularity ${f4(p)}, defaults ${f4(d)} (${(d / p).toFixed(2)}x), previous defaults ${f4(b)} (${(b / p).toFixed(2)}x)\n`);
     }
   }
   process.stdout.write(`total ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);

@@ -16,6 +16,7 @@ import { Pool } from 'pg';
 import { batchVersionKey } from '../../src/results';
 import { loadConfig } from '../../src/config/config';
 import { migrate } from '../../src/db/migrator';
+import { present } from '../support/present';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
@@ -86,7 +87,7 @@ async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]>
   let rng = 42;
   const rand = () => ((rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
   const users = Array.from({ length: CUSTOMERS }, (_, i) => `cust-${i + 1}`);
-  const lists = users.map(() => Array.from({ length: 25 }, (_, k) => ({ product_id: ids[Math.floor(rand() * PRODUCTS)]!, score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4 })));
+  const lists = users.map(() => Array.from({ length: 25 }, (_, k) => ({ product_id: present(ids[Math.floor(rand() * PRODUCTS)], 'a product id'), score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4 })));
   await pool.query(
     `INSERT INTO offline_user_recommendations (user_id, recommendations, recipe_name) SELECT u, r::jsonb, 'user-personalization' FROM unnest($1::text[], $2::text[]) AS t(u, r)`,
     [users, lists.map((l) => JSON.stringify(l))],
@@ -96,7 +97,7 @@ async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]>
   ]);
   await pool.query(`INSERT INTO model_versions (engine, recipe) VALUES ('local', 'user-personalization'), ('local', 'popularity-count')`);
   const { rows } = await pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
-  await redis.set(batchVersionKey(prefix), String(rows[0]!.id));
+  await redis.set(batchVersionKey(prefix), String(present(rows[0], 'the new cache batch').id));
   // The baseline's data: one Redis string per customer (its list as JSON).
   const pipe = redis.pipeline();
   users.forEach((u, i) => pipe.set(`${prefix}:bare:${u}`, JSON.stringify(lists[i]), 'EX', 3600));
@@ -123,7 +124,7 @@ function startServer(script: string, env: Record<string, string>): Promise<{ chi
       // Anything the server prints later (such as --trace-gc lines) goes to stderr, apart from the tables.
       child.stdout.off('data', onData);
       child.stdout.pipe(process.stderr);
-      resolve({ child, url: m[1]! });
+      resolve({ child, url: present(m[1], 'the READY url') });
     };
     child.stdout.on('data', onData);
     child.once('exit', (code) => { reject(new Error(`${script} exited with ${code} before it was ready`)); });
@@ -138,7 +139,7 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+const pick = <T>(xs: T[]): T => present(xs[Math.floor(Math.random() * xs.length)], 'a random element');
 
 function bodyFor(kind: 'gateway' | 'bare', users: string[], prefix: string): () => string {
   return kind === 'gateway'
@@ -150,7 +151,7 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
   let next = 0;
   const worker = async () => {
     while (next < users.length) {
-      const u = users[next++]!;
+      const u = present(users[next++], 'the next user');
       const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(u) });
       const json = (await res.json()) as { errors?: unknown };
       if (!res.ok || json.errors) throw new Error(`warm-up request failed: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
@@ -162,7 +163,8 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
 async function measure(name: string, server: { url: string; child: ChildProcess }, kind: 'gateway' | 'bare', makeBody: () => string, duration = DURATION): Promise<Summary> {
   const url = server.url;
   const lookupsBefore = kind === 'gateway' ? await responseLookups(url) : null;
-  const cpuBefore = cpuMs(server.child.pid!);
+  const pid = present(server.child.pid, 'the server pid');
+  const cpuBefore = cpuMs(pid);
   const latencies = new LatencyRecorder();
   const run = autocannon({
     url: `${url}/graphql`,
@@ -174,7 +176,7 @@ async function measure(name: string, server: { url: string; child: ChildProcess 
     if (statusCode >= 200 && statusCode < 300) latencies.record(ms);
   });
   const r = await run;
-  const cpuUsPerReq = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
+  const cpuUsPerReq = ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
   let hitPercent: number | null = null;
   if (lookupsBefore) {
     const after = await responseLookups(url);
@@ -183,13 +185,13 @@ async function measure(name: string, server: { url: string; child: ChildProcess 
     hitPercent = all ? (100 * hits) / all : 0;
   }
   return {
-    hitPercent, name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq, rssMb: rssMb(server.child.pid!) };
+    hitPercent, name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq, rssMb: rssMb(pid) };
 }
 
 function print(rows: Summary[]): void {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req', 'server RSS MB', 'response-cache hits'])}\n`);
-  process.stdout.write(`${line(Array(11).fill('---'))}\n`);
+  process.stdout.write(`${line(Array<string>(11).fill('---'))}\n`);
   const ms = (x: number) => x.toFixed(2);
   for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0), s.rssMb.toFixed(0), s.hitPercent === null ? '-' : `${s.hitPercent.toFixed(1)}%`])}\n`);
 }
@@ -241,8 +243,8 @@ async function main(): Promise<void> {
     print([...rows, info]);
     // Rounds alternate bare/gateway, so each pair saw about the same background load: compare
     // within pairs and report the median pair (the machine is shared; single rounds are noisy).
-    const pairs = Array.from({ length: ROUNDS }, (_, i) => ({ bare: rows[2 * i]!, gateway: rows[2 * i + 1]! }));
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const pairs = Array.from({ length: ROUNDS }, (_, i) => ({ bare: present(rows[2 * i], `bare round ${i}`), gateway: present(rows[2 * i + 1], `gateway round ${i}`) }));
+    const median = (xs: number[]) => present([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'a median');
     const rpsRatios = pairs.map((p) => p.gateway.rps / p.bare.rps);
     const p99Ratios = pairs.map((p) => p.gateway.p99 / p.bare.p99);
     const cpuRatios = pairs.map((p) => p.gateway.cpuUsPerReq / p.bare.cpuUsPerReq);

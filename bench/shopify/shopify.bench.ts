@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const bodies = [...store.orders.values()].slice(0, 600).map((o) => JSON.stringify(webhookOrder(store, o)));
 
     const real = express();
-    real.use(createShopifyWebhookRouter({ config: ctx.config, db: ctx.db, logger, enqueue: async (d) => void (await queue.add('shopify', d, { jobId: webhookJobId(d.webhookId) })) }));
+    real.use(createShopifyWebhookRouter({ config: ctx.config, db: ctx.db, logger, enqueue: async (d) => { await queue.add('shopify', d, { jobId: webhookJobId(d.webhookId) }); } }));
     const base = express();
     base.post('/webhooks/shopify', express.raw({ type: () => true }), (req, res) => {
       res.status(verifyShopifyHmac(req.body as Buffer, req.headers['x-shopify-hmac-sha256'] as string, SECRET) ? 200 : 401).json({ ok: true });
