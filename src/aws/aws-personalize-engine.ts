@@ -12,7 +12,7 @@ import type {
   TrainingEngine,
   TrainResult,
 } from '../engine/training-engine';
-import { createPersonalizeClient } from './aws-clients';
+import { createPersonalizeClient } from '../aws-sdk/aws-clients';
 import { runtimeOf, type AwsEngineDeps, type AwsRuntime } from './aws-engine-deps';
 import { importDatasets, type DatasetImportResult, type ImportMode } from './dataset-import';
 import { batchInferOnPersonalize } from './personalize-batch';

@@ -5,7 +5,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { readCsvRecords } from '../csv/csv-records';
 import type { RecipeName, RunLayout } from '../engine/training-engine';
 import type { ObjectStore } from '../storage/object-store';
-import { AwsEngineError } from './aws-engine-error';
+import { AwsEngineError } from '../aws-sdk/aws-engine-error';
 
 export type BatchKind = 'inference' | 'segment';
 

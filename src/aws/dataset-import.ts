@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-personalize';
 import type { EngineContext, StepResult } from '../engine/training-engine';
 import type { ObjectStore } from '../storage/object-store';
-import { callAws } from './aws-call';
+import { callAws } from '../aws-sdk/aws-call';
 import { requireDatasetGroup, requireS3, type AwsRuntime } from './aws-engine-deps';
-import { AwsEngineError } from './aws-engine-error';
+import { AwsEngineError } from '../aws-sdk/aws-engine-error';
 import { normalizeStatus } from './personalize-status';
 import { DATASET_KINDS, DATASET_TYPE, names, type DatasetKind } from './personalize-names';
 

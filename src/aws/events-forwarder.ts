@@ -5,8 +5,8 @@ import { PutEventsCommand, type PersonalizeEventsClient } from '@aws-sdk/client-
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
-import { callAws, DEFAULT_RETRY, retryPolicyFrom, type RetryPolicy } from './aws-call';
-import { createPersonalizeEventsClient } from './aws-clients';
+import { callAws, DEFAULT_RETRY, retryPolicyFrom, type RetryPolicy } from '../aws-sdk/aws-call';
+import { createPersonalizeEventsClient } from '../aws-sdk/aws-clients';
 
 export interface ForwardDeps {
   db: Database;

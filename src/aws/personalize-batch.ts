@@ -10,9 +10,9 @@ import {
   ListBatchSegmentJobsCommand,
 } from '@aws-sdk/client-personalize';
 import type { BatchInferResult, BatchOutput, EngineContext, RecipeName, StepResult } from '../engine/training-engine';
-import { awsErrorName, callAws } from './aws-call';
+import { awsErrorName, callAws } from '../aws-sdk/aws-call';
 import { requireDatasetGroup, requireS3, requireTrainedVersion, type AwsRuntime } from './aws-engine-deps';
-import { AwsEngineError } from './aws-engine-error';
+import { AwsEngineError } from '../aws-sdk/aws-engine-error';
 import { writeAffinityUsers } from './affinity-users';
 import { batchKindOf, batchPaths, collectBatchOutput, writeBatchInput, type BatchKind } from './batch-files';
 import { recordRunCost } from './run-cost';

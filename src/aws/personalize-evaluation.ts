@@ -3,9 +3,9 @@
 // under AWS's names. Nothing is retrained: these are the figures of the models the run serves.
 import { GetSolutionMetricsCommand } from '@aws-sdk/client-personalize';
 import type { EngineContext, EvaluationRequest, EvaluationResult, ModelEvaluation } from '../engine/training-engine';
-import { callAws } from './aws-call';
+import { callAws } from '../aws-sdk/aws-call';
 import { requireTrainedVersion, type AwsRuntime } from './aws-engine-deps';
-import { AwsEngineError } from './aws-engine-error';
+import { AwsEngineError } from '../aws-sdk/aws-engine-error';
 
 export async function evaluateOnPersonalize(rt: AwsRuntime, ctx: EngineContext, request: EvaluationRequest): Promise<EvaluationResult> {
   if (request.split !== 'users') {

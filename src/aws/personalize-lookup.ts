@@ -8,7 +8,7 @@ import {
   ListSolutionsCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { callAws, type RetryPolicy } from './aws-call';
+import { callAws, type RetryPolicy } from '../aws-sdk/aws-call';
 
 export interface Found {
   name: string;

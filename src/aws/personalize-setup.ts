@@ -14,8 +14,8 @@ import {
   DescribeSchemaCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { callAws, DEFAULT_RETRY, type RetryPolicy } from './aws-call';
-import { AwsEngineError } from './aws-engine-error';
+import { callAws, DEFAULT_RETRY, type RetryPolicy } from '../aws-sdk/aws-call';
+import { AwsEngineError } from '../aws-sdk/aws-engine-error';
 import { DATASET_KINDS, DATASET_TYPE, names, type DatasetKind } from './personalize-names';
 import { PersonalizeLookup } from './personalize-lookup';
 import { EXCLUDE_PURCHASED_EXPRESSION, SCHEMAS } from './personalize-schemas';

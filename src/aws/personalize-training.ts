@@ -9,9 +9,9 @@ import {
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
 import type { EngineContext, RecipeName, StepResult, TrainedModel, TrainResult } from '../engine/training-engine';
-import { callAws } from './aws-call';
+import { callAws } from '../aws-sdk/aws-call';
 import { requireDatasetGroup, type AwsRuntime } from './aws-engine-deps';
-import { AwsEngineError } from './aws-engine-error';
+import { AwsEngineError } from '../aws-sdk/aws-engine-error';
 import { normalizeStatus } from './personalize-status';
 import { names, recipeArn, trainingModeFor } from './personalize-names';
 

@@ -1,7 +1,7 @@
 // Gathers what an AWS run used and stores its cost estimate (see cost-estimate.ts).
 import { DescribeSolutionVersionCommand } from '@aws-sdk/client-personalize';
 import type { BatchOutput, EngineContext } from '../engine/training-engine';
-import { callAws } from './aws-call';
+import { callAws } from '../aws-sdk/aws-call';
 import { requireTrainedVersion, type AwsRuntime } from './aws-engine-deps';
 import { estimateCost, formatCost, ratesFrom, saveCostEstimate, type CostEstimate } from './cost-estimate';
 

@@ -2,8 +2,8 @@
 // ENGINE=aws (config.objectStore.kind is already 's3' then).
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/config';
-import { createS3Client } from '../aws/aws-clients';
-import { retryPolicyFrom } from '../aws/aws-call';
+import { createS3Client } from '../aws-sdk/aws-clients';
+import { retryPolicyFrom } from '../aws-sdk/aws-call';
 import { DirectoryObjectStore } from './directory-object-store';
 import type { ObjectStore } from './object-store';
 import { S3ObjectStore } from './s3-object-store';

@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { callAws, DEFAULT_RETRY, type RetryPolicy } from '../aws/aws-call';
+import { callAws, DEFAULT_RETRY, type RetryPolicy } from '../aws-sdk/aws-call';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStore } from './object-store';
 
 export interface S3ObjectStoreOptions {

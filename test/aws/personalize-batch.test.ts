@@ -1,5 +1,5 @@
 import { RECIPES } from '../../src/engine/training-engine';
-import { AwsEngineError } from '../../src/aws/aws-engine-error';
+import { AwsEngineError } from '../../src/aws-sdk/aws-engine-error';
 import { readAll } from '../storage/object-store.contract';
 import { createAwsHarness, drive, type AwsHarness } from '../support/aws-engine-harness';
 

@@ -1,4 +1,4 @@
-import { AwsEngineError } from '../../src/aws/aws-engine-error';
+import { AwsEngineError } from '../../src/aws-sdk/aws-engine-error';
 import { createAwsHarness, drive, type AwsHarness } from '../support/aws-engine-harness';
 
 let h: AwsHarness;

@@ -1,4 +1,4 @@
-import { AwsEngineError } from '../../src/aws/aws-engine-error';
+import { AwsEngineError } from '../../src/aws-sdk/aws-engine-error';
 import { ConfigError } from '../../src/config/config-error';
 import { ShopifyApiError, ShopifyNotConfiguredError, SyncAlreadyRunningError } from '../../src/connectors/shopify';
 import { DatasetFormatError } from '../../src/engine/local/dataset-format-error';

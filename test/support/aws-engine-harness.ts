@@ -4,7 +4,7 @@
 import pino from 'pino';
 import { AwsPersonalizeEngine } from '../../src/aws/aws-personalize-engine';
 import { setupPersonalize } from '../../src/aws/personalize-setup';
-import type { RetryPolicy } from '../../src/aws/aws-call';
+import type { RetryPolicy } from '../../src/aws-sdk/aws-call';
 import { runLayout, type EngineContext, type RecipeName, type StepResult } from '../../src/engine/training-engine';
 import { createObjectStore } from '../../src/storage/create-object-store';
 import type { ObjectStore } from '../../src/storage/object-store';

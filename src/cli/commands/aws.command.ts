@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { Config } from '../../config/config';
-import { createPersonalizeClient } from '../../aws/aws-clients';
-import { retryPolicyFrom } from '../../aws/aws-call';
+import { createPersonalizeClient } from '../../aws-sdk/aws-clients';
+import { retryPolicyFrom } from '../../aws-sdk/aws-call';
 import { iamPolicies } from '../../aws/iam-policies';
 import { setupPersonalize, type SetupStep } from '../../aws/personalize-setup';
 import { loadConfigOrExit, withApp } from '../app-context';

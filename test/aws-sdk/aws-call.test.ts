@@ -1,5 +1,5 @@
-import { callAws, type RetryPolicy } from '../../src/aws/aws-call';
-import { AwsEngineError } from '../../src/aws/aws-engine-error';
+import { callAws, type RetryPolicy } from '../../src/aws-sdk/aws-call';
+import { AwsEngineError } from '../../src/aws-sdk/aws-engine-error';
 import { awsError } from '../support/fake-personalize';
 
 function policy(attempts = 4): RetryPolicy & { delays: number[] } {

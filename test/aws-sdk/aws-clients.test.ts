@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ListDatasetGroupsCommand } from '@aws-sdk/client-personalize';
 import { PutEventsCommand } from '@aws-sdk/client-personalize-events';
 import { loadConfig } from '../../src/config/config';
-import { createPersonalizeClient, createPersonalizeEventsClient } from '../../src/aws/aws-clients';
+import { createPersonalizeClient, createPersonalizeEventsClient } from '../../src/aws-sdk/aws-clients';
 
 const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_PERSONALIZE', 'AWS_ENDPOINT_URL_PERSONALIZE_EVENTS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 let server: http.Server;

@@ -1,5 +1,6 @@
-// Errors of the AWS engine, each with a code the pipeline and alerts can switch on. Messages say
-// what failed, the AWS reason, and what to do about it.
+// Errors of AWS calls (the Personalize engine and the S3 object store), each with a code the
+// pipeline and alerts can switch on. Messages say what failed, the AWS reason, and what to do.
+// Beside callAws, which raises ACCESS_DENIED and THROTTLED for both callers.
 import { RecsError } from '../errors/recs-error';
 
 export type AwsEngineErrorCode =
