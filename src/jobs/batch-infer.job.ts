@@ -1,7 +1,7 @@
 // batch-infer: the engine writes one JSON Lines file per recipe (and records its batch jobs in
 // batch_job_metadata); the stage reports what was written.
-import type { StageFn } from '../pipeline/stage-types';
-import { engineContext } from '../pipeline/engine-context';
+import type { StageFn } from './stage-types';
+import { engineContext } from './engine-context';
 
 export const batchInfer: StageFn = async (deps, input) => {
   const step = await deps.engine.batchInfer(engineContext(deps, input), input.poll?.state);

@@ -3,8 +3,8 @@
 import { raiseAlert, resolveAlert } from '../alerts/alert-store';
 import { ModelVersionStore } from '../engine/model-version-store';
 import type { RecipeName } from '../engine/training-engine';
-import { engineContext } from '../pipeline/engine-context';
-import type { StageFn } from '../pipeline/stage-types';
+import { engineContext } from './engine-context';
+import type { StageFn } from './stage-types';
 
 /** The recipe whose headline metric is watched for regressions: the personalised one, else its baseline. */
 const WATCHED: RecipeName[] = ['user-personalization', 'popularity-count'];

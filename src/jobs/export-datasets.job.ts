@@ -5,8 +5,8 @@ import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/database';
 import type { RunLayout } from '../engine/training-engine';
 import type { ObjectStore } from '../storage/object-store';
-import { engineContext } from '../pipeline/engine-context';
-import type { StageFn } from '../pipeline/stage-types';
+import { engineContext } from './engine-context';
+import type { StageFn } from './stage-types';
 
 // Order lines and recorded events form one interaction stream. Returns keep their own event
 // type so an engine can weigh them (the default weight is 0) instead of losing them.

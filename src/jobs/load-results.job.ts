@@ -1,7 +1,7 @@
 // load-results: every batch output of the run goes into the cache tables in one transaction,
 // then the batch version is bumped in Redis so older hot entries are never served again.
 import { PermanentStageError } from '../errors/permanent-stage-error';
-import type { StageFn } from '../pipeline/stage-types';
+import type { StageFn } from './stage-types';
 import { batchVersionKey, loadResults } from '../results';
 import { changedSince } from './changed-since';
 

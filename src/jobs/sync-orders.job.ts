@@ -1,6 +1,6 @@
 // sync-orders: pulls new and changed orders from the store (Shopify) before the export.
 import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
-import type { StageFn } from '../pipeline/stage-types';
+import type { StageFn } from './stage-types';
 
 export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) => {
   if (!isShopifySyncConfigured(config)) {

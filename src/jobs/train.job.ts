@@ -1,8 +1,8 @@
 // train: asks the configured engine to train every recipe of the run and records each model
 // version with its parameters and data snapshot (one row per run and recipe; a rerun keeps them).
 import { ModelVersionStore } from '../engine/model-version-store';
-import type { StageFn } from '../pipeline/stage-types';
-import { engineContext } from '../pipeline/engine-context';
+import type { StageFn } from './stage-types';
+import { engineContext } from './engine-context';
 
 export const train: StageFn = async (deps, input) => {
   const step = await deps.engine.train(engineContext(deps, input), input.poll?.state);

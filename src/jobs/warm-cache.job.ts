@@ -1,6 +1,6 @@
 // warm-cache: after load-results, fills the Redis hot layer for the top 10% of customers by
 // spend under the new batch version, so their first requests after a load are hot hits.
-import type { StageFn } from '../pipeline/stage-types';
+import type { StageFn } from './stage-types';
 import { warmHotLayer } from '../results';
 import { CatalogRepository } from '../serving/catalog-repository';
 

@@ -1,25 +1,8 @@
-// The chain, in one place: which stage function runs for each stage name, which stages a run
-// includes, and what comes next. Workers and tests both go through here.
+// The chain, in one place: which stages a run includes and what comes next. (Which function
+// runs for each stage name is src/jobs/stage-functions.ts: the stages depend on the pipeline's
+// run types, so the pipeline does not import them.)
 import { QUEUE, STAGES, type StageName } from '../queues/registry';
-import { exportDatasets } from '../jobs/export-datasets.job';
-import { train } from '../jobs/train.job';
-import { batchInfer } from '../jobs/batch-infer.job';
-import { loadResultsStage } from '../jobs/load-results.job';
-import { syncOrders } from '../jobs/sync-orders.job';
-import { warmCache } from '../jobs/warm-cache.job';
-import { evaluate } from '../jobs/evaluate.job';
 import type { PipelineRunView } from './pipeline-service';
-import type { StageFn } from './stage-types';
-
-export const STAGE_FUNCTIONS: Record<StageName, StageFn> = {
-  [QUEUE.syncOrders]: syncOrders,
-  [QUEUE.exportDatasets]: exportDatasets,
-  [QUEUE.train]: train,
-  [QUEUE.batchInfer]: batchInfer,
-  [QUEUE.loadResults]: loadResultsStage,
-  [QUEUE.warmCache]: warmCache,
-  [QUEUE.evaluate]: evaluate,
-};
 
 export function planStages(opts: { syncFirst: boolean }): StageName[] {
   return STAGES.filter((s) => s !== QUEUE.syncOrders || opts.syncFirst);

@@ -1,5 +1,5 @@
 // BullMQ queues for every name in the registry, built once per process and passed in. It is
-// the stage runner's Enqueuer (src/pipeline/stage-runner.ts) by shape, so this folder needs
+// the stage runner's Enqueuer (src/jobs/stage-runner.ts) by shape, so this folder needs
 // nothing from the pipeline.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

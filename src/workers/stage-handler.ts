@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Config } from '../config/config';
 import { PermanentStageError } from '../errors/permanent-stage-error';
 import { perStage, type StageName } from '../queues/registry';
-import { runStage, type StageRunnerDeps } from '../pipeline/stage-runner';
+import { runStage, type StageRunnerDeps } from '../jobs/stage-runner';
 import type { QueueHandler } from './handler-table';
 
 export function stageHandlers(

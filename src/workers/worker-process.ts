@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Services } from '../app/services';
 import { checkAlerts } from '../alerts/check-alerts';
 import type { QueueName, QueuePayloads } from '../queues/registry';
-import type { StageRunnerDeps } from '../pipeline/stage-runner';
+import type { StageRunnerDeps } from '../jobs/stage-runner';
 import { buildHandlerTable, type HandlerSet, type HandlerTable } from './handler-table';
 import { eventsForwardHandlers } from './events-forward-handler';
 import { schedulerHandlers } from './scheduler-handler';

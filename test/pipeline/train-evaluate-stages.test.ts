@@ -17,7 +17,7 @@ import { evaluate } from '../../src/jobs/evaluate.job';
 import { exportDatasets } from '../../src/jobs/export-datasets.job';
 import { train } from '../../src/jobs/train.job';
 import { RunStore } from '../../src/pipeline/run-store';
-import type { StageDeps, StageInput } from '../../src/pipeline/stage-types';
+import type { StageDeps, StageInput } from '../../src/jobs/stage-types';
 import { STAGES } from '../../src/queues/registry';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { seedSyntheticStore } from '../support/seed-store';

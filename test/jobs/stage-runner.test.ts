@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { createLogger } from '../../src/infra/logger';
 import { createRedis } from '../../src/infra/redis';
 import { QueuePipelineService } from '../../src/pipeline/queue-pipeline-service';
-import { runStage, type StageJob, type StageRunnerDeps } from '../../src/pipeline/stage-runner';
+import { runStage, type StageJob, type StageRunnerDeps } from '../../src/jobs/stage-runner';
 import { PermanentStageError } from '../../src/errors/permanent-stage-error';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { Queues } from '../../src/queues/queues';

@@ -6,7 +6,7 @@ import type { Database } from '../db/database';
 import type { RecipeName, RunLayout, TrainingEngine } from '../engine/training-engine';
 import type { Logger } from '../infra/logger';
 import type { ObjectStore } from '../storage/object-store';
-import type { PipelineRunView } from './pipeline-service';
+import type { PipelineRunView } from '../pipeline/pipeline-service';
 
 export interface StageDeps {
   config: Config;

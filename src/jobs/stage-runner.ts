@@ -4,8 +4,9 @@
 import { runLayout, isRecipe } from '../engine/training-engine';
 import { runKeyOf, type StageJobData, type StageName } from '../queues/registry';
 import { raiseAlert, resolveAlert } from '../alerts/alert-store';
-import type { RunStore } from './run-store';
-import { STAGE_FUNCTIONS, nextStage } from './stage-chain';
+import type { RunStore } from '../pipeline/run-store';
+import { nextStage } from '../pipeline/stage-chain';
+import { STAGE_FUNCTIONS } from './stage-functions';
 import { PermanentStageError } from '../errors/permanent-stage-error';
 import { isPermanentError } from '../errors/recs-error';
 import type { StageDeps, StageOutcome } from './stage-types';
