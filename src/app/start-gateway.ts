@@ -1,7 +1,7 @@
 // The gateway as `recs serve` and the demo run it: the real pipeline service, the newest
 // built-in model for rankItems, and the Shopify webhook route.
 import { createShopifyWebhookRouter, webhookJobId } from '../connectors/shopify';
-import { createGateway, type GatewayHandle } from '../gateway/create-gateway';
+import { createGateway, type GatewayHandle } from './create-gateway';
 import { QUEUE } from '../queues/registry';
 import { LatestModelRanker } from '../serving/latest-model-ranker';
 import type { Services } from './services';

@@ -1,6 +1,7 @@
 // The bull-board dashboard over every queue of the registry, behind an admin key (see
-// create-gateway.ts). Its modules and UI are loaded on the first request: a gateway whose dashboard
-// is never opened does not carry them (about 5 MB of heap, which every major GC would walk).
+// src/app/create-gateway.ts). Its modules and UI are loaded on the first request: a gateway whose
+// dashboard is never opened does not carry them (about 5 MB of heap, which every major GC would
+// walk).
 import type { Queue } from 'bullmq';
 import type { RequestHandler, Router } from 'express';
 

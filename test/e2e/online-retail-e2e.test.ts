@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServices, type Services } from '../../src/app/services';
 import { startGateway } from '../../src/app/start-gateway';
-import type { GatewayHandle } from '../../src/gateway/create-gateway';
+import type { GatewayHandle } from '../../src/app/create-gateway';
 import { importOnlineRetail } from '../../src/importers/online-retail/online-retail-importer';
 import { QUEUE_NAMES } from '../../src/queues/registry';
 import { startWorkers, type WorkerProcess } from '../../src/workers/worker-process';

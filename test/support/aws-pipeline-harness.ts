@@ -7,7 +7,7 @@ import { AwsPersonalizeEngine } from '../../src/aws/aws-personalize-engine';
 import { setupPersonalize } from '../../src/aws/personalize-setup';
 import { buildServices, type Services } from '../../src/app/services';
 import { startGateway } from '../../src/app/start-gateway';
-import type { GatewayHandle } from '../../src/gateway/create-gateway';
+import type { GatewayHandle } from '../../src/app/create-gateway';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { QUEUE_NAMES } from '../../src/queues/registry';
 import { createObjectStore } from '../../src/storage/create-object-store';

@@ -1,7 +1,7 @@
 // Starts a gateway on a random port over a test context, and posts GraphQL to it. The pipeline is
 // the real QueuePipelineService on the test's own queue prefix (no worker runs its jobs here).
 import type { Redis } from 'ioredis';
-import { createGateway, type GatewayHandle } from '../../src/gateway/create-gateway';
+import { createGateway, type GatewayHandle } from '../../src/app/create-gateway';
 import type { GatewayDeps } from '../../src/gateway/gateway-deps';
 import { createLogger } from '../../src/infra/logger';
 import { createRedis } from '../../src/infra/redis';
