@@ -11,9 +11,10 @@ import { buildServices } from '../../src/app/services';
 import { runLayout, RECIPES } from '../../src/engine/training-engine';
 import { generateSyntheticStore } from '../../src/generate/synthetic-store';
 import { writeSyntheticStore } from '../../src/generate/synthetic-store-writer';
-import { STAGE_FUNCTIONS, planStages } from '../../src/pipeline/stage-chain';
+import { STAGE_FUNCTIONS } from '../../src/jobs/stage-functions';
+import { planStages } from '../../src/pipeline/stage-chain';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
-import { waitForRun } from '../../src/cli/commands/pipeline.command';
+import { waitForRun } from '../../src/terminal/progress';
 import { dropBenchSchema, freshBenchConfig, peakRssMb, seconds } from '../support/bench-schema';
 import { present } from '../support/present';
 

@@ -4,14 +4,13 @@
 import { existsSync } from 'node:fs';
 import { buildServices } from '../app/services';
 import { startGateway } from '../app/start-gateway';
-import { waitForRun } from '../cli/commands/pipeline.command';
 import type { Config } from '../config/config';
 import { migrate } from '../db/migrator';
 import { generateSyntheticStore } from '../generate/synthetic-store';
 import { writeSyntheticStore } from '../generate/synthetic-store-writer';
 import { importOnlineRetail } from '../importers/online-retail/online-retail-importer';
 import { createLogger } from '../infra/logger';
-import { createProgress } from '../cli/progress';
+import { createProgress, waitForRun } from '../terminal/progress';
 import { Shutdown } from '../infra/shutdown';
 import { RunAlreadyActiveError, type PipelineRunView } from '../pipeline/pipeline-service';
 import { exampleQueries, runExample } from './example-queries';

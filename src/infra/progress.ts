@@ -1,5 +1,5 @@
 // What long library work (importers, the store generator) reports its progress to. The output
-// itself (a bar on a terminal, log lines otherwise) is src/cli/progress.ts, for CLI commands.
+// itself (a bar on a terminal, log lines otherwise) is src/terminal/progress.ts, for CLI commands and the demo.
 
 export interface Progress {
   /** Sets the total and the unit (e.g. 'bytes', 'lines'); may be called again for a new phase. */

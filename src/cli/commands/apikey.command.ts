@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { createApiKey, isRole, listApiKeys, revokeApiKey, ROLES, type Role } from '../../gateway/auth/api-keys';
-import { withApp } from '../app-context';
+import { withApp } from './app-context';
 
 function parseRole(value: string): Role {
   if (!isRole(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);

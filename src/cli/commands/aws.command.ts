@@ -7,7 +7,7 @@ import { createPersonalizeClient } from '../../aws-sdk/aws-clients';
 import { retryPolicyFrom } from '../../aws-sdk/aws-call';
 import { iamPolicies } from '../../aws/iam-policies';
 import { setupPersonalize, type SetupStep } from '../../aws/personalize-setup';
-import { loadConfigOrExit, withApp } from '../app-context';
+import { loadConfigOrExit, withApp } from './app-context';
 import type { Database } from '../../db/database';
 
 type Out = (line: string) => void;

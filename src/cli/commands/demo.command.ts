@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/demo';
-import { loadConfigOrExit } from '../app-context';
-import { positiveInt } from '../arg-parsers';
+import { loadConfigOrExit } from './app-context';
+import { positiveInt } from './arg-parsers';
 
 export function registerDemo(program: Command): void {
   program

@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { createDatabase } from '../../db/database';
 import { MIGRATIONS_DIR } from '../../db/migrator';
 import { createRedis, whenReady } from '../../infra/redis';
-import { loadConfigOrExit } from '../app-context';
+import { loadConfigOrExit } from './app-context';
 
 interface Check {
   name: string;

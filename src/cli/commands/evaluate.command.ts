@@ -10,8 +10,8 @@ import type { Logger } from '../../infra/logger';
 import { RunStore } from '../../pipeline/run-store';
 import { createObjectStore } from '../../storage/create-object-store';
 import type { ObjectStore } from '../../storage/object-store';
-import { withApp } from '../app-context';
-import { positiveInt } from '../arg-parsers';
+import { withApp } from './app-context';
+import { positiveInt } from './arg-parsers';
 
 export interface EvaluateRunDeps {
   db: Database;

@@ -3,8 +3,8 @@ import { InvalidArgumentError } from 'commander';
 import { writePersonalizeCsvFiles } from '../../generate/personalize-csv-writer';
 import { generateSyntheticStore } from '../../generate/synthetic-store';
 import { writeSyntheticStore } from '../../generate/synthetic-store-writer';
-import { createProgress } from '../progress';
-import { withApp } from '../app-context';
+import { createProgress } from '../../terminal/progress';
+import { withApp } from './app-context';
 
 function count(min: number) {
   return (value: string): number => {

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { importOnlineRetail, type OnlineRetailImportSummary } from '../../importers/online-retail/online-retail-importer';
 import { importPersonalize, type PersonalizeImportSummary } from '../../importers/personalize/personalize-importer';
-import { createProgress } from '../progress';
-import { withApp } from '../app-context';
+import { createProgress } from '../../terminal/progress';
+import { withApp } from './app-context';
 
 const ORDER_FORMATS = ['online-retail'] as const;
 type OrderFormat = (typeof ORDER_FORMATS)[number];

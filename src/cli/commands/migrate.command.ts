@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { migrate } from '../../db/migrator';
-import { withApp } from '../app-context';
+import { withApp } from './app-context';
 
 export function registerMigrate(program: Command): void {
   program

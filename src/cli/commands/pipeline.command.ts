@@ -1,28 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServices } from '../../app/services';
-import type { PipelineRunView, PipelineService, RunMode } from '../../pipeline/pipeline-service';
-import { loadConfigOrExit } from '../app-context';
-import { isFinished, renderRun } from '../progress';
-
-/** Polls the run row and redraws it until the run ends; returns the final view. */
-export async function waitForRun(pipeline: PipelineService, runId: number, out: NodeJS.WriteStream = process.stdout): Promise<PipelineRunView> {
-  let drawn = 0;
-  for (;;) {
-    const run = await pipeline.getRun(runId);
-    if (!run) throw new Error(`pipeline run ${runId} disappeared`);
-    const text = renderRun(run);
-    if (out.isTTY) {
-      if (drawn) out.write(`\x1b[${drawn}A\x1b[0J`);
-      out.write(`${text}\n`);
-      drawn = text.split('\n').length;
-    } else if (isFinished(run)) {
-      out.write(`${text}\n`);
-    }
-    if (isFinished(run)) return run;
-    await sleep(out.isTTY ? 300 : 1000);
-  }
-}
+import type { RunMode } from '../../pipeline/pipeline-service';
+import { loadConfigOrExit } from './app-context';
+import { renderRun, waitForRun } from '../../terminal/progress';
 
 function parseMode(value: string): RunMode {
   const v = value.toUpperCase();

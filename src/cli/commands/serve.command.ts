@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { buildServices } from '../../app/services';
 import { startGateway } from '../../app/start-gateway';
 import { Shutdown } from '../../infra/shutdown';
-import { loadConfigOrExit } from '../app-context';
+import { loadConfigOrExit } from './app-context';
 
 export function registerServe(program: Command): void {
   program

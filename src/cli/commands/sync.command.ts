@@ -1,10 +1,10 @@
 // `recs sync shopify`: pulls orders, customers and products from the Shopify Admin API with a
-// progress bar (src/cli/progress.ts). Ctrl-C stops after the page in flight is saved; running it again resumes there.
+// progress bar (src/terminal/progress.ts). Ctrl-C stops after the page in flight is saved; running it again resumes there.
 import type { Command } from 'commander';
 import { syncShopify, type SyncProgress } from '../../connectors/shopify/shopify-sync';
 import { ShopifyNotConfiguredError, SyncAbortedError } from '../../connectors/shopify/shopify-errors';
-import { withApp } from '../app-context';
-import { createProgress } from '../progress';
+import { withApp } from './app-context';
+import { createProgress } from '../../terminal/progress';
 
 interface ShopifySyncFlags {
   full?: boolean;

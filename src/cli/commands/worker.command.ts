@@ -3,8 +3,8 @@ import { buildServices } from '../../app/services';
 import { Shutdown } from '../../infra/shutdown';
 import { isQueueName, QUEUE_NAMES, type QueueName } from '../../queues/registry';
 import { startWorkers } from '../../workers/worker-process';
-import { loadConfigOrExit } from '../app-context';
-import { positiveInt } from '../arg-parsers';
+import { loadConfigOrExit } from './app-context';
+import { positiveInt } from './arg-parsers';
 
 function parseQueues(value: string): QueueName[] {
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,4 +1,4 @@
-import { createProgress } from '../../src/cli/progress';
+import { createProgress } from '../../src/terminal/progress';
 
 describe('createProgress without a terminal', () => {
   it('writes a start line, periodic percentages and a done line', () => {

@@ -1,8 +1,8 @@
 // Builds the objects a command needs from the validated config, and closes them afterwards.
-import { loadConfig, type Config } from '../config/config';
-import { ConfigError } from '../config/config-error';
-import { createDatabase, type Database } from '../db/database';
-import { createLogger, type Logger } from '../infra/logger';
+import { loadConfig, type Config } from '../../config/config';
+import { ConfigError } from '../../config/config-error';
+import { createDatabase, type Database } from '../../db/database';
+import { createLogger, type Logger } from '../../infra/logger';
 
 export interface AppContext {
   config: Config;

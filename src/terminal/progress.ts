@@ -1,9 +1,11 @@
-// Progress output of the CLI, in one place: a bar (cli-progress) on a terminal and periodic log
-// lines otherwise (CI logs, pipes), so a long command always shows that it is moving; and the
-// live view of a pipeline run for `recs pipeline run --wait` and `recs pipeline status`.
+// Progress output of the CLI and the demo, in one place: a bar (cli-progress) on a terminal and
+// periodic log lines otherwise (CI logs, pipes), so a long command always shows that it is moving;
+// and the live view of a pipeline run for `recs pipeline run --wait`, `recs pipeline status` and
+// the demo. Outside src/cli so the demo can use it while the CLI imports the demo.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Progress } from '../infra/progress';
-import type { PipelineRunView, StageState } from '../pipeline/pipeline-service';
+import type { PipelineRunView, PipelineService, StageState } from '../pipeline/pipeline-service';
 import { STAGES } from '../queues/registry';
 
 export interface ProgressOptions {
@@ -115,4 +117,23 @@ export function renderRun(run: PipelineRunView): string {
 
 export function isFinished(run: PipelineRunView): boolean {
   return run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled';
+}
+
+/** Polls the run row and redraws it until the run ends; returns the final view. */
+export async function waitForRun(pipeline: PipelineService, runId: number, out: NodeJS.WriteStream = process.stdout): Promise<PipelineRunView> {
+  let drawn = 0;
+  for (;;) {
+    const run = await pipeline.getRun(runId);
+    if (!run) throw new Error(`pipeline run ${runId} disappeared`);
+    const text = renderRun(run);
+    if (out.isTTY) {
+      if (drawn) out.write(`\x1b[${drawn}A\x1b[0J`);
+      out.write(`${text}\n`);
+      drawn = text.split('\n').length;
+    } else if (isFinished(run)) {
+      out.write(`${text}\n`);
+    }
+    if (isFinished(run)) return run;
+    await sleep(out.isTTY ? 300 : 1000);
+  }
 }
