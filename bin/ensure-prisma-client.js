@@ -9,6 +9,8 @@ const root = path.join(__dirname, '..');
 
 module.exports = function ensurePrismaClient() {
   if (fs.existsSync(path.join(root, 'src', 'generated', 'prisma', 'client.ts'))) return;
-  const { status } = spawnSync(process.execPath, [path.join(root, 'scripts', 'prisma-generate.js')], { stdio: 'inherit' });
+  const { status } = spawnSync(process.execPath, [path.join(root, 'scripts', 'prisma-generate.js')], {
+    stdio: 'inherit',
+  });
   if (status !== 0) process.exit(status ?? 1);
 };

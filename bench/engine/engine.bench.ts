@@ -79,11 +79,23 @@ async function child(phase: string): Promise<void> {
 }
 
 function runChild(phase: string): PhaseResult {
-  const out = execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'run-ts.js'), __filename, '--child', phase, '--scale', String(scale), ...(workers === undefined ? [] : ['--workers', String(workers)])], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 24,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      path.join(__dirname, '..', '..', 'bin', 'run-ts.js'),
+      __filename,
+      '--child',
+      phase,
+      '--scale',
+      String(scale),
+      ...(workers === undefined ? [] : ['--workers', String(workers)]),
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    },
+  );
   return JSON.parse(present(out.trim().split('\n').pop(), `the result line of phase ${phase}`)) as PhaseResult;
 }
 
@@ -101,24 +113,43 @@ async function main(): Promise<void> {
     await writePersonalizeCsvFiles(generateSyntheticStore({ ...size, seed: 42, end: END }), data);
     process.stdout.write(`generated the synthetic store in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   }
-  process.stdout.write(`data: ${data} (${size.customers} customers, ${size.products} products, ${size.interactions} interactions)\n\n`);
+  process.stdout.write(
+    `data: ${data} (${size.customers} customers, ${size.products} products, ${size.interactions} interactions)\n\n`,
+  );
   const phases = ['popularity-only', 'train', ...RECIPES];
   const results = phases.map((p) => runChild(p));
   // The same work in one process (train, then batch inference of all five recipes sharing one
   // model load and one worker pool), as a pipeline worker running both stages would do it.
   const single = runChild('end-to-end');
-  process.stdout.write(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores\n`);
+  process.stdout.write(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores\n`,
+  );
   process.stdout.write('| phase | wall time (s) | CPU time, all threads (s) | peak RSS (MB) |\n|---|---|---|---|\n');
-  for (const r of results) process.stdout.write(`| ${r.phase === 'train' ? 'train (all five recipes)' : r.phase === 'popularity-only' ? 'popularity-only (train + infer)' : `batch inference: ${r.phase}`} | ${(r.ms / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMb.toFixed(0)} |\n`);
+  for (const r of results)
+    process.stdout.write(
+      `| ${r.phase === 'train' ? 'train (all five recipes)' : r.phase === 'popularity-only' ? 'popularity-only (train + infer)' : `batch inference: ${r.phase}`} | ${(r.ms / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMb.toFixed(0)} |\n`,
+    );
   const all = results.slice(1);
   const total = all.reduce((s, r) => s + r.ms, 0);
   const cpuTotal = all.reduce((s, r) => s + r.cpuMs, 0);
   const peak = Math.max(...all.map((r) => r.maxRssMb));
   const pop = present(results[0], 'the popularity-only phase').ms;
-  process.stdout.write(`\nall five recipes, train + batch inference: ${(total / 1000).toFixed(1)} s (goal <= 60 s: ${total <= 60_000 ? 'MET' : 'NOT MET'}), peak RSS ${peak.toFixed(0)} MB (goal < 3072 MB: ${peak < 3072 ? 'MET' : 'NOT MET'})\n`);
-  process.stdout.write(`one process, train + batch inference of all five recipes: ${(single.ms / 1000).toFixed(1)} s wall, ${(single.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${single.maxRssMb.toFixed(0)} MB\n`);
-  process.stdout.write(`CPU time, all phases: ${(cpuTotal / 1000).toFixed(1)} s; load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-  process.stdout.write(`ratio to the popularity-only run: ${(total / pop).toFixed(1)}x (popularity-only ${(pop / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `\nall five recipes, train + batch inference: ${(total / 1000).toFixed(1)} s (goal <= 60 s: ${total <= 60_000 ? 'MET' : 'NOT MET'}), peak RSS ${peak.toFixed(0)} MB (goal < 3072 MB: ${peak < 3072 ? 'MET' : 'NOT MET'})\n`,
+  );
+  process.stdout.write(
+    `one process, train + batch inference of all five recipes: ${(single.ms / 1000).toFixed(1)} s wall, ${(single.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${single.maxRssMb.toFixed(0)} MB\n`,
+  );
+  process.stdout.write(
+    `CPU time, all phases: ${(cpuTotal / 1000).toFixed(1)} s; load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
+  process.stdout.write(
+    `ratio to the popularity-only run: ${(total / pop).toFixed(1)}x (popularity-only ${(pop / 1000).toFixed(1)} s)\n`,
+  );
 }
 
 main().catch((err: unknown) => {

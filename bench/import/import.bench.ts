@@ -47,17 +47,27 @@ async function main(): Promise<void> {
     });
     const [first, importMs] = await timed(() => importOnlineRetail(db, file));
     const [, againMs] = await timed(() => importOnlineRetail(db, file));
-    console.log(`online retail: ${rows} rows; read only ${secs(readMs)} s (baseline); import ${secs(importMs)} s ` +
-      `(ratio ${(importMs / readMs).toFixed(2)}); re-import ${secs(againMs)} s; ${first.orderItems.new} order lines`);
+    console.log(
+      `online retail: ${rows} rows; read only ${secs(readMs)} s (baseline); import ${secs(importMs)} s ` +
+        `(ratio ${(importMs / readMs).toFixed(2)}); re-import ${secs(againMs)} s; ${first.orderItems.new} order lines`,
+    );
 
-    await admin.query(`TRUNCATE "${schema}".customers, "${schema}".products, "${schema}".orders, "${schema}".order_items`);
-    const size = { customers: Number(values.customers), products: Number(values.products), interactions: Number(values.interactions) };
+    await admin.query(
+      `TRUNCATE "${schema}".customers, "${schema}".products, "${schema}".orders, "${schema}".order_items`,
+    );
+    const size = {
+      customers: Number(values.customers),
+      products: Number(values.products),
+      interactions: Number(values.interactions),
+    };
     const [store, genMs] = await timed(() => Promise.resolve(generateSyntheticStore({ ...size, seed: 42 })));
     const [written, writeMs] = await timed(() => writeSyntheticStore(db, store));
     const [, rewriteMs] = await timed(() => writeSyntheticStore(db, store));
-    console.log(`generate ${size.customers}/${size.products}/${size.interactions}: generate only ${secs(genMs)} s (baseline); ` +
-      `write ${secs(writeMs)} s (ratio ${(writeMs / genMs).toFixed(2)}; ${JSON.stringify(written.tableSeconds)}); ` +
-      `total ${secs(genMs + writeMs)} s; rewrite (no-op) ${secs(rewriteMs)} s`);
+    console.log(
+      `generate ${size.customers}/${size.products}/${size.interactions}: generate only ${secs(genMs)} s (baseline); ` +
+        `write ${secs(writeMs)} s (ratio ${(writeMs / genMs).toFixed(2)}; ${JSON.stringify(written.tableSeconds)}); ` +
+        `total ${secs(genMs + writeMs)} s; rewrite (no-op) ${secs(rewriteMs)} s`,
+    );
     console.log('note: timings depend on what else shares the CPU and the PostgreSQL server');
   } finally {
     await db.close();

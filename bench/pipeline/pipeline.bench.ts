@@ -26,7 +26,11 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const size = { customers: Number(values.customers), products: Number(values.products), interactions: Number(values.interactions) };
+const size = {
+  customers: Number(values.customers),
+  products: Number(values.products),
+  interactions: Number(values.interactions),
+};
 
 async function main(): Promise<void> {
   const config = await freshBenchConfig('bench_pipeline', { RECIPES: RECIPES.join(',') });
@@ -37,15 +41,35 @@ async function main(): Promise<void> {
     let t = Date.now();
     const store = generateSyntheticStore({ ...size, seed: 42 });
     await writeSyntheticStore(db, store);
-    console.log(`store: ${size.customers} customers, ${size.products} products, ${size.interactions} interactions, written in ${seconds(Date.now() - t)} s`);
+    console.log(
+      `store: ${size.customers} customers, ${size.products} products, ${size.interactions} interactions, written in ${seconds(Date.now() - t)} s`,
+    );
 
     // Direct: the stage functions alone, in this process.
-    const direct = await services.pipeline.runs.create({ mode: 'FULL', trigger: 'bench', engine: 'local', recipes: [...RECIPES], stages: planStages({ syncFirst: false }) });
+    const direct = await services.pipeline.runs.create({
+      mode: 'FULL',
+      trigger: 'bench',
+      engine: 'local',
+      recipes: [...RECIPES],
+      stages: planStages({ syncFirst: false }),
+    });
     const directTimes: Record<string, number> = {};
-    const deps = { config, db, store: services.store, engine: services.engine, redis: services.queueRedis, logger: services.logger };
+    const deps = {
+      config,
+      db,
+      store: services.store,
+      engine: services.engine,
+      redis: services.queueRedis,
+      logger: services.logger,
+    };
     for (const stage of planStages({ syncFirst: false })) {
       t = Date.now();
-      const outcome = await STAGE_FUNCTIONS[stage](deps, { run: direct, recipes: [...RECIPES], layout: runLayout(direct.id), progress: noop });
+      const outcome = await STAGE_FUNCTIONS[stage](deps, {
+        run: direct,
+        recipes: [...RECIPES],
+        layout: runLayout(direct.id),
+        progress: noop,
+      });
       directTimes[stage] = Date.now() - t;
       if (outcome.status === 'waiting') throw new Error(`${stage} waited: the built-in engine never should`);
     }
@@ -54,14 +78,24 @@ async function main(): Promise<void> {
 
     // Queued: the same pipeline through BullMQ, in a separate worker process.
     const worker = spawn(process.execPath, [path.resolve(__dirname, '../../bin/recs.js'), 'worker'], {
-      env: { ...process.env, DATABASE_SCHEMA: config.database.schema, QUEUE_PREFIX: config.redis.prefix, OBJECT_STORE_DIR: config.objectStore.dir, SCHEDULES_ENABLED: 'false', LOG_LEVEL: 'warn', RECIPES: RECIPES.join(',') },
+      env: {
+        ...process.env,
+        DATABASE_SCHEMA: config.database.schema,
+        QUEUE_PREFIX: config.redis.prefix,
+        OBJECT_STORE_DIR: config.objectStore.dir,
+        SCHEDULES_ENABLED: 'false',
+        LOG_LEVEL: 'warn',
+        RECIPES: RECIPES.join(','),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
       worker.stdout.on('data', (d: Buffer) => {
         if (d.toString().includes('workers ready')) resolve();
       });
-      worker.once('exit', (code) => { reject(new Error(`worker exited with ${code}`)); });
+      worker.once('exit', (code) => {
+        reject(new Error(`worker exited with ${code}`));
+      });
     });
     const workerPid = present(worker.pid, 'worker pid');
     let workerPeak = 0;
@@ -81,11 +115,20 @@ async function main(): Promise<void> {
     console.log('\nstage             direct s   queued s   rows');
     for (const stage of planStages({ syncFirst: false })) {
       const s = present(final.stages[stage], `the run's ${stage} stage`);
-      const rows = Object.entries(s.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || s.message || '';
-      console.log(`${stage.padEnd(16)} ${seconds(present(directTimes[stage], `the direct time of ${stage}`)).padStart(8)}   ${seconds(s.durationMs ?? 0).padStart(8)}   ${rows}`);
+      const rows =
+        Object.entries(s.counts ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ') ||
+        s.message ||
+        '';
+      console.log(
+        `${stage.padEnd(16)} ${seconds(present(directTimes[stage], `the direct time of ${stage}`)).padStart(8)}   ${seconds(s.durationMs ?? 0).padStart(8)}   ${rows}`,
+      );
     }
     console.log(`\nsum of stage functions run directly: ${seconds(sumDirect)} s`);
-    console.log(`end to end through BullMQ (worker process): ${seconds(endToEnd)} s (goal: <= 120 s; old system: 4-6 hours)`);
+    console.log(
+      `end to end through BullMQ (worker process): ${seconds(endToEnd)} s (goal: <= 120 s; old system: 4-6 hours)`,
+    );
     console.log(`orchestration overhead ratio (end to end / direct sum): ${(endToEnd / sumDirect).toFixed(3)}`);
     console.log(`peak RSS: bench process (direct stages) ${directRss} MB, worker process ${workerPeak} MB`);
   } finally {

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   let maxTs = 0;
   for (const t of raw.timestamp.subarray(0, raw.length)) maxTs = Math.max(maxTs, t);
   const test = maxTs - 30 * 86400;
-  const windows = [['val', test - 30 * 86400, test], ['test', test, undefined]] as const;
+  const windows = [
+    ['val', test - 30 * 86400, test],
+    ['test', test, undefined],
+  ] as const;
   const shares = JSON.parse(process.argv[2] ?? '[0,0.25,0.5,1]') as number[];
   for (const [name, cutoff, until] of windows) {
     const params: EngineParams = { ...DEFAULT_PARAMS };
@@ -54,7 +57,8 @@ async function main(): Promise<void> {
       if (u === undefined || data.userPtr[u + 1] === data.userPtr[u]) continue;
       const hist = new Set<number>();
       const end = present(data.userPtr[u + 1], 'user pointer');
-      for (let p = present(data.userPtr[u], 'user pointer'); p < end; p++) if (data.userBought[p]) hist.add(present(data.userItems[p], 'user item'));
+      for (let p = present(data.userPtr[u], 'user pointer'); p < end; p++)
+        if (data.userBought[p]) hist.add(present(data.userItems[p], 'user item'));
       const truth = new Set<number>();
       for (const k of rows) {
         // Products unknown to training count as misses, as in evaluateRaw.
@@ -67,8 +71,18 @@ async function main(): Promise<void> {
     for (const share of shares) {
       model.rec = share === 0 ? userRows : blendRows(userRows, basketRows, share, params.neighbors);
       const r = new Recommender(model, popularityLists(model, 100), 25);
-      const m = computeMetrics(cases.map(({ u, truth }) => ({ recommended: r.forUser(u).items, truth })), 10, data.itemIds.length);
-      console.log(name, 'basket share', share, present(m.normalized_discounted_cumulative_gain_at_10, 'NDCG@10').toFixed(4), m.users_evaluated);
+      const m = computeMetrics(
+        cases.map(({ u, truth }) => ({ recommended: r.forUser(u).items, truth })),
+        10,
+        data.itemIds.length,
+      );
+      console.log(
+        name,
+        'basket share',
+        share,
+        present(m.normalized_discounted_cumulative_gain_at_10, 'NDCG@10').toFixed(4),
+        m.users_evaluated,
+      );
     }
   }
 }

@@ -8,7 +8,10 @@ import { readInteractions } from '../../src/engine/local/dataset-reader';
 import type { Database } from '../../src/db/database';
 import { createDatabase } from '../../src/db/database';
 import { runLayout } from '../../src/engine/training-engine';
-import { importOnlineRetail, type OnlineRetailImportSummary } from '../../src/importers/online-retail/online-retail-importer';
+import {
+  importOnlineRetail,
+  type OnlineRetailImportSummary,
+} from '../../src/importers/online-retail/online-retail-importer';
 import { writeDatasetFiles } from '../../src/jobs/export-datasets.job';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import type { ObjectStore } from '../../src/storage/object-store';

@@ -73,7 +73,12 @@ function diff(p: Params): Params {
 
 const f4 = (x: number | undefined): string => (x ?? 0).toFixed(4);
 
-async function measure(raw: RawInteractions, w: Window, recipe: RecipeName, params: Params): Promise<Record<string, number>> {
+async function measure(
+  raw: RawInteractions,
+  w: Window,
+  recipe: RecipeName,
+  params: Params,
+): Promise<Record<string, number>> {
   return evaluateRaw(raw, { recipe, split: 'time', cutoff: w.cutoff, until: w.until, k: K, params });
 }
 
@@ -86,7 +91,13 @@ function header(): string {
   return `| ${h.join(' | ')} |\n|${h.map(() => '---').join('|')}|\n`;
 }
 
-async function timed(raw: RawInteractions, w: Window, recipe: RecipeName, params: Params, label: string): Promise<number> {
+async function timed(
+  raw: RawInteractions,
+  w: Window,
+  recipe: RecipeName,
+  params: Params,
+  label: string,
+): Promise<number> {
   const started = Date.now();
   const m = await measure(raw, w, recipe, params);
   process.stdout.write(row(label, m, Date.now() - started));
@@ -95,7 +106,9 @@ async function timed(raw: RawInteractions, w: Window, recipe: RecipeName, params
 
 /** Greedy search on the validation window; returns the chosen parameters (all searched keys). */
 async function search(raw: RawInteractions, w: Required<Window>): Promise<Params> {
-  process.stdout.write(`\n## Validation window: train before ${iso(w.cutoff)}, truth up to ${iso(w.until)}, nothing after it read\n\n${header()}`);
+  process.stdout.write(
+    `\n## Validation window: train before ${iso(w.cutoff)}, truth up to ${iso(w.until)}, nothing after it read\n\n${header()}`,
+  );
   const pop = await timed(raw, w, 'popularity-count', {}, 'popularity-count');
   let best: Params = {};
   let bestNdcg = await timed(raw, w, 'user-personalization', best, 'user-personalization (defaults)');
@@ -118,7 +131,9 @@ async function search(raw: RawInteractions, w: Required<Window>): Promise<Params
     }
     best = stageBest;
   }
-  process.stdout.write(`\nchosen on validation: ${describe(diff(best))}: NDCG@${K} ${f4(bestNdcg)} vs popularity ${f4(pop)} (${(bestNdcg / pop).toFixed(2)}x)\n`);
+  process.stdout.write(
+    `\nchosen on validation: ${describe(diff(best))}: NDCG@${K} ${f4(bestNdcg)} vs popularity ${f4(pop)} (${(bestNdcg / pop).toFixed(2)}x)\n`,
+  );
   return diff(best);
 }
 
@@ -131,49 +146,119 @@ async function main(): Promise<void> {
   for (const t of raw.timestamp.subarray(0, raw.length)) maxTs = Math.max(maxTs, t);
   const test: Window = { name: 'test', cutoff: maxTs - 30 * DAY };
   const validation: Required<Window> = { name: 'validation', cutoff: test.cutoff - 30 * DAY, until: test.cutoff };
-  const types = raw.eventTypes.map((t, i) => `${raw.eventType.subarray(0, raw.length).filter((e) => e === i).length} ${t}`).join(', ');
+  const types = raw.eventTypes
+    .map((t, i) => `${raw.eventType.subarray(0, raw.length).filter((e) => e === i).length} ${t}`)
+    .join(', ');
   process.stdout.write(
     `online retail, as the product exports it: ${imported.rowsRead} rows imported (${imported.skippedNoCustomer} without customer, ` +
       `${imported.skippedNonProduct} not products, ${imported.quarantined.total} quarantined); interactions.csv: ${exported.interactions} lines ` +
       `(${types}), ${raw.userIds.length} customers, ${raw.itemIds.length} products; ${raw.rejectedCount} rejected by the engine; ` +
       `imported, exported and read in ${Date.now() - t0} ms\n`,
   );
-  process.stdout.write(`test: train before ${iso(test.cutoff)}, truth = new products bought after; validation: train before ${iso(validation.cutoff)}, truth up to ${iso(test.cutoff)}; k = ${K}\n`);
+  process.stdout.write(
+    `test: train before ${iso(test.cutoff)}, truth = new products bought after; validation: train before ${iso(validation.cutoff)}, truth up to ${iso(test.cutoff)}; k = ${K}\n`,
+  );
   const searched = !process.argv.includes('--no-search');
   const chosen = searched ? await search(raw, validation) : {};
 
   process.stdout.write(`\n## Test window (measured once per configuration)\n\n${header()}`);
   const pop = await timed(raw, test, 'popularity-count', {}, 'popularity-count');
-  const plain = await timed(raw, test, 'popularity-count', { halfLifeDays: 0, eventValue: 'ignore' }, 'popularity-count, no decay, quantities ignored (reference)');
-  const def = await timed(raw, test, 'user-personalization', {}, `user-personalization (engine defaults: ${DEFAULT_PARAMS.algorithm})`);
+  const plain = await timed(
+    raw,
+    test,
+    'popularity-count',
+    { halfLifeDays: 0, eventValue: 'ignore' },
+    'popularity-count, no decay, quantities ignored (reference)',
+  );
+  const def = await timed(
+    raw,
+    test,
+    'user-personalization',
+    {},
+    `user-personalization (engine defaults: ${DEFAULT_PARAMS.algorithm})`,
+  );
   const chosenKey = describe(chosen);
-  const up = chosenKey === '(defaults)' ? def : await timed(raw, test, 'user-personalization', chosen, `user-personalization (validation-chosen: ${chosenKey})`);
-  const before: Params = { algorithm: 'ease', graphBlend: 0, modelHalfLifeDays: -1, profileHalfLifeDays: 30, easeLambda: 800 };
-  await timed(raw, test, 'user-personalization', before, 'user-personalization, previous defaults (EASE, 180-day decay)');
-  await timed(raw, test, 'user-personalization', { algorithm: 'ease', graphBlend: 0 }, 'user-personalization, EASE alone (7-day model half-life)');
-  await timed(raw, test, 'user-personalization', { algorithm: 'ease', graphBlend: 0.75, easeMemory: 'long', easeLambda: 400 }, 'user-personalization, long-memory EASE + short-memory RP3beta (0.75)');
+  const up =
+    chosenKey === '(defaults)'
+      ? def
+      : await timed(
+          raw,
+          test,
+          'user-personalization',
+          chosen,
+          `user-personalization (validation-chosen: ${chosenKey})`,
+        );
+  const before: Params = {
+    algorithm: 'ease',
+    graphBlend: 0,
+    modelHalfLifeDays: -1,
+    profileHalfLifeDays: 30,
+    easeLambda: 800,
+  };
+  await timed(
+    raw,
+    test,
+    'user-personalization',
+    before,
+    'user-personalization, previous defaults (EASE, 180-day decay)',
+  );
+  await timed(
+    raw,
+    test,
+    'user-personalization',
+    { algorithm: 'ease', graphBlend: 0 },
+    'user-personalization, EASE alone (7-day model half-life)',
+  );
+  await timed(
+    raw,
+    test,
+    'user-personalization',
+    { algorithm: 'ease', graphBlend: 0.75, easeMemory: 'long', easeLambda: 400 },
+    'user-personalization, long-memory EASE + short-memory RP3beta (0.75)',
+  );
   await timed(raw, test, 'user-personalization', { algorithm: 'cosine' }, 'user-personalization, cosine kNN');
   await timed(raw, test, 'similar-items', {}, 'similar-items (strongest product)');
   await timed(raw, test, 'item-affinity', {}, 'item-affinity (per customer)');
   const ratio = up / Math.max(pop, plain);
-  process.stdout.write(`\n${searched ? 'validation-chosen' : 'default (no search run)'} user-personalization / popularity-count NDCG@${K} on the test window: ${(up / pop).toFixed(2)}x (vs the no-decay count: ${(up / plain).toFixed(2)}x); goal >= 3x against the stronger baseline: ${ratio >= 3 ? 'MET' : 'NOT MET'}\n`);
+  process.stdout.write(
+    `\n${searched ? 'validation-chosen' : 'default (no search run)'} user-personalization / popularity-count NDCG@${K} on the test window: ${(up / pop).toFixed(2)}x (vs the no-decay count: ${(up / plain).toFixed(2)}x); goal >= 3x against the stronger baseline: ${ratio >= 3 ? 'MET' : 'NOT MET'}\n`,
+  );
   process.stdout.write(`engine defaults / popularity-count: ${(def / pop).toFixed(2)}x\n`);
   if (process.argv.includes('--aws')) {
     // For reference: AWS's own split (10% of customers, their newest 10% of events) on all the data.
-    const aws = async (recipe: RecipeName) => present((await evaluateRaw(raw, { recipe, split: 'users', k: K }))[NDCG], NDCG);
+    const aws = async (recipe: RecipeName) =>
+      present((await evaluateRaw(raw, { recipe, split: 'users', k: K }))[NDCG], NDCG);
     const awsPop = await aws('popularity-count');
-    for (const [label, params] of [['defaults', {}], ['previous defaults', before]] as const) {
-      const awsUp = present((await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: K, params }))[NDCG], NDCG);
-      process.stdout.write(`AWS's users split, NDCG@${K}: popularity-count ${f4(awsPop)}, user-personalization (${label}) ${f4(awsUp)} (${(awsUp / awsPop).toFixed(2)}x)\n`);
+    for (const [label, params] of [
+      ['defaults', {}],
+      ['previous defaults', before],
+    ] as const) {
+      const awsUp = present(
+        (await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: K, params }))[NDCG],
+        NDCG,
+      );
+      process.stdout.write(
+        `AWS's users split, NDCG@${K}: popularity-count ${f4(awsPop)}, user-personalization (${label}) ${f4(awsUp)} (${(awsUp / awsPop).toFixed(2)}x)\n`,
+      );
     }
   }
   if (process.argv.includes('--earlier')) {
     // Out-of-sample check on earlier 30-day windows (never used for choosing anything).
     for (const days of [60, 90, 120]) {
-      const w: Required<Window> = { name: `end-${days}d`, cutoff: test.cutoff - days * DAY, until: test.cutoff - (days - 30) * DAY };
-      const [p0, d0, b0] = [await measure(raw, w, 'popularity-count', {}), await measure(raw, w, 'user-personalization', {}), await measure(raw, w, 'user-personalization', before)];
+      const w: Required<Window> = {
+        name: `end-${days}d`,
+        cutoff: test.cutoff - days * DAY,
+        until: test.cutoff - (days - 30) * DAY,
+      };
+      const [p0, d0, b0] = [
+        await measure(raw, w, 'popularity-count', {}),
+        await measure(raw, w, 'user-personalization', {}),
+        await measure(raw, w, 'user-personalization', before),
+      ];
       const [p, d, b] = [present(p0[NDCG], NDCG), present(d0[NDCG], NDCG), present(b0[NDCG], NDCG)];
-      process.stdout.write(`window truth [${iso(w.cutoff)}, ${iso(w.until)}): popularity ${f4(p)}, defaults ${f4(d)} (${(d / p).toFixed(2)}x), previous defaults ${f4(b)} (${(b / p).toFixed(2)}x)\n`);
+      process.stdout.write(
+        `window truth [${iso(w.cutoff)}, ${iso(w.until)}): popularity ${f4(p)}, defaults ${f4(d)} (${(d / p).toFixed(2)}x), previous defaults ${f4(b)} (${(b / p).toFixed(2)}x)\n`,
+      );
     }
   }
   process.stdout.write(`total ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);

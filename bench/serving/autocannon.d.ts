@@ -41,7 +41,10 @@ declare module 'autocannon' {
   }
   /** A run in progress: an EventEmitter ('response' gives each response's time in float ms) and a promise of the result. */
   interface Instance extends PromiseLike<Result> {
-    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this;
   }
   function autocannon(opts: Options): Instance;
   export = autocannon;

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   });
   process.once('SIGTERM', () => {
     http.close();
-    void server.stop().then(() => redis.quit()).then(() => process.exit(0));
+    void server
+      .stop()
+      .then(() => redis.quit())
+      .then(() => process.exit(0));
   });
 }
 

@@ -29,12 +29,26 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
 
-type Summary = { name: string; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; requests: number; cpuUsPerReq: number; rssMb: number; hitPercent: number | null };
+type Summary = {
+  name: string;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+  cpuUsPerReq: number;
+  rssMb: number;
+  hitPercent: number | null;
+};
 
 /** The gateway's response-cache lookups so far, from its /metrics (null for the bare server). */
 async function responseLookups(url: string): Promise<{ hit: number; miss: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const count = (result: string) => Number(new RegExp(`recs_cache_lookups_total\\{layer="response",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const count = (result: string) =>
+    Number(new RegExp(`recs_cache_lookups_total\\{layer="response",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { hit: count('hit'), miss: count('miss') };
 }
 
@@ -85,17 +99,25 @@ async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]>
     [ids, ids.map((id) => `Product ${id}`), ids.map((_, i) => cats[i % cats.length]), ids.map((_, i) => 5 + (i % 300))],
   );
   let rng = 42;
-  const rand = () => ((rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const users = Array.from({ length: CUSTOMERS }, (_, i) => `cust-${i + 1}`);
-  const lists = users.map(() => Array.from({ length: 25 }, (_, k) => ({ product_id: present(ids[Math.floor(rand() * PRODUCTS)], 'a product id'), score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4 })));
+  const lists = users.map(() =>
+    Array.from({ length: 25 }, (_, k) => ({
+      product_id: present(ids[Math.floor(rand() * PRODUCTS)], 'a product id'),
+      score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4,
+    })),
+  );
   await pool.query(
     `INSERT INTO offline_user_recommendations (user_id, recommendations, recipe_name) SELECT u, r::jsonb, 'user-personalization' FROM unnest($1::text[], $2::text[]) AS t(u, r)`,
     [users, lists.map((l) => JSON.stringify(l))],
   );
-  await pool.query(`INSERT INTO offline_popular_items (scope, scope_value, items, recipe_name) VALUES ('global', '', $1, 'popularity-count')`, [
-    JSON.stringify(ids.slice(0, 25).map((product_id, i) => ({ product_id, score: 1 - i / 25 }))),
-  ]);
-  await pool.query(`INSERT INTO model_versions (engine, recipe) VALUES ('local', 'user-personalization'), ('local', 'popularity-count')`);
+  await pool.query(
+    `INSERT INTO offline_popular_items (scope, scope_value, items, recipe_name) VALUES ('global', '', $1, 'popularity-count')`,
+    [JSON.stringify(ids.slice(0, 25).map((product_id, i) => ({ product_id, score: 1 - i / 25 })))],
+  );
+  await pool.query(
+    `INSERT INTO model_versions (engine, recipe) VALUES ('local', 'user-personalization'), ('local', 'popularity-count')`,
+  );
   const { rows } = await pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
   await redis.set(batchVersionKey(prefix), String(present(rows[0], 'the new cache batch').id));
   // The baseline's data: one Redis string per customer (its list as JSON).
@@ -127,14 +149,21 @@ function startServer(script: string, env: Record<string, string>): Promise<{ chi
       resolve({ child, url: present(m[1], 'the READY url') });
     };
     child.stdout.on('data', onData);
-    child.once('exit', (code) => { reject(new Error(`${script} exited with ${code} before it was ready`)); });
+    child.once('exit', (code) => {
+      reject(new Error(`${script} exited with ${code} before it was ready`));
+    });
   });
 }
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) { resolve(); return; }
-    child.once('exit', () => { resolve(); });
+    if (child.exitCode !== null) {
+      resolve();
+      return;
+    }
+    child.once('exit', () => {
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
@@ -152,15 +181,26 @@ async function warm(url: string, users: string[], body: (u: string) => string): 
   const worker = async () => {
     while (next < users.length) {
       const u = present(users[next++], 'the next user');
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(u) });
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body(u),
+      });
       const json = (await res.json()) as { errors?: unknown };
-      if (!res.ok || json.errors) throw new Error(`warm-up request failed: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+      if (!res.ok || json.errors)
+        throw new Error(`warm-up request failed: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
 }
 
-async function measure(name: string, server: { url: string; child: ChildProcess }, kind: 'gateway' | 'bare', makeBody: () => string, duration = DURATION): Promise<Summary> {
+async function measure(
+  name: string,
+  server: { url: string; child: ChildProcess },
+  kind: 'gateway' | 'bare',
+  makeBody: () => string,
+  duration = DURATION,
+): Promise<Summary> {
   const url = server.url;
   const lookupsBefore = kind === 'gateway' ? await responseLookups(url) : null;
   const pid = present(server.child.pid, 'the server pid');
@@ -170,7 +210,13 @@ async function measure(name: string, server: { url: string; child: ChildProcess 
     url: `${url}/graphql`,
     connections: CONNECTIONS,
     duration,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: makeBody() }) }],
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: makeBody() }),
+      },
+    ],
   });
   run.on('response', (_client, statusCode, _bytes, ms) => {
     if (statusCode >= 200 && statusCode < 300) latencies.record(ms);
@@ -185,15 +231,29 @@ async function measure(name: string, server: { url: string; child: ChildProcess 
     hitPercent = all ? (100 * hits) / all : 0;
   }
   return {
-    hitPercent, name, rps: r.requests.mean, ...latencies.percentiles(), errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total, cpuUsPerReq, rssMb: rssMb(pid) };
+    hitPercent,
+    name,
+    rps: r.requests.mean,
+    ...latencies.percentiles(),
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+    cpuUsPerReq,
+    rssMb: rssMb(pid),
+  };
 }
 
 function print(rows: Summary[]): void {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-  process.stdout.write(`${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req', 'server RSS MB', 'response-cache hits'])}\n`);
+  process.stdout.write(
+    `${line(['server', 'req/s (mean)', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors/non-2xx', 'server CPU µs/req', 'server RSS MB', 'response-cache hits'])}\n`,
+  );
   process.stdout.write(`${line(Array<string>(11).fill('---'))}\n`);
   const ms = (x: number) => x.toFixed(2);
-  for (const s of rows) process.stdout.write(`${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0), s.rssMb.toFixed(0), s.hitPercent === null ? '-' : `${s.hitPercent.toFixed(1)}%`])}\n`);
+  for (const s of rows)
+    process.stdout.write(
+      `${line([s.name, s.rps.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.requests, `${s.errors}/${s.non2xx}`, s.cpuUsPerReq.toFixed(0), s.rssMb.toFixed(0), s.hitPercent === null ? '-' : `${s.hitPercent.toFixed(1)}%`])}\n`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -209,18 +269,33 @@ async function main(): Promise<void> {
     await migrate(admin, schema);
     const users = await seed(pool, redis, prefix);
     process.stdout.write(`seeded ${users.length} cached customers, ${PRODUCTS} products (schema ${schema})\n`);
-    const env = { DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production', SCHEDULES_ENABLED: 'false' };
+    const env = {
+      DATABASE_SCHEMA: schema,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      SCHEDULES_ENABLED: 'false',
+    };
     const bare = await startServer('bench/serving/bare-server.ts', env);
     const gateway = await startServer('bench/serving/gateway-server.ts', env);
     children.push(bare.child, gateway.child);
 
-    const sample = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: users[0] } }) });
+    const sample = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: users[0] } }),
+    });
     const sampleJson = (await sample.json()) as { data: { recommendations: { items: unknown[]; source: string } } };
-    if (sampleJson.data.recommendations.items.length !== 10 || sampleJson.data.recommendations.source !== 'PERSONALIZED') {
+    if (
+      sampleJson.data.recommendations.items.length !== 10 ||
+      sampleJson.data.recommendations.source !== 'PERSONALIZED'
+    ) {
       throw new Error(`unexpected gateway answer: ${JSON.stringify(sampleJson).slice(0, 300)}`);
     }
     process.stdout.write('warming both servers (one request per customer)...\n');
-    await warm(bare.url, users, (u) => JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${u}` } }));
+    await warm(bare.url, users, (u) =>
+      JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${u}` } }),
+    );
     await warm(gateway.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
     // Then the same load as the measurement, unmeasured, so neither server is measured while it
     // still digests its warm-up (JIT, the garbage of the first requests).
@@ -231,29 +306,54 @@ async function main(): Promise<void> {
     const rows: Summary[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`round ${round}: ${DURATION} s each, ${CONNECTIONS} connections\n`);
-      rows.push(await measure(`bare Apollo + Redis GET (round ${round})`, bare, 'bare', bodyFor('bare', users, prefix)));
-      rows.push(await measure(`gateway recommendations (round ${round})`, gateway, 'gateway', bodyFor('gateway', users, prefix)));
+      rows.push(
+        await measure(`bare Apollo + Redis GET (round ${round})`, bare, 'bare', bodyFor('bare', users, prefix)),
+      );
+      rows.push(
+        await measure(
+          `gateway recommendations (round ${round})`,
+          gateway,
+          'gateway',
+          bodyFor('gateway', users, prefix),
+        ),
+      );
     }
     await stop(gateway.child);
     const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, RESPONSE_CACHE_ENTRIES: '0' });
     children.push(noCache.child);
     await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
-    const info = await measure('gateway, response cache off (info)', noCache, 'gateway', bodyFor('gateway', users, prefix));
+    const info = await measure(
+      'gateway, response cache off (info)',
+      noCache,
+      'gateway',
+      bodyFor('gateway', users, prefix),
+    );
 
     print([...rows, info]);
     // Rounds alternate bare/gateway, so each pair saw about the same background load: compare
     // within pairs and report the median pair (the machine is shared; single rounds are noisy).
-    const pairs = Array.from({ length: ROUNDS }, (_, i) => ({ bare: present(rows[2 * i], `bare round ${i}`), gateway: present(rows[2 * i + 1], `gateway round ${i}`) }));
+    const pairs = Array.from({ length: ROUNDS }, (_, i) => ({
+      bare: present(rows[2 * i], `bare round ${i}`),
+      gateway: present(rows[2 * i + 1], `gateway round ${i}`),
+    }));
     const median = (xs: number[]) => present([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'a median');
     const rpsRatios = pairs.map((p) => p.gateway.rps / p.bare.rps);
     const p99Ratios = pairs.map((p) => p.gateway.p99 / p.bare.p99);
     const cpuRatios = pairs.map((p) => p.gateway.cpuUsPerReq / p.bare.cpuUsPerReq);
     const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
-    process.stdout.write(`\nthroughput gateway/bare per round: ${fmt(rpsRatios)}; median ${median(rpsRatios).toFixed(2)}x (goal >= 1.0x)\n`);
-    process.stdout.write(`p99 latency gateway/bare per round: ${fmt(p99Ratios)}; median ${median(p99Ratios).toFixed(2)}x (goal <= 1.0x)\n`);
-    process.stdout.write(`server CPU per request gateway/bare per round: ${fmt(cpuRatios)}; median ${median(cpuRatios).toFixed(2)}x\n`);
+    process.stdout.write(
+      `\nthroughput gateway/bare per round: ${fmt(rpsRatios)}; median ${median(rpsRatios).toFixed(2)}x (goal >= 1.0x)\n`,
+    );
+    process.stdout.write(
+      `p99 latency gateway/bare per round: ${fmt(p99Ratios)}; median ${median(p99Ratios).toFixed(2)}x (goal <= 1.0x)\n`,
+    );
+    process.stdout.write(
+      `server CPU per request gateway/bare per round: ${fmt(cpuRatios)}; median ${median(cpuRatios).toFixed(2)}x\n`,
+    );
     const bareMedian = median(pairs.map((p) => p.bare.rps));
-    process.stdout.write(`without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99.toFixed(2)} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`);
+    process.stdout.write(
+      `without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99.toFixed(2)} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`,
+    );
   } finally {
     await Promise.all(children.map(stop));
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -12,7 +12,9 @@ export interface AlertFigures extends HealthFigures {
 }
 
 async function failedBatchJobs(db: Database): Promise<number> {
-  const { rows } = await db.pool.query<{ failed: number }>(`SELECT count(*)::int AS failed FROM batch_job_metadata WHERE status = 'FAILED'`);
+  const { rows } = await db.pool.query<{ failed: number }>(
+    `SELECT count(*)::int AS failed FROM batch_job_metadata WHERE status = 'FAILED'`,
+  );
   return oneRow(rows, 'failed batch jobs').failed;
 }
 

@@ -58,8 +58,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
   const results = new HotResultStore(hot, new PostgresResultStore(db.pool, catalog));
   const recs = new RecommendationService(results, hot, catalog, tracker, logger);
-  const responseCache = new ResponseCache(deps.responseCacheEntries ?? config.cache.responseEntries, config.cache.responseMb * 1024 * 1024);
-  tracker.onChange(() => { responseCache.clear(); });
+  const responseCache = new ResponseCache(
+    deps.responseCacheEntries ?? config.cache.responseEntries,
+    config.cache.responseMb * 1024 * 1024,
+  );
+  tracker.onChange(() => {
+    responseCache.clear();
+  });
   const forwardQueue = queues.find((q) => q.name === QUEUE.eventsForward);
   const enqueueForward =
     config.aws.trackingId && forwardQueue
@@ -67,7 +72,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
           // The queue's connection waits through Redis outages; a request must not.
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => { reject(new Error(`${QUEUE.eventsForward} queue did not answer within 2 s`)); }, 2_000);
+            timer = setTimeout(() => {
+              reject(new Error(`${QUEUE.eventsForward} queue did not answer within 2 s`));
+            }, 2_000);
           });
           try {
             await Promise.race([forwardQueue.add(QUEUE.eventsForward, data), timeout]);
@@ -88,7 +95,14 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     hot,
     responseCache,
   };
-  const metrics = new GatewayMetrics({ hot, responseCache, admin, queues, batchVersion: () => tracker.current.version, logger });
+  const metrics = new GatewayMetrics({
+    hot,
+    responseCache,
+    admin,
+    queues,
+    batchVersion: () => tracker.current.version,
+    logger,
+  });
   const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -115,10 +129,18 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     // One shutdown path (src/infra/shutdown.ts): Apollo must not install its own signal handlers.
     stopOnTerminationSignals: false,
     logger: {
-      debug: (m) => { logger.debug(m); },
-      info: (m) => { logger.info(m); },
-      warn: (m) => { logger.warn(m); },
-      error: (m) => { logger.error(m); },
+      debug: (m) => {
+        logger.debug(m);
+      },
+      info: (m) => {
+        logger.info(m);
+      },
+      warn: (m) => {
+        logger.warn(m);
+      },
+      error: (m) => {
+        logger.error(m);
+      },
     },
   });
   await apollo.start();
@@ -129,8 +151,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     try {
       const state = await authenticator.authenticate(keyFromHeaders(req.headers));
       const verdict = authorize(state, 'admin', config.api.readAuth);
-      if (verdict === 'ok') { next(); return; }
-      res.status(verdict === 'FORBIDDEN' ? 403 : 401).json({ error: verdict, message: 'the queue dashboard needs an admin API key' });
+      if (verdict === 'ok') {
+        next();
+        return;
+      }
+      res
+        .status(verdict === 'FORBIDDEN' ? 403 : 401)
+        .json({ error: verdict, message: 'the queue dashboard needs an admin API key' });
     } catch (err) {
       next(err);
     }
@@ -146,7 +173,15 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const graphql = createGraphqlHandler({ apollo, services, authenticator, logger });
   app.use('/graphql', graphqlRouter(graphql));
   const handler = responseCacheLane(
-    { cache: responseCache, authenticator, readAuth: config.api.readAuth, batchVersion: () => tracker.current.version, metrics, logger, graphql },
+    {
+      cache: responseCache,
+      authenticator,
+      readAuth: config.api.readAuth,
+      batchVersion: () => tracker.current.version,
+      metrics,
+      logger,
+      graphql,
+    },
     app,
   );
 
@@ -173,7 +208,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     async close() {
       const open = server;
       if (open) {
-        const closed = new Promise<void>((resolve) => open.close(() => { resolve(); }));
+        const closed = new Promise<void>((resolve) =>
+          open.close(() => {
+            resolve();
+          }),
+        );
         open.closeIdleConnections();
         await closed;
       }

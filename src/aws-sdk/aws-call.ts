@@ -23,7 +23,13 @@ const THROTTLING = new Set([
   'SlowDown',
   'ProvisionedThroughputExceededException',
 ]);
-const TRANSIENT = new Set(['ServiceUnavailable', 'InternalServerError', 'InternalFailure', 'RequestTimeout', 'TimeoutError']);
+const TRANSIENT = new Set([
+  'ServiceUnavailable',
+  'InternalServerError',
+  'InternalFailure',
+  'RequestTimeout',
+  'TimeoutError',
+]);
 const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'Forbidden']);
 
 interface AwsLikeError {
@@ -41,7 +47,9 @@ export function awsErrorName(err: unknown): string {
 
 export function isThrottling(err: unknown): boolean {
   const e = err as AwsLikeError | null | undefined;
-  return THROTTLING.has(awsErrorName(err)) || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
+  return (
+    THROTTLING.has(awsErrorName(err)) || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429
+  );
 }
 
 function isTransient(err: unknown): boolean {
@@ -59,7 +67,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Runs one AWS request. `action` is the IAM action it needs (`personalize:CreateSolution`,
  * `s3:PutObject`), used in the AccessDenied message so an operator knows what to grant.
  */
-export async function callAws<T>(action: string, fn: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+export async function callAws<T>(
+  action: string,
+  fn: () => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
   const sleep = policy.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -18,7 +18,12 @@ export interface AffinityUsersResult {
  * `outputKey` with one line per user: their items, best first, at most `perUser`. A user's score
  * for an item is the segment's score when given, else its rank within the segment (1 = first).
  */
-export async function writeAffinityUsers(store: ObjectStore, segmentsKey: string, outputKey: string, perUser: number): Promise<AffinityUsersResult> {
+export async function writeAffinityUsers(
+  store: ObjectStore,
+  segmentsKey: string,
+  outputKey: string,
+  perUser: number,
+): Promise<AffinityUsersResult> {
   const byUser = new Map<string, { item: string; score: number }[]>();
   let skippedLines = 0;
   for await (const rec of readBatchOutput(await store.get(segmentsKey), () => skippedLines++)) {
@@ -40,7 +45,10 @@ export async function writeAffinityUsers(store: ObjectStore, segmentsKey: string
       const scored = byUser.get(user) ?? [];
       // Ties keep the item order of the segments file, so the output is deterministic.
       const best = scored.sort((a, b) => b.score - a.score).slice(0, perUser);
-      const output = { recommendedItems: best.map((b) => b.item), scores: best.map((b) => Math.round(b.score * 1e6) / 1e6) };
+      const output = {
+        recommendedItems: best.map((b) => b.item),
+        scores: best.map((b) => Math.round(b.score * 1e6) / 1e6),
+      };
       yield `${JSON.stringify({ input: { userId: user }, output, error: null })}\n`;
     }
   }

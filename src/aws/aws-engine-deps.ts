@@ -35,7 +35,8 @@ export interface AwsRuntime {
 
 export function runtimeOf(deps: AwsEngineDeps): AwsRuntime {
   const retry = deps.retry ?? retryPolicyFrom(deps.config.aws.retryAttempts);
-  if (!deps.config.aws.roleArn) throw new AwsEngineError('NOT_SET_UP', 'PERSONALIZE_ROLE_ARN is required for the AWS engine');
+  if (!deps.config.aws.roleArn)
+    throw new AwsEngineError('NOT_SET_UP', 'PERSONALIZE_ROLE_ARN is required for the AWS engine');
   // A bad AWS_COST_RATES must stop start-up, not the end of a run hours later.
   ratesFrom(deps.config.aws.costRates);
   return {
@@ -54,7 +55,10 @@ export function runtimeOf(deps: AwsEngineDeps): AwsRuntime {
 /** Personalize reads and writes S3 only: the run's store must be the S3 one. */
 export function requireS3(store: ObjectStore): S3ObjectStore {
   if (!(store instanceof S3ObjectStore)) {
-    throw new AwsEngineError('BAD_INPUT', 'ENGINE=aws needs the S3 object store (it is chosen automatically when ENGINE=aws)');
+    throw new AwsEngineError(
+      'BAD_INPUT',
+      'ENGINE=aws needs the S3 object store (it is chosen automatically when ENGINE=aws)',
+    );
   }
   return store;
 }
@@ -62,7 +66,10 @@ export function requireS3(store: ObjectStore): S3ObjectStore {
 export async function requireDatasetGroup(rt: AwsRuntime): Promise<string> {
   const group = await rt.lookup.datasetGroup(rt.group);
   if (!group) {
-    throw new AwsEngineError('NOT_SET_UP', `Personalize dataset group "${rt.group}" does not exist; run \`recs aws setup --apply\``);
+    throw new AwsEngineError(
+      'NOT_SET_UP',
+      `Personalize dataset group "${rt.group}" does not exist; run \`recs aws setup --apply\``,
+    );
   }
   if (group.status && group.status !== 'ACTIVE') {
     throw new AwsEngineError('NOT_SET_UP', `Personalize dataset group "${rt.group}" is ${group.status}, not ACTIVE`);
@@ -74,7 +81,10 @@ export async function requireDatasetGroup(rt: AwsRuntime): Promise<string> {
 export async function requireTrainedVersion(rt: AwsRuntime, runId: number, recipe: RecipeName): Promise<string> {
   const trained = await rt.jobs.get(names.trainJob(rt.group, runId, recipe));
   if (!trained?.jobArn || trained.status !== 'ACTIVE') {
-    throw new AwsEngineError('NOT_SET_UP', `run ${runId} has no ACTIVE solution version for ${recipe} (train status: ${trained?.status ?? 'none'}); run the train stage first`);
+    throw new AwsEngineError(
+      'NOT_SET_UP',
+      `run ${runId} has no ACTIVE solution version for ${recipe} (train status: ${trained?.status ?? 'none'}); run the train stage first`,
+    );
   }
   return trained.jobArn;
 }

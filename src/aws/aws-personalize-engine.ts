@@ -32,11 +32,18 @@ export class AwsPersonalizeEngine implements TrainingEngine {
    * dataset group. Call with no state first, then with the state of each `waiting` answer.
    * FULL replaces a dataset's data; INCREMENTAL adds to it (UPDATE runs).
    */
-  importDatasets(ctx: EngineContext, mode: ImportMode, state?: Record<string, unknown>): Promise<StepResult<DatasetImportResult>> {
+  importDatasets(
+    ctx: EngineContext,
+    mode: ImportMode,
+    state?: Record<string, unknown>,
+  ): Promise<StepResult<DatasetImportResult>> {
     return importDatasets(this.rt, ctx, mode, state);
   }
 
-  startDatasetImports(ctx: EngineContext, mode: ImportMode = ctx.mode === 'UPDATE' ? 'INCREMENTAL' : 'FULL'): Promise<StepResult<DatasetImportResult>> {
+  startDatasetImports(
+    ctx: EngineContext,
+    mode: ImportMode = ctx.mode === 'UPDATE' ? 'INCREMENTAL' : 'FULL',
+  ): Promise<StepResult<DatasetImportResult>> {
     return importDatasets(this.rt, ctx, mode);
   }
 

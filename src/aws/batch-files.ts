@@ -14,7 +14,10 @@ export function batchKindOf(recipe: RecipeName): BatchKind {
 }
 
 /** Where Personalize reads and writes for one recipe: beside the run's model, out of the loader's way. */
-export function batchPaths(layout: RunLayout, recipe: RecipeName): { inputKey: string; outputPrefix: string; finalKey: string } {
+export function batchPaths(
+  layout: RunLayout,
+  recipe: RecipeName,
+): { inputKey: string; outputPrefix: string; finalKey: string } {
   return {
     inputKey: `${layout.modelPrefix}personalize/batch-input/${recipe}.json`,
     outputPrefix: `${layout.modelPrefix}personalize/batch-output/${recipe}/`,
@@ -22,7 +25,11 @@ export function batchPaths(layout: RunLayout, recipe: RecipeName): { inputKey: s
   };
 }
 
-async function* csvColumn<C extends string>(store: ObjectStore, key: string, columns: readonly C[]): AsyncGenerator<Record<C, string>> {
+async function* csvColumn<C extends string>(
+  store: ObjectStore,
+  key: string,
+  columns: readonly C[],
+): AsyncGenerator<Record<C, string>> {
   let positions: number[] | undefined;
   let width = 0;
   for await (const records of readCsvRecords(await store.get(key))) {
@@ -38,7 +45,11 @@ async function* csvColumn<C extends string>(store: ObjectStore, key: string, col
         });
         continue;
       }
-      if (r.fields.length !== width) throw new AwsEngineError('BAD_INPUT', `${key} line ${r.line}: expected ${width} columns, found ${r.fields.length}`);
+      if (r.fields.length !== width)
+        throw new AwsEngineError(
+          'BAD_INPUT',
+          `${key} line ${r.line}: expected ${width} columns, found ${r.fields.length}`,
+        );
       // Every requested column was found in the header, so the record is complete when yielded.
       const out: Partial<Record<C, string>> = {};
       for (const [k, column] of columns.entries()) out[column] = r.fields[positions[k] ?? -1] ?? '';
@@ -72,7 +83,13 @@ async function itemsByPopularity(store: ObjectStore, layout: RunLayout): Promise
  * ranking every user with the `rankingItems` most purchased items. Popularity is the same for
  * everyone, so one user is enough to get the list. Returns the number of input lines.
  */
-export async function writeBatchInput(store: ObjectStore, layout: RunLayout, recipe: RecipeName, key: string, rankingItems: number): Promise<number> {
+export async function writeBatchInput(
+  store: ObjectStore,
+  layout: RunLayout,
+  recipe: RecipeName,
+  key: string,
+  rankingItems: number,
+): Promise<number> {
   let lines = 0;
   const source = async function* (): AsyncGenerator<string> {
     if (recipe === 'similar-items' || recipe === 'item-affinity') {
@@ -82,7 +99,8 @@ export async function writeBatchInput(store: ObjectStore, layout: RunLayout, rec
       }
       return;
     }
-    const itemList = recipe === 'personalized-ranking' ? (await itemsByPopularity(store, layout)).slice(0, rankingItems) : undefined;
+    const itemList =
+      recipe === 'personalized-ranking' ? (await itemsByPopularity(store, layout)).slice(0, rankingItems) : undefined;
     for await (const userId of userIds(store, layout)) {
       lines++;
       yield `${JSON.stringify(itemList ? { userId, itemList } : { userId })}\n`;
@@ -90,7 +108,11 @@ export async function writeBatchInput(store: ObjectStore, layout: RunLayout, rec
     }
   };
   await store.put(key, Readable.from(source()));
-  if (lines === 0) throw new AwsEngineError('BAD_INPUT', `the batch input for ${recipe} is empty: the run's datasets have no ${recipe === 'similar-items' || recipe === 'item-affinity' ? 'items' : 'users'}`);
+  if (lines === 0)
+    throw new AwsEngineError(
+      'BAD_INPUT',
+      `the batch input for ${recipe} is empty: the run's datasets have no ${recipe === 'similar-items' || recipe === 'item-affinity' ? 'items' : 'users'}`,
+    );
   return lines;
 }
 
@@ -104,9 +126,17 @@ export interface CollectedOutput {
  * Concatenates Personalize's `.out` files into finalKey, counting lines and failed lines (those
  * with a non-null `error`); failed lines stay in the file for the loader to skip and report.
  */
-export async function collectBatchOutput(store: ObjectStore, outputPrefix: string, finalKey: string): Promise<CollectedOutput> {
+export async function collectBatchOutput(
+  store: ObjectStore,
+  outputPrefix: string,
+  finalKey: string,
+): Promise<CollectedOutput> {
   const parts = (await store.list(outputPrefix)).filter((o) => o.key.endsWith('.out'));
-  if (parts.length === 0) throw new AwsEngineError('BAD_INPUT', `the batch job finished but wrote no .out file under ${store.uri(outputPrefix)}`);
+  if (parts.length === 0)
+    throw new AwsEngineError(
+      'BAD_INPUT',
+      `the batch job finished but wrote no .out file under ${store.uri(outputPrefix)}`,
+    );
   const stats: CollectedOutput = { lines: 0, failedLines: 0, firstErrors: [] };
   let tail = '';
   const counter = new Transform({
@@ -153,7 +183,8 @@ function countLine(line: string, stats: CollectedOutput): void {
     const parsed = JSON.parse(line) as { error?: unknown };
     if (parsed.error !== undefined && parsed.error !== null) {
       stats.failedLines++;
-      if (stats.firstErrors.length < 3) stats.firstErrors.push(typeof parsed.error === 'string' ? parsed.error : JSON.stringify(parsed.error));
+      if (stats.firstErrors.length < 3)
+        stats.firstErrors.push(typeof parsed.error === 'string' ? parsed.error : JSON.stringify(parsed.error));
     }
   } catch {
     stats.failedLines++;

@@ -10,7 +10,12 @@ export interface CostRates {
   storagePerGBMonth: number; // USD per GB-month in S3 Standard
 }
 
-export const DEFAULT_COST_RATES: CostRates = { trainingHour: 0.24, batchPer1000: 0.067, ingestionPerGB: 0.05, storagePerGBMonth: 0.023 };
+export const DEFAULT_COST_RATES: CostRates = {
+  trainingHour: 0.24,
+  batchPer1000: 0.067,
+  ingestionPerGB: 0.05,
+  storagePerGBMonth: 0.023,
+};
 
 export interface RunUsage {
   trainingHours: number;
@@ -45,7 +50,15 @@ export function estimateCost(usage: RunUsage, rates: CostRates = DEFAULT_COST_RA
   const batchUsd = cents((usage.batchInputs / 1000) * rates.batchPer1000);
   const ingestionUsd = cents((usage.ingestedBytes / GB) * rates.ingestionPerGB);
   const storageUsd = cents((usage.storedBytes / GB) * rates.storagePerGBMonth);
-  return { ...usage, trainingUsd, batchUsd, ingestionUsd, storageUsd, totalUsd: cents(trainingUsd + batchUsd + ingestionUsd + storageUsd), rates };
+  return {
+    ...usage,
+    trainingUsd,
+    batchUsd,
+    ingestionUsd,
+    storageUsd,
+    totalUsd: cents(trainingUsd + batchUsd + ingestionUsd + storageUsd),
+    rates,
+  };
 }
 
 export function formatCost(e: CostEstimate): string {
@@ -65,7 +78,13 @@ export async function saveCostEstimate(db: Database, runId: number, engine: stri
     ingestedBytes: BigInt(Math.round(e.ingestedBytes)),
     storedBytes: BigInt(Math.round(e.storedBytes)),
     totalUsd: e.totalUsd,
-    breakdown: { trainingUsd: e.trainingUsd, batchUsd: e.batchUsd, ingestionUsd: e.ingestionUsd, storageUsd: e.storageUsd, rates: { ...e.rates } },
+    breakdown: {
+      trainingUsd: e.trainingUsd,
+      batchUsd: e.batchUsd,
+      ingestionUsd: e.ingestionUsd,
+      storageUsd: e.storageUsd,
+      rates: { ...e.rates },
+    },
   };
   await db.prisma.runCostEstimate.upsert({ where: { runId }, create: { runId, ...data }, update: data });
 }

@@ -35,7 +35,10 @@ export async function forwardEvents(deps: ForwardDeps, eventIds: string[]): Prom
     result.skipped = eventIds.length;
     return result;
   }
-  const rows = await deps.db.prisma.event.findMany({ where: { eventId: { in: eventIds } }, orderBy: { occurredAt: 'asc' } });
+  const rows = await deps.db.prisma.event.findMany({
+    where: { eventId: { in: eventIds } },
+    orderBy: { occurredAt: 'asc' },
+  });
   const pending = rows.filter((r) => !r.forwardedAt);
   result.alreadyForwarded = rows.length - pending.length;
 
@@ -72,27 +75,42 @@ export async function forwardEvents(deps: ForwardDeps, eventIds: string[]): Prom
             ),
           deps.retry ?? DEFAULT_RETRY,
         );
-        await deps.db.prisma.event.updateMany({ where: { eventId: { in: batch.map((e) => e.eventId) } }, data: { forwardedAt: new Date() } });
+        await deps.db.prisma.event.updateMany({
+          where: { eventId: { in: batch.map((e) => e.eventId) } },
+          data: { forwardedAt: new Date() },
+        });
         result.forwarded += batch.length;
       } catch (err) {
         // Keep going with the other users; the failed events stay unforwarded for the next attempt.
         failures.push(`${batch.length} events of user ${userId}: ${(err as Error).message}`);
-        deps.logger?.warn({ userId, events: batch.length, err: (err as Error).message }, 'PutEvents failed; events kept for retry');
+        deps.logger?.warn(
+          { userId, events: batch.length, err: (err as Error).message },
+          'PutEvents failed; events kept for retry',
+        );
       }
     }
   }
   if (failures.length) {
-    throw new Error(`forwarding to Personalize failed for ${failures.length} batch(es) (${result.forwarded} events forwarded, the rest kept): ${failures.join('; ')}`);
+    throw new Error(
+      `forwarding to Personalize failed for ${failures.length} batch(es) (${result.forwarded} events forwarded, the rest kept): ${failures.join('; ')}`,
+    );
   }
   return result;
 }
 
 /** The forwarder as the 'events-forward' worker builds it; a no-op until PERSONALIZE_TRACKING_ID is set. */
-export function createEventsForwarder(config: Pick<Config, 'aws'>, db: Database, logger?: Logger): (eventIds: string[]) => Promise<ForwardResult> {
+export function createEventsForwarder(
+  config: Pick<Config, 'aws'>,
+  db: Database,
+  logger?: Logger,
+): (eventIds: string[]) => Promise<ForwardResult> {
   let client: PersonalizeEventsClient | undefined;
   return (eventIds) => {
     if (!config.aws.trackingId) return forwardEvents({ db }, eventIds);
     client ??= createPersonalizeEventsClient(config);
-    return forwardEvents({ db, client, trackingId: config.aws.trackingId, logger, retry: retryPolicyFrom(config.aws.retryAttempts) }, eventIds);
+    return forwardEvents(
+      { db, client, trackingId: config.aws.trackingId, logger, retry: retryPolicyFrom(config.aws.retryAttempts) },
+      eventIds,
+    );
   };
 }

@@ -18,17 +18,37 @@ export interface IamPolicies {
 
 /** Every Personalize action the project calls, for the service identity's policy. */
 export const PERSONALIZE_ACTIONS = [
-  'personalize:CreateDatasetGroup', 'personalize:DescribeDatasetGroup', 'personalize:ListDatasetGroups',
-  'personalize:CreateSchema', 'personalize:DescribeSchema', 'personalize:ListSchemas',
-  'personalize:CreateDataset', 'personalize:DescribeDataset', 'personalize:ListDatasets',
-  'personalize:CreateDatasetImportJob', 'personalize:DescribeDatasetImportJob', 'personalize:ListDatasetImportJobs',
-  'personalize:CreateSolution', 'personalize:DescribeSolution', 'personalize:ListSolutions',
-  'personalize:CreateSolutionVersion', 'personalize:DescribeSolutionVersion', 'personalize:ListSolutionVersions',
+  'personalize:CreateDatasetGroup',
+  'personalize:DescribeDatasetGroup',
+  'personalize:ListDatasetGroups',
+  'personalize:CreateSchema',
+  'personalize:DescribeSchema',
+  'personalize:ListSchemas',
+  'personalize:CreateDataset',
+  'personalize:DescribeDataset',
+  'personalize:ListDatasets',
+  'personalize:CreateDatasetImportJob',
+  'personalize:DescribeDatasetImportJob',
+  'personalize:ListDatasetImportJobs',
+  'personalize:CreateSolution',
+  'personalize:DescribeSolution',
+  'personalize:ListSolutions',
+  'personalize:CreateSolutionVersion',
+  'personalize:DescribeSolutionVersion',
+  'personalize:ListSolutionVersions',
   'personalize:GetSolutionMetrics',
-  'personalize:CreateBatchInferenceJob', 'personalize:DescribeBatchInferenceJob', 'personalize:ListBatchInferenceJobs',
-  'personalize:CreateBatchSegmentJob', 'personalize:DescribeBatchSegmentJob', 'personalize:ListBatchSegmentJobs',
-  'personalize:CreateFilter', 'personalize:DescribeFilter', 'personalize:ListFilters',
-  'personalize:CreateEventTracker', 'personalize:DescribeEventTracker', 'personalize:ListEventTrackers',
+  'personalize:CreateBatchInferenceJob',
+  'personalize:DescribeBatchInferenceJob',
+  'personalize:ListBatchInferenceJobs',
+  'personalize:CreateBatchSegmentJob',
+  'personalize:DescribeBatchSegmentJob',
+  'personalize:ListBatchSegmentJobs',
+  'personalize:CreateFilter',
+  'personalize:DescribeFilter',
+  'personalize:ListFilters',
+  'personalize:CreateEventTracker',
+  'personalize:DescribeEventTracker',
+  'personalize:ListEventTrackers',
   'personalize:PutEvents',
 ];
 
@@ -43,13 +63,25 @@ export function iamPolicies(aws: Config['aws']): IamPolicies {
   return {
     roleTrustPolicy: {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'personalize.amazonaws.com' }, Action: 'sts:AssumeRole', ...sourceAccount }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'personalize.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          ...sourceAccount,
+        },
+      ],
     },
     rolePolicy: {
       Version: '2012-10-17',
       Statement: [
         { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucketArn] },
-        { Sid: 'ReadDatasetsWriteOutputs', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [objects] },
+        {
+          Sid: 'ReadDatasetsWriteOutputs',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: [objects],
+        },
       ],
     },
     roleManagedPolicyArn: `arn:${partition}:iam::aws:policy/service-role/AmazonPersonalizeFullAccess`,
@@ -70,9 +102,20 @@ export function iamPolicies(aws: Config['aws']): IamPolicies {
       Version: '2012-10-17',
       Statement: [
         { Sid: 'Personalize', Effect: 'Allow', Action: PERSONALIZE_ACTIONS, Resource: '*' },
-        { Sid: 'PassPersonalizeRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } } },
+        {
+          Sid: 'PassPersonalizeRole',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: roleArn,
+          Condition: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } },
+        },
         { Sid: 'Bucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucketArn] },
-        { Sid: 'Objects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: [objects] },
+        {
+          Sid: 'Objects',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          Resource: [objects],
+        },
       ],
     },
   };

@@ -36,7 +36,11 @@ interface BatchState {
   jobs: BatchJobState[];
 }
 
-export async function batchInferOnPersonalize(rt: AwsRuntime, ctx: EngineContext, prior?: Record<string, unknown>): Promise<StepResult<BatchInferResult>> {
+export async function batchInferOnPersonalize(
+  rt: AwsRuntime,
+  ctx: EngineContext,
+  prior?: Record<string, unknown>,
+): Promise<StepResult<BatchInferResult>> {
   const state = (prior as BatchState | undefined)?.jobs ? (prior as unknown as BatchState) : await prepare(rt, ctx);
 
   for (const job of state.jobs.filter((j) => j.phase === 'running')) await check(rt, ctx, job);
@@ -68,17 +72,29 @@ export async function batchInferOnPersonalize(rt: AwsRuntime, ctx: EngineContext
     await ctx.progress(100, cost.summary);
     return { status: 'done', result: { outputs } };
   }
-  const pending = state.jobs.filter((j) => j.phase !== 'done').map((j) => `${j.recipe} ${j.phase === 'queued' ? 'queued' : j.status}`);
+  const pending = state.jobs
+    .filter((j) => j.phase !== 'done')
+    .map((j) => `${j.recipe} ${j.phase === 'queued' ? 'queued' : j.status}`);
   await ctx.progress(Math.round((done.length / state.jobs.length) * 100), `batch jobs: ${pending.join(', ')}`);
-  return { status: 'waiting', recheckAfterMs: rt.config.aws.pollMs, state: { ...state }, message: `waiting for Personalize batch jobs (${pending.join(', ')})` };
+  return {
+    status: 'waiting',
+    recheckAfterMs: rt.config.aws.pollMs,
+    state: { ...state },
+    message: `waiting for Personalize batch jobs (${pending.join(', ')})`,
+  };
 }
 
 async function prepare(rt: AwsRuntime, ctx: EngineContext): Promise<BatchState> {
   const store = requireS3(ctx.store);
   const groupArn = await requireDatasetGroup(rt);
-  const filter = rt.config.engine.excludePurchased ? await rt.lookup.filter(groupArn, names.excludePurchasedFilter(rt.group)) : undefined;
+  const filter = rt.config.engine.excludePurchased
+    ? await rt.lookup.filter(groupArn, names.excludePurchasedFilter(rt.group))
+    : undefined;
   if (rt.config.engine.excludePurchased && !filter) {
-    ctx.logger.warn({ runId: ctx.runId }, 'EXCLUDE_PURCHASED is on but the exclude-purchased filter does not exist; run `recs aws setup --apply`');
+    ctx.logger.warn(
+      { runId: ctx.runId },
+      'EXCLUDE_PURCHASED is on but the exclude-purchased filter does not exist; run `recs aws setup --apply`',
+    );
   }
   const jobs: BatchJobState[] = [];
   for (const recipe of ctx.recipes) {
@@ -87,7 +103,9 @@ async function prepare(rt: AwsRuntime, ctx: EngineContext): Promise<BatchState> 
     // A job an earlier attempt of this stage started is re-attached, not queued behind the limit
     // it already holds a place in, and its input is left as it is.
     const started = await rt.jobs.get(names.batchJob(rt.group, ctx.runId, recipe));
-    const inputLines = started?.jobArn ? 0 : await writeBatchInput(store, ctx.layout, recipe, paths.inputKey, rt.config.aws.rankingItems);
+    const inputLines = started?.jobArn
+      ? 0
+      : await writeBatchInput(store, ctx.layout, recipe, paths.inputKey, rt.config.aws.rankingItems);
     jobs.push({
       recipe,
       kind: batchKindOf(recipe),
@@ -120,29 +138,49 @@ async function start(rt: AwsRuntime, ctx: EngineContext, job: BatchJobState): Pr
       ref,
       async () => {
         if (job.kind === 'segment') {
-          const r = await callAws('personalize:ListBatchSegmentJobs', () => rt.personalize.send(new ListBatchSegmentJobsCommand({ solutionVersionArn: job.solutionVersionArn, maxResults: 100 })), rt.retry);
+          const r = await callAws(
+            'personalize:ListBatchSegmentJobs',
+            () =>
+              rt.personalize.send(
+                new ListBatchSegmentJobsCommand({ solutionVersionArn: job.solutionVersionArn, maxResults: 100 }),
+              ),
+            rt.retry,
+          );
           return r.batchSegmentJobs?.find((j) => j.jobName === ref.jobName)?.batchSegmentJobArn;
         }
-        const r = await callAws('personalize:ListBatchInferenceJobs', () => rt.personalize.send(new ListBatchInferenceJobsCommand({ solutionVersionArn: job.solutionVersionArn, maxResults: 100 })), rt.retry);
+        const r = await callAws(
+          'personalize:ListBatchInferenceJobs',
+          () =>
+            rt.personalize.send(
+              new ListBatchInferenceJobsCommand({ solutionVersionArn: job.solutionVersionArn, maxResults: 100 }),
+            ),
+          rt.retry,
+        );
         return r.batchInferenceJobs?.find((j) => j.jobName === ref.jobName)?.batchInferenceJobArn;
       },
       async () => {
         if (job.kind === 'segment') {
-          const r = await callAws('personalize:CreateBatchSegmentJob', () =>
-            rt.personalize.send(new CreateBatchSegmentJobCommand({ ...common, numResults: rt.config.engine.numResults })),
+          const r = await callAws(
+            'personalize:CreateBatchSegmentJob',
+            () =>
+              rt.personalize.send(
+                new CreateBatchSegmentJobCommand({ ...common, numResults: rt.config.engine.numResults }),
+              ),
             rt.retry,
           );
           return r.batchSegmentJobArn as string;
         }
-        const r = await callAws('personalize:CreateBatchInferenceJob', () =>
-          rt.personalize.send(
-            new CreateBatchInferenceJobCommand({
-              ...common,
-              // Ranking returns the whole itemList reordered; numResults does not apply to it.
-              numResults: job.recipe === 'personalized-ranking' ? undefined : rt.config.engine.numResults,
-              filterArn: job.filterArn,
-            }),
-          ),
+        const r = await callAws(
+          'personalize:CreateBatchInferenceJob',
+          () =>
+            rt.personalize.send(
+              new CreateBatchInferenceJobCommand({
+                ...common,
+                // Ranking returns the whole itemList reordered; numResults does not apply to it.
+                numResults: job.recipe === 'personalized-ranking' ? undefined : rt.config.engine.numResults,
+                filterArn: job.filterArn,
+              }),
+            ),
           rt.retry,
         );
         return r.batchInferenceJobArn as string;
@@ -151,7 +189,10 @@ async function start(rt: AwsRuntime, ctx: EngineContext, job: BatchJobState): Pr
     job.arn = arn;
   } catch (err) {
     if (awsErrorName(err) === 'LimitExceededException') {
-      ctx.logger.info({ runId: ctx.runId, recipe: job.recipe }, 'Personalize batch job limit reached; will retry on the next check');
+      ctx.logger.info(
+        { runId: ctx.runId, recipe: job.recipe },
+        'Personalize batch job limit reached; will retry on the next check',
+      );
       await rt.jobs.record(ref, { status: 'QUEUED' });
       return false;
     }
@@ -167,13 +208,29 @@ async function check(rt: AwsRuntime, ctx: EngineContext, job: BatchJobState): Pr
   const ref = { jobName: names.batchJob(rt.group, ctx.runId, job.recipe), runId: ctx.runId, recipe: job.recipe };
   const described =
     job.kind === 'segment'
-      ? (await callAws('personalize:DescribeBatchSegmentJob', () => rt.personalize.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: job.arn })), rt.retry)).batchSegmentJob
-      : (await callAws('personalize:DescribeBatchInferenceJob', () => rt.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: job.arn })), rt.retry)).batchInferenceJob;
+      ? (
+          await callAws(
+            'personalize:DescribeBatchSegmentJob',
+            () => rt.personalize.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: job.arn })),
+            rt.retry,
+          )
+        ).batchSegmentJob
+      : (
+          await callAws(
+            'personalize:DescribeBatchInferenceJob',
+            () => rt.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: job.arn })),
+            rt.retry,
+          )
+        ).batchInferenceJob;
   job.status = normalizeStatus(described?.status);
   if (job.status === 'FAILED' || job.status === 'STOPPED') {
     const reason = described?.failureReason ?? 'no reason given';
     await rt.jobs.record(ref, { status: job.status, failureReason: reason, completedAt: new Date() });
-    throw new AwsEngineError('CREATE_FAILED', `batch ${job.kind} job ${ref.jobName} (${job.recipe}) is CREATE ${job.status}: ${reason}`, { jobArn: job.arn });
+    throw new AwsEngineError(
+      'CREATE_FAILED',
+      `batch ${job.kind} job ${ref.jobName} (${job.recipe}) is CREATE ${job.status}: ${reason}`,
+      { jobArn: job.arn },
+    );
   }
   if (job.status !== 'ACTIVE') {
     await rt.jobs.record(ref, { status: job.status });
@@ -192,7 +249,19 @@ async function check(rt: AwsRuntime, ctx: EngineContext, job: BatchJobState): Pr
     const derived = await writeAffinityUsers(ctx.store, paths.finalKey, key, rt.config.engine.numResults);
     ctx.logger.info({ runId: ctx.runId, ...derived, key }, 'item affinity per customer derived from the segments');
   }
-  await rt.jobs.record(ref, { status: 'ACTIVE', completedAt: new Date(), failureReason: collected.failedLines ? `${collected.failedLines} failed lines, e.g. ${collected.firstErrors[0]}` : null });
-  job.output = { recipe: job.recipe, key: paths.finalKey, lines: collected.lines, failedLines: collected.failedLines, externalId: job.arn };
+  await rt.jobs.record(ref, {
+    status: 'ACTIVE',
+    completedAt: new Date(),
+    failureReason: collected.failedLines
+      ? `${collected.failedLines} failed lines, e.g. ${collected.firstErrors[0]}`
+      : null,
+  });
+  job.output = {
+    recipe: job.recipe,
+    key: paths.finalKey,
+    lines: collected.lines,
+    failedLines: collected.failedLines,
+    externalId: job.arn,
+  };
   job.phase = 'done';
 }

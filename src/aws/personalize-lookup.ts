@@ -39,7 +39,11 @@ export class PersonalizeLookup {
   async datasetGroup(name: string): Promise<Found | undefined> {
     const hit = await findInPages(
       async (nextToken) => {
-        const r = await callAws('personalize:ListDatasetGroups', () => this.client.send(new ListDatasetGroupsCommand({ nextToken, maxResults: 100 })), this.retry);
+        const r = await callAws(
+          'personalize:ListDatasetGroups',
+          () => this.client.send(new ListDatasetGroupsCommand({ nextToken, maxResults: 100 })),
+          this.retry,
+        );
         return { items: r.datasetGroups ?? [], nextToken: r.nextToken };
       },
       (g) => g.name === name,
@@ -50,7 +54,11 @@ export class PersonalizeLookup {
   async schema(name: string): Promise<Found | undefined> {
     const hit = await findInPages(
       async (nextToken) => {
-        const r = await callAws('personalize:ListSchemas', () => this.client.send(new ListSchemasCommand({ nextToken, maxResults: 100 })), this.retry);
+        const r = await callAws(
+          'personalize:ListSchemas',
+          () => this.client.send(new ListSchemasCommand({ nextToken, maxResults: 100 })),
+          this.retry,
+        );
         return { items: r.schemas ?? [], nextToken: r.nextToken };
       },
       (s) => s.name === name,
@@ -62,7 +70,11 @@ export class PersonalizeLookup {
   async dataset(datasetGroupArn: string, datasetType: string): Promise<Found | undefined> {
     const hit = await findInPages(
       async (nextToken) => {
-        const r = await callAws('personalize:ListDatasets', () => this.client.send(new ListDatasetsCommand({ datasetGroupArn, nextToken, maxResults: 100 })), this.retry);
+        const r = await callAws(
+          'personalize:ListDatasets',
+          () => this.client.send(new ListDatasetsCommand({ datasetGroupArn, nextToken, maxResults: 100 })),
+          this.retry,
+        );
         return { items: r.datasets ?? [], nextToken: r.nextToken };
       },
       (d) => d.datasetType?.toLowerCase() === datasetType.toLowerCase(),
@@ -73,7 +85,11 @@ export class PersonalizeLookup {
   async filter(datasetGroupArn: string, name: string): Promise<Found | undefined> {
     const hit = await findInPages(
       async (nextToken) => {
-        const r = await callAws('personalize:ListFilters', () => this.client.send(new ListFiltersCommand({ datasetGroupArn, nextToken, maxResults: 100 })), this.retry);
+        const r = await callAws(
+          'personalize:ListFilters',
+          () => this.client.send(new ListFiltersCommand({ datasetGroupArn, nextToken, maxResults: 100 })),
+          this.retry,
+        );
         return { items: r.Filters ?? [], nextToken: r.nextToken };
       },
       (f) => f.name === name,
@@ -84,7 +100,11 @@ export class PersonalizeLookup {
   async eventTracker(datasetGroupArn: string, name: string): Promise<Found | undefined> {
     const hit = await findInPages(
       async (nextToken) => {
-        const r = await callAws('personalize:ListEventTrackers', () => this.client.send(new ListEventTrackersCommand({ datasetGroupArn, nextToken, maxResults: 100 })), this.retry);
+        const r = await callAws(
+          'personalize:ListEventTrackers',
+          () => this.client.send(new ListEventTrackersCommand({ datasetGroupArn, nextToken, maxResults: 100 })),
+          this.retry,
+        );
         return { items: r.eventTrackers ?? [], nextToken: r.nextToken };
       },
       (t) => t.name === name,
@@ -95,7 +115,11 @@ export class PersonalizeLookup {
   async solution(datasetGroupArn: string, name: string): Promise<Found | undefined> {
     const hit = await findInPages(
       async (nextToken) => {
-        const r = await callAws('personalize:ListSolutions', () => this.client.send(new ListSolutionsCommand({ datasetGroupArn, nextToken, maxResults: 100 })), this.retry);
+        const r = await callAws(
+          'personalize:ListSolutions',
+          () => this.client.send(new ListSolutionsCommand({ datasetGroupArn, nextToken, maxResults: 100 })),
+          this.retry,
+        );
         return { items: r.solutions ?? [], nextToken: r.nextToken };
       },
       (s) => s.name === name,

@@ -8,7 +8,13 @@ interface AvroField {
 }
 
 function avro(name: string, fields: AvroField[]): string {
-  return JSON.stringify({ type: 'record', name, namespace: 'com.amazonaws.personalize.schema', fields, version: '1.0' });
+  return JSON.stringify({
+    type: 'record',
+    name,
+    namespace: 'com.amazonaws.personalize.schema',
+    fields,
+    version: '1.0',
+  });
 }
 
 export const SCHEMAS: Record<DatasetKind, string> = {

@@ -66,7 +66,8 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
       if (status === 'CREATE FAILED') {
         throw new AwsEngineError('CREATE_FAILED', `${what} is CREATE FAILED: ${failureReason ?? 'no reason given'}`);
       }
-      if (Date.now() > deadline) throw new AwsEngineError('TIMEOUT', `${what} is still ${status} after waiting; run setup again later`);
+      if (Date.now() > deadline)
+        throw new AwsEngineError('TIMEOUT', `${what} is still ${status} after waiting; run setup again later`);
       await sleep(deps.pollMs ?? 5_000);
     }
   };
@@ -76,10 +77,18 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
   if (groupArn) report({ resource: 'dataset-group', name: group, action: 'exists', arn: groupArn });
   else if (!apply) report({ resource: 'dataset-group', name: group, action: 'create' });
   else {
-    const created = await callAws('personalize:CreateDatasetGroup', () => deps.client.send(new CreateDatasetGroupCommand({ name: group })), retry);
+    const created = await callAws(
+      'personalize:CreateDatasetGroup',
+      () => deps.client.send(new CreateDatasetGroupCommand({ name: group })),
+      retry,
+    );
     groupArn = created.datasetGroupArn;
     await waitActive(`dataset group ${group}`, async () => {
-      const d = await callAws('personalize:DescribeDatasetGroup', () => deps.client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: groupArn })), retry);
+      const d = await callAws(
+        'personalize:DescribeDatasetGroup',
+        () => deps.client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: groupArn })),
+        retry,
+      );
       return { status: d.datasetGroup?.status, failureReason: d.datasetGroup?.failureReason };
     });
     report({ resource: 'dataset-group', name: group, action: 'created', arn: groupArn });
@@ -91,16 +100,30 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
     const name = names.schema(group, kind);
     const existing = await lookup.schema(name);
     if (existing) {
-      const d = await callAws('personalize:DescribeSchema', () => deps.client.send(new DescribeSchemaCommand({ schemaArn: existing.arn })), retry);
+      const d = await callAws(
+        'personalize:DescribeSchema',
+        () => deps.client.send(new DescribeSchemaCommand({ schemaArn: existing.arn })),
+        retry,
+      );
       // Schemas cannot be changed in Personalize: a different one under our name must be fixed by hand.
-      if (d.schema?.schema && JSON.stringify(JSON.parse(d.schema.schema)) !== JSON.stringify(JSON.parse(SCHEMAS[kind]))) {
-        throw new AwsEngineError('BAD_INPUT', `schema ${name} exists with different fields than REFERENCE.md; delete it (and its dataset) or use another PERSONALIZE_DATASET_GROUP`);
+      if (
+        d.schema?.schema &&
+        JSON.stringify(JSON.parse(d.schema.schema)) !== JSON.stringify(JSON.parse(SCHEMAS[kind]))
+      ) {
+        throw new AwsEngineError(
+          'BAD_INPUT',
+          `schema ${name} exists with different fields than REFERENCE.md; delete it (and its dataset) or use another PERSONALIZE_DATASET_GROUP`,
+        );
       }
       schemaArns[kind] = existing.arn;
       report({ resource: 'schema', name, action: 'exists', arn: existing.arn });
     } else if (!apply) report({ resource: 'schema', name, action: 'create', detail: SCHEMAS[kind] });
     else {
-      const created = await callAws('personalize:CreateSchema', () => deps.client.send(new CreateSchemaCommand({ name, schema: SCHEMAS[kind] })), retry);
+      const created = await callAws(
+        'personalize:CreateSchema',
+        () => deps.client.send(new CreateSchemaCommand({ name, schema: SCHEMAS[kind] })),
+        retry,
+      );
       schemaArns[kind] = created.schemaArn;
       report({ resource: 'schema', name, action: 'created', arn: created.schemaArn });
     }
@@ -111,13 +134,26 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
     if (existing) report({ resource: 'dataset', name: existing.name, action: 'exists', arn: existing.arn });
     else if (!apply || !groupArn) report({ resource: 'dataset', name, action: 'create', detail: DATASET_TYPE[kind] });
     else {
-      const created = await callAws('personalize:CreateDataset', () =>
-        deps.client.send(new CreateDatasetCommand({ name, datasetGroupArn: groupArn, datasetType: DATASET_TYPE[kind], schemaArn: schemaArns[kind] })),
+      const created = await callAws(
+        'personalize:CreateDataset',
+        () =>
+          deps.client.send(
+            new CreateDatasetCommand({
+              name,
+              datasetGroupArn: groupArn,
+              datasetType: DATASET_TYPE[kind],
+              schemaArn: schemaArns[kind],
+            }),
+          ),
         retry,
       );
       const arn = created.datasetArn as string;
       await waitActive(`dataset ${name}`, async () => {
-        const d = await callAws('personalize:DescribeDataset', () => deps.client.send(new DescribeDatasetCommand({ datasetArn: arn })), retry);
+        const d = await callAws(
+          'personalize:DescribeDataset',
+          () => deps.client.send(new DescribeDatasetCommand({ datasetArn: arn })),
+          retry,
+        );
         return { status: d.dataset?.status };
       });
       report({ resource: 'dataset', name, action: 'created', arn });
@@ -128,15 +164,28 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
   const filterName = names.excludePurchasedFilter(group);
   const filter = groupArn ? await lookup.filter(groupArn, filterName) : undefined;
   if (filter) report({ resource: 'filter', name: filterName, action: 'exists', arn: filter.arn });
-  else if (!apply || !groupArn) report({ resource: 'filter', name: filterName, action: 'create', detail: EXCLUDE_PURCHASED_EXPRESSION });
+  else if (!apply || !groupArn)
+    report({ resource: 'filter', name: filterName, action: 'create', detail: EXCLUDE_PURCHASED_EXPRESSION });
   else {
-    const created = await callAws('personalize:CreateFilter', () =>
-      deps.client.send(new CreateFilterCommand({ name: filterName, datasetGroupArn: groupArn, filterExpression: EXCLUDE_PURCHASED_EXPRESSION })),
+    const created = await callAws(
+      'personalize:CreateFilter',
+      () =>
+        deps.client.send(
+          new CreateFilterCommand({
+            name: filterName,
+            datasetGroupArn: groupArn,
+            filterExpression: EXCLUDE_PURCHASED_EXPRESSION,
+          }),
+        ),
       retry,
     );
     const arn = created.filterArn as string;
     await waitActive(`filter ${filterName}`, async () => {
-      const d = await callAws('personalize:DescribeFilter', () => deps.client.send(new DescribeFilterCommand({ filterArn: arn })), retry);
+      const d = await callAws(
+        'personalize:DescribeFilter',
+        () => deps.client.send(new DescribeFilterCommand({ filterArn: arn })),
+        retry,
+      );
       return { status: d.filter?.status, failureReason: d.filter?.failureReason };
     });
     report({ resource: 'filter', name: filterName, action: 'created', arn });
@@ -147,17 +196,28 @@ export async function setupPersonalize(deps: SetupDeps, apply: boolean): Promise
   const tracker = groupArn ? await lookup.eventTracker(groupArn, trackerName) : undefined;
   let trackingId: string | undefined;
   if (tracker) {
-    const d = await callAws('personalize:DescribeEventTracker', () => deps.client.send(new DescribeEventTrackerCommand({ eventTrackerArn: tracker.arn })), retry);
+    const d = await callAws(
+      'personalize:DescribeEventTracker',
+      () => deps.client.send(new DescribeEventTrackerCommand({ eventTrackerArn: tracker.arn })),
+      retry,
+    );
     trackingId = d.eventTracker?.trackingId;
     report({ resource: 'event-tracker', name: trackerName, action: 'exists', arn: tracker.arn, detail: trackingId });
   } else if (!apply || !groupArn) report({ resource: 'event-tracker', name: trackerName, action: 'create' });
   else {
-    const created = await callAws('personalize:CreateEventTracker', () =>
-      deps.client.send(new CreateEventTrackerCommand({ name: trackerName, datasetGroupArn: groupArn })),
+    const created = await callAws(
+      'personalize:CreateEventTracker',
+      () => deps.client.send(new CreateEventTrackerCommand({ name: trackerName, datasetGroupArn: groupArn })),
       retry,
     );
     trackingId = created.trackingId;
-    report({ resource: 'event-tracker', name: trackerName, action: 'created', arn: created.eventTrackerArn, detail: trackingId });
+    report({
+      resource: 'event-tracker',
+      name: trackerName,
+      action: 'created',
+      arn: created.eventTrackerArn,
+      detail: trackingId,
+    });
   }
   return { steps, datasetGroupArn: groupArn, trackingId };
 }

@@ -32,7 +32,11 @@ interface TrainState {
   recipes: RecipeTrainState[];
 }
 
-export async function trainOnPersonalize(rt: AwsRuntime, ctx: EngineContext, prior?: Record<string, unknown>): Promise<StepResult<TrainResult>> {
+export async function trainOnPersonalize(
+  rt: AwsRuntime,
+  ctx: EngineContext,
+  prior?: Record<string, unknown>,
+): Promise<StepResult<TrainResult>> {
   let state = prior as TrainState | undefined;
   if (!state?.recipes) {
     const datasetGroupArn = await requireDatasetGroup(rt);
@@ -40,7 +44,14 @@ export async function trainOnPersonalize(rt: AwsRuntime, ctx: EngineContext, pri
       datasetGroupArn,
       recipes: ctx.recipes.map((recipe) => {
         const arn = recipeArn(recipe, rt.config.aws.useV2Recipes);
-        return { recipe, recipeArn: arn, trainingMode: trainingModeFor(arn, ctx.mode), phase: 'solution', status: 'SUBMITTING', deadlineAt: rt.now() + rt.config.aws.timeoutsMs.train };
+        return {
+          recipe,
+          recipeArn: arn,
+          trainingMode: trainingModeFor(arn, ctx.mode),
+          phase: 'solution',
+          status: 'SUBMITTING',
+          deadlineAt: rt.now() + rt.config.aws.timeoutsMs.train,
+        };
       }),
     };
   }
@@ -61,7 +72,12 @@ export async function trainOnPersonalize(rt: AwsRuntime, ctx: EngineContext, pri
   }
   const pending = state.recipes.filter((r) => r.phase !== 'done').map((r) => `${r.recipe} ${r.phase} ${r.status}`);
   await ctx.progress(Math.round((done.length / state.recipes.length) * 100), `training: ${pending.join(', ')}`);
-  return { status: 'waiting', recheckAfterMs: rt.config.aws.pollMs, state: { ...state }, message: `waiting for Personalize training (${pending.join(', ')})` };
+  return {
+    status: 'waiting',
+    recheckAfterMs: rt.config.aws.pollMs,
+    state: { ...state },
+    message: `waiting for Personalize training (${pending.join(', ')})`,
+  };
 }
 
 /** A solution must be ACTIVE before a version can be trained from it. */
@@ -69,19 +85,35 @@ async function advanceSolution(rt: AwsRuntime, datasetGroupArn: string, r: Recip
   const name = names.solution(rt.group, r.recipe);
   if (!r.solutionArn) {
     const found = await rt.lookup.solution(datasetGroupArn, name);
-    r.solutionArn = found?.arn ?? (await callAws('personalize:CreateSolution', () =>
-      rt.personalize.send(new CreateSolutionCommand({ name, datasetGroupArn, recipeArn: r.recipeArn })),
-      rt.retry,
-    )).solutionArn;
+    r.solutionArn =
+      found?.arn ??
+      (
+        await callAws(
+          'personalize:CreateSolution',
+          () => rt.personalize.send(new CreateSolutionCommand({ name, datasetGroupArn, recipeArn: r.recipeArn })),
+          rt.retry,
+        )
+      ).solutionArn;
   }
-  const d = await callAws('personalize:DescribeSolution', () => rt.personalize.send(new DescribeSolutionCommand({ solutionArn: r.solutionArn })), rt.retry);
+  const d = await callAws(
+    'personalize:DescribeSolution',
+    () => rt.personalize.send(new DescribeSolutionCommand({ solutionArn: r.solutionArn })),
+    rt.retry,
+  );
   const solution = d.solution;
   r.status = normalizeStatus(solution?.status);
   if (r.status === 'FAILED') {
-    throw new AwsEngineError('CREATE_FAILED', `solution ${name} is CREATE FAILED: ${solution?.latestSolutionVersion?.failureReason ?? 'no reason given'}`, { solutionArn: r.solutionArn });
+    throw new AwsEngineError(
+      'CREATE_FAILED',
+      `solution ${name} is CREATE FAILED: ${solution?.latestSolutionVersion?.failureReason ?? 'no reason given'}`,
+      { solutionArn: r.solutionArn },
+    );
   }
   if (solution?.recipeArn && solution.recipeArn !== r.recipeArn) {
-    throw new AwsEngineError('BAD_INPUT', `solution ${name} uses ${solution.recipeArn}, not ${r.recipeArn}; delete it or change PERSONALIZE_V2_RECIPES`);
+    throw new AwsEngineError(
+      'BAD_INPUT',
+      `solution ${name} uses ${solution.recipeArn}, not ${r.recipeArn}; delete it or change PERSONALIZE_V2_RECIPES`,
+    );
   }
   if (r.status === 'ACTIVE') r.phase = 'version';
 }
@@ -94,26 +126,54 @@ async function advanceVersion(rt: AwsRuntime, ctx: EngineContext, r: RecipeTrain
       // Summaries carry no name: a version created after an earlier attempt claimed the job is ours.
       async (claimedAt) => {
         if (!claimedAt) return undefined;
-        const list = await callAws('personalize:ListSolutionVersions', () => rt.personalize.send(new ListSolutionVersionsCommand({ solutionArn: r.solutionArn, maxResults: 100 })), rt.retry);
+        const list = await callAws(
+          'personalize:ListSolutionVersions',
+          () => rt.personalize.send(new ListSolutionVersionsCommand({ solutionArn: r.solutionArn, maxResults: 100 })),
+          rt.retry,
+        );
         return list.solutionVersions
           ?.filter((v) => v.creationDateTime && v.creationDateTime.getTime() >= claimedAt.getTime() - 60_000)
-          .sort((a, b) => (b.creationDateTime?.getTime() ?? 0) - (a.creationDateTime?.getTime() ?? 0))[0]?.solutionVersionArn;
+          .sort((a, b) => (b.creationDateTime?.getTime() ?? 0) - (a.creationDateTime?.getTime() ?? 0))[0]
+          ?.solutionVersionArn;
       },
       async () =>
-        (await callAws('personalize:CreateSolutionVersion', () =>
-          rt.personalize.send(new CreateSolutionVersionCommand({ solutionArn: r.solutionArn, trainingMode: r.trainingMode, name: ref.jobName })),
-          rt.retry,
-        )).solutionVersionArn as string,
+        (
+          await callAws(
+            'personalize:CreateSolutionVersion',
+            () =>
+              rt.personalize.send(
+                new CreateSolutionVersionCommand({
+                  solutionArn: r.solutionArn,
+                  trainingMode: r.trainingMode,
+                  name: ref.jobName,
+                }),
+              ),
+            rt.retry,
+          )
+        ).solutionVersionArn as string,
     );
     r.versionArn = arn;
   }
-  const d = await callAws('personalize:DescribeSolutionVersion', () => rt.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: r.versionArn })), rt.retry);
+  const d = await callAws(
+    'personalize:DescribeSolutionVersion',
+    () => rt.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: r.versionArn })),
+    rt.retry,
+  );
   const version = d.solutionVersion;
   r.status = normalizeStatus(version?.status);
   if (r.status === 'FAILED' || r.status === 'STOPPED' || r.status === 'STOPPING') {
     const reason = version?.failureReason ?? 'no reason given';
-    await rt.jobs.record(ref, { jobArn: r.versionArn, status: r.status, failureReason: reason, completedAt: new Date() });
-    throw new AwsEngineError('CREATE_FAILED', `training ${r.recipe} (solution version ${r.versionArn}) is CREATE ${r.status}: ${reason}`, { solutionVersionArn: r.versionArn });
+    await rt.jobs.record(ref, {
+      jobArn: r.versionArn,
+      status: r.status,
+      failureReason: reason,
+      completedAt: new Date(),
+    });
+    throw new AwsEngineError(
+      'CREATE_FAILED',
+      `training ${r.recipe} (solution version ${r.versionArn}) is CREATE ${r.status}: ${reason}`,
+      { solutionVersionArn: r.versionArn },
+    );
   }
   if (r.status !== 'ACTIVE') {
     await rt.jobs.record(ref, { status: r.status });
@@ -126,7 +186,10 @@ async function advanceVersion(rt: AwsRuntime, ctx: EngineContext, r: RecipeTrain
     trainingMode: r.trainingMode,
     // Billed training hours, which the cost estimate uses (they can exceed elapsed hours).
     trainingHours: version?.trainingHours ?? null,
-    trainingSeconds: version?.creationDateTime && version.lastUpdatedDateTime ? Math.round((version.lastUpdatedDateTime.getTime() - version.creationDateTime.getTime()) / 1000) : null,
+    trainingSeconds:
+      version?.creationDateTime && version.lastUpdatedDateTime
+        ? Math.round((version.lastUpdatedDateTime.getTime() - version.creationDateTime.getTime()) / 1000)
+        : null,
   };
   const dataSnapshot = { datasetGroup: rt.group, datasetGroupArn: version?.datasetGroupArn ?? null, runId: ctx.runId };
   await rt.jobs.record(ref, { jobArn: r.versionArn, status: 'ACTIVE', completedAt: new Date() });

@@ -15,23 +15,29 @@ const cron = z
     if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
   });
 
-const eventWeights = z
-  .string()
-  .transform((s, ctx) => {
-    const out: Record<string, number> = {};
-    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [name, value] = part.split('=');
-      const n = Number(value);
-      if (!name || value === undefined || !Number.isFinite(n)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not name=number` });
-        return z.NEVER;
-      }
-      out[name.trim()] = n;
+const eventWeights = z.string().transform((s, ctx) => {
+  const out: Record<string, number> = {};
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [name, value] = part.split('=');
+    const n = Number(value);
+    if (!name || value === undefined || !Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not name=number` });
+      return z.NEVER;
     }
-    return out;
-  });
+    out[name.trim()] = n;
+  }
+  return out;
+});
 
-const list = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean),
+);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,15 +46,30 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/postgres'),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain schema name').default('public'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('recs'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain schema name')
+    .default('public'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('recs'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   OBJECT_STORE: z.enum(['dir', 's3']).default('dir'),
   OBJECT_STORE_DIR: z.string().min(1).default('.data/object-store'),
   ENGINE: z.enum(['local', 'aws']).default('local'),
-  RECIPES: list.default(['popularity-count', 'similar-items', 'user-personalization', 'personalized-ranking', 'item-affinity']),
+  RECIPES: list.default([
+    'popularity-count',
+    'similar-items',
+    'user-personalization',
+    'personalized-ranking',
+    'item-affinity',
+  ]),
   NUM_RESULTS: z.coerce.number().int().min(1).max(500).default(25),
   EVENT_WEIGHTS: eventWeights.default({ purchase: 1, cart: 0.5, view: 0.1, return: 0 }),
   RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().default(180),
@@ -74,7 +95,10 @@ const schema = z.object({
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default('storefront-recs/'),
   S3_FORCE_PATH_STYLE: bool.default(false),
-  PERSONALIZE_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'must be an IAM role ARN').optional(),
+  PERSONALIZE_ROLE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'must be an IAM role ARN')
+    .optional(),
   PERSONALIZE_DATASET_GROUP: z
     .string()
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,39}$/, 'must be a Personalize name (letters, digits, - and _, at most 40)')
@@ -93,7 +117,10 @@ const schema = z.object({
   S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(5120).default(16),
   // Overrides of the list prices used by cost estimates, e.g. "trainingHour=0.24,batchPer1000=0.067".
   AWS_COST_RATES: eventWeights.default({}),
-  SHOPIFY_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain').optional(),
+  SHOPIFY_SHOP: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'must be a *.myshopify.com domain')
+    .optional(),
   SHOPIFY_ACCESS_TOKEN: z.string().optional(),
   SHOPIFY_WEBHOOK_SECRET: z.string().optional(),
   SHOPIFY_ADMIN_URL: z.url().optional(),
@@ -142,7 +169,10 @@ export interface Config {
 }
 
 /** Validates the environment once, at start-up; throws ConfigError naming each bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Env, string>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<keyof Env, string>> = {},
+): Config {
   const input: Record<string, string | undefined> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = overrides[key as keyof Env] ?? env[key];
@@ -150,9 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const e = parsed.data;
   if (e.ENGINE === 'aws') {
@@ -177,7 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       excludePurchased: e.EXCLUDE_PURCHASED,
       seed: e.SEED,
     },
-    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, responseEntries: e.RESPONSE_CACHE_ENTRIES, responseMb: e.RESPONSE_CACHE_MB },
+    cache: {
+      ttlSeconds: e.CACHE_TTL_SECONDS,
+      responseEntries: e.RESPONSE_CACHE_ENTRIES,
+      responseMb: e.RESPONSE_CACHE_MB,
+    },
     api: { readAuth: e.READ_AUTH },
     schedules: {
       enabled: e.SCHEDULES_ENABLED,

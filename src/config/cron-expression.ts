@@ -6,7 +6,8 @@ import { CronExpressionParser } from 'cron-parser';
 export function cronProblem(expression: string): string | null {
   const fields = expression.trim().split(/\s+/).length;
   // cron-parser fills in missing fields (it reads "0 2 * *" as valid); a short one is a mistake.
-  if (fields < 5 || fields > 6) return `must have 5 or 6 fields (minute hour day month weekday, seconds first when 6), found ${fields}`;
+  if (fields < 5 || fields > 6)
+    return `must have 5 or 6 fields (minute hour day month weekday, seconds first when 6), found ${fields}`;
   try {
     CronExpressionParser.parse(expression, { tz: 'UTC' });
     return null;

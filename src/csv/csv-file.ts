@@ -28,7 +28,10 @@ async function isGzipFile(file: string): Promise<boolean> {
 /** A plain or gzip file's byte stream, uncompressed; `onBytes` sees the bytes read from disk. */
 function openFileText(file: string, gzip: boolean, onBytes?: (n: number) => void): Readable {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (onBytes) raw.on('data', (chunk: Buffer | string) => { onBytes(chunk.length); });
+  if (onBytes)
+    raw.on('data', (chunk: Buffer | string) => {
+      onBytes(chunk.length);
+    });
   if (!gzip) return raw;
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));

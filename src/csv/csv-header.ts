@@ -2,7 +2,11 @@
 import { CsvHeaderError } from './csv-header-error';
 
 /** Positions of `names` in the header (-1 when absent); names are compared trimmed. */
-export function headerPositions<K extends string>(header: string[], names: readonly K[], opts: { ignoreCase?: boolean } = {}): Record<K, number> {
+export function headerPositions<K extends string>(
+  header: string[],
+  names: readonly K[],
+  opts: { ignoreCase?: boolean } = {},
+): Record<K, number> {
   const norm = (s: string): string => (opts.ignoreCase ? s.trim().toUpperCase() : s.trim());
   const found = header.map(norm);
   const out = {} as Record<K, number>;
@@ -11,7 +15,12 @@ export function headerPositions<K extends string>(header: string[], names: reado
 }
 
 /** Maps the header's column names to indexes; throws a clear error listing what is missing. */
-export function indexHeader<K extends string>(header: string[], required: readonly K[], optional: readonly K[], file: string): Record<K, number> {
+export function indexHeader<K extends string>(
+  header: string[],
+  required: readonly K[],
+  optional: readonly K[],
+  file: string,
+): Record<K, number> {
   const index = headerPositions(header, [...required, ...optional]);
   const missing = required.filter((r) => index[r] < 0);
   if (missing.length) {

@@ -32,12 +32,16 @@ async function loadStore(services: ReturnType<typeof buildServices>, opts: DemoO
     say(`     ${n(existing)} order lines already in the database: using them`);
   } else if (existsSync(opts.dataset)) {
     const s = await importOnlineRetail(db, opts.dataset, { progress: createProgress() });
-    say(`     ${opts.dataset}: ${n(s.purchases)} purchases, ${n(s.returns)} returns, ${n(s.skippedNoCustomer)} rows without a customer and ${n(s.skippedNonProduct)} postage/fee rows skipped, in ${s.seconds.toFixed(1)} s`);
+    say(
+      `     ${opts.dataset}: ${n(s.purchases)} purchases, ${n(s.returns)} returns, ${n(s.skippedNoCustomer)} rows without a customer and ${n(s.skippedNonProduct)} postage/fee rows skipped, in ${s.seconds.toFixed(1)} s`,
+    );
   } else {
     say(`     ${opts.dataset} not found: generating a synthetic store`);
     const store = generateSyntheticStore({ ...opts.synthetic, seed: config.engine.seed });
     await writeSyntheticStore(db, store, { progress: createProgress() });
-    say(`     ${n(store.customers.length)} customers, ${n(store.products.length)} products, ${n(store.lines.count)} order lines`);
+    say(
+      `     ${n(store.customers.length)} customers, ${n(store.products.length)} products, ${n(store.lines.count)} order lines`,
+    );
   }
 }
 

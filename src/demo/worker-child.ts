@@ -10,15 +10,25 @@ export interface WorkerChild {
   stop(): Promise<void>;
 }
 
-export function spawnWorkerProcess(config: Config, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<WorkerChild> {
+export function spawnWorkerProcess(
+  config: Config,
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<WorkerChild> {
   const child = spawn(process.execPath, [BIN, 'worker'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => { reject(new Error(`worker did not start within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`worker did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`worker exited with code ${code} before it was ready`));

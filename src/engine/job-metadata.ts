@@ -55,7 +55,11 @@ export class JobMetadata {
    * The job's ARN: the recorded one, or one found in AWS (`find`, told when an earlier attempt
    * claimed the name), or a newly created one.
    */
-  async ensure(ref: JobRef, find: (claimedAt?: Date) => Promise<string | undefined>, create: () => Promise<string>): Promise<{ arn: string; created: boolean }> {
+  async ensure(
+    ref: JobRef,
+    find: (claimedAt?: Date) => Promise<string | undefined>,
+    create: () => Promise<string>,
+  ): Promise<{ arn: string; created: boolean }> {
     const row = await this.get(ref.jobName);
     if (row?.jobArn) return { arn: row.jobArn, created: false };
     const found = await find(row?.startedAt ?? undefined);
@@ -72,7 +76,13 @@ export class JobMetadata {
   async record(ref: JobRef, fields: JobFields): Promise<void> {
     await this.db.prisma.batchJobMetadata.upsert({
       where: { jobName: ref.jobName },
-      create: { jobName: ref.jobName, runId: ref.runId, recipeName: ref.recipe, startedAt: fields.startedAt ?? new Date(), ...fields },
+      create: {
+        jobName: ref.jobName,
+        runId: ref.runId,
+        recipeName: ref.recipe,
+        startedAt: fields.startedAt ?? new Date(),
+        ...fields,
+      },
       update: fields,
     });
   }

@@ -42,25 +42,42 @@ export class ModelVersionStore {
       select: { id: true },
     });
     const row = updated[0];
-    if (!row) throw new Error(`run ${runId} has no model version for ${evaluation.recipe}; only a run's trained models can be evaluated`);
+    if (!row)
+      throw new Error(
+        `run ${runId} has no model version for ${evaluation.recipe}; only a run's trained models can be evaluated`,
+      );
     return row.id;
   }
 
   /** The run's recorded models of the recipes; each must exist (a run's evaluation scores only what it trained). */
-  async trainedOf(runId: number, recipes: readonly RecipeName[]): Promise<{ recipe: RecipeName; params: Record<string, unknown> }[]> {
-    const rows = await this.db.prisma.modelVersion.findMany({ where: { runId, recipe: { in: [...recipes] } }, select: { recipe: true, params: true } });
+  async trainedOf(
+    runId: number,
+    recipes: readonly RecipeName[],
+  ): Promise<{ recipe: RecipeName; params: Record<string, unknown> }[]> {
+    const rows = await this.db.prisma.modelVersion.findMany({
+      where: { runId, recipe: { in: [...recipes] } },
+      select: { recipe: true, params: true },
+    });
     return recipes.map((recipe) => {
       const row = rows.find((r) => r.recipe === recipe);
-      if (!row) throw new Error(`run ${runId} has no model version for ${recipe}; only a run's trained models can be evaluated`);
+      if (!row)
+        throw new Error(
+          `run ${runId} has no model version for ${recipe}; only a run's trained models can be evaluated`,
+        );
       const params = row.params;
-      if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new Error(`run ${runId}'s model version for ${recipe} has no parameters object`);
+      if (typeof params !== 'object' || params === null || Array.isArray(params))
+        throw new Error(`run ${runId}'s model version for ${recipe} has no parameters object`);
       return { recipe, params };
     });
   }
 
   /** The newest run that trained the recipe, if any. */
   async newestRunOf(recipe: RecipeName): Promise<number | null> {
-    const row = await this.db.prisma.modelVersion.findFirst({ where: { recipe, runId: { not: null } }, orderBy: { runId: 'desc' }, select: { runId: true } });
+    const row = await this.db.prisma.modelVersion.findFirst({
+      where: { recipe, runId: { not: null } },
+      orderBy: { runId: 'desc' },
+      select: { runId: true },
+    });
     return row?.runId ?? null;
   }
 

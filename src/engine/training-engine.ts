@@ -115,7 +115,11 @@ export interface TrainingEngine {
    * Engines that keep their own copy of the data (AWS Personalize) import the exported CSVs at
    * the end of export-datasets; FULL replaces the data, INCREMENTAL adds to it (UPDATE runs).
    */
-  importDatasets?(ctx: EngineContext, mode: 'FULL' | 'INCREMENTAL', state?: Record<string, unknown>): Promise<StepResult<unknown>>;
+  importDatasets?(
+    ctx: EngineContext,
+    mode: 'FULL' | 'INCREMENTAL',
+    state?: Record<string, unknown>,
+  ): Promise<StepResult<unknown>>;
   train(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<TrainResult>>;
   batchInfer(ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<BatchInferResult>>;
   /**

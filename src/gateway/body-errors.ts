@@ -9,17 +9,26 @@ export type BodyProblem = 'too-large' | 'not-json';
 const ANSWERS: Record<BodyProblem, { status: number; body: string }> = {
   'too-large': {
     status: 413,
-    body: JSON.stringify({ errors: [{ message: `request body exceeds ${LIMITS.maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }),
+    body: JSON.stringify({
+      errors: [
+        { message: `request body exceeds ${LIMITS.maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } },
+      ],
+    }),
   },
   'not-json': {
     status: 400,
-    body: JSON.stringify({ errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] }),
+    body: JSON.stringify({
+      errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }],
+    }),
   },
 };
 
 export function sendBodyProblem(res: ServerResponse, problem: BodyProblem): void {
   const { status, body } = ANSWERS[problem];
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 

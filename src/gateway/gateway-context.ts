@@ -93,7 +93,10 @@ export function createContext(
         const why = auth.kind === 'invalid' || auth.kind === 'unchecked' ? auth.reason : 'an API key is required';
         throw gqlError('UNAUTHENTICATED', `${why}: send "Authorization: Bearer <key>"`);
       }
-      throw gqlError('FORBIDDEN', `this needs a key with role ${role} (yours is ${auth.kind === 'key' ? auth.role : 'none'})`);
+      throw gqlError(
+        'FORBIDDEN',
+        `this needs a key with role ${role} (yours is ${auth.kind === 'key' ? auth.role : 'none'})`,
+      );
     },
   };
 }

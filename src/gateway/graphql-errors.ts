@@ -10,5 +10,6 @@ export function gqlError(code: ErrorCode, message: string, extra: Record<string,
   return new GraphQLError(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
 }
 
-export const badInput = (message: string, extra?: Record<string, unknown>) => gqlError('BAD_USER_INPUT', message, extra);
+export const badInput = (message: string, extra?: Record<string, unknown>) =>
+  gqlError('BAD_USER_INPUT', message, extra);
 export const notFound = (message: string) => gqlError('NOT_FOUND', message);

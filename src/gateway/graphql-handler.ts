@@ -29,7 +29,10 @@ export type GraphqlHandler = (req: IncomingMessage, res: ServerResponse, request
 
 export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
   const { responseCache } = d.services;
-  const contextFor = async (req: IncomingMessage, { body, requestId, cacheKey }: GraphqlRequest): Promise<GatewayContext> => {
+  const contextFor = async (
+    req: IncomingMessage,
+    { body, requestId, cacheKey }: GraphqlRequest,
+  ): Promise<GatewayContext> => {
     let auth: AuthState;
     try {
       auth = await d.authenticator.authenticate(keyFromHeaders(req.headers));
@@ -38,7 +41,12 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
       auth = { kind: 'unchecked', reason: 'the API key could not be checked (database unavailable)' };
     }
     // The answer is stored under this key when the response-cache plugin finds it cacheable.
-    const key = cacheKey !== undefined ? cacheKey : req.method === 'POST' && responseCache.enabled ? responseCache.keyOfBody(body) : null;
+    const key =
+      cacheKey !== undefined
+        ? cacheKey
+        : req.method === 'POST' && responseCache.enabled
+          ? responseCache.keyOfBody(body)
+          : null;
     return createContext(d.services, auth, requestId, d.logger.child({ requestId }), key);
   };
 
@@ -51,13 +59,30 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
     const query = url.indexOf('?');
     let context: GatewayContext | undefined;
     const response = await d.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body: request.body },
+      httpGraphQLRequest: {
+        method: (req.method ?? 'GET').toUpperCase(),
+        headers,
+        search: query < 0 ? '' : url.slice(query),
+        body: request.body,
+      },
       context: async () => (context = await contextFor(req, request)),
     });
     const outcome = context?.outcome;
     request.log.operation = outcome?.operation ?? undefined;
-    if (context && outcome?.cacheKey && outcome.storeAs && response.body.kind === 'complete' && (response.status ?? 200) === 200) {
-      responseCache.store(outcome.cacheKey, context.batchVersion, outcome.storeAs, response.body.string, context.stamps);
+    if (
+      context &&
+      outcome?.cacheKey &&
+      outcome.storeAs &&
+      response.body.kind === 'complete' &&
+      (response.status ?? 200) === 200
+    ) {
+      responseCache.store(
+        outcome.cacheKey,
+        context.batchVersion,
+        outcome.storeAs,
+        response.body.string,
+        context.stamps,
+      );
     }
     // Every answer carries its own recommendationIds and time: no HTTP cache may reuse one.
     res.setHeader('cache-control', 'no-store');

@@ -32,7 +32,8 @@ export function checkId(name: string, value: string): string {
 
 function checkList(name: string, values: readonly string[] | null | undefined, max: number): void {
   if (!values) return;
-  if (values.length > max) throw badInput(`${name} may hold at most ${max} entries (got ${values.length})`, { argument: name });
+  if (values.length > max)
+    throw badInput(`${name} may hold at most ${max} entries (got ${values.length})`, { argument: name });
   for (const v of values) checkId(name, v);
 }
 
@@ -40,8 +41,12 @@ export function checkFilter(filter: RecommendationFilter | null | undefined): vo
   if (!filter) return;
   checkList('filter.categories', filter.categories, LIMITS.maxCategories);
   checkList('filter.excludeProductIds', filter.excludeProductIds, LIMITS.maxExcludeIds);
-  for (const [name, v] of [['filter.minPrice', filter.minPrice], ['filter.maxPrice', filter.maxPrice]] as const) {
-    if (v != null && (!Number.isFinite(v) || v < 0)) throw badInput(`${name} must be a number >= 0`, { argument: name });
+  for (const [name, v] of [
+    ['filter.minPrice', filter.minPrice],
+    ['filter.maxPrice', filter.maxPrice],
+  ] as const) {
+    if (v != null && (!Number.isFinite(v) || v < 0))
+      throw badInput(`${name} must be a number >= 0`, { argument: name });
   }
   if (filter.minPrice != null && filter.maxPrice != null && filter.minPrice > filter.maxPrice) {
     throw badInput('filter.minPrice must not exceed filter.maxPrice', { argument: 'filter' });
@@ -55,7 +60,8 @@ export function checkIdList(name: string, values: readonly string[], max: number
 
 /** Positive integer ids (pipeline runs, batch jobs). */
 export function parseIntId(name: string, value: string): number {
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw badInput(`${name} must be a positive integer id`, { argument: name });
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1)
+    throw badInput(`${name} must be a positive integer id`, { argument: name });
   return Number(value);
 }
 

@@ -19,7 +19,10 @@ export interface MetricsSources {
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly duration: Histogram<'operation' | 'path'>;
-  private readonly children = { 'response-cache': new Map<string, Histogram.Internal<'operation' | 'path'>>(), executed: new Map<string, Histogram.Internal<'operation' | 'path'>>() };
+  private readonly children = {
+    'response-cache': new Map<string, Histogram.Internal<'operation' | 'path'>>(),
+    executed: new Map<string, Histogram.Internal<'operation' | 'path'>>(),
+  };
 
   constructor(sources: MetricsSources | null, opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -74,7 +77,12 @@ export class GatewayMetrics {
         this.set(s.responseCache.size);
       },
     });
-    const lookups = new Counter({ name: 'recs_cache_lookups_total', help: 'Cache lookups per layer and result', labelNames: ['layer', 'result'], registers: r });
+    const lookups = new Counter({
+      name: 'recs_cache_lookups_total',
+      help: 'Cache lookups per layer and result',
+      labelNames: ['layer', 'result'],
+      registers: r,
+    });
     const seen = { hotHits: 0, hotMisses: 0, respHits: 0, respMisses: 0 };
     new Gauge({
       name: 'recs_batch_version',
@@ -105,9 +113,21 @@ export class GatewayMetrics {
           }
         },
       });
-    fromCoverage('recs_coverage_percent', 'Percent of ordering customers with cached recommendations', (c) => c.coverage);
-    fromCoverage('recs_freshness_days', 'Days since the newest batch was loaded (-1: never loaded)', (c) => c.freshnessDays ?? -1);
-    fromCoverage('recs_customers_with_recommendations', 'Customers with cached recommendations', (c) => c.customersWithRecommendations);
+    fromCoverage(
+      'recs_coverage_percent',
+      'Percent of ordering customers with cached recommendations',
+      (c) => c.coverage,
+    );
+    fromCoverage(
+      'recs_freshness_days',
+      'Days since the newest batch was loaded (-1: never loaded)',
+      (c) => c.freshnessDays ?? -1,
+    );
+    fromCoverage(
+      'recs_customers_with_recommendations',
+      'Customers with cached recommendations',
+      (c) => c.customersWithRecommendations,
+    );
     new Gauge({
       name: 'recs_active_alerts',
       help: 'Alerts not yet resolved',

@@ -3,12 +3,7 @@
 // selection by that size, so `recommendations(limit: 100) { items { ... } }` costs ~100x.
 // (recordEvents' input is bounded by its own check: its answer does not grow with it.)
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  Kind,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValueNode,
-} from 'graphql';
+import { Kind, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { GatewayContext } from './gateway-context';
 import { badInput } from './graphql-errors';
 import { LIMITS } from './input-limits';
@@ -48,7 +43,10 @@ export function measure(
         const fallback = SIZE_ARGS[arg.name.value];
         if (fallback !== undefined) multiplier = Math.max(multiplier, argSize(arg.value, variables) ?? fallback);
       }
-      if (!sel.arguments?.some((a) => a.name.value in SIZE_ARGS) && ['recommendations', 'similarItems', 'itemAffinity', 'popularItems', 'usersForItem'].includes(sel.name.value)) {
+      if (
+        !sel.arguments?.some((a) => a.name.value in SIZE_ARGS) &&
+        ['recommendations', 'similarItems', 'itemAffinity', 'popularItems', 'usersForItem'].includes(sel.name.value)
+      ) {
         multiplier = sel.name.value === 'usersForItem' ? 25 : 10;
       }
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -78,10 +76,19 @@ export function operationLimitsPlugin(): ApolloServerPlugin<GatewayContext> {
         didResolveOperation({ operation, document, request }) {
           if (!operation) return Promise.resolve();
           const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+          for (const def of document.definitions)
+            if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
           const { depth, cost } = measure(operation.selectionSet, fragments, request.variables ?? {});
-          if (depth > LIMITS.maxDepth) throw badInput(`query depth ${depth} exceeds the limit of ${LIMITS.maxDepth}`, { depth, http: { status: 400 } });
-          if (cost > LIMITS.maxCost) throw badInput(`query cost ${cost} exceeds the limit of ${LIMITS.maxCost}`, { cost, http: { status: 400 } });
+          if (depth > LIMITS.maxDepth)
+            throw badInput(`query depth ${depth} exceeds the limit of ${LIMITS.maxDepth}`, {
+              depth,
+              http: { status: 400 },
+            });
+          if (cost > LIMITS.maxCost)
+            throw badInput(`query cost ${cost} exceeds the limit of ${LIMITS.maxCost}`, {
+              cost,
+              http: { status: 400 },
+            });
           return Promise.resolve();
         },
       });

@@ -9,7 +9,9 @@ import type { GatewayMetrics } from './metrics';
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)); }, ms);
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${ms} ms`));
+    }, ms);
   });
   try {
     return await Promise.race([p, timeout]);
@@ -25,7 +27,9 @@ export interface ReadinessDeps {
   batch: () => Batch;
 }
 
-export async function readiness(d: ReadinessDeps): Promise<{ status: 'ready' | 'degraded' | 'unavailable'; checks: Record<string, unknown> }> {
+export async function readiness(
+  d: ReadinessDeps,
+): Promise<{ status: 'ready' | 'degraded' | 'unavailable'; checks: Record<string, unknown> }> {
   const check = async (fn: () => Promise<unknown>) => {
     try {
       await within(1_000, fn());
@@ -40,7 +44,10 @@ export async function readiness(d: ReadinessDeps): Promise<{ status: 'ready' | '
     redisClient ? check(() => redisClient.ping()) : Promise.resolve({ ok: false, error: 'not configured' }),
   ]);
   const served = d.batch();
-  let batch: { ok: boolean; version: number; ageDays?: number | null; error?: string } = { ok: false, version: served.version };
+  let batch: { ok: boolean; version: number; ageDays?: number | null; error?: string } = {
+    ok: false,
+    version: served.version,
+  };
   if (postgres.ok) {
     const now = Date.now();
     const ageDays = freshnessDays(served, now);

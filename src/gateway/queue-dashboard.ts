@@ -18,7 +18,10 @@ async function build(queues: Queue[]): Promise<Router> {
   // @bull-board/express carries its own copy of @bull-board/api (a patch version apart); the two
   // adapter types differ only in private fields, so the cast is safe.
   type ServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter as unknown as ServerAdapter });
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q)),
+    serverAdapter: adapter as unknown as ServerAdapter,
+  });
   return adapter.getRouter() as Router;
 }
 

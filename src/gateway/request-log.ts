@@ -8,7 +8,12 @@ import type { Logger } from '../infra/logger';
 const GOOD_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 /** Gives a request its id, echoes it, and logs the request when its response ends (at info level). */
-export function trackRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, operationOf: () => unknown): string {
+export function trackRequest(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  operationOf: () => unknown,
+): string {
   const incoming = req.headers['x-request-id'];
   const requestId = typeof incoming === 'string' && GOOD_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', requestId);
@@ -18,7 +23,17 @@ export function trackRequest(logger: Logger, req: IncomingMessage, res: ServerRe
     const path = (req.url ?? '').split('?')[0];
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 100) / 100, operation: operationOf() }, 'request');
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round(ms * 100) / 100,
+          operation: operationOf(),
+        },
+        'request',
+      );
     });
   }
   return requestId;

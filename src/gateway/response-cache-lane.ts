@@ -25,7 +25,9 @@ export interface LaneDeps {
   graphql: GraphqlHandler;
 }
 
-const INTERNAL = JSON.stringify({ errors: [{ message: 'internal error; see the gateway log', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+const INTERNAL = JSON.stringify({
+  errors: [{ message: 'internal error; see the gateway log', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+});
 
 /** Cacheable reads are small; bigger bodies (recordEvents batches) go straight to Express. */
 const MAX_LANE_BODY = 16 * 1024;
@@ -52,7 +54,10 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
     const key = d.cache.enabled ? d.cache.keyOfBody(body) : null;
     // Unknown API keys and refusals go to Apollo, which authenticates and explains.
     const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers));
-    const hit = key !== null && auth && authorize(auth, 'read', d.readAuth) === 'ok' ? d.cache.render(key, d.batchVersion()) : null;
+    const hit =
+      key !== null && auth && authorize(auth, 'read', d.readAuth) === 'ok'
+        ? d.cache.render(key, d.batchVersion())
+        : null;
     if (!hit) {
       const log: { operation?: unknown } = {};
       const requestId = trackRequest(d.logger, req, res, () => log.operation);
@@ -60,23 +65,35 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
       d.graphql(req, res, { body, requestId, log, cacheKey: key }).catch((err: unknown) => {
         d.logger.error({ err, requestId }, 'GraphQL request failed');
         if (res.headersSent) return res.destroy();
-        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(INTERNAL) });
+        res.writeHead(500, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(INTERNAL),
+        });
         res.end(INTERNAL);
       });
       return;
     }
     trackRequest(d.logger, req, res, () => hit.operation);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': hit.body.length, 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': hit.body.length,
+      'cache-control': 'no-store',
+    });
     res.end(hit.body);
     d.metrics.observeRequest(hit.operation, (performance.now() - started) / 1e3, 'response-cache');
   };
 
   return (req, res) => {
-    if (!laneTakes(req)) { fallThrough(req, res); return; }
+    if (!laneTakes(req)) {
+      fallThrough(req, res);
+      return;
+    }
     const started = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => { serve(req, res, chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks), started); });
+    req.once('end', () => {
+      serve(req, res, chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks), started);
+    });
     // A client that goes away mid-body: nothing to answer, and its socket is already closing.
     req.once('error', (err) => {
       d.logger.debug({ err }, 'request body aborted');

@@ -6,7 +6,14 @@ import type { GatewayContext } from './gateway-context';
 import type { GatewayMetrics } from './metrics';
 
 /** Root fields whose answers depend only on the batch (and their arguments). */
-const CACHEABLE_FIELDS = new Set(['recommendations', 'similarItems', 'itemAffinity', 'usersForItem', 'popularItems', '__typename']);
+const CACHEABLE_FIELDS = new Set([
+  'recommendations',
+  'similarItems',
+  'itemAffinity',
+  'usersForItem',
+  'popularItems',
+  '__typename',
+]);
 
 /**
  * The metrics label of an operation: its type and root fields (bounded by the schema), never the
@@ -21,7 +28,9 @@ export function operationLabel(op: OperationDefinitionNode | undefined): string 
 function isCacheable(op: OperationDefinitionNode): boolean {
   return (
     op.operation === OperationTypeNode.QUERY &&
-    op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && CACHEABLE_FIELDS.has(s.name.value) && !s.directives?.length)
+    op.selectionSet.selections.every(
+      (s) => s.kind === Kind.FIELD && CACHEABLE_FIELDS.has(s.name.value) && !s.directives?.length,
+    )
   );
 }
 
@@ -41,7 +50,8 @@ export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin
         willSendResponse({ response, contextValue, errors }) {
           metrics.observeRequest(label, Number(process.hrtime.bigint() - started) / 1e9, 'executed');
           // The GraphQL handler stores the answer once Apollo has serialised it (one JSON.stringify, not two).
-          const clean = !errors?.length && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
+          const clean =
+            !errors?.length && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
           if (contextValue.outcome.cacheKey && contextValue.cacheable && clean) contextValue.outcome.storeAs = label;
           return Promise.resolve();
         },

@@ -134,14 +134,23 @@ export class ResponseCache {
     this.bytes -= entryCost(key, entry.body);
   }
 
-  store(key: string, version: number, operation: string, body: string, stamps: { ids: string[]; generatedAt: string }): void {
+  store(
+    key: string,
+    version: number,
+    operation: string,
+    body: string,
+    stamps: { ids: string[]; generatedAt: string },
+  ): void {
     if (!this.enabled) return;
     // Where each stamp stands in the body (the ids and the time are distinct fixed strings).
     const found: { at: number; length: number; slot: number }[] = [];
     const find = (token: string, slot: number) => {
-      for (let at = body.indexOf(token); at >= 0; at = body.indexOf(token, at + token.length)) found.push({ at, length: token.length, slot });
+      for (let at = body.indexOf(token); at >= 0; at = body.indexOf(token, at + token.length))
+        found.push({ at, length: token.length, slot });
     };
-    stamps.ids.forEach((id, i) => { find(id, i); });
+    stamps.ids.forEach((id, i) => {
+      find(id, i);
+    });
     find(stamps.generatedAt, -1);
     found.sort((x, y) => x.at - y.at);
     const pieces: string[] = [];

@@ -59,16 +59,29 @@ export async function writePersonalizeCsvFiles(store: SyntheticStore, dir: strin
   }
   const userIds = customers.map((c) => csvField(c.id));
   const itemIds = products.map((p) => csvField(p.id));
-  await writeLines(files.interactions, INTERACTIONS_HEADER, (function* () {
-    for (let i = 0; i < lines.count; i++) {
-      yield `${userIds[lines.customer[i] ?? 0]},${itemIds[lines.product[i] ?? 0]},${lines.occurredAt[i]},purchase,1`;
-    }
-  })());
-  await writeLines(files.items, ITEMS_HEADER, products.map(
-    (p, i) => `${itemIds[i]},${csvField(p.name)},${csvField(p.category)},${p.price.toFixed(2)},${purchaseCount[i]}`,
-  ));
-  await writeLines(files.users, USERS_HEADER, customers.map(
-    (c, i) => `${userIds[i]},${csvField(c.city)},${csvField(c.province)},${orderCount[i]},${(spend[i] ?? 0).toFixed(2)}`,
-  ));
+  await writeLines(
+    files.interactions,
+    INTERACTIONS_HEADER,
+    (function* () {
+      for (let i = 0; i < lines.count; i++) {
+        yield `${userIds[lines.customer[i] ?? 0]},${itemIds[lines.product[i] ?? 0]},${lines.occurredAt[i]},purchase,1`;
+      }
+    })(),
+  );
+  await writeLines(
+    files.items,
+    ITEMS_HEADER,
+    products.map(
+      (p, i) => `${itemIds[i]},${csvField(p.name)},${csvField(p.category)},${p.price.toFixed(2)},${purchaseCount[i]}`,
+    ),
+  );
+  await writeLines(
+    files.users,
+    USERS_HEADER,
+    customers.map(
+      (c, i) =>
+        `${userIds[i]},${csvField(c.city)},${csvField(c.province)},${orderCount[i]},${(spend[i] ?? 0).toFixed(2)}`,
+    ),
+  );
   return files;
 }

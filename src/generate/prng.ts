@@ -61,7 +61,10 @@ export class WeightedSampler {
   private readonly cumulative: Float64Array;
   readonly size: number;
 
-  constructor(weights: ArrayLike<number>, private readonly items?: ArrayLike<number>) {
+  constructor(
+    weights: ArrayLike<number>,
+    private readonly items?: ArrayLike<number>,
+  ) {
     this.size = weights.length;
     if (this.size === 0) throw new RangeError('a weighted sampler needs at least one weight');
     this.cumulative = new Float64Array(this.size);

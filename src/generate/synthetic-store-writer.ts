@@ -79,7 +79,10 @@ async function loadDirectOrStaged(client: PoolClient, spec: TableLoad): Promise<
   await client.query(`CREATE TEMP TABLE ${stage} (${spec.stageDdl}) ON COMMIT DROP`);
   await copyInto(client, stage, spec.columns, spec.rows());
   const cols = spec.columns.join(', ');
-  return rowCount(client, `INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${spec.conflictKey}) DO NOTHING`);
+  return rowCount(
+    client,
+    `INSERT INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${spec.conflictKey}) DO NOTHING`,
+  );
 }
 
 export async function writeSyntheticStore(
@@ -95,28 +98,38 @@ export async function writeSyntheticStore(
   try {
     await client.query('BEGIN');
     progress.start('write customers', customers.length, 'rows');
-    const newCustomers = await load(client, {
-      table: 'customers',
-      columns: ['id', 'city', 'province'],
-      stageDdl: 'id text, city text, province text',
-      conflictKey: 'id',
-      rows: () => tracked(customers.length, progress, (i) => {
-        const c = customers[i];
-        if (!c) throw new RangeError(`customer ${i} of ${customers.length}`);
-        return copyRow([c.id, c.city, c.province]);
-      }),
-    }, tableSeconds);
-    const newProducts = await load(client, {
-      table: 'products',
-      columns: ['id', 'name', 'category', 'price'],
-      stageDdl: 'id text, name text, category text, price float8',
-      conflictKey: 'id',
-      rows: () => tracked(products.length, silentProgress, (i) => {
-        const p = products[i];
-        if (!p) throw new RangeError(`product ${i} of ${products.length}`);
-        return copyRow([p.id, p.name, p.category, p.price]);
-      }),
-    }, tableSeconds);
+    const newCustomers = await load(
+      client,
+      {
+        table: 'customers',
+        columns: ['id', 'city', 'province'],
+        stageDdl: 'id text, city text, province text',
+        conflictKey: 'id',
+        rows: () =>
+          tracked(customers.length, progress, (i) => {
+            const c = customers[i];
+            if (!c) throw new RangeError(`customer ${i} of ${customers.length}`);
+            return copyRow([c.id, c.city, c.province]);
+          }),
+      },
+      tableSeconds,
+    );
+    const newProducts = await load(
+      client,
+      {
+        table: 'products',
+        columns: ['id', 'name', 'category', 'price'],
+        stageDdl: 'id text, name text, category text, price float8',
+        conflictKey: 'id',
+        rows: () =>
+          tracked(products.length, silentProgress, (i) => {
+            const p = products[i];
+            if (!p) throw new RangeError(`product ${i} of ${products.length}`);
+            return copyRow([p.id, p.name, p.category, p.price]);
+          }),
+      },
+      tableSeconds,
+    );
     progress.stop();
 
     // Every line of an order shares the order's time: format each time once, not once per line.
@@ -126,37 +139,67 @@ export async function writeSyntheticStore(
     const productIds = products.map((p) => p.id);
 
     progress.start('write orders', orders.count, 'orders');
-    const newOrders = await load(client, {
-      table: 'orders',
-      columns: ['id', 'customer_id', 'source', 'ordered_at'],
-      stageDdl: 'id text, customer_id text, source text, ordered_at timestamptz',
-      conflictKey: 'id',
-      rows: () => tracked(orders.count, progress, (i) =>
-        copyRow([orders.id(i), customerIds[orders.customer[i] ?? 0], SYNTHETIC_SOURCE, isoTimes[i]])),
-    }, tableSeconds);
+    const newOrders = await load(
+      client,
+      {
+        table: 'orders',
+        columns: ['id', 'customer_id', 'source', 'ordered_at'],
+        stageDdl: 'id text, customer_id text, source text, ordered_at timestamptz',
+        conflictKey: 'id',
+        rows: () =>
+          tracked(orders.count, progress, (i) =>
+            copyRow([orders.id(i), customerIds[orders.customer[i] ?? 0], SYNTHETIC_SOURCE, isoTimes[i]]),
+          ),
+      },
+      tableSeconds,
+    );
     progress.stop();
 
     progress.start('write order lines', lines.count, 'lines');
-    const newItems = await load(client, {
-      table: 'order_items',
-      columns: ['line_key', 'order_id', 'customer_id', 'product_id', 'quantity', 'unit_price', 'event_type', 'event_value', 'occurred_at'],
-      stageDdl: 'line_key text, order_id text, customer_id text, product_id text, quantity int, unit_price float8, event_type text, event_value float8, occurred_at timestamptz',
-      conflictKey: 'line_key',
-      rows: () => {
-        // Lines of one order are contiguous, so the position within the order is a running counter.
-        let prevOrder = -1;
-        let pos = 0;
-        return tracked(lines.count, progress, (i) => {
-          const o = lines.order[i] ?? 0;
-          pos = o === prevOrder ? pos + 1 : 1;
-          prevOrder = o;
-          const orderId = orders.id(o);
-          const p = lines.product[i] ?? 0;
-          return copyRow([`${SYNTHETIC_SOURCE}:${orderId}:${pos}`, orderId, customerIds[lines.customer[i] ?? 0], productIds[p],
-            lines.quantity[i], products[p]?.price, 'purchase', 1, isoTimes[o]]);
-        });
+    const newItems = await load(
+      client,
+      {
+        table: 'order_items',
+        columns: [
+          'line_key',
+          'order_id',
+          'customer_id',
+          'product_id',
+          'quantity',
+          'unit_price',
+          'event_type',
+          'event_value',
+          'occurred_at',
+        ],
+        stageDdl:
+          'line_key text, order_id text, customer_id text, product_id text, quantity int, unit_price float8, event_type text, event_value float8, occurred_at timestamptz',
+        conflictKey: 'line_key',
+        rows: () => {
+          // Lines of one order are contiguous, so the position within the order is a running counter.
+          let prevOrder = -1;
+          let pos = 0;
+          return tracked(lines.count, progress, (i) => {
+            const o = lines.order[i] ?? 0;
+            pos = o === prevOrder ? pos + 1 : 1;
+            prevOrder = o;
+            const orderId = orders.id(o);
+            const p = lines.product[i] ?? 0;
+            return copyRow([
+              `${SYNTHETIC_SOURCE}:${orderId}:${pos}`,
+              orderId,
+              customerIds[lines.customer[i] ?? 0],
+              productIds[p],
+              lines.quantity[i],
+              products[p]?.price,
+              'purchase',
+              1,
+              isoTimes[o],
+            ]);
+          });
+        },
       },
-    }, tableSeconds);
+      tableSeconds,
+    );
     progress.stop();
     await client.query('COMMIT');
     return {

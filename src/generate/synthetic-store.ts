@@ -39,7 +39,14 @@ export interface SyntheticStore {
   products: SyntheticProduct[];
   orders: { count: number; id: (i: number) => string; customer: Uint32Array; orderedAt: Uint32Array };
   /** One entry per order line; every line is a purchase. Times are Unix seconds. */
-  lines: { count: number; order: Uint32Array; customer: Uint32Array; product: Uint32Array; quantity: Uint16Array; occurredAt: Uint32Array };
+  lines: {
+    count: number;
+    order: Uint32Array;
+    customer: Uint32Array;
+    product: Uint32Array;
+    quantity: Uint16Array;
+    occurredAt: Uint32Array;
+  };
 }
 
 const CLUSTERS_PER_CATEGORY = 3;
@@ -72,8 +79,16 @@ export function generateSyntheticStore(opts: SyntheticStoreOptions): SyntheticSt
   const popularity = zipfWeights(rng, products.length);
   const clusterCount = catCount * CLUSTERS_PER_CATEGORY;
   const global = new WeightedSampler(popularity);
-  const byCluster = groupSamplers(products.map((p) => p.cluster), clusterCount, popularity);
-  const byCategory = groupSamplers(products.map((p) => Math.floor(p.cluster / CLUSTERS_PER_CATEGORY)), catCount, popularity);
+  const byCluster = groupSamplers(
+    products.map((p) => p.cluster),
+    clusterCount,
+    popularity,
+  );
+  const byCategory = groupSamplers(
+    products.map((p) => Math.floor(p.cluster / CLUSTERS_PER_CATEGORY)),
+    catCount,
+    popularity,
+  );
   // Companions: items of the same cluster bought together with this one (co-purchase structure).
   const companions = new Uint32Array(products.length * COMPANIONS);
   for (let p = 0; p < products.length; p++) {
@@ -155,7 +170,12 @@ export function generateSyntheticStore(opts: SyntheticStoreOptions): SyntheticSt
     categories: cats.map((c) => c.name),
     customers,
     products,
-    orders: { count: orderCustomer.length, id: (i) => `order_${pad(i + 1, orderCustomer.length)}`, customer: Uint32Array.from(orderCustomer), orderedAt: Uint32Array.from(orderedAt) },
+    orders: {
+      count: orderCustomer.length,
+      id: (i) => `order_${pad(i + 1, orderCustomer.length)}`,
+      customer: Uint32Array.from(orderCustomer),
+      orderedAt: Uint32Array.from(orderedAt),
+    },
     lines,
   };
 }
@@ -178,7 +198,13 @@ function makeProducts(rng: Prng, n: number, catSampler: WeightedSampler): Synthe
     const cluster = cat * CLUSTERS_PER_CATEGORY + rng.int(CLUSTERS_PER_CATEGORY);
     const raw = spec.medianPrice * Math.exp(0.55 * rng.normal());
     const price = Math.max(0.99, Math.round(raw) - 0.01);
-    out[i] = { id: `product_${pad(i + 1, n)}`, name: `${rng.pick(ADJECTIVES)} ${rng.pick(spec.nouns)}`, category: spec.name, price, cluster };
+    out[i] = {
+      id: `product_${pad(i + 1, n)}`,
+      name: `${rng.pick(ADJECTIVES)} ${rng.pick(spec.nouns)}`,
+      category: spec.name,
+      price,
+      cluster,
+    };
   }
   return out;
 }
@@ -201,7 +227,14 @@ function zipfWeights(rng: Prng, n: number): Float64Array {
 function groupSamplers(groupOf: number[], groups: number, weights: Float64Array): (WeightedSampler | undefined)[] {
   const members: number[][] = Array.from({ length: groups }, () => []);
   groupOf.forEach((g, i) => members[g]?.push(i));
-  return members.map((m) => (m.length ? new WeightedSampler(m.map((i) => weights[i] ?? 0), m) : undefined));
+  return members.map((m) =>
+    m.length
+      ? new WeightedSampler(
+          m.map((i) => weights[i] ?? 0),
+          m,
+        )
+      : undefined,
+  );
 }
 
 /**
@@ -228,7 +261,9 @@ function allocateLines(rng: Prng, customers: number, total: number): Uint32Array
     given += whole;
     remainders[i] = exact - whole;
   }
-  const order = Array.from({ length: customers }, (_, i) => i).sort((a, b) => (remainders[b] ?? 0) - (remainders[a] ?? 0) || a - b);
+  const order = Array.from({ length: customers }, (_, i) => i).sort(
+    (a, b) => (remainders[b] ?? 0) - (remainders[a] ?? 0) || a - b,
+  );
   for (let k = 0; k < rest - given; k++) {
     const i = order[k % customers] ?? 0;
     out[i] = (out[i] ?? 0) + 1;

@@ -10,11 +10,23 @@ export interface RejectedRow {
 }
 
 /** Returns how many rows were new to the quarantine. */
-export async function quarantineRows(client: PoolClient, source: string, file: string, rows: RejectedRow[]): Promise<number> {
+export async function quarantineRows(
+  client: PoolClient,
+  source: string,
+  file: string,
+  rows: RejectedRow[],
+): Promise<number> {
   if (rows.length === 0) return 0;
-  await client.query('CREATE TEMP TABLE IF NOT EXISTS stage_quarantine (line int, reason text, raw text) ON COMMIT DROP');
+  await client.query(
+    'CREATE TEMP TABLE IF NOT EXISTS stage_quarantine (line int, reason text, raw text) ON COMMIT DROP',
+  );
   await client.query('TRUNCATE stage_quarantine');
-  await copyInto(client, 'stage_quarantine', ['line', 'reason', 'raw'], rows.map((r) => copyRow([r.line, r.reason, r.raw])));
+  await copyInto(
+    client,
+    'stage_quarantine',
+    ['line', 'reason', 'raw'],
+    rows.map((r) => copyRow([r.line, r.reason, r.raw])),
+  );
   const res = await client.query(
     `INSERT INTO quarantine (source, file, line_number, reason, raw)
      SELECT $1, $2, line, reason, raw FROM stage_quarantine

@@ -9,7 +9,14 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name = 'recs'): L
     name,
     level: config.logLevel,
     redact: {
-      paths: ['*.password', '*.accessToken', '*.webhookSecret', '*.apiKey', 'req.headers.authorization', 'req.headers["x-api-key"]'],
+      paths: [
+        '*.password',
+        '*.accessToken',
+        '*.webhookSecret',
+        '*.apiKey',
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+      ],
       censor: '***',
     },
   });

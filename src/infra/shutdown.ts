@@ -10,7 +10,10 @@ export class Shutdown {
   private readonly steps: ShutdownStep[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly logger: Logger, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly timeoutMs: number,
+  ) {}
 
   /** Steps run in the order they were added: add the request-facing ones first. */
   add(name: string, run: () => Promise<unknown>): this {
@@ -59,7 +62,9 @@ export class Shutdown {
     this.logger.info({ reason }, 'shutting down');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => { resolve('timeout'); }, this.timeoutMs);
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, this.timeoutMs);
       timer.unref();
     });
     const all = (async () => {

@@ -80,7 +80,11 @@ export const exportDatasets: StageFn = async (deps, input) => {
   if (engine.importDatasets) {
     await progress(80, 'importing datasets into the engine');
     const mode = run.mode === 'UPDATE' ? 'INCREMENTAL' : 'FULL';
-    const step = await engine.importDatasets(engineContext(deps, input), mode, poll?.state.engine as Record<string, unknown> | undefined);
+    const step = await engine.importDatasets(
+      engineContext(deps, input),
+      mode,
+      poll?.state.engine as Record<string, unknown> | undefined,
+    );
     if (step.status === 'waiting') return { ...step, state: { counts, engine: step.state } };
   }
   await progress(100, 'datasets exported');

@@ -59,7 +59,13 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
 
   let outcome: StageOutcome;
   try {
-    outcome = await STAGE_FUNCTIONS[stage](deps, { run, recipes, layout: runLayout(runId), poll: job.data.poll, progress });
+    outcome = await STAGE_FUNCTIONS[stage](deps, {
+      run,
+      recipes,
+      layout: runLayout(runId),
+      poll: job.data.poll,
+      progress,
+    });
   } catch (err) {
     const error = err as Error;
     const permanent = isPermanentError(err);
@@ -67,14 +73,20 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
     await runs.patchStage(runId, stage, { status: final ? 'failed' : 'running', error: error.message });
     if (final) await failRun(deps, runId, stage, error.message);
     // The worker turns a PermanentStageError into "do not retry".
-    throw permanent && !(err instanceof PermanentStageError) ? new PermanentStageError(error.message, { cause: err }) : err;
+    throw permanent && !(err instanceof PermanentStageError)
+      ? new PermanentStageError(error.message, { cause: err })
+      : err;
   }
 
   if (outcome.status === 'waiting') {
     const attempt = (job.data.poll?.attempt ?? 0) + 1;
     await runs.patchStage(runId, stage, { status: 'waiting', message: outcome.message });
     await runs.setStatus(runId, 'waiting');
-    await deps.enqueuer.enqueueStage(stage, { runId, runKey: runKeyOf(run), poll: { attempt, state: outcome.state } }, { delayMs: outcome.recheckAfterMs });
+    await deps.enqueuer.enqueueStage(
+      stage,
+      { runId, runKey: runKeyOf(run), poll: { attempt, state: outcome.state } },
+      { delayMs: outcome.recheckAfterMs },
+    );
     return 'waiting';
   }
 

@@ -16,8 +16,9 @@ export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) 
       // Stage progress is a database write: report whole-percent changes only.
       if (pct !== last) {
         last = pct;
-        void progress(pct, `${p.pages} pages${p.resumed ? ' (resumed)' : ''}`).catch((err: unknown) => { logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'progress update failed'); },
-        );
+        void progress(pct, `${p.pages} pages${p.resumed ? ' (resumed)' : ''}`).catch((err: unknown) => {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'progress update failed');
+        });
       }
     },
   });

@@ -44,7 +44,9 @@ export class QueuePipelineService implements PipelineService {
     const run = await this.runs.get(id);
     if (!run) throw new RunNotFoundError(id);
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
-      throw new InvalidPipelineRequestError(`pipeline run ${id} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}`);
+      throw new InvalidPipelineRequestError(
+        `pipeline run ${id} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}`,
+      );
     }
     await this.runs.setStatus(id, 'cancelled', 'cancelled by request');
     for (const [stage, state] of Object.entries(run.stages)) {
@@ -73,7 +75,11 @@ export class QueuePipelineService implements PipelineService {
     const problem = cronProblem(cron);
     if (problem) throw new InvalidPipelineRequestError(`invalid cron "${cron}": ${problem}`);
     await upsertSchedule(this.deps.queues, name, cron);
-    await this.deps.db.prisma.schedule.upsert({ where: { name }, create: { name, cron }, update: { cron, enabled: true } });
+    await this.deps.db.prisma.schedule.upsert({
+      where: { name },
+      create: { name, cron },
+      update: { cron, enabled: true },
+    });
     return { name, cron };
   }
 

@@ -48,7 +48,13 @@ export class RunStore {
   constructor(private readonly db: Database) {}
 
   /** Creates a run unless one is active; the advisory lock makes check-and-insert atomic. */
-  async create(input: { mode: RunMode; trigger: string; engine: string; recipes: string[]; stages: StageName[] }): Promise<PipelineRunView> {
+  async create(input: {
+    mode: RunMode;
+    trigger: string;
+    engine: string;
+    recipes: string[];
+    stages: StageName[];
+  }): Promise<PipelineRunView> {
     return this.db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [RUN_LOCK]);
       const active = await client.query<{ id: number }>(

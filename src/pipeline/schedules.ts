@@ -38,10 +38,15 @@ export const SCHEDULES = [
   {
     name: 'sync',
     cron: 'sync',
-    run: async (ctx) => (isShopifySyncConfigured(ctx.config) ? syncShopify(ctx) : { skipped: 'no store connector configured' }),
+    run: async (ctx) =>
+      isShopifySyncConfigured(ctx.config) ? syncShopify(ctx) : { skipped: 'no store connector configured' },
   },
   // The same warm as the pipeline's warm-cache stage, on the current batch.
-  { name: 'prewarm', cron: 'prewarm', run: (ctx) => warmHotLayer({ ...ctx, catalog: new CatalogRepository(ctx.db.pool) }) },
+  {
+    name: 'prewarm',
+    cron: 'prewarm',
+    run: (ctx) => warmHotLayer({ ...ctx, catalog: new CatalogRepository(ctx.db.pool) }),
+  },
   { name: 'alerts', cron: 'alerts', run: (ctx) => checkAlerts(ctx.db) },
 ] as const satisfies readonly Schedule[];
 
@@ -72,11 +77,13 @@ export function scheduleNamed(name: string): Schedule | undefined {
 
 export async function upsertSchedule(queues: Queues, name: ScheduleName, cron: string): Promise<void> {
   const data: SchedulerJobData = { kind: name };
-  await queues.get(QUEUE.scheduler).upsertJobScheduler(
-    name,
-    { pattern: cron, tz: 'UTC' },
-    { name: `scheduled-${name}`, data, opts: { removeOnComplete: 100, removeOnFail: 500 } },
-  );
+  await queues
+    .get(QUEUE.scheduler)
+    .upsertJobScheduler(
+      name,
+      { pattern: cron, tz: 'UTC' },
+      { name: `scheduled-${name}`, data, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+    );
 }
 
 /** Registers every schedule; safe to call at every start-up. */

@@ -20,7 +20,10 @@ export class Queues {
 
   constructor(config: Pick<Config, 'redis'>, connection: Redis) {
     for (const name of QUEUE_NAMES) {
-      this.queues.set(name, new Queue(name, { connection, prefix: config.redis.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+      this.queues.set(
+        name,
+        new Queue(name, { connection, prefix: config.redis.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+      );
     }
   }
 
@@ -35,7 +38,11 @@ export class Queues {
   }
 
   /** A job's name is its queue's name (the scheduler's jobs are named by BullMQ's job schedulers). */
-  async add<Q extends QueueName>(name: Q, data: QueuePayloads[Q], opts: { jobId?: string; delayMs?: number } = {}): Promise<void> {
+  async add<Q extends QueueName>(
+    name: Q,
+    data: QueuePayloads[Q],
+    opts: { jobId?: string; delayMs?: number } = {},
+  ): Promise<void> {
     await this.get(name).add(name, data, { jobId: opts.jobId, delay: opts.delayMs });
   }
 

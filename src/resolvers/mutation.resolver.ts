@@ -12,7 +12,8 @@ export const Mutation: MutationResolvers = {
     ctx.requireRole('admin');
     const { mode, recipes, syncFirst } = args.input;
     if (recipes) {
-      if (!recipes.length || recipes.length > 10) throw badInput('recipes must list 1-10 recipes', { argument: 'recipes' });
+      if (!recipes.length || recipes.length > 10)
+        throw badInput('recipes must list 1-10 recipes', { argument: 'recipes' });
       for (const r of recipes) checkId('recipes', r);
     }
     try {
@@ -37,7 +38,8 @@ export const Mutation: MutationResolvers = {
 
   async setSchedule(_, args, ctx) {
     ctx.requireRole('admin');
-    if (!isScheduleName(args.name)) throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
+    if (!isScheduleName(args.name))
+      throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
     const cron = args.cron.trim();
     const problem = cron.length > 100 ? 'longer than 100 characters' : cronProblem(cron);
     if (problem) throw badInput(`cron is not a cron expression: ${problem}`, { argument: 'cron' });
@@ -58,7 +60,9 @@ export const Mutation: MutationResolvers = {
     ctx.requireRole('ingest');
     if (!args.events.length) throw badInput('events must not be empty', { argument: 'events' });
     if (args.events.length > LIMITS.maxEvents) {
-      throw badInput(`at most ${LIMITS.maxEvents} events per call (got ${args.events.length}); nothing was stored`, { argument: 'events' });
+      throw badInput(`at most ${LIMITS.maxEvents} events per call (got ${args.events.length}); nothing was stored`, {
+        argument: 'events',
+      });
     }
     return ctx.services.events.record(args.events);
   },

@@ -2,7 +2,17 @@
 // are stamped with a fresh recommendationId.
 import type { GatewayContext } from '../gateway/gateway-context';
 import { badInput, notFound } from '../gateway/graphql-errors';
-import { LIMITS, checkFilter, checkFirst, checkId, checkIdList, checkLimit, decodeCursor, encodeCursor, parseIntId } from '../gateway/input-limits';
+import {
+  LIMITS,
+  checkFilter,
+  checkFirst,
+  checkId,
+  checkIdList,
+  checkLimit,
+  decodeCursor,
+  encodeCursor,
+  parseIntId,
+} from '../gateway/input-limits';
 import type { BuiltList } from '../serving/list-builder';
 import { UnknownProductsError } from '../serving/ranking-service';
 import type { QueryResolvers, ResolversParentTypes } from './__generated__/resolvers-types';
@@ -39,14 +49,18 @@ export const Query: QueryResolvers = {
     const limit = checkLimit('limit', args.limit, 10);
     // Interactions change between batches: such answers are not reused.
     if (args.filter?.excludeInteracted) ctx.cacheable = false;
-    return toListView(ctx, await ctx.services.recs.forUser('userRecommendations', args.userId, { limit, filter: args.filter }));
+    return toListView(
+      ctx,
+      await ctx.services.recs.forUser('userRecommendations', args.userId, { limit, filter: args.filter }),
+    );
   },
 
   async similarItems(_, args, ctx) {
     ctx.requireRole('read');
     checkId('productId', args.productId);
     checkFilter(args.filter);
-    if (args.filter?.excludeInteracted) throw badInput('filter.excludeInteracted needs a customer; similarItems has none', { argument: 'filter' });
+    if (args.filter?.excludeInteracted)
+      throw badInput('filter.excludeInteracted needs a customer; similarItems has none', { argument: 'filter' });
     const limit = checkLimit('limit', args.limit, 10);
     return toListView(ctx, await ctx.services.recs.similar(args.productId, { limit, filter: args.filter }));
   },
@@ -87,7 +101,8 @@ export const Query: QueryResolvers = {
     try {
       return toListView(ctx, await ctx.services.ranking.rank(args.userId, args.productIds));
     } catch (err) {
-      if (err instanceof UnknownProductsError) throw badInput(err.message, { argument: 'productIds', productIds: err.productIds });
+      if (err instanceof UnknownProductsError)
+        throw badInput(err.message, { argument: 'productIds', productIds: err.productIds });
       throw err;
     }
   },

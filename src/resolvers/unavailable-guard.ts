@@ -6,7 +6,8 @@ import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 
 type Resolver = (...args: never[]) => unknown;
 
-const MESSAGE = 'PostgreSQL is unavailable and nothing cached can answer this request; retry when /ready shows postgres up';
+const MESSAGE =
+  'PostgreSQL is unavailable and nothing cached can answer this request; retry when /ready shows postgres up';
 
 function translate(err: unknown): unknown {
   return isDatabaseUnavailable(err) ? new ServingUnavailableError(MESSAGE, err) : err;
@@ -24,9 +25,11 @@ export function guardUnavailable<T extends Record<string, Resolver | undefined>>
       } catch (err) {
         throw translate(err);
       }
-      return result instanceof Promise ? result.catch((err: unknown) => {
+      return result instanceof Promise
+        ? result.catch((err: unknown) => {
             throw translate(err);
-          }) : result;
+          })
+        : result;
     };
   }
   return out as T;

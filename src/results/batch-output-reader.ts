@@ -56,7 +56,11 @@ export function parseBatchLine(text: string, line: number): BatchRecord | BatchL
     return { line, reason: 'not valid JSON' };
   }
   if (!isObject(value) || !isObject(value.input)) return { line, reason: 'no input object' };
-  if (value.error !== undefined && value.error !== null) return { line, reason: `failed input: ${typeof value.error === 'string' ? value.error : JSON.stringify(value.error)}` };
+  if (value.error !== undefined && value.error !== null)
+    return {
+      line,
+      reason: `failed input: ${typeof value.error === 'string' ? value.error : JSON.stringify(value.error)}`,
+    };
   const input = parseInput(value.input);
   if (typeof input === 'string') return { line, reason: input };
   const output = value.output;
@@ -64,10 +68,13 @@ export function parseBatchLine(text: string, line: number): BatchRecord | BatchL
   const ids = output.recommendedItems ?? output.recommendedUsers;
   if (!isStringArray(ids)) return { line, reason: 'output has no recommendedItems or recommendedUsers list' };
   const scores = output.scores;
-  if (scores !== undefined && !(Array.isArray(scores) && scores.length === ids.length && scores.every((s) => typeof s === 'number'))) {
+  if (
+    scores !== undefined &&
+    !(Array.isArray(scores) && scores.length === ids.length && scores.every((s) => typeof s === 'number'))
+  ) {
     return { line, reason: 'scores do not match the recommended ids' };
   }
-  return { line, input, ids, scores: (scores) ?? null };
+  return { line, input, ids, scores: scores ?? null };
 }
 
 export async function* readBatchOutput(

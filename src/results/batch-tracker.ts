@@ -47,7 +47,8 @@ export class BatchTracker implements BatchSource {
   /** PostgreSQL is the truth; when it is down the Redis mirror keeps hot keys reachable. */
   async refresh(): Promise<number> {
     const [fromDb, fromRedis] = await Promise.all([this.readDb(), this.readRedis()]);
-    const next = fromDb ?? (fromRedis === null || fromRedis === this.batch.version ? this.batch : versionOnlyBatch(fromRedis));
+    const next =
+      fromDb ?? (fromRedis === null || fromRedis === this.batch.version ? this.batch : versionOnlyBatch(fromRedis));
     if (next.version !== this.batch.version) this.set(next);
     else if (next.loadedAt && !this.batch.loadedAt) this.batch = next;
     return next.version;
@@ -63,7 +64,9 @@ export class BatchTracker implements BatchSource {
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => { this.logger.warn({ err }, 'batch version refresh failed'); });
+      this.refresh().catch((err: unknown) => {
+        this.logger.warn({ err }, 'batch version refresh failed');
+      });
     }, this.refreshMs);
     this.timer.unref();
   }

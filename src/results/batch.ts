@@ -16,7 +16,13 @@ export interface Batch {
   readonly loadedAt: Date | null;
 }
 
-export const NO_BATCH: Batch = Object.freeze({ version: 0, runId: null, modelVersions: {}, paramsDigest: null, loadedAt: null });
+export const NO_BATCH: Batch = Object.freeze({
+  version: 0,
+  runId: null,
+  modelVersions: {},
+  paramsDigest: null,
+  loadedAt: null,
+});
 
 /** A batch known only by its version (the Redis mirror, while PostgreSQL is down). */
 export function versionOnlyBatch(version: number): Batch {
@@ -36,7 +42,13 @@ export interface BatchRow {
 
 export function batchFromRow(row: BatchRow | undefined): Batch {
   if (!row || row.id === null) return NO_BATCH;
-  return { version: row.id, runId: row.run_id, modelVersions: row.model_versions ?? {}, paramsDigest: row.params_digest, loadedAt: row.loaded_at };
+  return {
+    version: row.id,
+    runId: row.run_id,
+    modelVersions: row.model_versions ?? {},
+    paramsDigest: row.params_digest,
+    loadedAt: row.loaded_at,
+  };
 }
 
 /** modelVersion of rows labelled `recipeName` (a cache row's recipe_name) in `batch`. */
@@ -65,15 +77,24 @@ export function provenanceOf(
   const params = new Map(models.map((m) => [m.id, m.params]));
   const chosen = new Map<string, number>(Object.entries(previous.modelVersions));
   // Ascending ids: when a recipe has several rows in the run, the newest names the batch.
-  for (const m of models.filter((r) => r.run_id === runId).sort((x, y) => x.id - y.id)) chosen.set(recipeOfOutput(m.recipe), m.id);
+  for (const m of models.filter((r) => r.run_id === runId).sort((x, y) => x.id - y.id))
+    chosen.set(recipeOfOutput(m.recipe), m.id);
   const recipes = [...chosen.keys()].sort();
   const modelVersions = Object.fromEntries([...chosen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { modelVersions, paramsDigest: recipes.length ? paramsDigest(recipes.map((r) => [r, params.get(chosen.get(r) ?? -1) ?? null])) : null };
+  return {
+    modelVersions,
+    paramsDigest: recipes.length
+      ? paramsDigest(recipes.map((r) => [r, params.get(chosen.get(r) ?? -1) ?? null]))
+      : null,
+  };
 }
 
 /** sha256 of the recipes' parameters, key order normalised: equal settings give equal digests. */
 export function paramsDigest(byRecipe: readonly (readonly [string, unknown])[]): string {
-  return createHash('sha256').update(canonicalJson(Object.fromEntries(byRecipe))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(Object.fromEntries(byRecipe)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function canonicalJson(value: unknown): string {

@@ -52,5 +52,10 @@ export function coveragePercent(covered: number, ordering: number): number {
 /** Coverage now, and freshness of `batch` (the newest one when not given). */
 export async function readHealthFigures(pool: Pool, batch?: Batch, now = Date.now()): Promise<HealthFigures> {
   const [coverage, served] = await Promise.all([readCoverage(pool), batch ?? readNewestBatch(pool)]);
-  return { ...coverage, freshnessDays: freshnessDays(served, now), stale: isStale(served, now), batchVersion: served.version };
+  return {
+    ...coverage,
+    freshnessDays: freshnessDays(served, now),
+    stale: isStale(served, now),
+    batchVersion: served.version,
+  };
 }

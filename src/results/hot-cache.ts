@@ -14,7 +14,12 @@ export interface HotCacheStats {
 /** What the recommendation service reads through: the gateway's HotCache, or the cache warmer. */
 export interface HotLayer {
   getOrLoad<T>(version: number, kind: string, id: string, load: () => Promise<T>): Promise<T>;
-  getOrLoadMany<T>(version: number, kind: string, ids: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
+  getOrLoadMany<T>(
+    version: number,
+    kind: string,
+    ids: readonly string[],
+    load: (missing: string[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>>;
 }
 
 export class HotCache implements HotLayer {
@@ -66,7 +71,8 @@ export class HotCache implements HotLayer {
     if (!this.redis) throw new Error('the hot layer has no Redis client');
     if (!entries.length) return;
     const pipe = this.redis.pipeline();
-    for (const e of entries) pipe.set(hotKey(this.prefix, version, e.kind, e.id), encode(e.value), 'EX', this.ttlSeconds);
+    for (const e of entries)
+      pipe.set(hotKey(this.prefix, version, e.kind, e.id), encode(e.value), 'EX', this.ttlSeconds);
     const results = (await pipe.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
@@ -76,7 +82,12 @@ export class HotCache implements HotLayer {
    * getOrLoad for many ids of one kind: one MGET, one load of the ids Redis did not have, then one
    * pipelined write of those (not awaited, like a single miss's write).
    */
-  async getOrLoadMany<T>(version: number, kind: string, ids: readonly string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+  async getOrLoadMany<T>(
+    version: number,
+    kind: string,
+    ids: readonly string[],
+    load: (missing: string[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     let missing = [...ids];
     const redis = ids.length ? this.readyRedis() : null;
@@ -100,7 +111,10 @@ export class HotCache implements HotLayer {
     const loaded = await load(missing);
     for (const [id, value] of loaded) out.set(id, value);
     if (this.available) {
-      this.storeMany(version, [...loaded].map(([id, value]) => ({ kind, id, value }))).catch((err: unknown) => {
+      this.storeMany(
+        version,
+        [...loaded].map(([id, value]) => ({ kind, id, value })),
+      ).catch((err: unknown) => {
         this.stats.errors += 1;
         this.logger.warn({ err, kind }, 'hot cache write failed');
       });
@@ -111,7 +125,10 @@ export class HotCache implements HotLayer {
   /** Removes every hot entry of one batch version; returns how many keys went. */
   async invalidate(version: number): Promise<number> {
     if (!this.redis) return 0;
-    if (!this.available) throw new HotLayerUnavailableError('Redis is unavailable: the hot layer could not be cleared; retry when /ready shows Redis up');
+    if (!this.available)
+      throw new HotLayerUnavailableError(
+        'Redis is unavailable: the hot layer could not be cleared; retry when /ready shows Redis up',
+      );
     const pattern = `${hotKey(this.prefix, version, '', '').slice(0, -2)}:*`;
     let cursor = '0';
     let removed = 0;

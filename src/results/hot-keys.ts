@@ -16,7 +16,10 @@ export function hotKey(prefix: string, batchVersion: number, kind: string, id: s
  * warmer writes the same ones the recommendation service reads).
  */
 export const HOT_ENTRY = {
-  popular: (scope: PopularScope, value: string) => ({ kind: RESULT_KINDS.popularItems.hotKind, id: `${scope}:${value}` }),
+  popular: (scope: PopularScope, value: string) => ({
+    kind: RESULT_KINDS.popularItems.hotKind,
+    id: `${scope}:${value}`,
+  }),
   province: (userId: string) => ({ kind: 'province', id: userId }),
   category: (productId: string) => ({ kind: 'category', id: productId }),
 } as const;

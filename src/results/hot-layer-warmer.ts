@@ -92,7 +92,10 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
 
   const warmChunk = async (b: Batch, ids: string[]): Promise<number> => {
     const v = b.version;
-    const [personal, provinces] = await Promise.all([lists.lists(b, 'userRecommendations', ids), catalog.customerProvinces(ids)]);
+    const [personal, provinces] = await Promise.all([
+      lists.lists(b, 'userRecommendations', ids),
+      catalog.customerProvinces(ids),
+    ]);
     const entries: Entry[] = [];
     const popular = async (scope: 'global' | 'province', value: string) => {
       const { kind, id } = HOT_ENTRY.popular(scope, value);
@@ -101,9 +104,13 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
     };
     for (const id of ids) {
       const province = provinces.get(id) ?? null;
-      entries.push({ kind: RESULT_KINDS.userRecommendations.hotKind, id, value: personal.get(id) ?? null }, { ...HOT_ENTRY.province(id), value: province });
+      entries.push(
+        { kind: RESULT_KINDS.userRecommendations.hotKind, id, value: personal.get(id) ?? null },
+        { ...HOT_ENTRY.province(id), value: province },
+      );
     }
-    for (const province of new Set([...provinces.values()].filter((p): p is string => p !== null))) await popular('province', province);
+    for (const province of new Set([...provinces.values()].filter((p): p is string => p !== null)))
+      await popular('province', province);
     await popular('global', '');
     await hot.storeMany(v, entries);
     for (const e of entries) if (e.kind === RESULT_KINDS.popularItems.hotKind) popularWritten.add(`${v}:${e.id}`);
@@ -123,7 +130,10 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
     } catch (err) {
       if (!(err instanceof BatchMovedError) || moves >= MAX_BATCH_MOVES) throw err;
       moves += 1;
-      logger.info({ from: batch.version, to: err.observed.version }, 'a new batch was loaded while warming: warming the rest under it');
+      logger.info(
+        { from: batch.version, to: err.observed.version },
+        'a new batch was loaded while warming: warming the rest under it',
+      );
       batch = err.observed;
       continue;
     }

@@ -19,7 +19,9 @@ export class HotResultStore implements ResultStore {
   }
 
   lists(batch: Batch, kind: ListKind, ids: readonly string[]): Promise<Map<string, CachedList | null>> {
-    return this.hot.getOrLoadMany(batch.version, RESULT_KINDS[kind].hotKind, ids, (missing) => this.inner.lists(batch, kind, missing));
+    return this.hot.getOrLoadMany(batch.version, RESULT_KINDS[kind].hotKind, ids, (missing) =>
+      this.inner.lists(batch, kind, missing),
+    );
   }
 
   popular(batch: Batch, scope: PopularScope, value: string): Promise<CachedList | null> {
@@ -28,6 +30,8 @@ export class HotResultStore implements ResultStore {
   }
 
   segment(batch: Batch, productId: string): Promise<CachedSegment | null> {
-    return this.hot.getOrLoad(batch.version, RESULT_KINDS.itemSegments.hotKind, productId, () => this.inner.segment(batch, productId));
+    return this.hot.getOrLoad(batch.version, RESULT_KINDS.itemSegments.hotKind, productId, () =>
+      this.inner.segment(batch, productId),
+    );
   }
 }

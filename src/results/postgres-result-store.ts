@@ -5,7 +5,14 @@ import { BATCH_COLUMNS, batchFromRow, modelVersionOf, type Batch, type BatchRow 
 import { BatchMovedError } from './batch-moved-error';
 import { RESULT_KINDS, type ListKind } from './result-kinds';
 import type { ProductLookup, ResultStore } from './result-store';
-import type { CachedList, CachedSegment, PopularScope, ProductRow, ScoredProductJson, ScoredUserJson } from './result-types';
+import type {
+  CachedList,
+  CachedSegment,
+  PopularScope,
+  ProductRow,
+  ScoredProductJson,
+  ScoredUserJson,
+} from './result-types';
 import { oneRow } from '../db/one-row';
 
 const POPULAR = RESULT_KINDS.popularItems;
@@ -45,7 +52,9 @@ export class PostgresResultStore implements ResultStore {
       [ids],
     );
     const found = rows.map((r) => ({ ...r, scored: scoredEntries(r.items) }));
-    const products = await this.catalog.productsByIds([...new Set(found.flatMap((r) => r.scored.map((e) => e.product_id)))]);
+    const products = await this.catalog.productsByIds([
+      ...new Set(found.flatMap((r) => r.scored.map((e) => e.product_id))),
+    ]);
     const out = new Map<string, CachedList | null>(ids.map((id) => [id, null]));
     for (const r of found) out.set(r.id, this.build(batch, r.scored, r.recipe_name, products));
     return out;
@@ -104,7 +113,12 @@ export class PostgresResultStore implements ResultStore {
   }
 
   /** Products no longer in the catalogue are left out: they cannot be shown or sold. */
-  private build(batch: Batch, scored: ScoredProductJson[], recipe: string | null, products: Map<string, ProductRow>): CachedList {
+  private build(
+    batch: Batch,
+    scored: ScoredProductJson[],
+    recipe: string | null,
+    products: Map<string, ProductRow>,
+  ): CachedList {
     const items = [];
     for (const e of scored) {
       const product = products.get(e.product_id);
@@ -116,7 +130,9 @@ export class PostgresResultStore implements ResultStore {
 
 /** The well-formed entries of a cached JSON list. */
 function scoredEntries(raw: unknown): ScoredProductJson[] {
-  return (Array.isArray(raw) ? (raw as (ScoredProductJson | null)[]) : []).filter((e): e is ScoredProductJson => typeof e?.product_id === 'string');
+  return (Array.isArray(raw) ? (raw as (ScoredProductJson | null)[]) : []).filter(
+    (e): e is ScoredProductJson => typeof e?.product_id === 'string',
+  );
 }
 
 /** to_jsonb of a cache_batches row gives loaded_at as text. */

@@ -43,7 +43,8 @@ function targetsOf(req: LoadRequest): { name: string; key: string; target: Resul
   return out;
 }
 
-const staging = (t: ResultKind, mode: LoadRequest['mode']) => `stage_${RESULT_KINDS[t].table}${mode === 'UPDATE' ? '_merge' : ''}`;
+const staging = (t: ResultKind, mode: LoadRequest['mode']) =>
+  `stage_${RESULT_KINDS[t].table}${mode === 'UPDATE' ? '_merge' : ''}`;
 
 async function createStaging(client: PoolClient, t: ResultKind, mode: LoadRequest['mode']): Promise<void> {
   const live = RESULT_KINDS[t].table;
@@ -56,7 +57,11 @@ async function createStaging(client: PoolClient, t: ResultKind, mode: LoadReques
   }
 }
 
-async function fillFromPopularity(client: PoolClient, mode: LoadRequest['mode'], only: LoadRequest['only']): Promise<number> {
+async function fillFromPopularity(
+  client: PoolClient,
+  mode: LoadRequest['mode'],
+  only: LoadRequest['only'],
+): Promise<number> {
   const r = await client.query(
     `INSERT INTO "${staging('userRecommendations', mode)}" (user_id, recommendations, recipe_name)
      SELECT c.id, p.items, p.recipe_name FROM customers c
@@ -113,7 +118,9 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       target: o.target,
       stagingTable: staging(o.target, req.mode),
       only: req.only,
-      onProblem: (p) => { onProblem(p, o.name); },
+      onProblem: (p) => {
+        onProblem(p, o.name);
+      },
     }).then((n) => {
       rows[o.target] = (rows[o.target] ?? 0) + n;
     });
@@ -161,7 +168,9 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
  * recipe, written by train) name the recipes it trained; the others keep the previous batch's.
  */
 async function insertBatch(client: PoolClient, req: LoadRequest, counts: Record<string, number>): Promise<Batch> {
-  const previous = batchFromRow((await client.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1`)).rows[0]);
+  const previous = batchFromRow(
+    (await client.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1`)).rows[0],
+  );
   const { rows: models } = await client.query<ModelVersionRow & { run_id: number | null }>(
     'SELECT id, run_id, recipe, params FROM model_versions WHERE run_id = $1 OR id = ANY($2::int[])',
     [req.runId, Object.values(previous.modelVersions)],

@@ -44,7 +44,8 @@ function entriesJson(entryId: string, ids: string[], scores: number[] | null): s
   const parts = new Array<string>(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const score = scores?.[i] ?? null;
-    parts[i] = `{"${entryId}":${JSON.stringify(ids[i])},"score":${score === null || !Number.isFinite(score) ? 'null' : score}}`;
+    parts[i] =
+      `{"${entryId}":${JSON.stringify(ids[i])},"score":${score === null || !Number.isFinite(score) ? 'null' : score}}`;
   }
   return `[${parts.join(',')}]`;
 }
@@ -62,7 +63,11 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 // Only called for the characters the escape pattern matches, all of which are in ESCAPES.
 const escapeChar = (c: string) => ESCAPES[c] ?? c;
 
-export async function copyOutputToStaging(client: PoolClient, store: ObjectStore, req: StagingRequest): Promise<number> {
+export async function copyOutputToStaging(
+  client: PoolClient,
+  store: ObjectStore,
+  req: StagingRequest,
+): Promise<number> {
   const spec = RESULT_KINDS[req.target];
   const seen = new Set<string>();
   let rows = 0;

@@ -61,7 +61,10 @@ export class CatalogRepository {
 
   /** Provinces of many customers (null for unknown customers and those without one). */
   async customerProvinces(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const { rows } = await this.pool.query<{ id: string; province: string | null }>('SELECT id, province FROM customers WHERE id = ANY($1::text[])', [ids]);
+    const { rows } = await this.pool.query<{ id: string; province: string | null }>(
+      'SELECT id, province FROM customers WHERE id = ANY($1::text[])',
+      [ids],
+    );
     const out = new Map<string, string | null>(ids.map((id) => [id, null]));
     for (const r of rows) out.set(r.id, r.province);
     return out;

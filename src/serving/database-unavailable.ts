@@ -3,7 +3,16 @@
 // error (a bug). Bad SQL, constraint violations and the like stay internal errors.
 
 /** Network failures reaching the server (Node system error codes). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** SQLSTATEs of a server that is going away, starting, or full (class 08 is matched separately). */
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
@@ -28,7 +37,8 @@ interface ErrorLike {
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 3) return false;
   const { message, code, errors, cause } = err as ErrorLike;
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)))
+    return true;
   if (typeof message === 'string' && PG_MESSAGES.some((m) => message.includes(m))) return true;
   // Node reports a refused multi-address connect as an AggregateError of per-address errors.
   if (Array.isArray(errors) && errors.some((e: unknown) => isDatabaseUnavailable(e, depth + 1))) return true;

@@ -38,7 +38,8 @@ export function validateEvent(e: EventInput, now: Date): ValidEvent | string {
       if (required) throw new Error(`${name} is required`);
       return null;
     }
-    if (v.trim() !== v || v.length > MAX_ID) throw new Error(`${name} must be 1-${MAX_ID} characters without surrounding spaces`);
+    if (v.trim() !== v || v.length > MAX_ID)
+      throw new Error(`${name} must be 1-${MAX_ID} characters without surrounding spaces`);
     return v;
   }
   try {

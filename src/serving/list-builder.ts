@@ -90,7 +90,8 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     }
   }
 
-  if (!items.length && firstError) throw new ServingUnavailableError(
+  if (!items.length && firstError)
+    throw new ServingUnavailableError(
       'recommendations are unavailable: PostgreSQL cannot be reached and nothing is cached for this request',
       firstError,
     );

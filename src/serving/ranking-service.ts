@@ -33,7 +33,11 @@ export class RankingService {
         const batch = this.recs.batch;
         const ranked = await this.ranker.rank(userId, ids);
         return {
-          items: ranked.map((r) => ({ product: known(products, r.productId), score: r.score, source: 'PERSONALIZED_RANKING' as const })),
+          items: ranked.map((r) => ({
+            product: known(products, r.productId),
+            score: r.score,
+            source: 'PERSONALIZED_RANKING' as const,
+          })),
           source: 'PERSONALIZED_RANKING',
           filled: false,
           modelVersion: modelVersionOf(batch, 'personalized-ranking'),
@@ -48,7 +52,8 @@ export class RankingService {
     const { cached, popular, batchVersion } = await this.recs.scoresAndPopularity(userId);
     const scores = new Map(cached?.items.map((i) => [i.product.id, i.score]) ?? []);
     const popularity = new Map(popular?.items.map((i, index) => [i.product.id, { index, score: i.score }]) ?? []);
-    const order = (id: string) => [scores.has(id) ? 0 : 1, -(scores.get(id) ?? 0), popularity.get(id)?.index ?? Infinity] as const;
+    const order = (id: string) =>
+      [scores.has(id) ? 0 : 1, -(scores.get(id) ?? 0), popularity.get(id)?.index ?? Infinity] as const;
     const sorted = ids
       .map((id, input) => ({ id, key: order(id), input }))
       .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.input - b.input);
@@ -62,7 +67,7 @@ export class RankingService {
       items,
       source: anyScored ? 'CACHED_SCORES' : 'POPULAR',
       filled: anyScored && items.some((i) => i.source === 'POPULAR'),
-      modelVersion: anyScored ? cached?.modelVersion ?? null : popular?.modelVersion ?? null,
+      modelVersion: anyScored ? (cached?.modelVersion ?? null) : (popular?.modelVersion ?? null),
       degraded: false,
       batchVersion,
     };

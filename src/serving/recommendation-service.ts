@@ -4,8 +4,17 @@
 // batch, so an answer never mixes two batches, even while a load commits (see `pinned`).
 import type { Logger } from '../infra/logger';
 import {
-  BatchMovedError, HOT_ENTRY, RESULT_KINDS,
-  type Batch, type BatchSource, type CachedList, type CachedSegment, type HotLayer, type ListKind, type PopularScope, type ResultStore,
+  BatchMovedError,
+  HOT_ENTRY,
+  RESULT_KINDS,
+  type Batch,
+  type BatchSource,
+  type CachedList,
+  type CachedSegment,
+  type HotLayer,
+  type ListKind,
+  type PopularScope,
+  type ResultStore,
 } from '../results';
 import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { CatalogRepository } from './catalog-repository';
@@ -55,9 +64,14 @@ export class RecommendationService {
   }
 
   /** The customer's cached scores and the overall popular list, of one batch (rankItems' fallback). */
-  scoresAndPopularity(userId: string): Promise<{ cached: CachedList | null; popular: CachedList | null; batchVersion: number }> {
+  scoresAndPopularity(
+    userId: string,
+  ): Promise<{ cached: CachedList | null; popular: CachedList | null; batchVersion: number }> {
     return this.pinned(async (b) => {
-      const [cached, popular] = await Promise.all([this.listAt(b, 'userRecommendations', userId), this.popularAt(b, 'global', '')]);
+      const [cached, popular] = await Promise.all([
+        this.listAt(b, 'userRecommendations', userId),
+        this.popularAt(b, 'global', ''),
+      ]);
       return { cached, popular, batchVersion: b.version };
     });
   }
@@ -142,7 +156,10 @@ export class RecommendationService {
         if (attempt >= MAX_BATCH_RESTARTS) {
           throw new ServingUnavailableError('the cache batch changed repeatedly during this request; retry it', err);
         }
-        this.logger.debug({ expected: err.expected, observed: err.observed.version }, 'batch moved during a request; starting over');
+        this.logger.debug(
+          { expected: err.expected, observed: err.observed.version },
+          'batch moved during a request; starting over',
+        );
         this.batches.observe(err.observed);
         batch = err.observed;
       }
@@ -179,7 +196,14 @@ export class RecommendationService {
 
   private build(b: Batch, req: ListRequest, exclude: Set<string>, chain: CandidateSource[]): Promise<BuiltList> {
     return buildList(
-      { limit: req.limit, filter: req.filter, exclude, chain, catalogueFill: (q) => this.catalog.catalogueFill(q), batchVersion: b.version },
+      {
+        limit: req.limit,
+        filter: req.filter,
+        exclude,
+        chain,
+        catalogueFill: (q) => this.catalog.catalogueFill(q),
+        batchVersion: b.version,
+      },
       this.logger,
     );
   }

@@ -8,7 +8,10 @@ import { DirectoryObjectStore } from './directory-object-store';
 import type { ObjectStore } from './object-store';
 import { S3ObjectStore } from './s3-object-store';
 
-export function createObjectStore(config: Pick<Config, 'objectStore' | 'aws'>, deps: { s3Client?: S3Client } = {}): ObjectStore {
+export function createObjectStore(
+  config: Pick<Config, 'objectStore' | 'aws'>,
+  deps: { s3Client?: S3Client } = {},
+): ObjectStore {
   if (config.objectStore.kind === 'dir') return new DirectoryObjectStore(config.objectStore.dir);
   if (!config.aws.bucket) throw new Error('S3_BUCKET is required when the object store is S3');
   return new S3ObjectStore({

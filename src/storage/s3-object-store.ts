@@ -93,7 +93,11 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string): Promise<Readable> {
     const Key = this.fullKey(key);
     try {
-      const out = await callAws('s3:GetObject', () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key })), this.retry);
+      const out = await callAws(
+        's3:GetObject',
+        () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key })),
+        this.retry,
+      );
       if (!out.Body) throw new ObjectNotFoundError(key);
       const body = out.Body as Readable;
       // Hand back a plain stream so callers never depend on the SDK's stream mixin.
@@ -107,7 +111,11 @@ export class S3ObjectStore implements ObjectStore {
   async exists(key: string): Promise<boolean> {
     const Key = this.fullKey(key);
     try {
-      await callAws('s3:GetObject', () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key })), this.retry);
+      await callAws(
+        's3:GetObject',
+        () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key })),
+        this.retry,
+      );
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -123,7 +131,11 @@ export class S3ObjectStore implements ObjectStore {
         's3:ListBucket',
         () =>
           this.client.send(
-            new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${this.prefix}${prefix}`, ContinuationToken: token }),
+            new ListObjectsV2Command({
+              Bucket: this.bucket,
+              Prefix: `${this.prefix}${prefix}`,
+              ContinuationToken: token,
+            }),
           ),
         this.retry,
       );
@@ -137,7 +149,11 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     const Key = this.fullKey(key);
-    await callAws('s3:DeleteObject', () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })), this.retry);
+    await callAws(
+      's3:DeleteObject',
+      () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })),
+      this.retry,
+    );
   }
 
   uri(key: string): string {
@@ -147,5 +163,10 @@ export class S3ObjectStore implements ObjectStore {
 
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | null | undefined;
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404 || err instanceof ObjectNotFoundError;
+  return (
+    e?.name === 'NoSuchKey' ||
+    e?.name === 'NotFound' ||
+    e?.$metadata?.httpStatusCode === 404 ||
+    err instanceof ObjectNotFoundError
+  );
 }

@@ -31,7 +31,11 @@ export function createProgress(opts: ProgressOptions = {}): Progress {
       start(label, total, unit) {
         bar?.stop();
         bar = new SingleBar(
-          { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit}{detail} | {duration}s`, stream: process.stderr, hideCursor: true },
+          {
+            format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit}{detail} | {duration}s`,
+            stream: process.stderr,
+            hideCursor: true,
+          },
           Presets.shades_classic,
         );
         bar.start(total, 0, { detail: '' });
@@ -120,7 +124,11 @@ export function isFinished(run: PipelineRunView): boolean {
 }
 
 /** Polls the run row and redraws it until the run ends; returns the final view. */
-export async function waitForRun(pipeline: PipelineService, runId: number, out: NodeJS.WriteStream = process.stdout): Promise<PipelineRunView> {
+export async function waitForRun(
+  pipeline: PipelineService,
+  runId: number,
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<PipelineRunView> {
   let drawn = 0;
   for (;;) {
     const run = await pipeline.getRun(runId);

@@ -18,7 +18,12 @@ export type HandlerTable = { [Q in QueueName]: QueueHandler<Q> };
 /** The handlers one module contributes. */
 export type HandlerSet = Partial<HandlerTable>;
 
-function take<Q extends QueueName>(table: HandlerSet, set: Partial<Pick<HandlerTable, Q>>, queue: Q, duplicated: Set<QueueName>): void {
+function take<Q extends QueueName>(
+  table: HandlerSet,
+  set: Partial<Pick<HandlerTable, Q>>,
+  queue: Q,
+  duplicated: Set<QueueName>,
+): void {
   const handler = set[queue];
   if (!handler) return;
   if (table[queue]) duplicated.add(queue);
@@ -38,11 +43,19 @@ export function buildHandlerTable(sets: readonly HandlerSet[]): HandlerTable {
   }
   if (duplicated.size) {
     const queues = [...duplicated];
-    throw new WorkerStartupError('HANDLER_DUPLICATE', queues, `more than one handler for queue(s) ${queues.join(', ')}; each queue needs exactly one`);
+    throw new WorkerStartupError(
+      'HANDLER_DUPLICATE',
+      queues,
+      `more than one handler for queue(s) ${queues.join(', ')}; each queue needs exactly one`,
+    );
   }
   if (!isComplete(table)) {
     const queues = QUEUE_NAMES.filter((q) => table[q] === undefined);
-    throw new WorkerStartupError('HANDLER_MISSING', queues, `no handler for queue(s) ${queues.join(', ')}; each queue in src/queues/registry.ts needs exactly one`);
+    throw new WorkerStartupError(
+      'HANDLER_MISSING',
+      queues,
+      `no handler for queue(s) ${queues.join(', ')}; each queue in src/queues/registry.ts needs exactly one`,
+    );
   }
   return table;
 }

@@ -12,7 +12,8 @@ export function schedulerHandlers(ctx: ScheduleContext, queues: Queues): Handler
       async process(job) {
         const schedule = scheduleNamed(job.data.kind);
         // A firing of a schedule this version no longer has: retrying cannot make it known.
-        if (!schedule) throw new UnrecoverableError(`no schedule named "${job.data.kind}"; known: ${SCHEDULE_NAMES.join(', ')}`);
+        if (!schedule)
+          throw new UnrecoverableError(`no schedule named "${job.data.kind}"; known: ${SCHEDULE_NAMES.join(', ')}`);
         return schedule.run(ctx);
       },
       options: { concurrency: 1 },

@@ -51,7 +51,12 @@ export function defaultHandlers(services: Services, concurrency: number): Handle
   ];
 }
 
-function startWorker<Q extends QueueName>(queue: Q, table: HandlerTable, connection: Redis, prefix: string): Worker<QueuePayloads[Q]> {
+function startWorker<Q extends QueueName>(
+  queue: Q,
+  table: HandlerTable,
+  connection: Redis,
+  prefix: string,
+): Worker<QueuePayloads[Q]> {
   const handler = table[queue];
   return new Worker<QueuePayloads[Q]>(queue, (job) => handler.process(job), { ...handler.options, connection, prefix });
 }
@@ -63,8 +68,12 @@ export async function startWorkers(services: Services, opts: StartWorkersOptions
   for (const queue of selected) await table[queue].beforeStart?.();
   const workers: Worker[] = selected.map((queue) => startWorker(queue, table, queueRedis, config.redis.prefix));
   for (const w of workers) {
-    w.on('failed', (job, err) => { logger.error({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'); });
-    w.on('error', (err) => { logger.error({ queue: w.name, err: err.message }, 'worker error'); });
+    w.on('failed', (job, err) => {
+      logger.error({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed');
+    });
+    w.on('error', (err) => {
+      logger.error({ queue: w.name, err: err.message }, 'worker error');
+    });
   }
   logger.info({ queues: workers.map((w) => w.name), concurrency: opts.concurrency }, 'workers started');
   return {

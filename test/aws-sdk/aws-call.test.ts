@@ -4,20 +4,30 @@ import { awsError } from '../support/fake-personalize';
 
 function policy(attempts = 4): RetryPolicy & { delays: number[] } {
   const delays: number[] = [];
-  return { attempts, baseDelayMs: 100, maxDelayMs: 1_000, delays, sleep: (ms) => {
-    delays.push(ms);
-    return Promise.resolve();
-  } };
+  return {
+    attempts,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    delays,
+    sleep: (ms) => {
+      delays.push(ms);
+      return Promise.resolve();
+    },
+  };
 }
 
 describe('callAws', () => {
   it('retries throttling with growing backoff, then returns the result', async () => {
     const p = policy();
     let calls = 0;
-    const out = await callAws('personalize:DescribeSolution', () => {
-      if (++calls < 4) return Promise.reject(awsError('ThrottlingException', 'Rate exceeded'));
-      return Promise.resolve('ok');
-    }, p);
+    const out = await callAws(
+      'personalize:DescribeSolution',
+      () => {
+        if (++calls < 4) return Promise.reject(awsError('ThrottlingException', 'Rate exceeded'));
+        return Promise.resolve('ok');
+      },
+      p,
+    );
     expect(out).toBe('ok');
     expect(calls).toBe(4);
     expect(p.delays).toHaveLength(3);
@@ -30,7 +40,11 @@ describe('callAws', () => {
 
   it('gives up after the configured attempts with a THROTTLED error naming the action', async () => {
     const p = policy(3);
-    const err = await callAws('personalize:CreateSolution', () => Promise.reject(awsError('ThrottlingException', 'Rate exceeded')), p).catch((e: unknown) => e);
+    const err = await callAws(
+      'personalize:CreateSolution',
+      () => Promise.reject(awsError('ThrottlingException', 'Rate exceeded')),
+      p,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsEngineError);
     expect((err as AwsEngineError).code).toBe('THROTTLED');
     expect((err as Error).message).toMatch(/personalize:CreateSolution was throttled by AWS 3 times/);
@@ -39,13 +53,19 @@ describe('callAws', () => {
   it('turns AccessDenied into an error naming the missing IAM action, without retrying', async () => {
     const p = policy();
     let calls = 0;
-    const err = await callAws('personalize:CreateBatchInferenceJob', () => {
-      calls++;
-      return Promise.reject(awsError('AccessDeniedException', 'not authorized', 403));
-    }, p).catch((e: unknown) => e);
+    const err = await callAws(
+      'personalize:CreateBatchInferenceJob',
+      () => {
+        calls++;
+        return Promise.reject(awsError('AccessDeniedException', 'not authorized', 403));
+      },
+      p,
+    ).catch((e: unknown) => e);
     expect(calls).toBe(1);
     expect((err as AwsEngineError).code).toBe('ACCESS_DENIED');
-    expect((err as Error).message).toContain('AWS denied personalize:CreateBatchInferenceJob: grant "personalize:CreateBatchInferenceJob"');
+    expect((err as Error).message).toContain(
+      'AWS denied personalize:CreateBatchInferenceJob: grant "personalize:CreateBatchInferenceJob"',
+    );
   });
 
   it('passes other errors through untouched and at once', async () => {
@@ -58,10 +78,14 @@ describe('callAws', () => {
   it('retries transient server errors', async () => {
     const p = policy();
     let calls = 0;
-    await callAws('s3:GetObject', () => {
-      if (++calls === 1) return Promise.reject(awsError('InternalError', 'oops', 500));
-      return Promise.resolve(1);
-    }, p);
+    await callAws(
+      's3:GetObject',
+      () => {
+        if (++calls === 1) return Promise.reject(awsError('InternalError', 'oops', 500));
+        return Promise.resolve(1);
+      },
+      p,
+    );
     expect(calls).toBe(2);
   });
 });

@@ -7,7 +7,13 @@ import { PutEventsCommand } from '@aws-sdk/client-personalize-events';
 import { loadConfig } from '../../src/config/config';
 import { createPersonalizeClient, createPersonalizeEventsClient } from '../../src/aws-sdk/aws-clients';
 
-const KEYS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_PERSONALIZE', 'AWS_ENDPOINT_URL_PERSONALIZE_EVENTS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+const KEYS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_PERSONALIZE',
+  'AWS_ENDPOINT_URL_PERSONALIZE_EVENTS',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
 let server: http.Server;
 let base = '';
 const seen: { url: string; target?: string; auth?: string }[] = [];
@@ -16,11 +22,19 @@ const saved: Record<string, string | undefined> = {};
 beforeAll(async () => {
   for (const k of KEYS) saved[k] = process.env[k];
   server = http.createServer((req, res) => {
-    seen.push({ url: req.url ?? '', target: req.headers['x-amz-target'] as string | undefined, auth: req.headers.authorization });
+    seen.push({
+      url: req.url ?? '',
+      target: req.headers['x-amz-target'] as string | undefined,
+      auth: req.headers.authorization,
+    });
     req.resume();
     req.on('end', () => {
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      res.end(req.url?.startsWith('/events') ? '{}' : JSON.stringify({ datasetGroups: [{ name: 'shop', datasetGroupArn: 'arn:x', status: 'ACTIVE' }] }));
+      res.end(
+        req.url?.startsWith('/events')
+          ? '{}'
+          : JSON.stringify({ datasetGroups: [{ name: 'shop', datasetGroupArn: 'arn:x', status: 'ACTIVE' }] }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -54,7 +68,9 @@ describe('AWS clients and the SDK endpoint settings', () => {
   it('Personalize Events follows the generic AWS_ENDPOINT_URL', async () => {
     process.env.AWS_ENDPOINT_URL = `${base}/events`;
     const client = createPersonalizeEventsClient(config);
-    await client.send(new PutEventsCommand({ trackingId: 't', sessionId: 's', eventList: [{ eventType: 'view', sentAt: new Date() }] }));
+    await client.send(
+      new PutEventsCommand({ trackingId: 't', sessionId: 's', eventList: [{ eventType: 'view', sentAt: new Date() }] }),
+    );
     client.destroy();
     delete process.env.AWS_ENDPOINT_URL;
     expect(seen.some((s) => s.url.startsWith('/events'))).toBe(true);

@@ -22,7 +22,13 @@ function pick<T>(from: T[], key: string, n: number, step: number): T[] {
   return out;
 }
 const forUser = (products: string[], userId: string) => pick(products, `u:${userId}`, 6, 7);
-const similarTo = (products: string[], itemId: string) => pick(products.filter((p) => p !== itemId), `i:${itemId}`, 5, 3);
+const similarTo = (products: string[], itemId: string) =>
+  pick(
+    products.filter((p) => p !== itemId),
+    `i:${itemId}`,
+    5,
+    3,
+  );
 
 describe('the pipeline with ENGINE=aws, served through the API', () => {
   let p: AwsPipeline;
@@ -73,11 +79,19 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     expect(polls.every((x) => x.delayMs === 50 && x.attempt >= 1)).toBe(true);
     expect(p.fake.byKind('dataset-import-job')).toHaveLength(3);
     expect(p.fake.byKind('solution-version')).toHaveLength(RECIPES.length);
-    expect(p.fake.byKind('batch-inference-job').length + p.fake.byKind('batch-segment-job').length).toBe(RECIPES.length);
+    expect(p.fake.byKind('batch-inference-job').length + p.fake.byKind('batch-segment-job').length).toBe(
+      RECIPES.length,
+    );
   });
 
   it('records each Personalize job once, in one naming scheme, and one model version per recipe with its params and metrics', async () => {
-    const { rows: all } = await p.t.db.pool.query<{ job_name: string; job_arn: string | null; recipe_name: string; status: string; failure_reason: string | null }>(
+    const { rows: all } = await p.t.db.pool.query<{
+      job_name: string;
+      job_arn: string | null;
+      recipe_name: string;
+      status: string;
+      failure_reason: string | null;
+    }>(
       `SELECT job_name, job_arn, recipe_name, status, failure_reason FROM batch_job_metadata WHERE run_id = $1 ORDER BY job_name`,
       [runId],
     );
@@ -90,16 +104,22 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     }
     const batch = all.filter((j) => j.job_name.includes('-batch-'));
     expect(batch.map((j) => j.recipe_name).sort()).toEqual([...RECIPES].sort());
-    for (const j of batch) expect(j.job_arn).toMatch(/^arn:aws:personalize:us-east-1:123456789012:batch-(inference|segment)-job\//);
+    for (const j of batch)
+      expect(j.job_arn).toMatch(/^arn:aws:personalize:us-east-1:123456789012:batch-(inference|segment)-job\//);
     expect(batch.find((j) => j.recipe_name === 'user-personalization')!.failure_reason).toMatch(/^1 failed lines/);
-    const { rows: models } = await p.t.db.pool.query<{ recipe: string; engine: string; params: Record<string, unknown>; metrics: Record<string, number> | null }>(
-      'SELECT recipe, engine, params, metrics FROM model_versions WHERE run_id = $1 ORDER BY recipe',
-      [runId],
-    );
+    const { rows: models } = await p.t.db.pool.query<{
+      recipe: string;
+      engine: string;
+      params: Record<string, unknown>;
+      metrics: Record<string, number> | null;
+    }>('SELECT recipe, engine, params, metrics FROM model_versions WHERE run_id = $1 ORDER BY recipe', [runId]);
     expect(models.map((m) => m.recipe)).toEqual([...RECIPES].sort());
     for (const m of models) {
       expect(m.engine).toBe('aws');
-      expect(m.params).toMatchObject({ solutionVersionArn: expect.stringMatching(/^arn:aws:personalize:/) as unknown, trainingMode: 'FULL' });
+      expect(m.params).toMatchObject({
+        solutionVersionArn: expect.stringMatching(/^arn:aws:personalize:/) as unknown,
+        trainingMode: 'FULL',
+      });
       expect(m.metrics).toMatchObject({ coverage: 0.41, precision_at_10: 0.05 });
     }
   });
@@ -108,21 +128,32 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     const run = (await p.services.pipeline.getRun(runId))!;
     expect(run.stages['batch-infer']!.counts).toMatchObject({ failedLines: 1 });
     expect(run.stages['load-results']!.counts).toMatchObject({ failedLines: 1 });
-    const { rows } = await p.t.db.pool.query('SELECT 1 FROM offline_user_recommendations WHERE user_id = $1', [failedUser]);
+    const { rows } = await p.t.db.pool.query('SELECT 1 FROM offline_user_recommendations WHERE user_id = $1', [
+      failedUser,
+    ]);
     expect(rows).toHaveLength(0);
-    const { rows: counts } = await p.t.db.pool.query<Record<'users' | 'similar' | 'affinity' | 'segments' | 'popular', number>>(
+    const { rows: counts } = await p.t.db.pool.query<
+      Record<'users' | 'similar' | 'affinity' | 'segments' | 'popular', number>
+    >(
       `SELECT (SELECT count(*) FROM offline_user_recommendations)::int AS users,
               (SELECT count(*) FROM offline_similar_items)::int AS similar,
               (SELECT count(*) FROM offline_item_affinity)::int AS affinity,
               (SELECT count(*) FROM offline_item_segments)::int AS segments,
               (SELECT count(*) FROM offline_popular_items)::int AS popular`,
     );
-    expect(counts[0]).toEqual({ users: p.customers.length - 1, similar: p.products.length, affinity: expect.any(Number) as unknown, segments: p.products.length, popular: 1 });
+    expect(counts[0]).toEqual({
+      users: p.customers.length - 1,
+      similar: p.products.length,
+      affinity: expect.any(Number) as unknown,
+      segments: p.products.length,
+      popular: 1,
+    });
   });
 
-  it('derives each customer\'s item affinity from the item-affinity segments', async () => {
+  it("derives each customer's item affinity from the item-affinity segments", async () => {
     // The segments answer "which users for this item"; offline_item_affinity is the inverse.
-    const segmentItems = (customer: string) => p.products.filter((item) => pick(p.customers, `s:${item}`, 4, 5).includes(customer));
+    const segmentItems = (customer: string) =>
+      p.products.filter((item) => pick(p.customers, `s:${item}`, 4, 5).includes(customer));
     const customer = p.customers.find((c) => segmentItems(c).length > 0)!;
     const { rows } = await p.t.db.pool.query<{ item_affinities: { product_id: string; score: number }[] }>(
       'SELECT item_affinities FROM offline_item_affinity WHERE user_id = $1',
@@ -130,9 +161,14 @@ describe('the pipeline with ENGINE=aws, served through the API', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.item_affinities.map((e) => e.product_id).sort()).toEqual(segmentItems(customer).sort());
-    const { rows: total } = await p.t.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offline_item_affinity');
+    const { rows: total } = await p.t.db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM offline_item_affinity',
+    );
     expect(total[0]!.n).toBe(p.customers.filter((c) => segmentItems(c).length > 0).length);
-    const served = await p.gql<{ itemAffinity: ListData }>(`query($u: ID!) { itemAffinity(userId: $u, limit: 20) { ${LIST} } }`, { u: customer });
+    const served = await p.gql<{ itemAffinity: ListData }>(
+      `query($u: ID!) { itemAffinity(userId: $u, limit: 20) { ${LIST} } }`,
+      { u: customer },
+    );
     expect(served.errors).toBeUndefined();
     expect(served.data!.itemAffinity.source).toBe('ITEM_AFFINITY');
     // Its own entries first; the gateway fills the rest of the limit with popular items.
@@ -191,11 +227,18 @@ describe('the pipeline with ENGINE=aws when Personalize fails a solution version
       'SELECT kind, message FROM alerts WHERE run_id = $1 AND resolved_at IS NULL',
       [started.id],
     );
-    expect(alerts).toEqual([expect.objectContaining({ kind: 'pipeline_failed', message: expect.stringContaining('Insufficient data') as unknown }) as unknown]);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'pipeline_failed',
+        message: expect.stringContaining('Insufficient data') as unknown,
+      }) as unknown,
+    ]);
     const { rows: jobs } = await p.t.db.pool.query<{ status: string; failure_reason: string }>(
       `SELECT status, failure_reason FROM batch_job_metadata WHERE job_name = $1`,
       [`shop-r${started.id}-train-user-personalization`],
     );
-    expect(jobs).toEqual([{ status: 'FAILED', failure_reason: expect.stringContaining('Insufficient data') as unknown }]);
+    expect(jobs).toEqual([
+      { status: 'FAILED', failure_reason: expect.stringContaining('Insufficient data') as unknown },
+    ]);
   });
 });

@@ -1,8 +1,13 @@
 import { DEFAULT_COST_RATES, estimateCost, formatCost, ratesFrom } from '../../src/aws/cost-estimate';
 
 describe('estimateCost', () => {
-  it('prices the reference store\'s run: training hours, batch inputs, ingestion and storage', () => {
-    const e = estimateCost({ trainingHours: 10, batchInputs: 180_484 + 4_182, ingestedBytes: 99 * 1024 ** 2, storedBytes: 300 * 1024 ** 2 });
+  it("prices the reference store's run: training hours, batch inputs, ingestion and storage", () => {
+    const e = estimateCost({
+      trainingHours: 10,
+      batchInputs: 180_484 + 4_182,
+      ingestedBytes: 99 * 1024 ** 2,
+      storedBytes: 300 * 1024 ** 2,
+    });
     expect(e.trainingUsd).toBeCloseTo(2.4, 4);
     expect(e.batchUsd).toBeCloseTo(184.666 * 0.067, 3);
     expect(e.ingestionUsd).toBeCloseTo((99 / 1024) * 0.05, 4);

@@ -12,7 +12,9 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
     const { fake, engine } = await h.fake();
     await h.writeDatasets(1);
     const ctx = h.ctx(1, ['popularity-count']);
-    const { result, waits } = await drive((state) => (state ? engine.importDatasets(ctx, 'FULL', state) : engine.startDatasetImports(ctx)));
+    const { result, waits } = await drive((state) =>
+      state ? engine.importDatasets(ctx, 'FULL', state) : engine.startDatasetImports(ctx),
+    );
     expect(result.imports.map((i) => [i.dataset, i.status])).toEqual([
       ['interactions', 'ACTIVE'],
       ['items', 'ACTIVE'],
@@ -23,12 +25,15 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
     expect(waits[0]?.message).toMatch(/waiting for dataset imports \(interactions PENDING/);
     const jobs = fake.byKind('dataset-import-job');
     expect(jobs.map((j) => j.input)).toEqual(
-      ['interactions', 'items', 'users'].map((k) => expect.objectContaining({
-        jobName: `shop-r1-import-${k}`,
-        dataSource: { dataLocation: `s3://${h.s3.bucket}/recs/runs/1/datasets/${k}.csv` },
-        roleArn: 'arn:aws:iam::123456789012:role/PersonalizeRole',
-        importMode: 'FULL',
-      }) as unknown),
+      ['interactions', 'items', 'users'].map(
+        (k) =>
+          expect.objectContaining({
+            jobName: `shop-r1-import-${k}`,
+            dataSource: { dataLocation: `s3://${h.s3.bucket}/recs/runs/1/datasets/${k}.csv` },
+            roleArn: 'arn:aws:iam::123456789012:role/PersonalizeRole',
+            importMode: 'FULL',
+          }) as unknown,
+      ),
     );
     const rows = await h.t.db.prisma.batchJobMetadata.findMany({ where: { runId: 1 }, orderBy: { jobName: 'asc' } });
     expect(rows.map((r) => [r.jobName, r.status, r.jobArn?.startsWith('arn:aws:personalize')])).toEqual([
@@ -52,12 +57,20 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
   });
 
   it('fails with the job failureReason on CREATE FAILED and records it', async () => {
-    const { engine } = await h.fake({ failures: [{ kind: 'dataset-import-job', name: /interactions/, reason: 'Input CSV is missing column EVENT_VALUE' }] });
+    const { engine } = await h.fake({
+      failures: [
+        { kind: 'dataset-import-job', name: /interactions/, reason: 'Input CSV is missing column EVENT_VALUE' },
+      ],
+    });
     await h.writeDatasets(3);
-    const err = await drive((state) => engine.importDatasets(h.ctx(3, ['popularity-count']), 'FULL', state)).catch((e: unknown) => e);
+    const err = await drive((state) => engine.importDatasets(h.ctx(3, ['popularity-count']), 'FULL', state)).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AwsEngineError);
     expect((err as AwsEngineError).code).toBe('CREATE_FAILED');
-    expect((err as Error).message).toBe('dataset import shop-r3-import-interactions (interactions.csv) is CREATE FAILED: Input CSV is missing column EVENT_VALUE');
+    expect((err as Error).message).toBe(
+      'dataset import shop-r3-import-interactions (interactions.csv) is CREATE FAILED: Input CSV is missing column EVENT_VALUE',
+    );
     const row = await h.t.db.prisma.batchJobMetadata.findUnique({ where: { jobName: 'shop-r3-import-interactions' } });
     expect(row).toMatchObject({ status: 'FAILED', failureReason: 'Input CSV is missing column EVENT_VALUE' });
   });
@@ -73,6 +86,8 @@ describe('AwsPersonalizeEngine.importDatasets', () => {
 
   it('says what to do when the datasets were not exported or Personalize was not set up', async () => {
     const { engine } = await h.fake();
-    await expect(engine.startDatasetImports(h.ctx(404, ['popularity-count']))).rejects.toThrow(/runs\/404\/datasets\/interactions.csv is missing from the object store/);
+    await expect(engine.startDatasetImports(h.ctx(404, ['popularity-count']))).rejects.toThrow(
+      /runs\/404\/datasets\/interactions.csv is missing from the object store/,
+    );
   });
 });

@@ -19,7 +19,16 @@ async function seed(prefix: string, perUser: Record<string, number>): Promise<st
       const eventId = `${prefix}-${userId}-${i}`;
       ids.push(eventId);
       await t.db.prisma.event.create({
-        data: { eventId, userId, productId: `p${i}`, eventType: 'view', eventValue: 1, occurredAt: new Date(1_700_000_000_000 + n++ * 1000), sessionId: `s-${userId}`, source: 'api' },
+        data: {
+          eventId,
+          userId,
+          productId: `p${i}`,
+          eventType: 'view',
+          eventValue: 1,
+          occurredAt: new Date(1_700_000_000_000 + n++ * 1000),
+          sessionId: `s-${userId}`,
+          source: 'api',
+        },
       });
     }
   }
@@ -27,7 +36,10 @@ async function seed(prefix: string, perUser: Record<string, number>): Promise<st
 }
 
 describe('forwardEvents', () => {
-  const client = new PersonalizeEventsClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const client = new PersonalizeEventsClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   const mock = mockClient(client);
   beforeEach(() => mock.reset());
 
@@ -44,7 +56,13 @@ describe('forwardEvents', () => {
       ['bob', 's-bob', 2],
     ]);
     expect(inputs[0]?.trackingId).toBe('track-1');
-    expect(inputs[0]?.eventList?.[0]).toMatchObject({ eventId: 'a-alice-0', eventType: 'view', eventValue: 1, itemId: 'p0', sentAt: new Date(1_700_000_000_000) });
+    expect(inputs[0]?.eventList?.[0]).toMatchObject({
+      eventId: 'a-alice-0',
+      eventType: 'view',
+      eventValue: 1,
+      itemId: 'p0',
+      sentAt: new Date(1_700_000_000_000),
+    });
     expect(await t.db.prisma.event.count({ where: { eventId: { in: ids }, forwardedAt: null } })).toBe(0);
     // Sending the same ids again forwards nothing twice.
     const again = await forwardEvents({ db: t.db, client, trackingId: 'track-1', retry: FAST_RETRY }, ids);
@@ -77,7 +95,12 @@ describe('forwardEvents', () => {
 
   it('does nothing without a tracking id', async () => {
     const ids = await seed('d', { frank: 2 });
-    expect(await forwardEvents({ db: t.db, client }, ids)).toEqual({ forwarded: 0, alreadyForwarded: 0, skipped: 2, calls: 0 });
+    expect(await forwardEvents({ db: t.db, client }, ids)).toEqual({
+      forwarded: 0,
+      alreadyForwarded: 0,
+      skipped: 2,
+      calls: 0,
+    });
     expect(mock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });

@@ -10,26 +10,46 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function lines(key: string): Promise<Record<string, unknown>[]> {
-  return (await readAll(await h.store.get(key))).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return (await readAll(await h.store.get(key)))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('AwsPersonalizeEngine.batchInfer', () => {
-  it('runs every recipe\'s batch job (5 at most at once), gathers outputs for the loader, and stores a cost estimate', async () => {
-    const { fake, engine } = await h.fake({ failLine: (recipe, input) => recipe === 'similar-items' && input.itemId === 'p3' });
+  it("runs every recipe's batch job (5 at most at once), gathers outputs for the loader, and stores a cost estimate", async () => {
+    const { fake, engine } = await h.fake({
+      failLine: (recipe, input) => recipe === 'similar-items' && input.itemId === 'p3',
+    });
     await h.writeDatasets(20, 30, 6);
     const ctx = h.ctx(20, [...RECIPES]);
     await drive((state) => engine.train(ctx, state));
 
     // Two batch jobs of another run are still going: only three of ours may start now.
     await h.t.db.prisma.batchJobMetadata.createMany({
-      data: [1, 2].map((i) => ({ jobName: `shop-r19-batch-other-${i}`, runId: 19, recipeName: 'other', status: 'IN_PROGRESS', startedAt: new Date() })),
+      data: [1, 2].map((i) => ({
+        jobName: `shop-r19-batch-other-${i}`,
+        runId: 19,
+        recipeName: 'other',
+        status: 'IN_PROGRESS',
+        startedAt: new Date(),
+      })),
     });
     const first = await engine.batchInfer(ctx);
     expect(first.status).toBe('waiting');
     expect(fake.byKind('batch-inference-job').length + fake.byKind('batch-segment-job').length).toBe(3);
     await h.t.db.prisma.batchJobMetadata.updateMany({ where: { runId: 19 }, data: { status: 'ACTIVE' } });
 
-    const { result } = await drive((state) => engine.batchInfer(ctx, state ?? (first.status === 'waiting' ? (JSON.parse(JSON.stringify(first.state)) as Record<string, unknown>) : undefined)));
+    const { result } = await drive((state) =>
+      engine.batchInfer(
+        ctx,
+        state ??
+          (first.status === 'waiting'
+            ? (JSON.parse(JSON.stringify(first.state)) as Record<string, unknown>)
+            : undefined),
+      ),
+    );
     expect(fake.maxConcurrentBatchJobs).toBeLessThanOrEqual(5);
     expect(result.outputs.map((o) => [o.recipe, o.key, o.lines, o.failedLines])).toEqual([
       ['popularity-count', 'runs/20/batch/popularity-count.jsonl', 1, 0],
@@ -40,14 +60,24 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     ]);
 
     // Inputs as REFERENCE.md describes them; item-affinity is a batch segment job.
-    const jobs = Object.fromEntries([...fake.byKind('batch-inference-job'), ...fake.byKind('batch-segment-job')].map((j) => [j.name, j]));
+    const jobs = Object.fromEntries(
+      [...fake.byKind('batch-inference-job'), ...fake.byKind('batch-segment-job')].map((j) => [j.name, j]),
+    );
     expect(jobs['shop-r20-batch-item-affinity']?.kind).toBe('batch-segment-job');
     expect(jobs['shop-r20-batch-user-personalization']?.input).toMatchObject({
       numResults: 25,
       roleArn: 'arn:aws:iam::123456789012:role/PersonalizeRole',
       filterArn: expect.stringContaining('shop-exclude-purchased') as unknown,
-      jobInput: { s3DataSource: { path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-input/user-personalization.json` } },
-      jobOutput: { s3DataDestination: { path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-output/user-personalization/` } },
+      jobInput: {
+        s3DataSource: {
+          path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-input/user-personalization.json`,
+        },
+      },
+      jobOutput: {
+        s3DataDestination: {
+          path: `s3://${h.s3.bucket}/recs/runs/20/model/personalize/batch-output/user-personalization/`,
+        },
+      },
     });
     const rankingJob = jobs['shop-r20-batch-personalized-ranking'];
     expect(rankingJob).toBeDefined();
@@ -59,14 +89,25 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
 
     // The loader's file: Personalize's format, failed lines kept with their error.
     const similar = await lines('runs/20/batch/similar-items.jsonl');
-    expect(similar.find((l) => (l.input as { itemId: string }).itemId === 'p3')).toEqual({ input: { itemId: 'p3' }, output: null, error: 'Item not found in training data' });
-    expect((await lines('runs/20/batch/item-affinity.jsonl'))[0]).toEqual({ input: { itemId: 'p1' }, output: { recommendedUsers: ['u1', 'u2'] } });
+    expect(similar.find((l) => (l.input as { itemId: string }).itemId === 'p3')).toEqual({
+      input: { itemId: 'p3' },
+      output: null,
+      error: 'Item not found in training data',
+    });
+    expect((await lines('runs/20/batch/item-affinity.jsonl'))[0]).toEqual({
+      input: { itemId: 'p1' },
+      output: { recommendedUsers: ['u1', 'u2'] },
+    });
     expect((await lines('runs/20/batch/user-personalization.jsonl'))[29]).toMatchObject({ input: { userId: 'c30' } });
 
-    const rows = await h.t.db.prisma.batchJobMetadata.findMany({ where: { runId: 20, jobName: { contains: '-batch-' } } });
+    const rows = await h.t.db.prisma.batchJobMetadata.findMany({
+      where: { runId: 20, jobName: { contains: '-batch-' } },
+    });
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.status === 'ACTIVE' && r.jobArn)).toBe(true);
-    expect(rows.find((r) => r.recipeName === 'similar-items')?.failureReason).toBe('1 failed lines, e.g. Item not found in training data');
+    expect(rows.find((r) => r.recipeName === 'similar-items')?.failureReason).toBe(
+      '1 failed lines, e.g. Item not found in training data',
+    );
 
     const cost = await h.t.db.prisma.runCostEstimate.findUnique({ where: { runId: 20 } });
     expect(cost).toMatchObject({ engine: 'aws', trainingHours: 2.5, batchInputs: 73 });
@@ -85,7 +126,9 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     expect(fake.limited.get('CreateBatchInferenceJob')).toBe(0);
     expect(fake.byKind('batch-inference-job')).toHaveLength(0);
     expect(first.status === 'waiting' && first.message).toContain('similar-items queued');
-    const { result } = await drive((state) => engine.batchInfer(ctx, state ?? (first.status === 'waiting' ? first.state : undefined)));
+    const { result } = await drive((state) =>
+      engine.batchInfer(ctx, state ?? (first.status === 'waiting' ? first.state : undefined)),
+    );
     expect(result.outputs[0]?.lines).toBe(6);
   });
 
@@ -104,19 +147,25 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
   });
 
   it('fails with the failureReason when a batch job is CREATE FAILED', async () => {
-    const { engine } = await h.fake({ failures: [{ kind: 'batch-inference-job', reason: 'Input file has invalid JSON on line 3' }] });
+    const { engine } = await h.fake({
+      failures: [{ kind: 'batch-inference-job', reason: 'Input file has invalid JSON on line 3' }],
+    });
     await h.writeDatasets(22);
     const ctx = h.ctx(22, ['user-personalization']);
     await drive((state) => engine.train(ctx, state));
     const err = await drive((state) => engine.batchInfer(ctx, state)).catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('CREATE_FAILED');
-    expect((err as Error).message).toBe('batch inference job shop-r22-batch-user-personalization (user-personalization) is CREATE FAILED: Input file has invalid JSON on line 3');
+    expect((err as Error).message).toBe(
+      'batch inference job shop-r22-batch-user-personalization (user-personalization) is CREATE FAILED: Input file has invalid JSON on line 3',
+    );
   });
 
   it('refuses to start before training has an ACTIVE version for the recipe', async () => {
     const { engine } = await h.fake();
     await h.writeDatasets(23);
-    await expect(engine.batchInfer(h.ctx(23, ['item-affinity']))).rejects.toThrow('run 23 has no ACTIVE solution version for item-affinity (train status: none); run the train stage first');
+    await expect(engine.batchInfer(h.ctx(23, ['item-affinity']))).rejects.toThrow(
+      'run 23 has no ACTIVE solution version for item-affinity (train status: none); run the train stage first',
+    );
   });
 
   it('times out per kind when a batch job outlasts PERSONALIZE_BATCH_TIMEOUT_MINUTES', async () => {
@@ -127,7 +176,12 @@ describe('AwsPersonalizeEngine.batchInfer', () => {
     const first = await engine.batchInfer(ctx);
     expect(first.status).toBe('waiting');
     h.clock.now += 721 * 60_000;
-    const err = await engine.batchInfer(ctx, first.status === 'waiting' ? (JSON.parse(JSON.stringify(first.state)) as Record<string, unknown>) : undefined).catch((e: unknown) => e);
+    const err = await engine
+      .batchInfer(
+        ctx,
+        first.status === 'waiting' ? (JSON.parse(JSON.stringify(first.state)) as Record<string, unknown>) : undefined,
+      )
+      .catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('TIMEOUT');
     expect((err as Error).message).toBe(
       'batch inference job for popularity-count is still PENDING after 720 min (PERSONALIZE_BATCH_TIMEOUT_MINUTES); it keeps running in AWS and a rerun of this run reuses it',

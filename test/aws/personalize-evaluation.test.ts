@@ -17,10 +17,18 @@ describe('AwsPersonalizeEngine.evaluate', () => {
     expect(evaluations).toEqual([
       {
         recipe: 'popularity-count',
-        metrics: { coverage: 0.41, mean_reciprocal_rank_at_25: 0.12, normalized_discounted_cumulative_gain_at_10: 0.2, precision_at_10: 0.05 },
+        metrics: {
+          coverage: 0.41,
+          mean_reciprocal_rank_at_25: 0.12,
+          normalized_discounted_cumulative_gain_at_10: 0.2,
+          precision_at_10: 0.05,
+        },
         method: { split: 'users', source: 'personalize:GetSolutionMetrics', solutionVersionArn: versions[0] },
       },
-      expect.objectContaining({ recipe: 'user-personalization', method: expect.objectContaining({ solutionVersionArn: versions[1] }) as unknown }) as unknown,
+      expect.objectContaining({
+        recipe: 'user-personalization',
+        method: expect.objectContaining({ solutionVersionArn: versions[1] }) as unknown,
+      }) as unknown,
     ]);
   });
 
@@ -29,7 +37,9 @@ describe('AwsPersonalizeEngine.evaluate', () => {
     await expect(engine.evaluate(h.ctx(31, ['similar-items']), { split: 'users', k: 10, trained: [] })).rejects.toThrow(
       'run 31 has no ACTIVE solution version for similar-items (train status: none); run the train stage first',
     );
-    const err = await engine.evaluate(h.ctx(30, ['popularity-count']), { split: 'time', k: 10, trained: [] }).catch((e: unknown) => e);
+    const err = await engine
+      .evaluate(h.ctx(30, ['popularity-count']), { split: 'time', k: 10, trained: [] })
+      .catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('BAD_INPUT');
   });
 });

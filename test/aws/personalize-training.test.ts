@@ -32,16 +32,25 @@ describe('AwsPersonalizeEngine.train', () => {
     expect(result.models.map((m) => m.externalId)).toEqual(versions.map((v) => v.arn));
 
     const rows = await h.t.db.prisma.batchJobMetadata.findMany({ where: { runId: 10 }, orderBy: { jobId: 'asc' } });
-    expect(rows.map((r) => [r.jobName, r.recipeName, r.status])).toEqual(RECIPES.map((r) => [`shop-r10-train-${r}`, r, 'ACTIVE']));
+    expect(rows.map((r) => [r.jobName, r.recipeName, r.status])).toEqual(
+      RECIPES.map((r) => [`shop-r10-train-${r}`, r, 'ACTIVE']),
+    );
     expect(rows.every((r) => r.jobArn && r.completedAt)).toBe(true);
 
-    expect(result.models[0]).toMatchObject({ recipe: 'popularity-count', dataSnapshot: { datasetGroup: 'shop', runId: 10 } });
-    expect(result.models[0]!.params).toMatchObject({ trainingHours: 0.5, trainingMode: 'FULL', solutionVersionArn: versions[0]?.arn });
+    expect(result.models[0]).toMatchObject({
+      recipe: 'popularity-count',
+      dataSnapshot: { datasetGroup: 'shop', runId: 10 },
+    });
+    expect(result.models[0]!.params).toMatchObject({
+      trainingHours: 0.5,
+      trainingMode: 'FULL',
+      solutionVersionArn: versions[0]?.arn,
+    });
     // model_versions belongs to the train stage (one writer): the engine only returns the models.
     expect(await h.t.db.prisma.modelVersion.count()).toBe(0);
   });
 
-  it('reuses the solutions and the run\'s versions when the step runs again', async () => {
+  it("reuses the solutions and the run's versions when the step runs again", async () => {
     const { fake, engine } = await h.fake();
     const ctx = h.ctx(11, ['similar-items']);
     await drive((state) => engine.train(ctx, state));
@@ -68,11 +77,17 @@ describe('AwsPersonalizeEngine.train', () => {
   });
 
   it('fails with the failureReason on CREATE FAILED and records FAILED for the alerts', async () => {
-    const { engine } = await h.fake({ failures: [{ kind: 'solution-version', name: /popularity/, reason: 'Insufficient data: need 1000 interactions' }] });
+    const { engine } = await h.fake({
+      failures: [{ kind: 'solution-version', name: /popularity/, reason: 'Insufficient data: need 1000 interactions' }],
+    });
     const err = await drive((state) => engine.train(h.ctx(14, ['popularity-count']), state)).catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('CREATE_FAILED');
-    expect((err as Error).message).toMatch(/^training popularity-count \(solution version arn:aws:personalize:.*\) is CREATE FAILED: Insufficient data: need 1000 interactions$/);
-    expect(await h.t.db.prisma.batchJobMetadata.findUnique({ where: { jobName: 'shop-r14-train-popularity-count' } })).toMatchObject({
+    expect((err as Error).message).toMatch(
+      /^training popularity-count \(solution version arn:aws:personalize:.*\) is CREATE FAILED: Insufficient data: need 1000 interactions$/,
+    );
+    expect(
+      await h.t.db.prisma.batchJobMetadata.findUnique({ where: { jobName: 'shop-r14-train-popularity-count' } }),
+    ).toMatchObject({
       status: 'FAILED',
       failureReason: 'Insufficient data: need 1000 interactions',
     });
@@ -102,16 +117,22 @@ describe('AwsPersonalizeEngine.train', () => {
     expect(first.status).toBe('waiting');
     h.clock.now += 721 * 60_000; // default timeout: 720 minutes
     const state = first.status === 'waiting' ? first.state : undefined;
-    const err = await engine.train(ctx, JSON.parse(JSON.stringify(state)) as Record<string, unknown>).catch((e: unknown) => e);
+    const err = await engine
+      .train(ctx, JSON.parse(JSON.stringify(state)) as Record<string, unknown>)
+      .catch((e: unknown) => e);
     expect((err as AwsEngineError).code).toBe('TIMEOUT');
-    expect((err as Error).message).toMatch(/training popularity-count is still PENDING after 720 min \(PERSONALIZE_TRAIN_TIMEOUT_MINUTES\)/);
+    expect((err as Error).message).toMatch(
+      /training popularity-count is still PENDING after 720 min \(PERSONALIZE_TRAIN_TIMEOUT_MINUTES\)/,
+    );
   });
 
   it('says to run setup when the dataset group does not exist', async () => {
     const bare = await createAwsHarness({ PERSONALIZE_DATASET_GROUP: 'other' });
     try {
       const { engine } = await bare.fake();
-      await expect(engine.train(bare.ctx(18, ['popularity-count']))).rejects.toThrow('Personalize dataset group "other" does not exist; run `recs aws setup --apply`');
+      await expect(engine.train(bare.ctx(18, ['popularity-count']))).rejects.toThrow(
+        'Personalize dataset group "other" does not exist; run `recs aws setup --apply`',
+      );
     } finally {
       await bare.close();
     }

@@ -25,26 +25,36 @@ describeWithDataset('online-retail', 'quality benchmark data path', (DATASET) =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads exactly the interactions the product imported and exported', async () => {
-    const slice = path.join(dir, 'head.csv');
-    await writeDatasetSlice(DATASET, LINES, slice);
-    const { raw, imported, exported } = await importAndExport(ctx.db, new DirectoryObjectStore(path.join(dir, 'store')), slice);
+  it(
+    'reads exactly the interactions the product imported and exported',
+    async () => {
+      const slice = path.join(dir, 'head.csv');
+      await writeDatasetSlice(DATASET, LINES, slice);
+      const { raw, imported, exported } = await importAndExport(
+        ctx.db,
+        new DirectoryObjectStore(path.join(dir, 'store')),
+        slice,
+      );
 
-    const { rows } = await ctx.db.pool.query<{ u: string; i: string; t: string; e: string }>(
-      `SELECT customer_id AS u, product_id AS i, floor(extract(epoch FROM occurred_at))::bigint::text AS t, event_type AS e
+      const { rows } = await ctx.db.pool.query<{ u: string; i: string; t: string; e: string }>(
+        `SELECT customer_id AS u, product_id AS i, floor(extract(epoch FROM occurred_at))::bigint::text AS t, event_type AS e
          FROM order_items ORDER BY 3, 1, 2, 4`,
-    );
-    const stored = rows.map((r) => `${r.u}|${r.i}|${r.t}|${r.e}`);
-    const read: string[] = [];
-    for (let k = 0; k < raw.length; k++) {
-      read.push(`${raw.userIds[raw.user[k]!]!}|${raw.itemIds[raw.item[k]!]!}|${raw.timestamp[k]!}|${raw.eventTypes[raw.eventType[k]!]!}`);
-    }
-    read.sort();
-    stored.sort();
-    expect(raw.rejectedCount).toBe(0);
-    expect(exported.interactions).toBe(imported.orderItems.total);
-    expect(read).toEqual(stored);
-    // What the product keeps and the bench's former cleaning dropped: returns as their own event type.
-    expect(raw.eventTypes.sort()).toEqual(['purchase', 'return']);
-  }, HEAVY_TEST_TIMEOUT_MS);
+      );
+      const stored = rows.map((r) => `${r.u}|${r.i}|${r.t}|${r.e}`);
+      const read: string[] = [];
+      for (let k = 0; k < raw.length; k++) {
+        read.push(
+          `${raw.userIds[raw.user[k]!]!}|${raw.itemIds[raw.item[k]!]!}|${raw.timestamp[k]!}|${raw.eventTypes[raw.eventType[k]!]!}`,
+        );
+      }
+      read.sort();
+      stored.sort();
+      expect(raw.rejectedCount).toBe(0);
+      expect(exported.interactions).toBe(imported.orderItems.total);
+      expect(read).toEqual(stored);
+      // What the product keeps and the bench's former cleaning dropped: returns as their own event type.
+      expect(raw.eventTypes.sort()).toEqual(['purchase', 'return']);
+    },
+    HEAVY_TEST_TIMEOUT_MS,
+  );
 });

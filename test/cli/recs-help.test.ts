@@ -5,8 +5,24 @@ const BIN = path.resolve(__dirname, '..', '..', 'bin', 'recs.js');
 
 describe('recs --help', () => {
   it('runs the CLI through bin/recs.js and lists every command', () => {
-    const out = execFileSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-    for (const command of ['migrate', 'import', 'generate', 'worker', 'pipeline', 'serve', 'demo', 'evaluate', 'apikey', 'sync', 'aws', 'doctor']) {
+    const out = execFileSync(process.execPath, [BIN, '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    for (const command of [
+      'migrate',
+      'import',
+      'generate',
+      'worker',
+      'pipeline',
+      'serve',
+      'demo',
+      'evaluate',
+      'apikey',
+      'sync',
+      'aws',
+      'doctor',
+    ]) {
       expect(out).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });
@@ -15,7 +31,11 @@ describe('recs --help', () => {
     let status = 0;
     let stderr = '';
     try {
-      execFileSync(process.execPath, [BIN, 'doctor'], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NODE_OPTIONS: '', PORT: 'eighty' } });
+      execFileSync(process.execPath, [BIN, 'doctor'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+        env: { ...process.env, NODE_OPTIONS: '', PORT: 'eighty' },
+      });
     } catch (err) {
       const e = err as { status: number; stderr: string };
       status = e.status;

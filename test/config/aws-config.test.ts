@@ -1,7 +1,12 @@
 import { loadConfig } from '../../src/config/config';
 import { ConfigError } from '../../src/config/config-error';
 
-const awsEnv = { ENGINE: 'aws', AWS_REGION: 'eu-west-1', S3_BUCKET: 'shop', PERSONALIZE_ROLE_ARN: 'arn:aws:iam::123456789012:role/P' };
+const awsEnv = {
+  ENGINE: 'aws',
+  AWS_REGION: 'eu-west-1',
+  S3_BUCKET: 'shop',
+  PERSONALIZE_ROLE_ARN: 'arn:aws:iam::123456789012:role/P',
+};
 
 describe('AWS settings in loadConfig', () => {
   it('uses S3 for ENGINE=aws, with defaults for polling, timeouts and the batch limit', () => {
@@ -27,13 +32,27 @@ describe('AWS settings in loadConfig', () => {
   it('names each missing or bad AWS variable', () => {
     const err = (() => {
       try {
-        loadConfig({}, { ENGINE: 'aws', PERSONALIZE_DATASET_GROUP: 'bad name!', PERSONALIZE_MAX_BATCH_JOBS: '9', AWS_COST_RATES: 'trainingHour=x' });
+        loadConfig(
+          {},
+          {
+            ENGINE: 'aws',
+            PERSONALIZE_DATASET_GROUP: 'bad name!',
+            PERSONALIZE_MAX_BATCH_JOBS: '9',
+            AWS_COST_RATES: 'trainingHour=x',
+          },
+        );
       } catch (e) {
         return e as ConfigError;
       }
       throw new Error('expected a ConfigError');
     })();
-    expect(err.problems.map((p) => p.variable).sort()).toEqual(['AWS_COST_RATES', 'PERSONALIZE_DATASET_GROUP', 'PERSONALIZE_MAX_BATCH_JOBS']);
-    expect(() => loadConfig({}, { ENGINE: 'aws' })).toThrow(/AWS_REGION: is required when ENGINE=aws[\s\S]*S3_BUCKET[\s\S]*PERSONALIZE_ROLE_ARN/);
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'AWS_COST_RATES',
+      'PERSONALIZE_DATASET_GROUP',
+      'PERSONALIZE_MAX_BATCH_JOBS',
+    ]);
+    expect(() => loadConfig({}, { ENGINE: 'aws' })).toThrow(
+      /AWS_REGION: is required when ENGINE=aws[\s\S]*S3_BUCKET[\s\S]*PERSONALIZE_ROLE_ARN/,
+    );
   });
 });

@@ -4,7 +4,8 @@ import { cronProblem } from '../../src/config/cron-expression';
 
 describe('cron expressions', () => {
   it('accepts what BullMQ job schedulers run: 5 fields, or 6 with seconds first', () => {
-    for (const ok of ['0 2 1,15 * *', '0 * * * *', '*/15 9-17 * * mon-fri', '30 0 3 * * 1']) expect(cronProblem(ok)).toBeNull();
+    for (const ok of ['0 2 1,15 * *', '0 * * * *', '*/15 9-17 * * mon-fri', '30 0 3 * * 1'])
+      expect(cronProblem(ok)).toBeNull();
   });
 
   it('rejects values out of range, words, and too few or too many fields', () => {

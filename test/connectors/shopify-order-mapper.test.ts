@@ -28,7 +28,13 @@ describe('mapOrder', () => {
 
   it('turns refund lines into returns, and a cancellation returns only what refunds did not', () => {
     const o = base();
-    o.refunds = [{ id: 'r1', createdAt: new Date('2024-01-03T00:00:00Z'), lines: [{ id: 'rl1', lineItemId: 'l1', productId: null, quantity: 1, unitPrice: 10 }] }];
+    o.refunds = [
+      {
+        id: 'r1',
+        createdAt: new Date('2024-01-03T00:00:00Z'),
+        lines: [{ id: 'rl1', lineItemId: 'l1', productId: null, quantity: 1, unitPrice: 10 }],
+      },
+    ];
     o.cancelledAt = new Date('2024-01-04T00:00:00Z');
     const returns = mapOrder(o).items.filter((i) => i.eventType === 'return');
     expect(returns.map((i) => [i.lineKey, i.productId, i.quantity])).toEqual([
@@ -41,7 +47,11 @@ describe('mapOrder', () => {
 
   it('quarantines guest orders and product-less lines with a reason instead of dropping them', () => {
     const guest = { ...base(), customer: null };
-    expect(mapOrder(guest)).toMatchObject({ order: null, items: [], quarantined: [{ file: 'order/1', reason: expect.stringMatching(/guest/) as unknown }] });
+    expect(mapOrder(guest)).toMatchObject({
+      order: null,
+      items: [],
+      quarantined: [{ file: 'order/1', reason: expect.stringMatching(/guest/) as unknown }],
+    });
     const custom = base();
     custom.lineItems.push({ id: 'l3', quantity: 1, unitPrice: 2, product: null });
     const rows = mapOrder(custom);
@@ -52,12 +62,21 @@ describe('mapOrder', () => {
   it('reads the same ids from GraphQL gids and webhook numbers', () => {
     expect(shopifyId('gid://shopify/Order/450789469')).toBe('450789469');
     expect(shopifyId(450789469)).toBe('450789469');
-    const order = normalizeWebhookOrder(orderPayload.parse({
-      id: 450789469, created_at: '2024-01-01T10:00:00-05:00', updated_at: '2024-01-01T10:00:00-05:00',
-      customer: { id: 207119551, default_address: { city: 'Ottawa', province: 'Ontario' } },
-      line_items: [{ id: 466157049, product_id: 632910392, quantity: 1, price: '199.00', title: 'IPod Nano' }],
-    }));
-    expect(mapOrder(order).items[0]).toMatchObject({ lineKey: 'shopify:450789469:466157049', customerId: '207119551', productId: '632910392', unitPrice: 199 });
+    const order = normalizeWebhookOrder(
+      orderPayload.parse({
+        id: 450789469,
+        created_at: '2024-01-01T10:00:00-05:00',
+        updated_at: '2024-01-01T10:00:00-05:00',
+        customer: { id: 207119551, default_address: { city: 'Ottawa', province: 'Ontario' } },
+        line_items: [{ id: 466157049, product_id: 632910392, quantity: 1, price: '199.00', title: 'IPod Nano' }],
+      }),
+    );
+    expect(mapOrder(order).items[0]).toMatchObject({
+      lineKey: 'shopify:450789469:466157049',
+      customerId: '207119551',
+      productId: '632910392',
+      unitPrice: 199,
+    });
   });
 });
 

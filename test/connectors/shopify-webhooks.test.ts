@@ -10,10 +10,26 @@ import { createShopifyWebhookRouter, webhookJobId } from '../../src/connectors/s
 import { processShopifyWebhook, OrderNotYetKnownError } from '../../src/connectors/shopify/webhook-processor';
 import { signShopifyBody, verifyShopifyHmac } from '../../src/connectors/shopify/webhook-verification';
 import { syncShopify } from '../../src/connectors/shopify/shopify-sync';
-import { FxStore, webhookCustomer, webhookOrder, webhookProduct, webhookRefund, type FxOrder } from '../support/shopify-fixtures';
+import {
+  FxStore,
+  webhookCustomer,
+  webhookOrder,
+  webhookProduct,
+  webhookRefund,
+  type FxOrder,
+} from '../support/shopify-fixtures';
 import { FakeShopifyServer } from '../support/fake-shopify-server';
 import { createTestContext, type TestContext } from '../support/test-context';
-import { expectMatchesStore, logger, resetTables, SECRET, SHOP, SHOPIFY_ENV, tableCounts, TOKEN } from './shopify-world';
+import {
+  expectMatchesStore,
+  logger,
+  resetTables,
+  SECRET,
+  SHOP,
+  SHOPIFY_ENV,
+  tableCounts,
+  TOKEN,
+} from './shopify-world';
 
 describe('verifyShopifyHmac', () => {
   const body = Buffer.from('{"id":1}');
@@ -40,7 +56,15 @@ describe('Shopify webhooks: router, queue and processor', () => {
     ctx = await createTestContext(SHOPIFY_ENV);
     redis = createRedis(ctx.config, 'worker');
     queue = new Queue<WebhookJobData>('webhooks', { connection: redis, prefix: ctx.config.redis.prefix });
-    const captured = pino({ level: 'info' }, new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } }));
+    const captured = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, cb) {
+          logLines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
     const app = express();
     app.use(
       createShopifyWebhookRouter({
@@ -72,7 +96,11 @@ describe('Shopify webhooks: router, queue and processor', () => {
   });
 
   let seq = 0;
-  async function post(topic: string, payload: unknown, opts: { id?: string; secret?: string | null; raw?: string; shop?: string } = {}) {
+  async function post(
+    topic: string,
+    payload: unknown,
+    opts: { id?: string; secret?: string | null; raw?: string; shop?: string } = {},
+  ) {
     const body = opts.raw ?? JSON.stringify(payload);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -83,20 +111,31 @@ describe('Shopify webhooks: router, queue and processor', () => {
     };
     if (opts.secret !== null) headers['x-shopify-hmac-sha256'] = signShopifyBody(body, opts.secret ?? SECRET);
     const res = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers, body });
-    return { status: res.status, body: (await res.json()) as { status?: string; error?: string }, id: headers['x-shopify-webhook-id'] as string };
+    return {
+      status: res.status,
+      body: (await res.json()) as { status?: string; error?: string },
+      id: headers['x-shopify-webhook-id'] as string,
+    };
   }
   /** Runs every queued job through the processor, as the 'webhooks' worker would. */
   async function drain(): Promise<{ processed: number; failed: Error[] }> {
     const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
     const failed: Error[] = [];
     for (const job of jobs) {
-      await processShopifyWebhook({ db: ctx.db, logger }, job.data).catch((err: unknown) => failed.push(err instanceof Error ? err : new Error(String(err))));
+      await processShopifyWebhook({ db: ctx.db, logger }, job.data).catch((err: unknown) =>
+        failed.push(err instanceof Error ? err : new Error(String(err))),
+      );
       await job.remove();
     }
     return { processed: jobs.length - failed.length, failed };
   }
   const delivery = async (id: string) =>
-    (await ctx.db.pool.query<{ topic: string; status: string; error: string | null }>(`SELECT topic, status, error FROM webhook_deliveries WHERE webhook_id = $1`, [id])).rows[0];
+    (
+      await ctx.db.pool.query<{ topic: string; status: string; error: string | null }>(
+        `SELECT topic, status, error FROM webhook_deliveries WHERE webhook_id = $1`,
+        [id],
+      )
+    ).rows[0];
   const storeWithOrder = () => {
     const store = new FxStore(3);
     FxStore.generate({ orders: 0 }).products.forEach((p) => store.products.set(p.id, p));
@@ -115,7 +154,11 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect(await drain()).toEqual({ processed: 1, failed: [] });
     expect(await delivery(res.id)).toMatchObject({ status: 'processed', error: null });
     expectMatchesStore(await tableCounts(ctx), store);
-    const c = (await ctx.db.pool.query<{ city: string | null; province: string | null }>(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0];
+    const c = (
+      await ctx.db.pool.query<{ city: string | null; province: string | null }>(
+        `SELECT city, province FROM customers WHERE id = '5000'`,
+      )
+    ).rows[0];
     expect(c).toEqual({ city: 'Lahore', province: 'Punjab' });
   });
 
@@ -126,12 +169,21 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const wrong = await post('orders/create', payload, { secret: 'not-the-secret' });
     const tampered = await fetch(`${base}/webhooks/shopify`, {
       method: 'POST',
-      headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'tampered', 'x-shopify-hmac-sha256': signShopifyBody('{"id":1}', SECRET) },
+      headers: {
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-webhook-id': 'tampered',
+        'x-shopify-hmac-sha256': signShopifyBody('{"id":1}', SECRET),
+      },
       body: JSON.stringify(payload),
     });
-    const empty = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'empty' } });
+    const empty = await fetch(`${base}/webhooks/shopify`, {
+      method: 'POST',
+      headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-webhook-id': 'empty' },
+    });
     expect([unsigned.status, wrong.status, tampered.status, empty.status]).toEqual([401, 401, 401, 401]);
-    expect((await ctx.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries`)).rows[0]!.n).toBe(0);
+    expect(
+      (await ctx.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries`)).rows[0]!.n,
+    ).toBe(0);
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 0 });
     const logged = logLines.join('');
     expect(logged).toMatch(/bad signature/);
@@ -149,7 +201,9 @@ describe('Shopify webhooks: router, queue and processor', () => {
     await drain();
     // A job retried after it was processed (a worker crash before ack) changes nothing.
     expect(await processShopifyWebhook({ db: ctx.db, logger }, job.data)).toBe('already-processed');
-    expect(await post('orders/create', webhookOrder(store, order), { id: 'same-id' })).toMatchObject({ body: { status: 'duplicate' } });
+    expect(await post('orders/create', webhookOrder(store, order), { id: 'same-id' })).toMatchObject({
+      body: { status: 'duplicate' },
+    });
     expectMatchesStore(await tableCounts(ctx), store);
   });
 
@@ -161,13 +215,18 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const { failed } = await drain();
     expect(failed).toHaveLength(1);
     expect(failed[0]).toBeInstanceOf(UnrecoverableError);
-    expect(await delivery(invalid.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/malformed orders\/create payload/) as unknown });
+    expect(await delivery(invalid.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/malformed orders\/create payload/) as unknown,
+    });
     expect((await tableCounts(ctx)).orders).toBe(0);
   });
 
   it('ignores topics it does not handle, refuses other shops and oversized bodies, and lets Shopify retry when the queue is down', async () => {
     expect(await post('app/uninstalled', { id: 1 })).toMatchObject({ status: 200, body: { status: 'ignored' } });
-    expect(await post('orders/create', { id: 1 }, { shop: 'someone-else.myshopify.com' })).toMatchObject({ status: 403 });
+    expect(await post('orders/create', { id: 1 }, { shop: 'someone-else.myshopify.com' })).toMatchObject({
+      status: 403,
+    });
     const big = 'x'.repeat(3 * 1024 * 1024);
     expect(await post('orders/create', null, { raw: JSON.stringify({ big }) })).toMatchObject({ status: 413 });
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 0 });
@@ -177,7 +236,10 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const down = await post('orders/create', webhookOrder(store, order), { id: 'retry-me' });
     expect(down.status).toBe(503);
     failEnqueue = false;
-    expect(await post('orders/create', webhookOrder(store, order), { id: 'retry-me' })).toMatchObject({ status: 200, body: { status: 'queued' } });
+    expect(await post('orders/create', webhookOrder(store, order), { id: 'retry-me' })).toMatchObject({
+      status: 200,
+      body: { status: 'queued' },
+    });
   });
 
   it('applies a refund that arrives before its order once the order is stored, and counts cancel + refund once', async () => {
@@ -192,7 +254,12 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const before = { ...webhookOrder(store, order), refunds: [], updated_at: order.createdAt };
     await post('orders/create', before);
     await drain();
-    expect(await processShopifyWebhook({ db: ctx.db, logger }, { webhookId: early.id, topic: 'refunds/create', shop: SHOP, payload: webhookRefund(order, refund) })).toBe('processed');
+    expect(
+      await processShopifyWebhook(
+        { db: ctx.db, logger },
+        { webhookId: early.id, topic: 'refunds/create', shop: SHOP, payload: webhookRefund(order, refund) },
+      ),
+    ).toBe('processed');
 
     // Cancelled later without a further refund: the rest of each line comes back, the refunded unit once.
     store.cancel(order.id, false);
@@ -206,7 +273,9 @@ describe('Shopify webhooks: router, queue and processor', () => {
     // An orders/updated older than what is stored is skipped.
     await post('orders/updated', before);
     await drain();
-    expect((await ctx.db.pool.query(`SELECT status FROM orders WHERE id = $1`, [String(order.id)])).rows[0]).toEqual({ status: 'cancelled' });
+    expect((await ctx.db.pool.query(`SELECT status FROM orders WHERE id = $1`, [String(order.id)])).rows[0]).toEqual({
+      status: 'cancelled',
+    });
   });
 
   it('keeps products and customers current from products/update and customers/update', async () => {
@@ -219,11 +288,22 @@ describe('Shopify webhooks: router, queue and processor', () => {
     await post('products/update', webhookProduct({ ...p, title: 'Renamed', productType: 'Boots', price: '99.50' }));
     await post('customers/update', webhookCustomer({ id: 5000, city: 'Karachi', province: 'Sindh' }));
     await drain();
-    expect((await ctx.db.pool.query(`SELECT name, category, price FROM products WHERE id = $1`, [String(productId)])).rows[0]).toEqual({ name: 'Renamed', category: 'Boots', price: 99.5 });
-    expect((await ctx.db.pool.query<{ city: string | null; province: string | null }>(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0]).toEqual({ city: 'Karachi', province: 'Sindh' });
+    expect(
+      (await ctx.db.pool.query(`SELECT name, category, price FROM products WHERE id = $1`, [String(productId)]))
+        .rows[0],
+    ).toEqual({ name: 'Renamed', category: 'Boots', price: 99.5 });
+    expect(
+      (
+        await ctx.db.pool.query<{ city: string | null; province: string | null }>(
+          `SELECT city, province FROM customers WHERE id = '5000'`,
+        )
+      ).rows[0],
+    ).toEqual({ city: 'Karachi', province: 'Sindh' });
     await post('orders/updated', webhookOrder(store, order));
     await drain();
-    expect((await ctx.db.pool.query(`SELECT name FROM products WHERE id = $1`, [String(productId)])).rows[0]).toEqual({ name: 'Renamed' });
+    expect((await ctx.db.pool.query(`SELECT name FROM products WHERE id = $1`, [String(productId)])).rows[0]).toEqual({
+      name: 'Renamed',
+    });
   });
 
   it('gives the same rows as the sync: a whole store by webhooks, shuffled and replayed, then synced', async () => {
@@ -231,7 +311,9 @@ describe('Shopify webhooks: router, queue and processor', () => {
     const orders = [...store.orders.values()].filter((o) => !o.corrupt);
     const shuffled: FxOrder[] = [...orders].reverse();
     for (const o of [...shuffled, ...orders.slice(0, 10)]) {
-      expect((await post(o.cancelledAt ? 'orders/cancelled' : 'orders/updated', webhookOrder(store, o))).status).toBe(200);
+      expect((await post(o.cancelledAt ? 'orders/cancelled' : 'orders/updated', webhookOrder(store, o))).status).toBe(
+        200,
+      );
     }
     for (const o of orders) for (const r of o.refunds) await post('refunds/create', webhookRefund(o, r));
     const run = await drain();
@@ -245,7 +327,10 @@ describe('Shopify webhooks: router, queue and processor', () => {
     store.orders.set(bad.id, bad);
     const fake = await new FakeShopifyServer(store, { accessToken: TOKEN, restoreRate: 100_000 }).start();
     try {
-      await syncShopify({ db: ctx.db, config: { shopify: { ...ctx.config.shopify, adminUrl: fake.url } }, logger }, { retryBaseMs: 5 });
+      await syncShopify(
+        { db: ctx.db, config: { shopify: { ...ctx.config.shopify, adminUrl: fake.url } }, logger },
+        { retryBaseMs: 5 },
+      );
     } finally {
       await fake.stop();
     }

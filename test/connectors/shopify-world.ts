@@ -33,7 +33,13 @@ export async function newWorld(ctx: TestContext, orders: number, opts: FakeShopi
 
 export async function tableCounts(ctx: TestContext) {
   const { rows } = await ctx.db.pool.query<{
-    orders: number; purchases: number; returns: number; returned_qty: number; customers: number; products: number; quarantined: number;
+    orders: number;
+    purchases: number;
+    returns: number;
+    returned_qty: number;
+    customers: number;
+    products: number;
+    quarantined: number;
   }>(`SELECT (SELECT count(*)::int FROM orders WHERE source = 'shopify') AS orders,
             (SELECT count(*)::int FROM order_items WHERE event_type = 'purchase') AS purchases,
             (SELECT count(*)::int FROM order_items WHERE event_type = 'return') AS returns,
@@ -47,7 +53,15 @@ export async function tableCounts(ctx: TestContext) {
 /** What the fake store says must be in the tables. */
 export function expectMatchesStore(counts: Awaited<ReturnType<typeof tableCounts>>, store: FxStore): void {
   const e = store.expected();
-  expect({ orders: counts.orders, purchases: counts.purchases, returns: counts.returns, returnedQty: counts.returned_qty }).toEqual({
-    orders: e.orders, purchases: e.purchases, returns: e.returns, returnedQty: e.returnedQty,
+  expect({
+    orders: counts.orders,
+    purchases: counts.purchases,
+    returns: counts.returns,
+    returnedQty: counts.returned_qty,
+  }).toEqual({
+    orders: e.orders,
+    purchases: e.purchases,
+    returns: e.returns,
+    returnedQty: e.returnedQty,
   });
 }

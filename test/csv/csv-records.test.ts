@@ -16,7 +16,9 @@ describe('splitCsvRecord', () => {
   });
 
   it('reports malformed quoting instead of guessing', () => {
-    expect(splitCsvRecord('1,"bad"x,2')).toEqual({ error: expect.stringContaining('after a closing quote') as unknown });
+    expect(splitCsvRecord('1,"bad"x,2')).toEqual({
+      error: expect.stringContaining('after a closing quote') as unknown,
+    });
     expect(splitCsvRecord('1,ba"d,2')).toEqual({ error: expect.stringContaining('stray quote') as unknown });
     expect(splitCsvRecord('1,"open')).toBe('open');
   });
@@ -74,7 +76,11 @@ describe('readCsvRecords', () => {
   const exported = '\uFEFFITEM_ID,ITEM_NAME,CATEGORY\r\np1,"Tea towel\n""Kitchen"", 2-pack",Linen\r\np2,Plain,Garden\n';
   const expected = [
     { line: 1, raw: 'ITEM_ID,ITEM_NAME,CATEGORY', fields: ['ITEM_ID', 'ITEM_NAME', 'CATEGORY'] },
-    { line: 2, raw: 'p1,"Tea towel\n""Kitchen"", 2-pack",Linen', fields: ['p1', 'Tea towel\n"Kitchen", 2-pack', 'Linen'] },
+    {
+      line: 2,
+      raw: 'p1,"Tea towel\n""Kitchen"", 2-pack",Linen',
+      fields: ['p1', 'Tea towel\n"Kitchen", 2-pack', 'Linen'],
+    },
     { line: 4, raw: 'p2,Plain,Garden', fields: ['p2', 'Plain', 'Garden'] },
   ];
 
@@ -90,7 +96,9 @@ describe('readCsvRecords', () => {
 
   it('gives the same records wherever the chunks are cut, even inside a UTF-8 character', async () => {
     const bytes = Buffer.from(exported.replace('Plain', 'Plaïn'));
-    const want = expected.map((r) => (r.line === 4 ? { ...r, raw: 'p2,Plaïn,Garden', fields: ['p2', 'Plaïn', 'Garden'] } : r));
+    const want = expected.map((r) =>
+      r.line === 4 ? { ...r, raw: 'p2,Plaïn,Garden', fields: ['p2', 'Plaïn', 'Garden'] } : r,
+    );
     for (let cut = 1; cut < bytes.length; cut++) {
       expect(await collect([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(want);
     }

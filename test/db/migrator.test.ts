@@ -27,7 +27,14 @@ describe('migrate', () => {
       [schema],
     );
     const tables = rows.map((r: { table_name: string }) => r.table_name);
-    for (const t of ['offline_user_recommendations', 'offline_similar_items', 'offline_item_affinity', 'batch_job_metadata', 'pipeline_runs', 'quarantine']) {
+    for (const t of [
+      'offline_user_recommendations',
+      'offline_similar_items',
+      'offline_item_affinity',
+      'batch_job_metadata',
+      'pipeline_runs',
+      'quarantine',
+    ]) {
       expect(tables).toContain(t);
     }
   });
@@ -36,8 +43,14 @@ describe('migrate', () => {
     const other = uniqueName('mig2');
     try {
       const [a, b] = await Promise.all([migrate(pool, other), migrate(pool, other)]);
-      expect([...a.applied, ...b.applied].sort()).toEqual([...a.alreadyApplied, ...b.alreadyApplied, ...a.applied, ...b.applied].filter((x, i, all) => all.indexOf(x) === i).sort());
-      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${other}"."_prisma_migrations"`);
+      expect([...a.applied, ...b.applied].sort()).toEqual(
+        [...a.alreadyApplied, ...b.alreadyApplied, ...a.applied, ...b.applied]
+          .filter((x, i, all) => all.indexOf(x) === i)
+          .sort(),
+      );
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "${other}"."_prisma_migrations"`,
+      );
       expect(rows[0]!.n).toBe(a.applied.length + b.applied.length);
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);

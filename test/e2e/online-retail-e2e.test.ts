@@ -43,38 +43,47 @@ describeWithDataset('online-retail', 'Online Retail, end to end', (DATASET) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('imports, runs every stage and serves customer 17850 personalised products from the file', async () => {
-    const run = await services!.pipeline.startRun({ trigger: 'test' });
-    let final = run;
-    for (let i = 0; i < 600 && !['succeeded', 'failed', 'cancelled'].includes(final.status); i += 1) {
-      await new Promise((r) => setTimeout(r, 200));
-      final = (await services!.pipeline.getRun(run.id))!;
-    }
-    expect(final.error).toBeNull();
-    expect(final.status).toBe('succeeded');
+  it(
+    'imports, runs every stage and serves customer 17850 personalised products from the file',
+    async () => {
+      const run = await services!.pipeline.startRun({ trigger: 'test' });
+      let final = run;
+      for (let i = 0; i < 600 && !['succeeded', 'failed', 'cancelled'].includes(final.status); i += 1) {
+        await new Promise((r) => setTimeout(r, 200));
+        final = (await services!.pipeline.getRun(run.id))!;
+      }
+      expect(final.error).toBeNull();
+      expect(final.status).toBe('succeeded');
 
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `{ recommendations(userId: "17850", limit: 5) { source items { rank score product { id name price } } } }`,
-      }),
-    });
-    const body = (await res.json()) as {
-      data: { recommendations: { source: string; items: { rank: number; score: number; product: { id: string; name: string; price: number } }[] } };
-    };
-    const list = body.data.recommendations;
-    expect(list.source).toBe('PERSONALIZED');
-    expect(list.items).toHaveLength(5);
-    expect(list.items.map((i) => i.rank)).toEqual([1, 2, 3, 4, 5]);
-    const { rows: bought } = await ctx.db.pool.query<{ product_id: string }>(
-      `SELECT DISTINCT product_id FROM order_items WHERE customer_id = '17850' AND event_type = 'purchase'`,
-    );
-    const boughtIds = new Set(bought.map((b) => b.product_id));
-    for (const item of list.items) {
-      expect(item.product.name).toMatch(/\w/);
-      expect(item.product.id).toMatch(/^\d/);
-      expect(boughtIds.has(item.product.id)).toBe(false);
-    }
-  }, HEAVY_TEST_TIMEOUT_MS);
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: `{ recommendations(userId: "17850", limit: 5) { source items { rank score product { id name price } } } }`,
+        }),
+      });
+      const body = (await res.json()) as {
+        data: {
+          recommendations: {
+            source: string;
+            items: { rank: number; score: number; product: { id: string; name: string; price: number } }[];
+          };
+        };
+      };
+      const list = body.data.recommendations;
+      expect(list.source).toBe('PERSONALIZED');
+      expect(list.items).toHaveLength(5);
+      expect(list.items.map((i) => i.rank)).toEqual([1, 2, 3, 4, 5]);
+      const { rows: bought } = await ctx.db.pool.query<{ product_id: string }>(
+        `SELECT DISTINCT product_id FROM order_items WHERE customer_id = '17850' AND event_type = 'purchase'`,
+      );
+      const boughtIds = new Set(bought.map((b) => b.product_id));
+      for (const item of list.items) {
+        expect(item.product.name).toMatch(/\w/);
+        expect(item.product.id).toMatch(/^\d/);
+        expect(boughtIds.has(item.product.id)).toBe(false);
+      }
+    },
+    HEAVY_TEST_TIMEOUT_MS,
+  );
 });

@@ -43,7 +43,12 @@ describe('readInteractions', () => {
 
   it('accepts the three required columns alone, in any order', async () => {
     const raw = await readInteractions(csv('TIMESTAMP,ITEM_ID,USER_ID\n5,i,u\n'));
-    expect({ u: raw.userIds, i: raw.itemIds, t: raw.timestamp[0], e: raw.eventTypes }).toEqual({ u: ['u'], i: ['i'], t: 5, e: ['purchase'] });
+    expect({ u: raw.userIds, i: raw.itemIds, t: raw.timestamp[0], e: raw.eventTypes }).toEqual({
+      u: ['u'],
+      i: ['i'],
+      t: 5,
+      e: ['purchase'],
+    });
   });
 
   it('refuses a file without the required header', async () => {
@@ -54,7 +59,12 @@ describe('readInteractions', () => {
 
 describe('readAttributes', () => {
   it('reads categories, keeping products without one and reporting bad rows', async () => {
-    const a = await readAttributes(csv('ITEM_ID,ITEM_NAME,CATEGORY\np1,"A, b",Toys\np2,B,\np3,C\n'), 'items.csv', 'ITEM_ID', 'CATEGORY');
+    const a = await readAttributes(
+      csv('ITEM_ID,ITEM_NAME,CATEGORY\np1,"A, b",Toys\np2,B,\np3,C\n'),
+      'items.csv',
+      'ITEM_ID',
+      'CATEGORY',
+    );
     expect(a.ids).toEqual(['p1', 'p2']);
     expect([...a.byId]).toEqual([['p1', 'Toys']]);
     expect(a.rejected).toEqual([{ file: 'items.csv', lineNumber: 4, reason: 'expected 3 columns, found 2' }]);
@@ -64,16 +74,22 @@ describe('readAttributes', () => {
 describe('minimum data size', () => {
   it('fails below 1,000 interactions, as Personalize does', async () => {
     const raw = await readInteractions(csv(interactionsCsv().split('\n').slice(0, 900).join('\n')));
-    expect(() => { checkMinimums(raw); }).toThrow(InsufficientDataError);
-    expect(() => { checkMinimums(raw); }).toThrow(/899 interactions \(minimum 1000\)/);
+    expect(() => {
+      checkMinimums(raw);
+    }).toThrow(InsufficientDataError);
+    expect(() => {
+      checkMinimums(raw);
+    }).toThrow(/899 interactions \(minimum 1000\)/);
   });
 
   it('fails with fewer than 25 users having 2 or more interactions', async () => {
     const lines = ['USER_ID,ITEM_ID,TIMESTAMP'];
     for (let n = 0; n < 1000; n++) lines.push(`u${n},i${n % 7},${n}`);
     for (let n = 0; n < 24; n++) lines.push(`u${n},i9,${n}`);
-    const raw = await readInteractions(csv(lines.join("\n")));
-    expect(() => { checkMinimums(raw); }).toThrow(/24 users with 2 or more interactions \(minimum 25\)/);
+    const raw = await readInteractions(csv(lines.join('\n')));
+    expect(() => {
+      checkMinimums(raw);
+    }).toThrow(/24 users with 2 or more interactions \(minimum 25\)/);
   });
 
   it('makes train() fail with a clear error', async () => {
@@ -96,7 +112,9 @@ describe('buildDataset', () => {
 
   it('sorts ids, merges events per customer and product, and marks purchases', async () => {
     const raw = await readInteractions(
-      csv('USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\nb,y,100,view,1\na,y,100,purchase,1\nb,x,100,purchase,1\nb,y,100,view,1\nb,z,100,return,1\n'),
+      csv(
+        'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\nb,y,100,view,1\na,y,100,purchase,1\nb,x,100,purchase,1\nb,y,100,view,1\nb,z,100,return,1\n',
+      ),
     );
     const d = buildDataset(raw, DEFAULT_PARAMS);
     expect(d.userIds).toEqual(['a', 'b']);

@@ -24,7 +24,8 @@ export function interactionsCsv(): string {
     const c = n < 30 ? 'k' : 'g';
     for (let j = 0; j < 6; j++) lines.push(`${userId(n)},${itemId(c, (n + j) % 10)},${T0 + n * 100 + j},purchase,1`);
     for (let j = 6; j < 10; j++) {
-      for (let r = 0; r < 3; r++) lines.push(`${userId(n)},${itemId(c, (n + j) % 10)},${T0 + n * 100 + j * 3 + r},view,1`);
+      for (let r = 0; r < 3; r++)
+        lines.push(`${userId(n)},${itemId(c, (n + j) % 10)},${T0 + n * 100 + j * 3 + r},view,1`);
     }
   }
   return lines.join('\n') + '\n';
@@ -70,7 +71,14 @@ export async function fixtureStore(
     logger: createLogger({ logLevel: 'silent' }),
     progress: () => Promise.resolve(),
   };
-  return { dir, store, ctx, cleanup: () => { rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    dir,
+    store,
+    ctx,
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function readText(store: DirectoryObjectStore, key: string): Promise<string> {

@@ -62,13 +62,21 @@ describe('rp3betaRows', () => {
     expect(Array.from(rp3betaRows(d, t, 10, 1, 0).idx.subarray(0, 1))).toEqual([1]);
     const r = rp3betaRows(d, t, 10, 1, 1);
     // 5/12 / 3 = 0.139 against 1/6 / 2 = 0.083: B still wins, but by less.
-    expect(row(r, 0)[1]! / row(r, 0)[2]!).toBeCloseTo((5 / 12 / 3) / (1 / 6 / 2), 5);
+    expect(row(r, 0)[1]! / row(r, 0)[2]!).toBeCloseTo(5 / 12 / 3 / (1 / 6 / 2), 5);
   });
 });
 
 describe('blendRows', () => {
-  const a: SparseRows = { ptr: Int32Array.from([0, 1, 2, 2]), idx: Int32Array.from([1, 0]), w: Float32Array.from([4, 2]) };
-  const b: SparseRows = { ptr: Int32Array.from([0, 1, 2, 3]), idx: Int32Array.from([2, 2, 0]), w: Float32Array.from([1, 1, 1]) };
+  const a: SparseRows = {
+    ptr: Int32Array.from([0, 1, 2, 2]),
+    idx: Int32Array.from([1, 0]),
+    w: Float32Array.from([4, 2]),
+  };
+  const b: SparseRows = {
+    ptr: Int32Array.from([0, 1, 2, 3]),
+    idx: Int32Array.from([2, 2, 0]),
+    w: Float32Array.from([1, 1, 1]),
+  };
 
   it('brings both models to a mean row sum of 1 before mixing them', () => {
     expect(rowScale(a)).toBe(3); // (4 + 2) / 2 non-empty rows

@@ -22,7 +22,9 @@ async function lines(f: Fixture, name: string): Promise<Line[]> {
 
 describe('LocalEngine', () => {
   let f: Fixture;
-  afterEach(() => { f.cleanup(); });
+  afterEach(() => {
+    f.cleanup();
+  });
 
   it('trains every recipe and writes one batch output file per recipe, plus item-affinity-users', async () => {
     f = await fixtureStore();
@@ -30,7 +32,12 @@ describe('LocalEngine', () => {
     expect(trained.status).toBe('done');
     if (trained.status !== 'done' || inferred.status !== 'done') throw new Error('not done');
     expect(trained.result.models.map((m) => m.recipe)).toEqual(f.ctx.recipes);
-    expect(trained.result.models[0]!.dataSnapshot).toMatchObject({ interactions: 1080, users: 61, items: 21, rejectedRows: 0 });
+    expect(trained.result.models[0]!.dataSnapshot).toMatchObject({
+      interactions: 1080,
+      users: 61,
+      items: 21,
+      rejectedRows: 0,
+    });
     expect(inferred.result.outputs.map((o) => o.key.replace(f.ctx.layout.outputPrefix, ''))).toEqual([
       'popularity-count.jsonl',
       'similar-items.jsonl',
@@ -46,7 +53,9 @@ describe('LocalEngine', () => {
     f = await fixtureStore();
     await run(f);
     const up = await readText(f.store, `${f.ctx.layout.outputPrefix}user-personalization.jsonl`);
-    expect(up.split('\n')[0]).toMatch(/^\{"input":\{"userId":"u00"\},"output":\{"recommendedItems":\["[^"]+"(,"[^"]+")*\],"scores":\[[0-9.e-]+(,[0-9.e-]+)*\]\}\}$/);
+    expect(up.split('\n')[0]).toMatch(
+      /^\{"input":\{"userId":"u00"\},"output":\{"recommendedItems":\["[^"]+"(,"[^"]+")*\],"scores":\[[0-9.e-]+(,[0-9.e-]+)*\]\}\}$/,
+    );
     const sim = await lines(f, 'similar-items');
     expect(Object.keys(sim[0]!.input)).toEqual(['itemId']);
     const pr = await lines(f, 'personalized-ranking');
@@ -66,7 +75,8 @@ describe('LocalEngine', () => {
       const list = (l.output.recommendedItems ?? l.output.recommendedUsers)!;
       expect(l.output.scores).toHaveLength(list.length);
       const scores = l.output.scores as number[];
-      if (!('itemList' in l.input)) for (let a = 1; a < scores.length; a++) expect(scores[a]!).toBeLessThanOrEqual(scores[a - 1]!);
+      if (!('itemList' in l.input))
+        for (let a = 1; a < scores.length; a++) expect(scores[a]!).toBeLessThanOrEqual(scores[a - 1]!);
     }
   });
 
@@ -85,7 +95,9 @@ describe('LocalEngine', () => {
     f = await fixtureStore();
     await run(f, engine({ excludePurchased: false }));
     const u00 = (await lines(f, 'user-personalization')).find((l) => l.input.userId === 'u00')!;
-    expect(u00.output.recommendedItems!.filter((i) => ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'].includes(i as string)).length).toBeGreaterThan(0);
+    expect(
+      u00.output.recommendedItems!.filter((i) => ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'].includes(i as string)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('falls back for customers and products unseen in training', async () => {

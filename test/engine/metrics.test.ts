@@ -63,7 +63,8 @@ describe('evaluation splits and evaluateRecipe', () => {
   it('holds out events from the cutoff on for the time split', async () => {
     const raw = await readInteractions(Readable.from([interactionsCsv()]));
     const s = splitInteractions(raw, 'time', 1, 1_700_005_000);
-    for (const rows of s.heldOut.values()) for (const k of rows) expect(raw.timestamp[k]).toBeGreaterThanOrEqual(1_700_005_000);
+    for (const rows of s.heldOut.values())
+      for (const k of rows) expect(raw.timestamp[k]).toBeGreaterThanOrEqual(1_700_005_000);
   });
 
   it('scores the model above popularity on clustered data, deterministically', async () => {
@@ -71,7 +72,9 @@ describe('evaluation splits and evaluateRecipe', () => {
       evaluateRecipe({ interactions: Readable.from([interactionsCsv()]), recipe, split: 'random', k: 5 });
     const up = await run('user-personalization');
     const pop = await run('popularity-count');
-    expect(up.normalized_discounted_cumulative_gain_at_5!).toBeGreaterThan(pop.normalized_discounted_cumulative_gain_at_5!);
+    expect(up.normalized_discounted_cumulative_gain_at_5!).toBeGreaterThan(
+      pop.normalized_discounted_cumulative_gain_at_5!,
+    );
     expect(await run('user-personalization')).toEqual(up);
   });
 });

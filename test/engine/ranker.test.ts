@@ -12,11 +12,18 @@ describe('LocalRanker', () => {
     await new LocalEngine(loadConfig({}).engine).train(f.ctx);
     ranker = await loadLocalRanker(f.store, f.ctx.layout.modelPrefix);
   });
-  afterAll(() => { f.cleanup(); });
+  afterAll(() => {
+    f.cleanup();
+  });
 
   it("puts the customer's likely products first and returns every product once", async () => {
     const ranked = await ranker.rank('u00', ['g1', 'k7', 'g2', 'k8']);
-    expect(ranked.map((r) => r.productId).slice(0, 2).sort()).toEqual(['k7', 'k8']);
+    expect(
+      ranked
+        .map((r) => r.productId)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['k7', 'k8']);
     expect(ranked.map((r) => r.productId).sort()).toEqual(['g1', 'g2', 'k7', 'k8']);
     expect(ranked[0]!.score).toBeGreaterThan(ranked[3]!.score);
   });

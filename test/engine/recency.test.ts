@@ -26,7 +26,12 @@ describe('model half-life (personal models decay apart from popularity)', () => 
     const same = buildDataset(raw, { ...DEFAULT_PARAMS, halfLifeDays: 14, modelHalfLifeDays: -1 });
     expect(same.userValues[0]).toBeCloseTo(Math.log1p(0.5), 6);
     expect(same.itemPopularity[0]).toBeCloseTo(Math.log1p(0.5), 6);
-    const floored = buildDataset(raw, { ...DEFAULT_PARAMS, halfLifeDays: 0, modelHalfLifeDays: 7, modelDecayFloor: 0.2 });
+    const floored = buildDataset(raw, {
+      ...DEFAULT_PARAMS,
+      halfLifeDays: 0,
+      modelHalfLifeDays: 7,
+      modelDecayFloor: 0.2,
+    });
     expect(floored.userValues[0]).toBeCloseTo(Math.log1p(0.2 + 0.8 * 0.25), 6);
   });
 

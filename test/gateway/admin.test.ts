@@ -31,9 +31,30 @@ describe('admin queries and mutations', () => {
         admin,
       );
       expect(r.body.errors).toBeUndefined();
-      const run = r.body.data!.triggerRetrain as { id: string; mode: string; status: string; trigger: string; recipes: string[]; stages: { name: string; status: string }[] };
-      expect(run).toMatchObject({ id: '1', mode: 'UPDATE', status: 'QUEUED', trigger: 'api', recipes: ['similar-items'] });
-      expect(run.stages.map((s) => s.name)).toEqual(['sync-orders', 'export-datasets', 'train', 'batch-infer', 'load-results', 'warm-cache', 'evaluate']);
+      const run = r.body.data!.triggerRetrain as {
+        id: string;
+        mode: string;
+        status: string;
+        trigger: string;
+        recipes: string[];
+        stages: { name: string; status: string }[];
+      };
+      expect(run).toMatchObject({
+        id: '1',
+        mode: 'UPDATE',
+        status: 'QUEUED',
+        trigger: 'api',
+        recipes: ['similar-items'],
+      });
+      expect(run.stages.map((s) => s.name)).toEqual([
+        'sync-orders',
+        'export-datasets',
+        'train',
+        'batch-infer',
+        'load-results',
+        'warm-cache',
+        'evaluate',
+      ]);
       expect(run.stages[0]!.status).toBe('pending');
     });
 
@@ -44,28 +65,52 @@ describe('admin queries and mutations', () => {
 
     it('shows one run with its stages, timings and counts', async () => {
       // The real run store: a stage that started marks the run running; the start time is set back by SQL.
-      await h.pipeline.runs.patchStage(1, 'export-datasets', { status: 'running', startedAt: new Date(Date.now() - 4_000).toISOString() });
-      await h.pipeline.runs.patchStage(1, 'export-datasets', { status: 'succeeded', finishedAt: new Date().toISOString(), durationMs: 4_000, counts: { interactions: 1200 } });
+      await h.pipeline.runs.patchStage(1, 'export-datasets', {
+        status: 'running',
+        startedAt: new Date(Date.now() - 4_000).toISOString(),
+      });
+      await h.pipeline.runs.patchStage(1, 'export-datasets', {
+        status: 'succeeded',
+        finishedAt: new Date().toISOString(),
+        durationMs: 4_000,
+        counts: { interactions: 1200 },
+      });
       await ctx.db.pool.query(`UPDATE pipeline_runs SET started_at = now() - interval '5 seconds' WHERE id = 1`);
-      const r = await h.gql<{ pipelineRun: { status: string; durationMs: number; stages: { name: string; durationMs: number | null; counts: { name: string; value: number }[] }[] } }>(
-        `{ pipelineRun(id: "1") { status durationMs stages { name durationMs counts { name value } } } }`,
-        {},
-        admin,
-      );
+      const r = await h.gql<{
+        pipelineRun: {
+          status: string;
+          durationMs: number;
+          stages: { name: string; durationMs: number | null; counts: { name: string; value: number }[] }[];
+        };
+      }>(`{ pipelineRun(id: "1") { status durationMs stages { name durationMs counts { name value } } } }`, {}, admin);
       const got = r.body.data!.pipelineRun;
       expect(got.status).toBe('RUNNING');
       expect(got.durationMs).toBeGreaterThanOrEqual(5_000);
-      expect(got.stages[1]).toEqual({ name: 'export-datasets', durationMs: 4_000, counts: [{ name: 'interactions', value: 1200 }] });
+      expect(got.stages[1]).toEqual({
+        name: 'export-datasets',
+        durationMs: 4_000,
+        counts: [{ name: 'interactions', value: 1200 }],
+      });
     });
 
     it('answers NOT_FOUND and BAD_USER_INPUT for unknown and malformed run ids', async () => {
-      expect((await h.gql(`{ pipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('NOT_FOUND');
-      expect((await h.gql(`{ pipelineRun(id: "abc") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-      expect((await h.gql(`mutation { cancelPipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('NOT_FOUND');
+      expect((await h.gql(`{ pipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe(
+        'NOT_FOUND',
+      );
+      expect((await h.gql(`{ pipelineRun(id: "abc") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect(
+        (await h.gql(`mutation { cancelPipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code,
+      ).toBe('NOT_FOUND');
     });
 
     it('cancels a run', async () => {
-      const r = await h.gql<{ cancelPipelineRun: { status: string } }>(`mutation { cancelPipelineRun(id: "1") { status finishedAt } }`, {}, admin);
+      const r = await h.gql<{ cancelPipelineRun: { status: string } }>(
+        `mutation { cancelPipelineRun(id: "1") { status finishedAt } }`,
+        {},
+        admin,
+      );
       expect(r.body.data!.cancelPipelineRun.status).toBe('CANCELLED');
     });
 
@@ -75,11 +120,18 @@ describe('admin queries and mutations', () => {
         await h.pipeline.runs.setStatus(run.id, 'succeeded');
       }
       const page = async (after?: string) =>
-        (await h.gql<{ pipelineRuns: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
-          `query($after: String) { pipelineRuns(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
-          { after },
-          admin,
-        )).body.data!.pipelineRuns;
+        (
+          await h.gql<{
+            pipelineRuns: {
+              edges: { cursor: string; node: { id: string } }[];
+              pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            };
+          }>(
+            `query($after: String) { pipelineRuns(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+            { after },
+            admin,
+          )
+        ).body.data!.pipelineRuns;
       const first = await page();
       expect(first.edges.map((e) => e.node.id)).toEqual(['5', '4']);
       expect(first.pageInfo.hasNextPage).toBe(true);
@@ -98,10 +150,14 @@ describe('admin queries and mutations', () => {
       await ctx.db.pool.query(`INSERT INTO batch_job_metadata (job_name, recipe_name, status, run_id, started_at) VALUES
         ('j1', 'similar-items', 'ACTIVE', 1, now()), ('j2', 'user-personalization', 'FAILED', 1, now()), ('j3', 'similar-items', 'ACTIVE', 2, now())`);
       const q = `query($after: String, $status: BatchJobStatus, $recipe: String) { batchJobs(first: 1, after: $after, status: $status, recipe: $recipe) { edges { node { name status recipe runId } } pageInfo { hasNextPage endCursor } } }`;
-      type Page = { batchJobs: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      type Page = {
+        batchJobs: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      };
       const p1 = (await h.gql<Page>(q, { status: 'ACTIVE', recipe: 'similar-items' }, admin)).body.data!.batchJobs;
       expect(p1.edges.map((e) => e.node.name)).toEqual(['j3']);
-      const p2 = (await h.gql<Page>(q, { status: 'ACTIVE', recipe: 'similar-items', after: p1.pageInfo.endCursor }, admin)).body.data!.batchJobs;
+      const p2 = (
+        await h.gql<Page>(q, { status: 'ACTIVE', recipe: 'similar-items', after: p1.pageInfo.endCursor }, admin)
+      ).body.data!.batchJobs;
       expect(p2.edges.map((e) => e.node.name)).toEqual(['j1']);
       expect(p2.pageInfo.hasNextPage).toBe(false);
       const failed = (await h.gql<Page>(q, { status: 'FAILED' }, admin)).body.data!.batchJobs;
@@ -111,10 +167,20 @@ describe('admin queries and mutations', () => {
 
   describe('setSchedule', () => {
     it('sets a cron schedule and rejects bad names and expressions', async () => {
-      const r = await h.gql<{ setSchedule: { name: string; cron: string; enabled: boolean } }>(`mutation { setSchedule(name: "pipeline", cron: "0 2 * * 1") { name cron enabled next } }`, {}, admin);
+      const r = await h.gql<{ setSchedule: { name: string; cron: string; enabled: boolean } }>(
+        `mutation { setSchedule(name: "pipeline", cron: "0 2 * * 1") { name cron enabled next } }`,
+        {},
+        admin,
+      );
       expect(r.body.data!.setSchedule).toMatchObject({ name: 'pipeline', cron: '0 2 * * 1', enabled: true });
-      expect((await h.gql(`mutation { setSchedule(name: "nope", cron: "0 2 * * 1") { name } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-      expect((await h.gql(`mutation { setSchedule(name: "sync", cron: "every day") { name } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(
+        (await h.gql(`mutation { setSchedule(name: "nope", cron: "0 2 * * 1") { name } }`, {}, admin)).body.errors![0]!
+          .extensions!.code,
+      ).toBe('BAD_USER_INPUT');
+      expect(
+        (await h.gql(`mutation { setSchedule(name: "sync", cron: "every day") { name } }`, {}, admin)).body.errors![0]!
+          .extensions!.code,
+      ).toBe('BAD_USER_INPUT');
     });
   });
 
@@ -129,7 +195,9 @@ describe('admin queries and mutations', () => {
         admin,
       );
       expect(r.body.errors).toBeUndefined();
-      const s = r.body.data!.systemStatus as Record<string, unknown> & { modelVersions: { recipe: string; metrics: unknown[] }[] };
+      const s = r.body.data!.systemStatus as Record<string, unknown> & {
+        modelVersions: { recipe: string; metrics: unknown[] }[];
+      };
       expect(s).toMatchObject({
         coverage: 100,
         customersWithRecommendations: 2,
@@ -142,7 +210,12 @@ describe('admin queries and mutations', () => {
         redisAvailable: true,
       });
       expect(s.freshnessDays).toBeLessThan(1);
-      expect(s.modelVersions.map((m) => m.recipe).sort()).toEqual(['item-affinity', 'popularity-count', 'similar-items', 'user-personalization']);
+      expect(s.modelVersions.map((m) => m.recipe).sort()).toEqual([
+        'item-affinity',
+        'popularity-count',
+        'similar-items',
+        'user-personalization',
+      ]);
       expect(s.modelVersions[0]!.metrics).toEqual(expect.arrayContaining([{ name: 'precision_at_10', value: 0.12 }]));
     });
   });
@@ -172,12 +245,25 @@ describe('admin queries and mutations', () => {
       expect((JSON.parse((await h.get('/health')).text) as { status: string }).status).toBe('ok');
       const ready = await h.get('/ready');
       expect(ready.status).toBe(200);
-      expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true }, batch: { ok: true } } });
-      const queue = new Queue('events-forward', { connection: { url: ctx.config.redis.url }, prefix: ctx.config.redis.prefix });
+      expect(JSON.parse(ready.text)).toMatchObject({
+        status: 'ready',
+        checks: { postgres: { ok: true }, redis: { ok: true }, batch: { ok: true } },
+      });
+      const queue = new Queue('events-forward', {
+        connection: { url: ctx.config.redis.url },
+        prefix: ctx.config.redis.prefix,
+      });
       await queue.add('forward', { eventIds: ['x'] });
       const metrics = (await h.get('/metrics')).text;
       await queue.close();
-      for (const name of ['recs_graphql_request_duration_seconds_bucket', 'recs_cache_hit_ratio{layer="hot"}', 'recs_coverage_percent 100', 'recs_freshness_days', 'recs_active_alerts 1', 'recs_queue_jobs{queue="events-forward",state="waiting"} 1']) {
+      for (const name of [
+        'recs_graphql_request_duration_seconds_bucket',
+        'recs_cache_hit_ratio{layer="hot"}',
+        'recs_coverage_percent 100',
+        'recs_freshness_days',
+        'recs_active_alerts 1',
+        'recs_queue_jobs{queue="events-forward",state="waiting"} 1',
+      ]) {
         expect(metrics).toContain(name);
       }
       expect(metrics).not.toContain(admin);

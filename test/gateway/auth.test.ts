@@ -17,7 +17,8 @@ describe('API keys and roles', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     await seedServing(ctx.db);
-    for (const role of ['read', 'ingest', 'admin'] as const) keys[role] = (await createApiKey(ctx.db.pool, role, `${role} test`)).key;
+    for (const role of ['read', 'ingest', 'admin'] as const)
+      keys[role] = (await createApiKey(ctx.db.pool, role, `${role} test`)).key;
     open = await startGateway(ctx);
     keyed = await startGateway(ctx, { config: { ...ctx.config, api: { readAuth: 'key' } }, authCacheMs: 0 });
   });
@@ -30,7 +31,10 @@ describe('API keys and roles', () => {
   describe('api-keys', () => {
     it('stores only the sha256 hash and a short prefix', async () => {
       const { key, info } = await createApiKey(ctx.db.pool, 'read');
-      const { rows } = await ctx.db.pool.query<{ keyHash: string; prefix: string }>('SELECT key_hash AS "keyHash", prefix FROM api_keys WHERE id = $1', [info.id]);
+      const { rows } = await ctx.db.pool.query<{ keyHash: string; prefix: string }>(
+        'SELECT key_hash AS "keyHash", prefix FROM api_keys WHERE id = $1',
+        [info.id],
+      );
       const row = rows[0]!;
       expect(row.keyHash).toBe(hashKey(key));
       expect(row.keyHash).not.toContain(key);

@@ -9,7 +9,13 @@ import { startGateway } from '../support/gateway-harness';
 import { seedServing, type ServingFixture } from '../support/serving-fixtures';
 
 const LIST = `query($u: ID!) { recommendations(userId: $u, limit: 3) { items { product { id name } source } source modelVersion } }`;
-type List = { recommendations: { items: { product: { id: string } ; source: string }[]; source: string; modelVersion: string | null } };
+type List = {
+  recommendations: {
+    items: { product: { id: string }; source: string }[];
+    source: string;
+    modelVersion: string | null;
+  };
+};
 
 describe('degraded operation', () => {
   let ctx: TestContext;
@@ -24,7 +30,12 @@ describe('degraded operation', () => {
   describe('Redis down', () => {
     it('serves from PostgreSQL and /ready says degraded', async () => {
       // A request client pointed at a port nobody listens on: every command fails at once.
-      const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+      const deadRedis = new Redis('redis://127.0.0.1:1', {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: true,
+        retryStrategy: () => null,
+      });
       deadRedis.on('error', () => undefined);
       const h = await startGateway(ctx, { redis: deadRedis, queues: [] });
       try {
@@ -33,9 +44,16 @@ describe('degraded operation', () => {
         expect(r.body.data!.recommendations.items.map((i) => i.product.id)).toEqual(['p1', 'p2', 'p3']);
         const ready = await h.get('/ready');
         expect(ready.status).toBe(200);
-        expect(JSON.parse(ready.text)).toMatchObject({ status: 'degraded', checks: { postgres: { ok: true }, redis: { ok: false } } });
+        expect(JSON.parse(ready.text)).toMatchObject({
+          status: 'degraded',
+          checks: { postgres: { ok: true }, redis: { ok: false } },
+        });
         const admin = (await createApiKey(ctx.db.pool, 'admin')).key;
-        const s = await h.gql<{ systemStatus: { redisAvailable: boolean } }>(`{ systemStatus { redisAvailable } }`, {}, admin);
+        const s = await h.gql<{ systemStatus: { redisAvailable: boolean } }>(
+          `{ systemStatus { redisAvailable } }`,
+          {},
+          admin,
+        );
         expect(s.body.data!.systemStatus.redisAvailable).toBe(false);
         const inv = await h.gql(`mutation { invalidateCache }`, {}, admin);
         expect(inv.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
@@ -75,7 +93,10 @@ describe('degraded operation', () => {
 
         const ready = await h.get('/ready');
         expect(ready.status).toBe(200);
-        expect(JSON.parse(ready.text)).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false }, redis: { ok: true } } });
+        expect(JSON.parse(ready.text)).toMatchObject({
+          status: 'degraded',
+          checks: { postgres: { ok: false }, redis: { ok: true } },
+        });
 
         const product = await h.gql(`{ product(id: "p1") { id } }`);
         expect(product.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
@@ -86,8 +107,17 @@ describe('degraded operation', () => {
     });
 
     it('answers SERVICE_UNAVAILABLE when nothing for the request is hot', async () => {
-      const db = createDatabase({ database: { ...ctx.config.database, url: 'postgresql://postgres@127.0.0.1:1/postgres' } });
-      const h = await startGateway({ ...ctx, db, config: { ...ctx.config, redis: { ...ctx.config.redis, prefix: `${ctx.config.redis.prefix}-empty` } } }, { responseCacheEntries: 0, queues: [] });
+      const db = createDatabase({
+        database: { ...ctx.config.database, url: 'postgresql://postgres@127.0.0.1:1/postgres' },
+      });
+      const h = await startGateway(
+        {
+          ...ctx,
+          db,
+          config: { ...ctx.config, redis: { ...ctx.config.redis, prefix: `${ctx.config.redis.prefix}-empty` } },
+        },
+        { responseCacheEntries: 0, queues: [] },
+      );
       try {
         const r = await h.gql<List>(LIST, { u: 'c1' });
         expect(r.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
@@ -108,7 +138,9 @@ describe('degraded operation', () => {
 
   describe('isDatabaseUnavailable', () => {
     it('tells an unreachable server from a failing query', async () => {
-      const down = createDatabase({ database: { ...ctx.config.database, url: 'postgresql://postgres@127.0.0.1:1/postgres' } });
+      const down = createDatabase({
+        database: { ...ctx.config.database, url: 'postgresql://postgres@127.0.0.1:1/postgres' },
+      });
       const refused = await down.pool.query('SELECT 1').catch((err: unknown) => err);
       await down.pool.end();
       expect(isDatabaseUnavailable(refused)).toBe(true);

@@ -7,7 +7,14 @@ import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 
 const RECORD = `mutation($events: [EventInput!]!) { recordEvents(events: $events) { accepted duplicates rejected { index eventId reason } forwarded } }`;
-type Result = { recordEvents: { accepted: number; duplicates: number; rejected: { index: number; eventId: string | null; reason: string }[]; forwarded: boolean } };
+type Result = {
+  recordEvents: {
+    accepted: number;
+    duplicates: number;
+    rejected: { index: number; eventId: string | null; reason: string }[];
+    forwarded: boolean;
+  };
+};
 
 describe('recordEvents', () => {
   let ctx: TestContext;
@@ -25,21 +32,51 @@ describe('recordEvents', () => {
   });
 
   it('stores valid events with source api, and queues them for forwarding', async () => {
-    const r = await h.gql<Result>(RECORD, {
-      events: [
-        { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-1', timestamp: '1701187200', recommendationId: 'rec-1', sessionId: 's1' },
-        { userId: 'c1', productId: 'p2', eventType: 'purchase', eventValue: 2, eventId: 'ev-2', timestamp: '2024-01-02T03:04:05Z' },
-        { userId: 'c2', productId: 'p3', eventType: 'cart' },
-      ],
-    }, key);
+    const r = await h.gql<Result>(
+      RECORD,
+      {
+        events: [
+          {
+            userId: 'c1',
+            productId: 'p1',
+            eventType: 'view',
+            eventId: 'ev-1',
+            timestamp: '1701187200',
+            recommendationId: 'rec-1',
+            sessionId: 's1',
+          },
+          {
+            userId: 'c1',
+            productId: 'p2',
+            eventType: 'purchase',
+            eventValue: 2,
+            eventId: 'ev-2',
+            timestamp: '2024-01-02T03:04:05Z',
+          },
+          { userId: 'c2', productId: 'p3', eventType: 'cart' },
+        ],
+      },
+      key,
+    );
     expect(r.body.data!.recordEvents).toEqual({ accepted: 3, duplicates: 0, rejected: [], forwarded: true });
-    const { rows } = await ctx.db.pool.query<{ event_id: string; occurred_at: Date } & Record<string, unknown>>(`SELECT event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source FROM events ORDER BY id`);
-    expect(rows[0]).toMatchObject({ event_id: 'ev-1', event_type: 'view', recommendation_id: 'rec-1', session_id: 's1', source: 'api' });
+    const { rows } = await ctx.db.pool.query<{ event_id: string; occurred_at: Date } & Record<string, unknown>>(
+      `SELECT event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source FROM events ORDER BY id`,
+    );
+    expect(rows[0]).toMatchObject({
+      event_id: 'ev-1',
+      event_type: 'view',
+      recommendation_id: 'rec-1',
+      session_id: 's1',
+      source: 'api',
+    });
     expect(rows[0]!.occurred_at.toISOString()).toBe('2023-11-28T16:00:00.000Z');
     expect(rows[1]).toMatchObject({ event_id: 'ev-2', event_value: 2 });
     expect(rows[1]!.occurred_at.toISOString()).toBe('2024-01-02T03:04:05.000Z');
     expect(rows[2]!.event_id).toMatch(/^[0-9a-f-]{36}$/);
-    const queue = new Queue<EventsForwardJobData>('events-forward', { connection: { url: ctx.config.redis.url }, prefix: ctx.config.redis.prefix });
+    const queue = new Queue<EventsForwardJobData>('events-forward', {
+      connection: { url: ctx.config.redis.url },
+      prefix: ctx.config.redis.prefix,
+    });
     try {
       const jobs = await queue.getJobs(['waiting']);
       expect(jobs).toHaveLength(1);
@@ -50,27 +87,40 @@ describe('recordEvents', () => {
   });
 
   it('skips events whose id is already stored or repeated in the call', async () => {
-    const r = await h.gql<Result>(RECORD, {
-      events: [
-        { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-1' },
-        { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-3' },
-        { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-3' },
-      ],
-    }, key);
+    const r = await h.gql<Result>(
+      RECORD,
+      {
+        events: [
+          { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-1' },
+          { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-3' },
+          { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ev-3' },
+        ],
+      },
+      key,
+    );
     expect(r.body.data!.recordEvents).toMatchObject({ accepted: 1, duplicates: 2, rejected: [] });
   });
 
   it('rejects invalid events with a reason each and stores the rest', async () => {
-    const r = await h.gql<Result>(RECORD, {
-      events: [
-        { userId: '', productId: 'p1', eventType: 'view' },
-        { userId: 'c1', productId: 'x'.repeat(256), eventType: 'view' },
-        { userId: 'c1', productId: 'p1', eventType: 'bad type!' },
-        { userId: 'c1', productId: 'p1', eventType: 'view', timestamp: 'yesterday', eventId: 'bad-ts' },
-        { userId: 'c1', productId: 'p1', eventType: 'view', timestamp: String(Math.round(Date.now() / 1000) + 3 * 86400) },
-        { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ok-1' },
-      ],
-    }, key);
+    const r = await h.gql<Result>(
+      RECORD,
+      {
+        events: [
+          { userId: '', productId: 'p1', eventType: 'view' },
+          { userId: 'c1', productId: 'x'.repeat(256), eventType: 'view' },
+          { userId: 'c1', productId: 'p1', eventType: 'bad type!' },
+          { userId: 'c1', productId: 'p1', eventType: 'view', timestamp: 'yesterday', eventId: 'bad-ts' },
+          {
+            userId: 'c1',
+            productId: 'p1',
+            eventType: 'view',
+            timestamp: String(Math.round(Date.now() / 1000) + 3 * 86400),
+          },
+          { userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'ok-1' },
+        ],
+      },
+      key,
+    );
     const res = r.body.data!.recordEvents;
     expect(res.accepted).toBe(1);
     expect(res.rejected.map((x) => x.index)).toEqual([0, 1, 2, 3, 4]);
@@ -84,7 +134,12 @@ describe('recordEvents', () => {
 
   it('refuses more than 1,000 events per call and an empty list, storing nothing', async () => {
     const before = (await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
-    const many = Array.from({ length: 1001 }, (_, i) => ({ userId: 'c1', productId: 'p1', eventType: 'view', eventId: `bulk-${i}` }));
+    const many = Array.from({ length: 1001 }, (_, i) => ({
+      userId: 'c1',
+      productId: 'p1',
+      eventType: 'view',
+      eventId: `bulk-${i}`,
+    }));
     const r = await h.gql(RECORD, { events: many }, key);
     expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(r.body.errors![0]!.message).toContain('at most 1000');
@@ -93,7 +148,12 @@ describe('recordEvents', () => {
   });
 
   it('accepts exactly 1,000 events', async () => {
-    const many = Array.from({ length: 1000 }, (_, i) => ({ userId: `u${i}`, productId: 'p1', eventType: 'view', eventId: `k-${i}` }));
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      userId: `u${i}`,
+      productId: 'p1',
+      eventType: 'view',
+      eventId: `k-${i}`,
+    }));
     const r = await h.gql<Result>(RECORD, { events: many }, key);
     expect(r.body.data!.recordEvents.accepted).toBe(1000);
   });
@@ -106,8 +166,12 @@ describe('recordEvents', () => {
     });
     it('refuses non-finite values and old timestamps', () => {
       const now = new Date();
-      expect(validateEvent({ userId: 'u', productId: 'p', eventType: 'view', eventValue: Number.NaN }, now)).toContain('finite');
-      expect(validateEvent({ userId: 'u', productId: 'p', eventType: 'view', timestamp: '1999-12-31T00:00:00Z' }, now)).toContain('2000');
+      expect(validateEvent({ userId: 'u', productId: 'p', eventType: 'view', eventValue: Number.NaN }, now)).toContain(
+        'finite',
+      );
+      expect(
+        validateEvent({ userId: 'u', productId: 'p', eventType: 'view', timestamp: '1999-12-31T00:00:00Z' }, now),
+      ).toContain('2000');
       expect(validateEvent({ userId: ' u', productId: 'p', eventType: 'view' }, now)).toContain('surrounding spaces');
     });
   });
@@ -117,10 +181,16 @@ describe('recordEvents when the forward queue is down', () => {
   it('stores the events and answers forwarded: false', async () => {
     const ctx = await createTestContext({ PERSONALIZE_TRACKING_ID: 'tracking-123' });
     try {
-      const ingest = new EventIngest(ctx.db.pool, async () => Promise.reject(new Error('Redis down')), createLogger(ctx.config));
+      const ingest = new EventIngest(
+        ctx.db.pool,
+        async () => Promise.reject(new Error('Redis down')),
+        createLogger(ctx.config),
+      );
       const r = await ingest.record([{ userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'q-1' }]);
       expect(r).toEqual({ accepted: 1, duplicates: 0, rejected: [], forwarded: false });
-      const { rows } = await ctx.db.pool.query<{ forwarded_at: Date | null }>(`SELECT forwarded_at FROM events WHERE event_id = 'q-1'`);
+      const { rows } = await ctx.db.pool.query<{ forwarded_at: Date | null }>(
+        `SELECT forwarded_at FROM events WHERE event_id = 'q-1'`,
+      );
       expect(rows[0]!.forwarded_at).toBeNull();
     } finally {
       await ctx.close();

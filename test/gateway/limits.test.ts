@@ -42,19 +42,37 @@ describe('request limits', () => {
 
   it('bounds list sizes', async () => {
     const ids = Array.from({ length: 101 }, (_, i) => `p${i}`);
-    expect((await code(`query($ids: [ID!]!) { rankItems(userId: "c1", productIds: $ids) { source } }`, { ids })).message).toContain('at most 100');
-    expect((await code(`{ rankItems(userId: "c1", productIds: []) { source } }`)).message).toContain('must not be empty');
+    expect(
+      (await code(`query($ids: [ID!]!) { rankItems(userId: "c1", productIds: $ids) { source } }`, { ids })).message,
+    ).toContain('at most 100');
+    expect((await code(`{ rankItems(userId: "c1", productIds: []) { source } }`)).message).toContain(
+      'must not be empty',
+    );
     const exclude = Array.from({ length: 501 }, (_, i) => `p${i}`);
-    expect((await code(`query($f: RecommendationFilter) { recommendations(userId: "c1", filter: $f) { source } }`, { f: { excludeProductIds: exclude } })).message).toContain('filter.excludeProductIds may hold at most 500');
+    expect(
+      (
+        await code(`query($f: RecommendationFilter) { recommendations(userId: "c1", filter: $f) { source } }`, {
+          f: { excludeProductIds: exclude },
+        })
+      ).message,
+    ).toContain('filter.excludeProductIds may hold at most 500');
     const categories = Array.from({ length: 51 }, (_, i) => `c${i}`);
-    expect((await code(`query($f: RecommendationFilter) { recommendations(userId: "c1", filter: $f) { source } }`, { f: { categories } })).code).toBe('BAD_USER_INPUT');
+    expect(
+      (
+        await code(`query($f: RecommendationFilter) { recommendations(userId: "c1", filter: $f) { source } }`, {
+          f: { categories },
+        })
+      ).code,
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('checks filter prices', async () => {
     const q = `query($f: RecommendationFilter) { recommendations(userId: "c1", filter: $f) { source } }`;
     expect((await code(q, { f: { minPrice: 50, maxPrice: 10 } })).message).toContain('minPrice must not exceed');
     expect((await code(q, { f: { minPrice: -1 } })).message).toContain('>= 0');
-    expect((await code(`{ similarItems(productId: "p1", filter: { excludeInteracted: true }) { source } }`)).message).toContain('needs a customer');
+    expect(
+      (await code(`{ similarItems(productId: "p1", filter: { excludeInteracted: true }) { source } }`)).message,
+    ).toContain('needs a customer');
   });
 
   it('rejects variables of the wrong type with BAD_USER_INPUT and status 400', async () => {
@@ -69,18 +87,24 @@ describe('request limits', () => {
     const fragments = `fragment A on PipelineRun { stages { counts { name value } } }`;
     const deep = `query { pipelineRuns { edges { node { ...A } } } } ${fragments}`;
     expect((await code(deep)).code).not.toBe('BAD_USER_INPUT');
-    const op = parse(`{ a { b { c { d { e { f { g { h { i { j { k } } } } } } } } } } }`).definitions[0] as OperationDefinitionNode;
+    const op = parse(`{ a { b { c { d { e { f { g { h { i { j { k } } } } } } } } } } }`)
+      .definitions[0] as OperationDefinitionNode;
     expect(op.kind).toBe(Kind.OPERATION_DEFINITION);
     expect(measure(op.selectionSet, {}, {}).depth).toBe(11);
   });
 
   it('limits query cost, with variables taken into account', async () => {
-    const many = Array.from({ length: 8 }, (_, i) => `r${i}: recommendations(userId: "c1", limit: 100) { items { product { id name category price } score rank } }`).join(' ');
+    const many = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `r${i}: recommendations(userId: "c1", limit: 100) { items { product { id name category price } score rank } }`,
+    ).join(' ');
     const r = await code(`{ ${many} }`);
     expect(r.code).toBe('BAD_USER_INPUT');
     expect(r.message).toMatch(/query cost \d+ exceeds the limit of 5000/);
     expect(r.status).toBe(400);
-    const op = parse(`query($n: Int) { recommendations(userId: "c1", limit: $n) { items { score } } }`).definitions[0] as OperationDefinitionNode;
+    const op = parse(`query($n: Int) { recommendations(userId: "c1", limit: $n) { items { score } } }`)
+      .definitions[0] as OperationDefinitionNode;
     expect(measure(op.selectionSet, {}, { n: 50 }).cost).toBe(1 + 50 * 2);
   });
 
@@ -91,11 +115,17 @@ describe('request limits', () => {
       body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1_100_000) } }),
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('rejects a body that is not JSON', async () => {
-    const res = await fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { message: string }[] }).errors[0]!.message).toContain('not valid JSON');
   });

@@ -25,17 +25,30 @@ describe('a reader during a load', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'recs-serve-load-'));
     store = new DirectoryObjectStore(dir);
     const ids = ['A', 'B'].flatMap((b) => Array.from({ length: 10 }, (_, i) => `${b}-${i + 1}`));
-    await ctx.db.pool.query(`INSERT INTO products (id, name, category, price) SELECT id, id, 'Shoes', 10 FROM unnest($1::text[]) AS id`, [ids]);
-    await ctx.db.pool.query(`INSERT INTO customers (id) SELECT 'u' || g FROM generate_series(0, $1::int - 1) g`, [USERS]);
+    await ctx.db.pool.query(
+      `INSERT INTO products (id, name, category, price) SELECT id, id, 'Shoes', 10 FROM unnest($1::text[]) AS id`,
+      [ids],
+    );
+    await ctx.db.pool.query(`INSERT INTO customers (id) SELECT 'u' || g FROM generate_series(0, $1::int - 1) g`, [
+      USERS,
+    ]);
     for (const batch of ['A', 'B']) {
       const lines: string[] = [];
       for (let u = 0; u < USERS; u += 1) {
         const items = [1, 2, 3].map((k) => `${batch}-${((u + k) % 10) + 1}`);
-        lines.push(JSON.stringify({ input: { userId: `u${u}` }, output: { recommendedItems: items, scores: [0.3, 0.2, 0.1] } }));
+        lines.push(
+          JSON.stringify({ input: { userId: `u${u}` }, output: { recommendedItems: items, scores: [0.3, 0.2, 0.1] } }),
+        );
       }
       await store.put(`${batch}/user-personalization.jsonl`, lines.join('\n'));
       const popular = Array.from({ length: 10 }, (_, i) => `${batch}-${i + 1}`);
-      await store.put(`${batch}/popularity-count.jsonl`, JSON.stringify({ input: { scope: 'global' }, output: { recommendedItems: popular, scores: popular.map((_, i) => 10 - i) } }));
+      await store.put(
+        `${batch}/popularity-count.jsonl`,
+        JSON.stringify({
+          input: { scope: 'global' },
+          output: { recommendedItems: popular, scores: popular.map((_, i) => 10 - i) },
+        }),
+      );
     }
   });
 
@@ -50,7 +63,10 @@ describe('a reader during a load', () => {
     const { batchVersion } = await loadResults(ctx.db, store, {
       runId,
       mode: 'FULL',
-      outputs: { 'user-personalization': `${batch}/user-personalization.jsonl`, 'popularity-count': `${batch}/popularity-count.jsonl` },
+      outputs: {
+        'user-personalization': `${batch}/user-personalization.jsonl`,
+        'popularity-count': `${batch}/popularity-count.jsonl`,
+      },
       fillUsersFromPopularity: false,
     });
     letterOf.set(batchVersion, batch);
@@ -85,9 +101,11 @@ describe('a reader during a load', () => {
         const list = r.body.data!.recommendations;
         const letters = new Set(list.items.map((i) => i.product.id[0]));
         if (list.items.length !== LIMIT) failures.push(`${userId}: ${list.items.length} items`);
-        if (letters.size !== 1) failures.push(`${userId}: mixed batches ${list.items.map((i) => i.product.id).join(',')}`);
+        if (letters.size !== 1)
+          failures.push(`${userId}: mixed batches ${list.items.map((i) => i.product.id).join(',')}`);
         answers.push({ userId, batchVersion: list.batchVersion, letters: [...letters].join('') });
-        if (list.batchVersion < floor) failures.push(`${userId}: batch ${list.batchVersion} after batch ${floor} was seen`);
+        if (list.batchVersion < floor)
+          failures.push(`${userId}: batch ${list.batchVersion} after batch ${floor} was seen`);
         newestSeen[g] = Math.max(newestSeen[g]!, list.batchVersion);
       }
     };
@@ -100,7 +118,10 @@ describe('a reader during a load', () => {
     await Promise.all(readers);
     // Each answer is labelled with the batch its items came from (versions are known only now).
     for (const a of answers) {
-      if (a.letters !== letterOf.get(a.batchVersion)) failures.push(`${a.userId}: batch ${a.batchVersion} is ${letterOf.get(a.batchVersion)} but items are ${a.letters}`);
+      if (a.letters !== letterOf.get(a.batchVersion))
+        failures.push(
+          `${a.userId}: batch ${a.batchVersion} is ${letterOf.get(a.batchVersion)} but items are ${a.letters}`,
+        );
     }
     expect(failures.slice(0, 10)).toEqual([]);
     expect(requests).toBeGreaterThan(50);

@@ -4,7 +4,12 @@ import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing, type ServingFixture } from '../support/serving-fixtures';
 
 interface ListData {
-  items: { product: { id: string; name: string; category: string; price: number }; score: number; rank: number; source: string }[];
+  items: {
+    product: { id: string; name: string; category: string; price: number };
+    score: number;
+    rank: number;
+    source: string;
+  }[];
   source: string;
   filled: boolean;
   recommendationId: string;
@@ -40,10 +45,15 @@ describe('recommendation queries', () => {
   };
 
   describe('recommendations', () => {
-    it('serves the customer\'s cached list with product fields, ranks, model and batch versions', async () => {
+    it("serves the customer's cached list with product fields, ranks, model and batch versions", async () => {
       const list = await recs({ userId: 'c1', limit: 5 });
       expect(list.items.map((i) => i.product.id)).toEqual(['p1', 'p2', 'p3', 'p10', 'p11']);
-      expect(list.items[0]).toEqual({ product: { id: 'p1', name: 'Product 1', category: 'Shoes', price: 10 }, score: 0.9, rank: 1, source: 'PERSONALIZED' });
+      expect(list.items[0]).toEqual({
+        product: { id: 'p1', name: 'Product 1', category: 'Shoes', price: 10 },
+        score: 0.9,
+        rank: 1,
+        source: 'PERSONALIZED',
+      });
       expect(list.items.map((i) => i.rank)).toEqual([1, 2, 3, 4, 5]);
       expect(list.source).toBe('PERSONALIZED');
       expect(list.filled).toBe(false);
@@ -64,10 +74,13 @@ describe('recommendation queries', () => {
       expect(h.gateway.services.responseCache.stats.hits).toBeGreaterThan(0);
     });
 
-    it('fills a short list from popular in the customer\'s province, then popular overall, and says so', async () => {
+    it("fills a short list from popular in the customer's province, then popular overall, and says so", async () => {
       const list = await recs({ userId: 'c2', limit: 8 });
       expect(list.items.map((i) => i.product.id)).toEqual(['p20', 'p21', 'p22', 'p1', 'p2', 'p3', 'p4', 'p5']);
-      expect(list.items.map((i) => i.source)).toEqual([...Array<string>(3).fill('PERSONALIZED'), ...Array<string>(5).fill('POPULAR')]);
+      expect(list.items.map((i) => i.source)).toEqual([
+        ...Array<string>(3).fill('PERSONALIZED'),
+        ...Array<string>(5).fill('POPULAR'),
+      ]);
       expect(list.filled).toBe(true);
       expect(list.source).toBe('PERSONALIZED');
     });
@@ -89,7 +102,9 @@ describe('recommendation queries', () => {
 
     describe('filter fill rule', () => {
       it('excludes interacted products and still returns `limit` items', async () => {
-        await ctx.db.pool.query(`INSERT INTO events (event_id, user_id, product_id, event_type, occurred_at, source) VALUES ('e-c1', 'c1', 'p10', 'view', now(), 'api')`);
+        await ctx.db.pool.query(
+          `INSERT INTO events (event_id, user_id, product_id, event_type, occurred_at, source) VALUES ('e-c1', 'c1', 'p10', 'view', now(), 'api')`,
+        );
         const list = await recs({ userId: 'c1', limit: 10, filter: { excludeInteracted: true } });
         const ids = list.items.map((i) => i.product.id);
         expect(ids).toHaveLength(10);
@@ -99,7 +114,11 @@ describe('recommendation queries', () => {
       });
 
       it('keeps only the given categories and prices, filling from the catalogue when the fallbacks run dry', async () => {
-        const list = await recs({ userId: 'c1', limit: 15, filter: { categories: ['Bags'], minPrice: 20, maxPrice: 70 } });
+        const list = await recs({
+          userId: 'c1',
+          limit: 15,
+          filter: { categories: ['Bags'], minPrice: 20, maxPrice: 70 },
+        });
         expect(list.items).toHaveLength(15);
         for (const i of list.items) {
           expect(i.product.category).toBe('Bags');
@@ -126,11 +145,18 @@ describe('recommendation queries', () => {
       const r = await h.gql<{ similarItems: ListData }>(`{ similarItems(productId: "p1", limit: 6) { ${LIST} } }`);
       const list = r.body.data!.similarItems;
       expect(list.items.map((i) => i.product.id)).toEqual(['p4', 'p7', 'p10', 'p13', 'p2', 'p3']);
-      expect(list.items.map((i) => i.source)).toEqual(['SIMILAR_ITEMS', 'SIMILAR_ITEMS', 'SIMILAR_ITEMS', 'POPULAR_IN_CATEGORY', 'POPULAR', 'POPULAR']);
+      expect(list.items.map((i) => i.source)).toEqual([
+        'SIMILAR_ITEMS',
+        'SIMILAR_ITEMS',
+        'SIMILAR_ITEMS',
+        'POPULAR_IN_CATEGORY',
+        'POPULAR',
+        'POPULAR',
+      ]);
       expect(list.modelVersion).toBe(String(fx.modelVersions['similar-items']));
     });
 
-    it('falls back to popular in the product\'s category for a product without similar items', async () => {
+    it("falls back to popular in the product's category for a product without similar items", async () => {
       const r = await h.gql<{ similarItems: ListData }>(`{ similarItems(productId: "p4", limit: 3) { ${LIST} } }`);
       expect(r.body.data!.similarItems.source).toBe('POPULAR_IN_CATEGORY');
       expect(r.body.data!.similarItems.items.map((i) => i.product.id)).toEqual(['p1', 'p7', 'p10']);
@@ -138,17 +164,23 @@ describe('recommendation queries', () => {
   });
 
   describe('itemAffinity and usersForItem', () => {
-    it('serves the customer\'s item affinities', async () => {
+    it("serves the customer's item affinities", async () => {
       const r = await h.gql<{ itemAffinity: ListData }>(`{ itemAffinity(userId: "c1", limit: 3) { ${LIST} } }`);
       expect(r.body.data!.itemAffinity.items.map((i) => i.product.id)).toEqual(['p30', 'p31', 'p32']);
       expect(r.body.data!.itemAffinity.source).toBe('ITEM_AFFINITY');
     });
 
     it('serves the item-affinity segment of a product, and an empty one for others', async () => {
-      const r = await h.gql<{ a: { productId: string; users: { userId: string; score: number; rank: number }[]; modelVersion: string }; b: { users: unknown[] } }>(
+      const r = await h.gql<{
+        a: { productId: string; users: { userId: string; score: number; rank: number }[]; modelVersion: string };
+        b: { users: unknown[] };
+      }>(
         `{ a: usersForItem(productId: "p1", limit: 2) { productId users { userId score rank } modelVersion batchVersion generatedAt } b: usersForItem(productId: "p2") { users { userId } } }`,
       );
-      expect(r.body.data!.a.users).toEqual([{ userId: 'c1', score: 0.9, rank: 1 }, { userId: 'c2', score: 0.5, rank: 2 }]);
+      expect(r.body.data!.a.users).toEqual([
+        { userId: 'c1', score: 0.9, rank: 1 },
+        { userId: 'c2', score: 0.5, rank: 2 },
+      ]);
       expect(r.body.data!.a.modelVersion).toBe(String(fx.modelVersions['item-affinity']));
       expect(r.body.data!.b.users).toEqual([]);
     });
@@ -171,8 +203,10 @@ describe('recommendation queries', () => {
   });
 
   describe('rankItems', () => {
-    it('orders by the customer\'s cached scores, then popularity, without a ranker', async () => {
-      const r = await h.gql<{ rankItems: ListData }>(`{ rankItems(userId: "c1", productIds: ["p30", "p5", "p11", "p2"]) { ${LIST} } }`);
+    it("orders by the customer's cached scores, then popularity, without a ranker", async () => {
+      const r = await h.gql<{ rankItems: ListData }>(
+        `{ rankItems(userId: "c1", productIds: ["p30", "p5", "p11", "p2"]) { ${LIST} } }`,
+      );
       const list = r.body.data!.rankItems;
       expect(list.items.map((i) => i.product.id)).toEqual(['p2', 'p11', 'p5', 'p30']);
       expect(list.items.map((i) => i.source)).toEqual(['CACHED_SCORES', 'CACHED_SCORES', 'POPULAR', 'POPULAR']);
@@ -187,10 +221,15 @@ describe('recommendation queries', () => {
 
     it('uses the ranker when one is given', async () => {
       const other = await startGateway(ctx, {
-        ranker: { rank: (_u, ids) => Promise.resolve([...ids].reverse().map((productId, i) => ({ productId, score: 1 - i / 10 }))) },
+        ranker: {
+          rank: (_u, ids) =>
+            Promise.resolve([...ids].reverse().map((productId, i) => ({ productId, score: 1 - i / 10 }))),
+        },
       });
       try {
-        const r = await other.gql<{ rankItems: ListData }>(`{ rankItems(userId: "c1", productIds: ["p1", "p2", "p3"]) { ${LIST} } }`);
+        const r = await other.gql<{ rankItems: ListData }>(
+          `{ rankItems(userId: "c1", productIds: ["p1", "p2", "p3"]) { ${LIST} } }`,
+        );
         expect(r.body.data!.rankItems.items.map((i) => i.product.id)).toEqual(['p3', 'p2', 'p1']);
         expect(r.body.data!.rankItems.source).toBe('PERSONALIZED_RANKING');
       } finally {
@@ -200,9 +239,13 @@ describe('recommendation queries', () => {
   });
 
   it('falls back to cached scores when the ranker fails', async () => {
-    const other = await startGateway(ctx, { ranker: { rank: async () => Promise.reject(new Error('model file missing')) } });
+    const other = await startGateway(ctx, {
+      ranker: { rank: async () => Promise.reject(new Error('model file missing')) },
+    });
     try {
-      const r = await other.gql<{ rankItems: ListData }>(`{ rankItems(userId: "c1", productIds: ["p5", "p2"]) { ${LIST} } }`);
+      const r = await other.gql<{ rankItems: ListData }>(
+        `{ rankItems(userId: "c1", productIds: ["p5", "p2"]) { ${LIST} } }`,
+      );
       expect(r.body.data!.rankItems.source).toBe('CACHED_SCORES');
       expect(r.body.data!.rankItems.items.map((i) => i.product.id)).toEqual(['p2', 'p5']);
     } finally {
@@ -212,13 +255,32 @@ describe('recommendation queries', () => {
 
   describe('product and customer', () => {
     it('serves a product with its order figures', async () => {
-      const r = await h.gql<{ product: Record<string, unknown> }>(`{ product(id: "p1") { id name category price orderCount unitsSold revenue } }`);
-      expect(r.body.data!.product).toEqual({ id: 'p1', name: 'Product 1', category: 'Shoes', price: 10, orderCount: 2, unitsSold: 3, revenue: 30 });
+      const r = await h.gql<{ product: Record<string, unknown> }>(
+        `{ product(id: "p1") { id name category price orderCount unitsSold revenue } }`,
+      );
+      expect(r.body.data!.product).toEqual({
+        id: 'p1',
+        name: 'Product 1',
+        category: 'Shoes',
+        price: 10,
+        orderCount: 2,
+        unitsSold: 3,
+        revenue: 30,
+      });
     });
 
     it('serves a customer with order count and spend', async () => {
-      const r = await h.gql<{ customer: Record<string, unknown> }>(`{ customer(id: "c1") { id city province orderCount totalSpend hasRecommendations } }`);
-      expect(r.body.data!.customer).toEqual({ id: 'c1', city: 'Lahore', province: 'Punjab', orderCount: 2, totalSpend: 43, hasRecommendations: true });
+      const r = await h.gql<{ customer: Record<string, unknown> }>(
+        `{ customer(id: "c1") { id city province orderCount totalSpend hasRecommendations } }`,
+      );
+      expect(r.body.data!.customer).toEqual({
+        id: 'c1',
+        city: 'Lahore',
+        province: 'Punjab',
+        orderCount: 2,
+        totalSpend: 43,
+        hasRecommendations: true,
+      });
     });
 
     it('answers NOT_FOUND for unknown ids', async () => {
@@ -233,10 +295,14 @@ describe('recommendation queries', () => {
     it('serves the new batch after a load: hot entries and cached responses of the old one are not used', async () => {
       const before = await recs({ userId: 'c2', limit: 1 });
       expect(before.items[0]!.product.id).toBe('p20');
-      await ctx.db.pool.query(`UPDATE offline_user_recommendations SET recommendations = $1 WHERE user_id = 'c2'`, [JSON.stringify([{ product_id: 'p50', score: 0.7 }])]);
+      await ctx.db.pool.query(`UPDATE offline_user_recommendations SET recommendations = $1 WHERE user_id = 'c2'`, [
+        JSON.stringify([{ product_id: 'p50', score: 0.7 }]),
+      ]);
       const stale = await recs({ userId: 'c2', limit: 1 });
       expect(stale.items[0]!.product.id).toBe('p20');
-      const { rows } = await ctx.db.pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
+      const { rows } = await ctx.db.pool.query<{ id: number }>(
+        `INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`,
+      );
       expect(await h.gateway.refreshBatchVersion()).toBe(rows[0]!.id);
       const after = await recs({ userId: 'c2', limit: 1 });
       expect(after.items[0]!.product.id).toBe('p50');

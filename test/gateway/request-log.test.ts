@@ -48,9 +48,20 @@ describe('request logs', () => {
     expect(all).not.toContain(key);
     expect(all).not.toContain('y'.repeat(30));
     const requestLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
-    expect(requestLines.find((l) => l.requestId === 'req-abc-1')).toMatchObject({ method: 'POST', path: '/graphql', status: 200, operation: 'mutation:invalidateCache' });
-    expect(requestLines.find((l) => l.requestId === 'req-pop-1')).toMatchObject({ status: 200, operation: 'query:popularItems' });
-    expect(requestLines.find((l) => l.requestId === 'req-pop-2')).toMatchObject({ status: 200, operation: 'query:popularItems' });
+    expect(requestLines.find((l) => l.requestId === 'req-abc-1')).toMatchObject({
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operation: 'mutation:invalidateCache',
+    });
+    expect(requestLines.find((l) => l.requestId === 'req-pop-1')).toMatchObject({
+      status: 200,
+      operation: 'query:popularItems',
+    });
+    expect(requestLines.find((l) => l.requestId === 'req-pop-2')).toMatchObject({
+      status: 200,
+      operation: 'query:popularItems',
+    });
     expect(h.gateway.services.responseCache.stats.hits).toBe(1);
     expect(lines.some((l) => l.includes('"hot cache invalidated"') && l.includes('req-abc-1'))).toBe(true);
   });

@@ -7,12 +7,22 @@ import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing } from '../support/serving-fixtures';
 
-const QUERY = 'query($userId: ID!) { recommendations(userId: $userId, limit: 3) { items { product { id } rank } recommendationId generatedAt } }';
+const QUERY =
+  'query($userId: ID!) { recommendations(userId: $userId, limit: 3) { items { product { id } rank } recommendationId generatedAt } }';
 
 interface Answer {
   status: number;
   headers: Headers;
-  json: { data?: { recommendations?: { items: { product: { id: string }; rank: number }[]; recommendationId: string; generatedAt: string } }; errors?: { message: string; extensions?: { code?: string } }[] };
+  json: {
+    data?: {
+      recommendations?: {
+        items: { product: { id: string }; rank: number }[];
+        recommendationId: string;
+        generatedAt: string;
+      };
+    };
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
 }
 
 describe('response-cache lane', () => {
@@ -30,7 +40,11 @@ describe('response-cache lane', () => {
   });
 
   const post = async (body: string, headers: Record<string, string> = {}): Promise<Answer> => {
-    const res = await fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const res = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     return { status: res.status, headers: res.headers, json: (await res.json()) as Answer['json'] };
   };
   const stats = () => ({ ...h.gateway.services.responseCache.stats });
@@ -57,7 +71,9 @@ describe('response-cache lane', () => {
     expect(b.recommendationId).not.toBe(a.recommendationId);
     expect(Date.parse(b.generatedAt)).toBeGreaterThanOrEqual(Date.parse(a.generatedAt));
     const metrics = await h.get('/metrics');
-    expect(metrics.text).toMatch(/recs_graphql_request_duration_seconds_count\{operation="query:recommendations",path="response-cache"\} [1-9]/);
+    expect(metrics.text).toMatch(
+      /recs_graphql_request_duration_seconds_count\{operation="query:recommendations",path="response-cache"\} [1-9]/,
+    );
   });
 
   it('never answers a caller it has not seen authorised: the cached answer needs a known read key', async () => {
@@ -73,7 +89,10 @@ describe('response-cache lane', () => {
   it('answers a body that is not JSON with 400 BAD_USER_INPUT, as Express would', async () => {
     const res = await post('{"query": ');
     expect(res.status).toBe(400);
-    expect(res.json.errors?.[0]).toEqual({ message: 'request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(res.json.errors?.[0]).toEqual({
+      message: 'request body is not valid JSON',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('hands bodies it does not read to Express: big ones, other content types, GET', async () => {
@@ -86,16 +105,27 @@ describe('response-cache lane', () => {
     const tooBig = await post(JSON.stringify({ query: ' '.repeat(LIMITS.maxBodyBytes) }), auth);
     expect(tooBig.status).toBe(413);
     expect(tooBig.json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const text = await fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: 'hello' });
+    const text = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...auth },
+      body: 'hello',
+    });
     expect(text.status).toBeGreaterThanOrEqual(400);
-    const get = await fetch(`${h.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { ...auth, 'apollo-require-preflight': '1' } });
+    const get = await fetch(`${h.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { ...auth, 'apollo-require-preflight': '1' },
+    });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('survives a client that sends half a body and goes away', async () => {
     await new Promise<void>((resolve) => {
-      const req = request(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '500' } });
-      req.on('error', () => { resolve(); });
+      const req = request(`${h.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '500' },
+      });
+      req.on('error', () => {
+        resolve();
+      });
       req.write('{"query": "{ __typ');
       setTimeout(() => {
         req.destroy();

@@ -7,14 +7,24 @@ describe('ResponseCache', () => {
   it('re-stamps every recommendationId and the time on each copy, and only for its batch', () => {
     const cache = new ResponseCache(10);
     const stamps = { ids: ['11111111-aaaa', '22222222-bbbb'], generatedAt: '2026-01-01T00:00:00.000Z' };
-    const body = JSON.stringify({ data: { a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1], name: 'Café ü' }, b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt } } });
+    const body = JSON.stringify({
+      data: {
+        a: { recommendationId: stamps.ids[0], generatedAt: stamps.generatedAt, items: [1], name: 'Café ü' },
+        b: { recommendationId: stamps.ids[1], generatedAt: stamps.generatedAt },
+      },
+    });
     const key = cache.key('{ a b }', { x: 1 }, null);
     cache.store(key, 5, 'op', body, stamps);
     const one = JSON.parse(cache.render(key, 5)!.body.toString('utf8')) as Body;
     const two = JSON.parse(cache.render(key, 5)!.body.toString('utf8')) as Body;
     expect(one.data.a.items).toEqual([1]);
     expect(one.data.a.name).toBe('Café ü');
-    const ids = [one.data.a.recommendationId, one.data.b.recommendationId, two.data.a.recommendationId, two.data.b.recommendationId];
+    const ids = [
+      one.data.a.recommendationId,
+      one.data.b.recommendationId,
+      two.data.a.recommendationId,
+      two.data.b.recommendationId,
+    ];
     expect(new Set(ids).size).toBe(4);
     expect(ids).not.toContain(stamps.ids[0]);
     expect(one.data.a.generatedAt).not.toBe(stamps.generatedAt);
@@ -44,7 +54,8 @@ describe('ResponseCache', () => {
     const answer = (n: number) => JSON.stringify({ data: { pad: 'x'.repeat(n) } });
     const one = 4_000; // each entry counts its answer, twice its key and 1.5 KB of bookkeeping
     const cache = new ResponseCache(100, 3 * (one + 1_600));
-    for (const k of ['a', 'b', 'c', 'd']) cache.store(k, 1, 'op', answer(one - 20), { ids: [], generatedAt: 'never-present' });
+    for (const k of ['a', 'b', 'c', 'd'])
+      cache.store(k, 1, 'op', answer(one - 20), { ids: [], generatedAt: 'never-present' });
     expect(cache.size).toBe(3);
     expect(cache.render('a', 1)).toBeNull();
     expect(cache.render('d', 1)).not.toBeNull();

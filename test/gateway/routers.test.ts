@@ -16,7 +16,11 @@ describe('extra routers (deps.routers)', () => {
     });
     const h = await startGateway(ctx, { routers: [{ path: '/webhooks/test', router }] });
     try {
-      const res = await fetch(`${h.url}/webhooks/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": 1}' });
+      const res = await fetch(`${h.url}/webhooks/test`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a": 1}',
+      });
       expect(await res.json()).toEqual({ bytes: 8, raw: '{"a": 1}' });
       expect((await h.gql('{ __typename }')).body.data).toEqual({ __typename: 'Query' });
     } finally {

@@ -10,7 +10,13 @@ import { createTestContext, type TestContext } from '../support/test-context';
 
 describe('writeSyntheticStore', () => {
   let ctx: TestContext;
-  const store = generateSyntheticStore({ customers: 500, products: 120, interactions: 6_000, seed: 3, end: new Date('2026-11-25T00:00:00Z') });
+  const store = generateSyntheticStore({
+    customers: 500,
+    products: 120,
+    interactions: 6_000,
+    seed: 3,
+    end: new Date('2026-11-25T00:00:00Z'),
+  });
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -20,8 +26,12 @@ describe('writeSyntheticStore', () => {
   });
 
   const counts = async () =>
-    (await ctx.db.pool.query<Record<'customers' | 'products' | 'orders' | 'lines', number>>(`SELECT (SELECT count(*)::int FROM customers) AS customers, (SELECT count(*)::int FROM products) AS products,
-      (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM order_items) AS lines`)).rows[0];
+    (
+      await ctx.db.pool.query<
+        Record<'customers' | 'products' | 'orders' | 'lines', number>
+      >(`SELECT (SELECT count(*)::int FROM customers) AS customers, (SELECT count(*)::int FROM products) AS products,
+      (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM order_items) AS lines`)
+    ).rows[0];
 
   it('writes customers, products, orders and order lines', async () => {
     const s = await writeSyntheticStore(ctx.db, store);
@@ -31,7 +41,9 @@ describe('writeSyntheticStore', () => {
         bool_and(i.customer_id = o.customer_id AND i.occurred_at = o.ordered_at) AS consistent
       FROM order_items i JOIN orders o ON o.id = i.order_id GROUP BY o.source`);
     expect(rows).toEqual([{ source: 'synthetic', orders: store.orders.count, consistent: true }]);
-    const { rows: cats } = await ctx.db.pool.query<{ n: number }>('SELECT count(DISTINCT category)::int AS n FROM products');
+    const { rows: cats } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT count(DISTINCT category)::int AS n FROM products',
+    );
     expect(cats[0]!.n).toBe(store.categories.length);
     // Loading into empty tables drops and rebuilds their indexes: they must all be back as migrated.
     expect(await compareSchemaWithDatabase(parseSchema(), ctx.db.pool, ctx.id)).toEqual([]);

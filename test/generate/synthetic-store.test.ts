@@ -14,7 +14,13 @@ const END = new Date('2026-11-25T00:00:00Z');
 const opts = { customers: 2_000, products: 300, interactions: 25_000, seed: 7, end: END };
 
 function fingerprint(s: SyntheticStore): string {
-  return JSON.stringify([s.customers, s.products, Array.from(s.lines.product), Array.from(s.lines.occurredAt), Array.from(s.orders.customer)]);
+  return JSON.stringify([
+    s.customers,
+    s.products,
+    Array.from(s.lines.product),
+    Array.from(s.lines.occurredAt),
+    Array.from(s.orders.customer),
+  ]);
 }
 
 describe('Prng', () => {
@@ -45,7 +51,8 @@ describe('generateSyntheticStore', () => {
     for (let i = 0; i < store.lines.count; i++) {
       const o = store.lines.order[i]!;
       expect(o).toBeLessThan(store.orders.count);
-      if (store.orders.customer[o] !== store.lines.customer[i]) throw new Error(`line ${i} is in another customer's order`);
+      if (store.orders.customer[o] !== store.lines.customer[i])
+        throw new Error(`line ${i} is in another customer's order`);
     }
     // Even a tiny store is exact.
     const tiny = generateSyntheticStore({ customers: 5, products: 3, interactions: 2, seed: 1, end: END });
@@ -79,7 +86,10 @@ describe('generateSyntheticStore', () => {
     for (const [c, m] of catsOf) {
       const total = perCustomer.get(c)!;
       if (total < 10) continue;
-      const top3 = [...m.values()].sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0);
+      const top3 = [...m.values()]
+        .sort((a, b) => b - a)
+        .slice(0, 3)
+        .reduce((a, b) => a + b, 0);
       shares.push(top3 / total);
     }
     const mean = shares.reduce((a, b) => a + b, 0) / shares.length;

@@ -36,12 +36,15 @@ describe('recs import / recs generate', () => {
 
   it('imports an Online Retail file and prints the summary', async () => {
     const file = path.join(dir, 'orders.csv');
-    await writeFile(file, [
-      'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
-      '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom',
-      'C536379,21730,GLASS STAR FROSTED T-LIGHT HOLDER,-1,2010-12-01 09:41:00,4.25,14527.0,United Kingdom',
-      '536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom',
-    ].join('\n'));
+    await writeFile(
+      file,
+      [
+        'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+        '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom',
+        'C536379,21730,GLASS STAR FROSTED T-LIGHT HOLDER,-1,2010-12-01 09:41:00,4.25,14527.0,United Kingdom',
+        '536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom',
+      ].join('\n'),
+    );
     await run('import', 'orders', '--format', 'online-retail', file);
     const text = output.join('');
     expect(text).toMatch(/rows read\s+3/);
@@ -52,16 +55,32 @@ describe('recs import / recs generate', () => {
   });
 
   it('refuses an unknown format', async () => {
-    await expect(run('import', 'orders', '--format', 'shopify-csv', 'x.csv')).rejects.toThrow(/unknown format "shopify-csv"/);
+    await expect(run('import', 'orders', '--format', 'shopify-csv', 'x.csv')).rejects.toThrow(
+      /unknown format "shopify-csv"/,
+    );
   });
 
   it('generates a small store and its Personalize CSV files', async () => {
-    await run('generate', '--customers', '50', '--products', '20', '--interactions', '400', '--seed', '5', '--csv-dir', dir);
+    await run(
+      'generate',
+      '--customers',
+      '50',
+      '--products',
+      '20',
+      '--interactions',
+      '400',
+      '--seed',
+      '5',
+      '--csv-dir',
+      dir,
+    );
     const text = output.join('');
     expect(text).toMatch(/generated 50 customers, 20 products, [\d,]+ orders, 400 order lines \(seed 5\)/);
     expect(text).toMatch(/order lines\s+400 \(400 new/);
     expect(text).toContain(path.join(dir, 'interactions.csv'));
-    const { rows } = await ctx.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM orders WHERE source = 'synthetic'");
+    const { rows } = await ctx.db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM orders WHERE source = 'synthetic'",
+    );
     expect(rows[0]!.n).toBeGreaterThan(50);
   });
 });

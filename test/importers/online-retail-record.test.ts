@@ -1,30 +1,53 @@
 import { parseOnlineRetailLine, parseUtcDateTime } from '../../src/importers/online-retail/online-retail-record';
 
 const line = (fields: string[], n = 2) => parseOnlineRetailLine(fields, n, fields.join(','));
-const row = (over: Partial<Record<'inv' | 'code' | 'desc' | 'qty' | 'date' | 'price' | 'cust' | 'country', string>> = {}) => [
-  over.inv ?? '536365', over.code ?? '85123A', over.desc ?? 'WHITE HANGING HEART T-LIGHT HOLDER', over.qty ?? '6',
-  over.date ?? '2010-12-01 08:26:00', over.price ?? '2.55', over.cust ?? '17850.0', over.country ?? 'United Kingdom',
+const row = (
+  over: Partial<Record<'inv' | 'code' | 'desc' | 'qty' | 'date' | 'price' | 'cust' | 'country', string>> = {},
+) => [
+  over.inv ?? '536365',
+  over.code ?? '85123A',
+  over.desc ?? 'WHITE HANGING HEART T-LIGHT HOLDER',
+  over.qty ?? '6',
+  over.date ?? '2010-12-01 08:26:00',
+  over.price ?? '2.55',
+  over.cust ?? '17850.0',
+  over.country ?? 'United Kingdom',
 ];
 
 describe('parseOnlineRetailLine (the cleaning rules)', () => {
   it('reads a purchase: 17850.0 becomes 17850, the date is UTC', () => {
     expect(line(row())).toEqual({
-      kind: 'purchase', line: 2, invoiceNo: '536365', stockCode: '85123A', description: 'WHITE HANGING HEART T-LIGHT HOLDER',
-      quantity: 6, occurredAt: new Date('2010-12-01T08:26:00Z'), unitPrice: 2.55, customerId: '17850', country: 'United Kingdom',
+      kind: 'purchase',
+      line: 2,
+      invoiceNo: '536365',
+      stockCode: '85123A',
+      description: 'WHITE HANGING HEART T-LIGHT HOLDER',
+      quantity: 6,
+      occurredAt: new Date('2010-12-01T08:26:00Z'),
+      unitPrice: 2.55,
+      customerId: '17850',
+      country: 'United Kingdom',
     });
   });
 
   it('treats a cancellation (C invoice) as a return', () => {
-    expect(line(row({ inv: 'C536379', qty: '-1' }))).toMatchObject({ kind: 'return', cancellation: true, quantity: -1 });
+    expect(line(row({ inv: 'C536379', qty: '-1' }))).toMatchObject({
+      kind: 'return',
+      cancellation: true,
+      quantity: -1,
+    });
   });
 
   it('treats a negative quantity without C as a return too', () => {
     expect(line(row({ qty: '-12' }))).toMatchObject({ kind: 'return', cancellation: false, quantity: -12 });
   });
 
-  it.each(['POST', 'DOT', 'M', 'C2', 'BANK CHARGES', 'AMAZONFEE'])('skips %s: postage and fees are not products', (code) => {
-    expect(line(row({ code }))).toMatchObject({ kind: 'skipped-non-product', stockCode: code, customerId: '17850' });
-  });
+  it.each(['POST', 'DOT', 'M', 'C2', 'BANK CHARGES', 'AMAZONFEE'])(
+    'skips %s: postage and fees are not products',
+    (code) => {
+      expect(line(row({ code }))).toMatchObject({ kind: 'skipped-non-product', stockCode: code, customerId: '17850' });
+    },
+  );
 
   it('skips a line without CustomerID (counted, not imported)', () => {
     expect(line(row({ cust: '' }))).toMatchObject({ kind: 'skipped-no-customer', customerId: null });

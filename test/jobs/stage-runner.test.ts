@@ -32,7 +32,11 @@ describe('runStage', () => {
     redis = createRedis(ctx.config, 'worker');
     queues = new Queues(ctx.config, redis);
     service = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
-    await insertStore(ctx.db, { customers: [{ id: 'u1' }], products: [{ id: 'p1' }], lines: [{ customer: 'u1', product: 'p1' }] });
+    await insertStore(ctx.db, {
+      customers: [{ id: 'u1' }],
+      products: [{ id: 'p1' }],
+      lines: [{ customer: 'u1', product: 'p1' }],
+    });
   });
 
   afterAll(async () => {
@@ -80,9 +84,16 @@ describe('runStage', () => {
     expect(await runStage(d, 'export-datasets', job(run))).toBe('ignored');
     const after = (await service.getRun(run.id))!;
     expect(after.status).toBe('running');
-    expect(after.stages['export-datasets']).toMatchObject({ status: 'succeeded', progress: 100, counts: { interactions: 1, items: 1, users: 1 } });
+    expect(after.stages['export-datasets']).toMatchObject({
+      status: 'succeeded',
+      progress: 100,
+      counts: { interactions: 1, items: 1, users: 1 },
+    });
     expect(after.stages['export-datasets']!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(await jobState('train', run)).toMatchObject({ state: 'waiting', data: { runId: run.id, runKey: runKeyOf(run) } });
+    expect(await jobState('train', run)).toMatchObject({
+      state: 'waiting',
+      data: { runId: run.id, runKey: runKeyOf(run) },
+    });
     expect(await queues.get('train').getJobCounts('waiting')).toEqual({ waiting: 1 });
     await finish(run.id);
   });
@@ -101,10 +112,17 @@ describe('runStage', () => {
     expect(waiting.status).toBe('waiting');
     expect(waiting.stages.train).toMatchObject({ status: 'waiting', message: 'training on AWS' });
     const recheck = await jobState('train', run, 1);
-    expect(recheck).toMatchObject({ state: 'delayed', delay: 60_000, data: { runId: run.id, runKey: runKeyOf(run), poll: { attempt: 1, state: { arn: 'sv-1' } } } });
+    expect(recheck).toMatchObject({
+      state: 'delayed',
+      delay: 60_000,
+      data: { runId: run.id, runKey: runKeyOf(run), poll: { attempt: 1, state: { arn: 'sv-1' } } },
+    });
 
     expect(await runStage(deps(engine), 'train', job(run, 1, recheck!.data.poll))).toBe('done');
-    expect(engine.calls).toEqual([{ step: 'train', state: undefined }, { step: 'train', state: { arn: 'sv-1' } }]);
+    expect(engine.calls).toEqual([
+      { step: 'train', state: undefined },
+      { step: 'train', state: { arn: 'sv-1' } },
+    ]);
     expect((await service.getRun(run.id))!.stages.train).toMatchObject({ status: 'succeeded', counts: { models: 1 } });
     expect(await ctx.db.prisma.modelVersion.count({ where: { runId: run.id } })).toBe(1);
     expect(await jobState('batch-infer', run)).toMatchObject({ state: 'waiting' });
@@ -113,7 +131,10 @@ describe('runStage', () => {
 
   it('keeps the run alive through a transient failure, and fails it on the last attempt', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
-    const engine = new ScriptedEngine({ train: [new Error('connection reset'), new Error('connection reset')], batchInfer: [] });
+    const engine = new ScriptedEngine({
+      train: [new Error('connection reset'), new Error('connection reset')],
+      batchInfer: [],
+    });
     await expect(runStage(deps(engine), 'train', job(run, 1))).rejects.toThrow('connection reset');
     let state = (await service.getRun(run.id))!;
     expect(state.status).toBe('running');
@@ -130,7 +151,10 @@ describe('runStage', () => {
 
   it('clears the error of a failed attempt when a retry succeeds', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
-    const engine = new ScriptedEngine({ train: [new Error('connection reset'), { status: 'done', result: { models: [model] } }], batchInfer: [] });
+    const engine = new ScriptedEngine({
+      train: [new Error('connection reset'), { status: 'done', result: { models: [model] } }],
+      batchInfer: [],
+    });
     try {
       await expect(runStage(deps(engine), 'train', job(run, 1))).rejects.toThrow('connection reset');
       expect((await service.getRun(run.id))!.stages.train).toMatchObject({ error: 'connection reset' });
@@ -140,7 +164,10 @@ describe('runStage', () => {
       expect(train.status).toBe('succeeded');
       expect(train).not.toHaveProperty('error');
       // The stored row itself, not only the view, has no error left.
-      const { rows } = await ctx.db.pool.query<{ error: unknown }>(`SELECT stages -> 'train' -> 'error' AS error FROM pipeline_runs WHERE id = $1`, [run.id]);
+      const { rows } = await ctx.db.pool.query<{ error: unknown }>(
+        `SELECT stages -> 'train' -> 'error' AS error FROM pipeline_runs WHERE id = $1`,
+        [run.id],
+      );
       expect(rows[0]!.error).toBeNull();
     } finally {
       await finish(run.id);
@@ -149,7 +176,10 @@ describe('runStage', () => {
 
   it('fails the run at once on a permanent error', async () => {
     const run = await service.startRun({ recipes: ['popularity-count'] });
-    const engine = new ScriptedEngine({ train: [new PermanentStageError('fewer than 1,000 interactions')], batchInfer: [] });
+    const engine = new ScriptedEngine({
+      train: [new PermanentStageError('fewer than 1,000 interactions')],
+      batchInfer: [],
+    });
     await expect(runStage(deps(engine), 'train', job(run, 1))).rejects.toBeInstanceOf(PermanentStageError);
     const state = (await service.getRun(run.id))!;
     expect(state.status).toBe('failed');
@@ -163,7 +193,9 @@ describe('runStage', () => {
       await service.runs.patchStage(run.id, stage, { status: 'succeeded' });
     }
     // What the train stage it skipped would have recorded: evaluate scores only the run's own models.
-    await new ModelVersionStore(ctx.db).recordTrained(run.id, 'local', [{ recipe: 'popularity-count', params: {}, dataSnapshot: {} }]);
+    await new ModelVersionStore(ctx.db).recordTrained(run.id, 'local', [
+      { recipe: 'popularity-count', params: {}, dataSnapshot: {} },
+    ]);
     const engine = new ScriptedEngine({ train: [], batchInfer: [] });
     expect(await runStage(deps(engine), 'evaluate', job(run))).toBe('done');
     expect((await service.getRun(run.id))!.status).toBe('succeeded');

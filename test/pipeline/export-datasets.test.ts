@@ -27,11 +27,35 @@ describe('export-datasets', () => {
         { id: 'p2', name: 'Mug "Large", blue', category: 'Kitchen', price: 4.5 },
       ],
       lines: [
-        { customer: 'customer_123', product: 'product_456', order: 'o1', at: '2023-11-28T16:00:00Z', quantity: 2, price: 299.99 },
+        {
+          customer: 'customer_123',
+          product: 'product_456',
+          order: 'o1',
+          at: '2023-11-28T16:00:00Z',
+          quantity: 2,
+          price: 299.99,
+        },
         { customer: 'customer_123', product: 'p2', order: 'o1', at: '2023-11-28T16:00:00Z', quantity: 1, price: 4.5 },
-        { customer: 'c2', product: 'p2', order: 'o2', at: '2023-11-29T00:00:00Z', quantity: 1, price: 4.5, eventType: 'return' },
+        {
+          customer: 'c2',
+          product: 'p2',
+          order: 'o2',
+          at: '2023-11-29T00:00:00Z',
+          quantity: 1,
+          price: 4.5,
+          eventType: 'return',
+        },
       ],
-      events: [{ eventId: 'e1', userId: 'c2', productId: 'product_456', eventType: 'view', eventValue: 0.5, at: '2023-11-30T00:00:00Z' }],
+      events: [
+        {
+          eventId: 'e1',
+          userId: 'c2',
+          productId: 'product_456',
+          eventType: 'view',
+          eventValue: 0.5,
+          at: '2023-11-30T00:00:00Z',
+        },
+      ],
     });
   });
 

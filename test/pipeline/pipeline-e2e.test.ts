@@ -13,7 +13,8 @@ import { seedSyntheticStore } from '../support/seed-store';
 import { waitFor } from '../support/wait-for';
 import { createTestContext, type TestContext } from '../support/test-context';
 
-const finished = (r: PipelineRunView | null) => (r && ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : null);
+const finished = (r: PipelineRunView | null) =>
+  r && ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : null;
 
 describe('pipeline across worker processes', () => {
   let ctx: TestContext;
@@ -64,11 +65,23 @@ describe('pipeline across worker processes', () => {
     const done = await waitFor('the run to finish', async () => finished(await service.getRun(run.id)));
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
-    for (const stage of ['export-datasets', 'train', 'batch-infer', 'load-results', 'warm-cache', 'evaluate'] as const) {
+    for (const stage of [
+      'export-datasets',
+      'train',
+      'batch-infer',
+      'load-results',
+      'warm-cache',
+      'evaluate',
+    ] as const) {
       expect(['succeeded', 'skipped']).toContain(done.stages[stage]!.status);
     }
     expect(done.stages['load-results']!.counts).toMatchObject({ failedLines: 0 });
-    const { rows: counts } = await ctx.db.pool.query<Record<'users' | 'ordering' | 'similar' | 'affinity' | 'segments' | 'popular' | 'jobs' | 'allJobs' | 'models', number>>(
+    const { rows: counts } = await ctx.db.pool.query<
+      Record<
+        'users' | 'ordering' | 'similar' | 'affinity' | 'segments' | 'popular' | 'jobs' | 'allJobs' | 'models',
+        number
+      >
+    >(
       `SELECT (SELECT count(*) FROM offline_user_recommendations)::int AS users,
               (SELECT count(DISTINCT customer_id) FROM order_items)::int AS ordering,
               (SELECT count(*) FROM offline_similar_items)::int AS similar,
@@ -105,9 +118,15 @@ describe('pipeline across worker processes', () => {
     expect(done.status).toBe('succeeded');
     expect(done.stages.train!.attempts).toBeGreaterThanOrEqual(1);
     expect(await cacheSnapshot()).toEqual(undisturbed);
-    const { rows } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM model_versions WHERE run_id = $1', [run.id]);
+    const { rows } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM model_versions WHERE run_id = $1',
+      [run.id],
+    );
     expect(rows[0]!.n).toBe(RECIPES.length);
-    const { rows: batches } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cache_batches WHERE run_id = $1', [run.id]);
+    const { rows: batches } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM cache_batches WHERE run_id = $1',
+      [run.id],
+    );
     expect(batches[0]!.n).toBe(1);
     await rescuer.stop('SIGTERM');
   });
@@ -131,11 +150,15 @@ describe('pipeline across worker processes', () => {
   it('UPDATE merges only new and changed customers into the live cache; recorded events become interactions', async () => {
     const worker = await spawnWorker();
     const full = await service.startRun({ recipes: [...RECIPES] });
-    expect((await waitFor('the FULL run', async () => finished(await service.getRun(full.id)))).status).toBe('succeeded');
+    expect((await waitFor('the FULL run', async () => finished(await service.getRun(full.id)))).status).toBe(
+      'succeeded',
+    );
     const before = new Map(
-      (await ctx.db.pool.query<{ user_id: string; updated_at: Date }>('SELECT user_id, updated_at FROM offline_user_recommendations')).rows.map(
-        (r) => [r.user_id, r.updated_at.getTime()],
-      ),
+      (
+        await ctx.db.pool.query<{ user_id: string; updated_at: Date }>(
+          'SELECT user_id, updated_at FROM offline_user_recommendations',
+        )
+      ).rows.map((r) => [r.user_id, r.updated_at.getTime()]),
     );
     const { rows: some } = await ctx.db.pool.query<{ id: string }>('SELECT id FROM products ORDER BY id LIMIT 3');
     await ctx.db.pool.query(`INSERT INTO customers (id, city, province) VALUES ('newcomer', 'Lahore', 'Punjab')`);
@@ -147,9 +170,15 @@ describe('pipeline across worker processes', () => {
     const update = await service.startRun({ mode: 'UPDATE', recipes: [...RECIPES] });
     const done = await waitFor('the UPDATE run', async () => finished(await service.getRun(update.id)));
     expect(done.status).toBe('succeeded');
-    const { rows: total } = await ctx.db.pool.query<{ n: number }>('SELECT ((SELECT count(*) FROM order_items) + (SELECT count(*) FROM events))::int AS n');
+    const { rows: total } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT ((SELECT count(*) FROM order_items) + (SELECT count(*) FROM events))::int AS n',
+    );
     expect(done.stages['export-datasets']!.counts!.interactions).toBe(total[0]!.n);
-    const after = (await ctx.db.pool.query<{ user_id: string; updated_at: Date }>('SELECT user_id, updated_at FROM offline_user_recommendations')).rows;
+    const after = (
+      await ctx.db.pool.query<{ user_id: string; updated_at: Date }>(
+        'SELECT user_id, updated_at FROM offline_user_recommendations',
+      )
+    ).rows;
     const changed = after.filter((r) => before.get(r.user_id) !== r.updated_at.getTime()).map((r) => r.user_id);
     expect(changed).toEqual(['newcomer']);
     expect(after).toHaveLength(before.size + 1);

@@ -13,7 +13,13 @@ describe('RunStore', () => {
   afterAll(() => ctx.close());
 
   const create = () =>
-    runs.create({ mode: 'FULL', trigger: 'test', engine: 'local', recipes: ['popularity-count'], stages: ['export-datasets', 'train'] });
+    runs.create({
+      mode: 'FULL',
+      trigger: 'test',
+      engine: 'local',
+      recipes: ['popularity-count'],
+      stages: ['export-datasets', 'train'],
+    });
 
   it('creates a run with every planned stage pending', async () => {
     const run = await create();
@@ -28,7 +34,7 @@ describe('RunStore', () => {
     const refused = results.filter((r) => r.status === 'rejected');
     expect(created).toHaveLength(1);
     expect(refused).toHaveLength(2);
-    for (const r of refused) expect((r).reason).toBeInstanceOf(RunAlreadyActiveError);
+    for (const r of refused) expect(r.reason).toBeInstanceOf(RunAlreadyActiveError);
     const active = await runs.active();
     await runs.setStatus(active!.id, 'failed', 'test');
     expect(await runs.active()).toBeNull();
@@ -44,7 +50,12 @@ describe('RunStore', () => {
     const after = (await runs.get(run.id))!;
     expect(after.status).toBe('running');
     expect(after.startedAt).not.toBeNull();
-    expect(after.stages['export-datasets']).toEqual({ status: 'running', startedAt: 'x', progress: 50, message: 'half' });
+    expect(after.stages['export-datasets']).toEqual({
+      status: 'running',
+      startedAt: 'x',
+      progress: 50,
+      message: 'half',
+    });
     expect(after.stages.train).toEqual({ status: 'pending', progress: 5 });
     await runs.setStatus(run.id, 'succeeded');
     await runs.setStatus(run.id, 'failed', 'too late');

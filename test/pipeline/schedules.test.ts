@@ -60,7 +60,13 @@ describe('schedules', () => {
   it('a firing runs its schedule; one this version does not know fails without retries', async () => {
     const queues = new Queues(ctx.config, redis);
     const pipeline = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
-    const scheduleCtx: ScheduleContext = { config: ctx.config, db: ctx.db, redis, logger: createLogger(ctx.config), pipeline };
+    const scheduleCtx: ScheduleContext = {
+      config: ctx.config,
+      db: ctx.db,
+      redis,
+      logger: createLogger(ctx.config),
+      pipeline,
+    };
     const handler = schedulerHandlers(scheduleCtx, queues)[QUEUE.scheduler]!;
     const firing = (kind: string) => ({ data: { kind } }) as unknown as Job<SchedulerJobData>;
     expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts']);

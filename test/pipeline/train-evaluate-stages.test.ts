@@ -46,8 +46,21 @@ describe('train and evaluate stages with non-default engine settings', () => {
     await seedSyntheticStore(ctx.db);
     redis = createRedis(ctx.config, 'worker');
     const logger = createLogger(ctx.config);
-    deps = { config: ctx.config, db: ctx.db, store: new DirectoryObjectStore(dir), engine: createEngine(ctx.config, { db: ctx.db, logger }), redis, logger };
-    const run = await new RunStore(ctx.db).create({ mode: 'FULL', trigger: 'test', engine: 'local', recipes: RECIPES, stages: [...STAGES] });
+    deps = {
+      config: ctx.config,
+      db: ctx.db,
+      store: new DirectoryObjectStore(dir),
+      engine: createEngine(ctx.config, { db: ctx.db, logger }),
+      redis,
+      logger,
+    };
+    const run = await new RunStore(ctx.db).create({
+      mode: 'FULL',
+      trigger: 'test',
+      engine: 'local',
+      recipes: RECIPES,
+      stages: [...STAGES],
+    });
     input = { run, recipes: RECIPES, layout: runLayout(run.id), progress: () => Promise.resolve() };
     expect(await exportDatasets(deps, input)).toMatchObject({ status: 'done' });
   });
@@ -58,7 +71,8 @@ describe('train and evaluate stages with non-default engine settings', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const rows = () => ctx.db.prisma.modelVersion.findMany({ where: { runId: input.run.id }, orderBy: { recipe: 'asc' } });
+  const rows = () =>
+    ctx.db.prisma.modelVersion.findMany({ where: { runId: input.run.id }, orderBy: { recipe: 'asc' } });
 
   it('train records one model version per recipe with the configured parameters, and a rerun keeps those rows', async () => {
     expect(await train(deps, input)).toMatchObject({ status: 'done' });
@@ -83,14 +97,20 @@ describe('train and evaluate stages with non-default engine settings', () => {
       const metrics = row.metrics as Record<string, unknown>;
       const { evaluation, ...figures } = metrics;
       expect(evaluation).toMatchObject({ split: 'users', k: 10, params: trained });
-      expect(figures).toEqual(await evaluateRaw(raw, { recipe: row.recipe as RecipeName, split: 'users', k: 10, params: trained }));
+      expect(figures).toEqual(
+        await evaluateRaw(raw, { recipe: row.recipe as RecipeName, split: 'users', k: 10, params: trained }),
+      );
     }
   });
 
   it("`recs evaluate` asks the engine about the newest run's model and stores the figures on that run's row only", async () => {
     const before = await rows();
     const cli = { db: ctx.db, engine: deps.engine, store: deps.store, logger: deps.logger, progress: () => undefined };
-    const { runId, versionId, evaluation } = await evaluateRun(cli, { recipe: 'user-personalization', split: 'time', k: 5 });
+    const { runId, versionId, evaluation } = await evaluateRun(cli, {
+      recipe: 'user-personalization',
+      split: 'time',
+      k: 5,
+    });
     expect(runId).toBe(input.run.id);
     expect(versionId).toBe(before.find((r) => r.recipe === 'user-personalization')!.id);
     expect(evaluation.method).toMatchObject({ split: 'time', k: 5, params: paramsFromConfig(ctx.config.engine) });
@@ -98,10 +118,12 @@ describe('train and evaluate stages with non-default engine settings', () => {
     expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
     expect(after.find((r) => r.id === versionId)!.metrics).toMatchObject({ evaluation: { split: 'time', k: 5 } });
     // A recipe the run never trained has no model to score, and no row is made up for it.
-    await expect(evaluateRun(cli, { recipe: 'similar-items', split: 'users', k: 10, run: input.run.id })).rejects.toThrow(
-      `run ${input.run.id} has no model version for similar-items`,
+    await expect(
+      evaluateRun(cli, { recipe: 'similar-items', split: 'users', k: 10, run: input.run.id }),
+    ).rejects.toThrow(`run ${input.run.id} has no model version for similar-items`);
+    await expect(evaluateRun(cli, { recipe: 'similar-items', split: 'users', k: 10 })).rejects.toThrow(
+      'no run has trained similar-items yet',
     );
-    await expect(evaluateRun(cli, { recipe: 'similar-items', split: 'users', k: 10 })).rejects.toThrow('no run has trained similar-items yet');
     expect(await ctx.db.prisma.modelVersion.count()).toBe(RECIPES.length);
   });
 
@@ -116,6 +138,8 @@ describe('train and evaluate stages with non-default engine settings', () => {
     expect(evaluation.method).toMatchObject({ params: trained });
     const raw = await readInteractions(await deps.store.get(input.layout.interactions), 'interactions.csv');
     const params = trained as unknown as EngineParams;
-    expect(evaluation.metrics).toEqual(await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: 10, params }));
+    expect(evaluation.metrics).toEqual(
+      await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: 10, params }),
+    );
   });
 });

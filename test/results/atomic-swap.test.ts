@@ -19,7 +19,12 @@ describe('loadResults under concurrent reads', () => {
     for (const batch of ['A', 'B']) {
       const lines: string[] = [];
       for (let u = 0; u < USERS; u += 1) {
-        lines.push(JSON.stringify({ input: { userId: `u${u}` }, output: { recommendedItems: [`${batch}-1`, `${batch}-2`], scores: [0.2, 0.1] } }));
+        lines.push(
+          JSON.stringify({
+            input: { userId: `u${u}` },
+            output: { recommendedItems: [`${batch}-1`, `${batch}-2`], scores: [0.2, 0.1] },
+          }),
+        );
       }
       await store.put(`${batch}/user-personalization.jsonl`, lines.join('\n'));
     }

@@ -1,6 +1,15 @@
 // Provenance and staleness are pure functions of a Batch: no services needed.
 import {
-  NO_BATCH, freshnessDays, isEntryStale, isStale, kindOfOutput, modelVersionOf, paramsDigest, provenanceOf, recipeOfOutput, type Batch,
+  NO_BATCH,
+  freshnessDays,
+  isEntryStale,
+  isStale,
+  kindOfOutput,
+  modelVersionOf,
+  paramsDigest,
+  provenanceOf,
+  recipeOfOutput,
+  type Batch,
 } from '../../src/results';
 
 const DAY = 86_400_000;
@@ -28,7 +37,7 @@ describe('provenanceOf', () => {
     { id: 2, run_id: 5, recipe: 'similar-items', params: { k: 20 } },
     { id: 9, run_id: 6, recipe: 'user-personalization', params: { factors: 16 } },
   ];
-  it('names the run\'s models and keeps the previous batch\'s for recipes the run did not train', () => {
+  it("names the run's models and keeps the previous batch's for recipes the run did not train", () => {
     expect(provenanceOf(previous, 6, rows).modelVersions).toEqual({ 'user-personalization': 9, 'similar-items': 2 });
   });
   it('gives equal digests for equal parameters, another for other parameters', () => {
@@ -38,8 +47,12 @@ describe('provenanceOf', () => {
     expect(provenanceOf(NO_BATCH, 7, [])).toEqual({ modelVersions: {}, paramsDigest: null });
   });
   it('normalises recipe spellings and key order', () => {
-    expect(provenanceOf(NO_BATCH, 1, [{ id: 4, run_id: 1, recipe: 'aws-similar-items', params: {} }]).modelVersions).toEqual({ 'similar-items': 4 });
-    expect(paramsDigest([['r', { a: 1, b: [1, { c: 2, d: 3 }] }]])).toBe(paramsDigest([['r', { b: [1, { d: 3, c: 2 }], a: 1 }]]));
+    expect(
+      provenanceOf(NO_BATCH, 1, [{ id: 4, run_id: 1, recipe: 'aws-similar-items', params: {} }]).modelVersions,
+    ).toEqual({ 'similar-items': 4 });
+    expect(paramsDigest([['r', { a: 1, b: [1, { c: 2, d: 3 }] }]])).toBe(
+      paramsDigest([['r', { b: [1, { d: 3, c: 2 }], a: 1 }]]),
+    );
   });
 });
 

@@ -15,13 +15,17 @@ describe('health figures: one coverage and one freshness for alerts, status, met
     const q = (sql: string, params: unknown[] = []) => ctx.db.pool.query(sql, params);
     await q(`INSERT INTO customers (id) VALUES ('c1'), ('c2'), ('c3')`);
     // c1 and c2 ordered; c2's order has no lines (fully refunded before it was exported).
-    await q(`INSERT INTO orders (id, customer_id, source, ordered_at) VALUES ('o1', 'c1', 'test', now()), ('o2', 'c2', 'test', now())`);
+    await q(
+      `INSERT INTO orders (id, customer_id, source, ordered_at) VALUES ('o1', 'c1', 'test', now()), ('o2', 'c2', 'test', now())`,
+    );
     await q(`INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, occurred_at)
              VALUES ('o1:1', 'o1', 'c1', 'p1', 1, 10, now())`);
     // Recommendations for c2 and c3 (c3 never ordered); rows written 40 days before the batch row.
     await q(`INSERT INTO offline_user_recommendations (user_id, recommendations, recipe_name, updated_at)
              VALUES ('c2', '[]', 'user-personalization', now() - interval '40 days'), ('c3', '[]', 'user-personalization', now() - interval '40 days')`);
-    await q(`INSERT INTO offline_similar_items (product_id, similar_products, recipe_name, updated_at) VALUES ('p1', '[]', 'similar-items', now() - interval '20 days')`);
+    await q(
+      `INSERT INTO offline_similar_items (product_id, similar_products, recipe_name, updated_at) VALUES ('p1', '[]', 'similar-items', now() - interval '20 days')`,
+    );
     await q(`INSERT INTO cache_batches (mode, loaded_at) VALUES ('FULL', now() - interval '10 days')`);
   });
 
@@ -41,7 +45,9 @@ describe('health figures: one coverage and one freshness for alerts, status, met
     expect(Math.round(figures.freshnessDays!)).toBe(Math.round(status.freshnessDays!));
     expect(Math.round(status.freshnessDays!)).toBe(Math.round(batch.ageDays!));
     // The alert fires exactly when /ready calls the batch stale.
-    const { rows } = await ctx.db.pool.query(`SELECT kind FROM alerts WHERE resolved_at IS NULL AND kind = 'stale_recommendations'`);
+    const { rows } = await ctx.db.pool.query(
+      `SELECT kind FROM alerts WHERE resolved_at IS NULL AND kind = 'stale_recommendations'`,
+    );
     expect(rows.length > 0).toBe(Math.round(batch.ageDays!) > 35);
   });
 });

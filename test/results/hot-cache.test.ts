@@ -62,7 +62,11 @@ describe('HotCache', () => {
   });
 
   it('loads straight from the source when Redis is down', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+    const dead = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     dead.on('error', () => undefined);
     const cache = new HotCache(dead, prefix, 120, logger);
     expect(cache.available).toBe(false);

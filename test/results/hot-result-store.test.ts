@@ -14,7 +14,10 @@ describeResultStoreContract(
     redis = createRedis(ctx.config, 'request');
     const hot = new HotCache(redis, ctx.config.redis.prefix, 60, createLogger({ logLevel: 'silent' }));
     if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable');
-    return { ctx, store: new HotResultStore(hot, new PostgresResultStore(ctx.db.pool, new CatalogRepository(ctx.db.pool))) };
+    return {
+      ctx,
+      store: new HotResultStore(hot, new PostgresResultStore(ctx.db.pool, new CatalogRepository(ctx.db.pool))),
+    };
   },
   async () => {
     redis.disconnect();

@@ -26,16 +26,28 @@ describe('loadResults', () => {
   });
 
   it('loads every recipe output into its cache table in the contract shape', async () => {
-    await store.put('b1/user-personalization.jsonl', jsonl([
-      { input: { userId: 'u1' }, output: { recommendedItems: ['p1', 'p2'], scores: [0.51, 0.33] }, error: null },
-      { input: { userId: 'u2' }, output: { recommendedItems: ['p3'], scores: [0.9] } },
-    ]));
-    await store.put('b1/similar-items.jsonl', jsonl([{ input: { itemId: 'p1' }, output: { recommendedItems: ['p2', 'p3'] } }]));
-    await store.put('b1/item-affinity.jsonl', jsonl([{ input: { itemId: 'p1' }, output: { recommendedUsers: ['u1', 'u2'] } }]));
-    await store.put('b1/popularity-count.jsonl', jsonl([
-      { input: { scope: 'global' }, output: { recommendedItems: ['p1', 'p2'], scores: [10, 5] } },
-      { input: { scope: 'category', category: 'Kitchen' }, output: { recommendedItems: ['p2'], scores: [5] } },
-    ]));
+    await store.put(
+      'b1/user-personalization.jsonl',
+      jsonl([
+        { input: { userId: 'u1' }, output: { recommendedItems: ['p1', 'p2'], scores: [0.51, 0.33] }, error: null },
+        { input: { userId: 'u2' }, output: { recommendedItems: ['p3'], scores: [0.9] } },
+      ]),
+    );
+    await store.put(
+      'b1/similar-items.jsonl',
+      jsonl([{ input: { itemId: 'p1' }, output: { recommendedItems: ['p2', 'p3'] } }]),
+    );
+    await store.put(
+      'b1/item-affinity.jsonl',
+      jsonl([{ input: { itemId: 'p1' }, output: { recommendedUsers: ['u1', 'u2'] } }]),
+    );
+    await store.put(
+      'b1/popularity-count.jsonl',
+      jsonl([
+        { input: { scope: 'global' }, output: { recommendedItems: ['p1', 'p2'], scores: [10, 5] } },
+        { input: { scope: 'category', category: 'Kitchen' }, output: { recommendedItems: ['p2'], scores: [5] } },
+      ]),
+    );
     const result = await loadResults(ctx.db, store, {
       runId: 1,
       mode: 'FULL',
@@ -49,28 +61,51 @@ describe('loadResults', () => {
     });
     expect(result.rows).toEqual({ userRecommendations: 2, similarItems: 1, itemSegments: 1, popularItems: 2 });
     expect(result.failedLines).toBe(0);
-    const { rows: recs } = await ctx.db.pool.query('SELECT user_id, recommendations, recipe_name FROM offline_user_recommendations ORDER BY 1');
+    const { rows: recs } = await ctx.db.pool.query(
+      'SELECT user_id, recommendations, recipe_name FROM offline_user_recommendations ORDER BY 1',
+    );
     expect(recs).toEqual([
-      { user_id: 'u1', recommendations: [{ product_id: 'p1', score: 0.51 }, { product_id: 'p2', score: 0.33 }], recipe_name: 'user-personalization' },
+      {
+        user_id: 'u1',
+        recommendations: [
+          { product_id: 'p1', score: 0.51 },
+          { product_id: 'p2', score: 0.33 },
+        ],
+        recipe_name: 'user-personalization',
+      },
       { user_id: 'u2', recommendations: [{ product_id: 'p3', score: 0.9 }], recipe_name: 'user-personalization' },
     ]);
-    const { rows: similar } = await ctx.db.pool.query<{ similar_products: unknown }>('SELECT similar_products FROM offline_similar_items');
-    expect(similar[0]!.similar_products).toEqual([{ product_id: 'p2', score: null }, { product_id: 'p3', score: null }]);
+    const { rows: similar } = await ctx.db.pool.query<{ similar_products: unknown }>(
+      'SELECT similar_products FROM offline_similar_items',
+    );
+    expect(similar[0]!.similar_products).toEqual([
+      { product_id: 'p2', score: null },
+      { product_id: 'p3', score: null },
+    ]);
     const { rows: seg } = await ctx.db.pool.query<{ users: unknown }>('SELECT users FROM offline_item_segments');
-    expect(seg[0]!.users).toEqual([{ user_id: 'u1', score: null }, { user_id: 'u2', score: null }]);
+    expect(seg[0]!.users).toEqual([
+      { user_id: 'u1', score: null },
+      { user_id: 'u2', score: null },
+    ]);
     const { rows: pop } = await ctx.db.pool.query('SELECT scope, scope_value FROM offline_popular_items ORDER BY 1');
-    expect(pop).toEqual([{ scope: 'category', scope_value: 'Kitchen' }, { scope: 'global', scope_value: '' }]);
+    expect(pop).toEqual([
+      { scope: 'category', scope_value: 'Kitchen' },
+      { scope: 'global', scope_value: '' },
+    ]);
     const { rows: batches } = await ctx.db.pool.query('SELECT id FROM cache_batches');
     expect(batches.map((b: { id: number }) => b.id)).toEqual([result.batchVersion]);
   });
 
   it('FULL replaces the previous batch; failed and malformed lines are counted, the rest loads', async () => {
-    await store.put('b2/user-personalization.jsonl', jsonl([
-      { input: { userId: 'u3' }, output: { recommendedItems: ['p9'], scores: [0.2] } },
-      { input: { userId: 'u9' }, output: null, error: 'user not found' },
-      '{not json',
-      { input: { userId: 'u4' }, output: { recommendedItems: ['p1'], scores: [0.1, 0.2] } },
-    ]));
+    await store.put(
+      'b2/user-personalization.jsonl',
+      jsonl([
+        { input: { userId: 'u3' }, output: { recommendedItems: ['p9'], scores: [0.2] } },
+        { input: { userId: 'u9' }, output: null, error: 'user not found' },
+        '{not json',
+        { input: { userId: 'u4' }, output: { recommendedItems: ['p1'], scores: [0.1, 0.2] } },
+      ]),
+    );
     const result = await loadResults(ctx.db, store, {
       runId: 2,
       mode: 'FULL',
@@ -82,15 +117,20 @@ describe('loadResults', () => {
     const { rows } = await ctx.db.pool.query('SELECT user_id FROM offline_user_recommendations ORDER BY 1');
     expect(rows).toEqual([{ user_id: 'u3' }]);
     // Tables the run produced nothing for keep their rows.
-    const { rows: similar } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offline_similar_items');
+    const { rows: similar } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM offline_similar_items',
+    );
     expect(similar[0]!.n).toBe(1);
   });
 
   it('UPDATE merges only the changed customers into the live table', async () => {
-    await store.put('b3/user-personalization.jsonl', jsonl([
-      { input: { userId: 'u1' }, output: { recommendedItems: ['p7'], scores: [0.7] } },
-      { input: { userId: 'u3' }, output: { recommendedItems: ['p8'], scores: [0.8] } },
-    ]));
+    await store.put(
+      'b3/user-personalization.jsonl',
+      jsonl([
+        { input: { userId: 'u1' }, output: { recommendedItems: ['p7'], scores: [0.7] } },
+        { input: { userId: 'u3' }, output: { recommendedItems: ['p8'], scores: [0.8] } },
+      ]),
+    );
     await loadResults(ctx.db, store, {
       runId: 3,
       mode: 'UPDATE',
@@ -98,7 +138,9 @@ describe('loadResults', () => {
       only: { users: new Set(['u1']), items: new Set() },
       fillUsersFromPopularity: false,
     });
-    const { rows } = await ctx.db.pool.query('SELECT user_id, recommendations FROM offline_user_recommendations ORDER BY 1');
+    const { rows } = await ctx.db.pool.query(
+      'SELECT user_id, recommendations FROM offline_user_recommendations ORDER BY 1',
+    );
     expect(rows).toEqual([
       { user_id: 'u1', recommendations: [{ product_id: 'p7', score: 0.7 }] },
       { user_id: 'u3', recommendations: [{ product_id: 'p9', score: 0.2 }] },
@@ -106,9 +148,10 @@ describe('loadResults', () => {
   });
 
   it('fills every customer from the global popularity list when no personalised output exists', async () => {
-    await store.put('b4/popularity-count.jsonl', jsonl([
-      { input: { userId: 'anyone' }, output: { recommendedItems: ['p5', 'p6'] } },
-    ]));
+    await store.put(
+      'b4/popularity-count.jsonl',
+      jsonl([{ input: { userId: 'anyone' }, output: { recommendedItems: ['p5', 'p6'] } }]),
+    );
     const result = await loadResults(ctx.db, store, {
       runId: 4,
       mode: 'FULL',
@@ -116,12 +159,25 @@ describe('loadResults', () => {
       fillUsersFromPopularity: true,
     });
     expect(result.rows.userRecommendations).toBe(3);
-    const { rows } = await ctx.db.pool.query('SELECT DISTINCT recommendations, recipe_name FROM offline_user_recommendations');
-    expect(rows).toEqual([{ recommendations: [{ product_id: 'p5', score: null }, { product_id: 'p6', score: null }], recipe_name: 'popularity-count' }]);
+    const { rows } = await ctx.db.pool.query(
+      'SELECT DISTINCT recommendations, recipe_name FROM offline_user_recommendations',
+    );
+    expect(rows).toEqual([
+      {
+        recommendations: [
+          { product_id: 'p5', score: null },
+          { product_id: 'p6', score: null },
+        ],
+        recipe_name: 'popularity-count',
+      },
+    ]);
   });
 
   it('leaves the live tables untouched when a load fails midway', async () => {
-    await store.put('b5/user-personalization.jsonl', jsonl([{ input: { userId: 'u1' }, output: { recommendedItems: ['px'] } }]));
+    await store.put(
+      'b5/user-personalization.jsonl',
+      jsonl([{ input: { userId: 'u1' }, output: { recommendedItems: ['px'] } }]),
+    );
     await expect(
       loadResults(ctx.db, store, {
         runId: 5,
@@ -130,7 +186,9 @@ describe('loadResults', () => {
         fillUsersFromPopularity: false,
       }),
     ).rejects.toThrow(/not found/);
-    const { rows } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offline_user_recommendations');
+    const { rows } = await ctx.db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM offline_user_recommendations',
+    );
     expect(rows[0]!.n).toBe(3);
   });
 });

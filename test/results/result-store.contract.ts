@@ -9,7 +9,11 @@ export interface ResultStoreFixture {
   store: ResultStore;
 }
 
-export function describeResultStoreContract(name: string, setup: () => Promise<ResultStoreFixture>, teardown: () => Promise<void>): void {
+export function describeResultStoreContract(
+  name: string,
+  setup: () => Promise<ResultStoreFixture>,
+  teardown: () => Promise<void>,
+): void {
   describe(`ResultStore contract: ${name}`, () => {
     let fx: ResultStoreFixture;
     let seed: ServingFixture;
@@ -21,7 +25,7 @@ export function describeResultStoreContract(name: string, setup: () => Promise<R
     });
     afterAll(teardown);
 
-    it('reads a list by kind and id, products resolved, labelled with the batch\'s model version', async () => {
+    it("reads a list by kind and id, products resolved, labelled with the batch's model version", async () => {
       const list = await fx.store.list(batch, 'userRecommendations', 'c2');
       expect(list).toEqual({
         items: [20, 21, 22].map((n, i) => ({
@@ -41,8 +45,15 @@ export function describeResultStoreContract(name: string, setup: () => Promise<R
 
     it('answers null for an id the batch has no list for, and reads every list kind', async () => {
       expect(await fx.store.list(batch, 'userRecommendations', 'nobody')).toBeNull();
-      expect((await fx.store.list(batch, 'similarItems', 'p1'))!.items.map((i) => i.product.id)).toEqual(['p4', 'p7', 'p10', 'p1']);
-      expect((await fx.store.list(batch, 'itemAffinity', 'c1'))!.modelVersion).toBe(String(seed.modelVersions['item-affinity']));
+      expect((await fx.store.list(batch, 'similarItems', 'p1'))!.items.map((i) => i.product.id)).toEqual([
+        'p4',
+        'p7',
+        'p10',
+        'p1',
+      ]);
+      expect((await fx.store.list(batch, 'itemAffinity', 'c1'))!.modelVersion).toBe(
+        String(seed.modelVersions['item-affinity']),
+      );
     });
 
     it('reads many lists of one kind, ids without a list mapping to null', async () => {
@@ -54,16 +65,26 @@ export function describeResultStoreContract(name: string, setup: () => Promise<R
 
     it('reads popular lists per scope and the item-affinity segment', async () => {
       expect((await fx.store.popular(batch, 'global', ''))!.items).toHaveLength(25);
-      expect((await fx.store.popular(batch, 'province', 'Punjab'))!.items.map((i) => i.product.id)).toEqual(['p40', 'p41', 'p42']);
+      expect((await fx.store.popular(batch, 'province', 'Punjab'))!.items.map((i) => i.product.id)).toEqual([
+        'p40',
+        'p41',
+        'p42',
+      ]);
       expect(await fx.store.popular(batch, 'province', 'Nowhere')).toBeNull();
       expect(await fx.store.segment(batch, 'p1')).toEqual({
-        users: [{ userId: 'c1', score: 0.9 }, { userId: 'c2', score: 0.5 }, { userId: 'c3', score: 0.1 }],
+        users: [
+          { userId: 'c1', score: 0.9 },
+          { userId: 'c2', score: 0.5 },
+          { userId: 'c3', score: 0.1 },
+        ],
         modelVersion: String(seed.modelVersions['item-affinity']),
       });
     });
 
     it('refuses a read pinned to a batch that is no longer the newest, naming the newer one', async () => {
-      const { rows } = await fx.ctx.db.pool.query<{ id: number }>(`INSERT INTO cache_batches (mode, model_versions) VALUES ('UPDATE', '{"similar-items": 7}') RETURNING id`);
+      const { rows } = await fx.ctx.db.pool.query<{ id: number }>(
+        `INSERT INTO cache_batches (mode, model_versions) VALUES ('UPDATE', '{"similar-items": 7}') RETURNING id`,
+      );
       const newer = rows[0]!.id;
       // An id read at the old batch for the first time: a miss in every layer.
       const read = fx.store.list(batch, 'similarItems', 'p2');

@@ -32,16 +32,24 @@ describe('warm-cache stage and the prewarm schedule', () => {
     redis = new Redis(ctx.config.redis.url);
     await seedSyntheticStore(ctx.db, { customers: 200, products: 50, interactions: 2_500 });
     // The top 10% by purchase spend, computed here independently of the warmer's SQL.
-    const { rows } = await ctx.db.pool.query<{ customer_id: string; quantity: number; unit_price: number | null; event_type: string }>(
-      'SELECT customer_id, quantity, unit_price, event_type FROM order_items',
-    );
+    const { rows } = await ctx.db.pool.query<{
+      customer_id: string;
+      quantity: number;
+      unit_price: number | null;
+      event_type: string;
+    }>('SELECT customer_id, quantity, unit_price, event_type FROM order_items');
     const spend = new Map<string, number>();
     for (const r of rows) {
-      if (r.event_type === 'purchase') spend.set(r.customer_id, (spend.get(r.customer_id) ?? 0) + r.quantity * (r.unit_price ?? 0));
+      if (r.event_type === 'purchase')
+        spend.set(r.customer_id, (spend.get(r.customer_id) ?? 0) + r.quantity * (r.unit_price ?? 0));
     }
     const { rows: n } = await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
     const take = Math.ceil(0.1 * Math.max(n[0]!.n, spend.size));
-    expected = [...spend].filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, take).map(([id]) => id);
+    expected = [...spend]
+      .filter(([, s]) => s > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, take)
+      .map(([id]) => id);
     workers = await startWorkers(services, { queues: [...QUEUE_NAMES], concurrency: 1 });
   });
 
@@ -57,7 +65,13 @@ describe('warm-cache stage and the prewarm schedule', () => {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', hotKey(ctx.config.redis.prefix, batch, 'user', '*'), 'COUNT', 1000);
+      const [next, found] = await redis.scan(
+        cursor,
+        'MATCH',
+        hotKey(ctx.config.redis.prefix, batch, 'user', '*'),
+        'COUNT',
+        1000,
+      );
       cursor = next;
       keys.push(...found);
     } while (cursor !== '0');
@@ -67,7 +81,13 @@ describe('warm-cache stage and the prewarm schedule', () => {
   let batch = 0;
 
   it('does nothing before any batch is loaded', async () => {
-    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger, catalog: new CatalogRepository(ctx.db.pool) });
+    const result = await warmHotLayer({
+      config: ctx.config,
+      db: ctx.db,
+      redis: services.queueRedis,
+      logger: services.logger,
+      catalog: new CatalogRepository(ctx.db.pool),
+    });
     expect(result).toMatchObject({ batchVersion: 0, customers: 0, entries: 0 });
   });
 
@@ -86,7 +106,9 @@ describe('warm-cache stage and the prewarm schedule', () => {
     expect(warm.counts!.entries).toBeGreaterThan(expected.length);
     expect(warm.counts!.ms).toBeGreaterThanOrEqual(0);
     expect(warm.message).toContain(`warmed ${expected.length} customers`);
-    expect(new Date(warm.startedAt!).getTime()).toBeGreaterThanOrEqual(new Date(done.stages['load-results']!.finishedAt!).getTime());
+    expect(new Date(warm.startedAt!).getTime()).toBeGreaterThanOrEqual(
+      new Date(done.stages['load-results']!.finishedAt!).getTime(),
+    );
     expect(await warmedUsers(batch)).toEqual([...expected].sort());
     const ttl = await redis.ttl(hotKey(ctx.config.redis.prefix, batch, 'user', expected[0]!));
     expect(ttl).toBeGreaterThan(0);
@@ -112,7 +134,10 @@ describe('warm-cache stage and the prewarm schedule', () => {
         expect(warmed.body.data!.recommendations.items).toHaveLength(10);
       }
       // The check means something: a customer outside the top 10% starts with a miss.
-      const { rows } = await ctx.db.pool.query<{ id: string }>('SELECT id FROM customers WHERE NOT (id = ANY($1::text[])) ORDER BY id LIMIT 1', [expected]);
+      const { rows } = await ctx.db.pool.query<{ id: string }>(
+        'SELECT id FROM customers WHERE NOT (id = ANY($1::text[])) ORDER BY id LIMIT 1',
+        [expected],
+      );
       const before = stats.misses;
       await hot.gql<List>(LIST, { u: rows[0]!.id });
       expect(stats.misses).toBeGreaterThan(before);
@@ -139,7 +164,16 @@ describe('warm-cache stage and the prewarm schedule', () => {
 
   it('warms in chunks, writing each shared popular list once', async () => {
     await redis.del(...(await warmedUsers(batch)).map((id) => hotKey(ctx.config.redis.prefix, batch, 'user', id)));
-    const result = await warmHotLayer({ config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger, catalog: new CatalogRepository(ctx.db.pool) }, { chunkSize: 3 });
+    const result = await warmHotLayer(
+      {
+        config: ctx.config,
+        db: ctx.db,
+        redis: services.queueRedis,
+        logger: services.logger,
+        catalog: new CatalogRepository(ctx.db.pool),
+      },
+      { chunkSize: 3 },
+    );
     expect(result).toMatchObject({ batchVersion: batch, customers: expected.length });
     expect(await warmedUsers(batch)).toEqual([...expected].sort());
     const { rows } = await ctx.db.pool.query<{ n: number }>(
@@ -153,12 +187,20 @@ describe('warm-cache stage and the prewarm schedule', () => {
   it('moves the rest of a warm to a batch loaded while it runs', async () => {
     let moved = 0;
     const result = await warmHotLayer(
-      { config: ctx.config, db: ctx.db, redis: services.queueRedis, logger: services.logger, catalog: new CatalogRepository(ctx.db.pool) },
+      {
+        config: ctx.config,
+        db: ctx.db,
+        redis: services.queueRedis,
+        logger: services.logger,
+        catalog: new CatalogRepository(ctx.db.pool),
+      },
       {
         chunkSize: 4,
         progress: async (percent) => {
           if (percent > 0 && moved === 0) {
-            const { rows } = await ctx.db.pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('UPDATE') RETURNING id`);
+            const { rows } = await ctx.db.pool.query<{ id: number }>(
+              `INSERT INTO cache_batches (mode) VALUES ('UPDATE') RETURNING id`,
+            );
             moved = rows[0]!.id;
           }
         },

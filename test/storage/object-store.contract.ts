@@ -15,7 +15,11 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function describeObjectStoreContract(name: string, setup: () => Promise<StoreFixture>, teardown: () => Promise<void>): void {
+export function describeObjectStoreContract(
+  name: string,
+  setup: () => Promise<StoreFixture>,
+  teardown: () => Promise<void>,
+): void {
   describe(`ObjectStore contract: ${name}`, () => {
     let fx: StoreFixture;
     beforeAll(async () => {

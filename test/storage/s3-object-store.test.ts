@@ -9,7 +9,17 @@ describeObjectStoreContract(
   'S3ObjectStore over HTTP (s3rver)',
   async () => {
     s3 = await startLocalS3();
-    const config = loadConfig({}, { OBJECT_STORE: 's3', AWS_REGION: 'us-east-1', S3_BUCKET: s3.bucket, S3_PREFIX: 'tenant-a', S3_FORCE_PATH_STYLE: 'true', S3_PART_SIZE_MB: '5' });
+    const config = loadConfig(
+      {},
+      {
+        OBJECT_STORE: 's3',
+        AWS_REGION: 'us-east-1',
+        S3_BUCKET: s3.bucket,
+        S3_PREFIX: 'tenant-a',
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_PART_SIZE_MB: '5',
+      },
+    );
     return { store: createObjectStore(config), largeSize: 11 * 1024 * 1024 };
   },
   async () => {
@@ -19,7 +29,10 @@ describeObjectStoreContract(
 
 describe('createObjectStore', () => {
   it('builds an S3 store under the configured prefix, with s3:// URIs', () => {
-    const config = loadConfig({}, { OBJECT_STORE: 's3', AWS_REGION: 'eu-west-1', S3_BUCKET: 'shop-data', S3_PREFIX: '/recs' });
+    const config = loadConfig(
+      {},
+      { OBJECT_STORE: 's3', AWS_REGION: 'eu-west-1', S3_BUCKET: 'shop-data', S3_PREFIX: '/recs' },
+    );
     const store = createObjectStore(config);
     expect(store).toBeInstanceOf(S3ObjectStore);
     expect(store.uri('runs/1/datasets/users.csv')).toBe('s3://shop-data/recs/runs/1/datasets/users.csv');

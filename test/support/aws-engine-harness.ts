@@ -51,9 +51,18 @@ export async function createAwsHarness(overrides: Record<string, string> = {}): 
     clock,
     async fake(opts = {}) {
       const fake = new FakePersonalize({ store, storeUriPrefix: `s3://${s3.bucket}/recs/`, ...opts });
-      await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: () => Promise.resolve() }, true);
+      await setupPersonalize(
+        { client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: () => Promise.resolve() },
+        true,
+      );
       fake.mock.resetHistory();
-      const engine = new AwsPersonalizeEngine({ config: t.config, db: t.db, personalize: fake.client, retry: FAST_RETRY, now: () => clock.now });
+      const engine = new AwsPersonalizeEngine({
+        config: t.config,
+        db: t.db,
+        personalize: fake.client,
+        retry: FAST_RETRY,
+        now: () => clock.now,
+      });
       return { fake, engine };
     },
     ctx(runId, recipes, mode = 'FULL') {
@@ -75,9 +84,14 @@ export async function createAwsHarness(overrides: Record<string, string> = {}): 
     async writeDatasets(runId, users = 30, items = 6) {
       const layout = runLayout(runId);
       const u = Array.from({ length: users }, (_, i) => `c${i + 1},Lahore,Punjab,${i + 1},${(i + 1) * 100}.00`);
-      const it = Array.from({ length: items }, (_, i) => `p${i + 1},Product ${i + 1},Cat${i % 2},${(i + 1) * 10}.00,${(items - i) * 7}`);
+      const it = Array.from(
+        { length: items },
+        (_, i) => `p${i + 1},Product ${i + 1},Cat${i % 2},${(i + 1) * 10}.00,${(items - i) * 7}`,
+      );
       const inter: string[] = [];
-      for (let i = 0; i < users; i++) for (let j = 0; j < 3; j++) inter.push(`c${i + 1},p${((i + j) % items) + 1},${1701187200 + i * 60 + j},purchase,1`);
+      for (let i = 0; i < users; i++)
+        for (let j = 0; j < 3; j++)
+          inter.push(`c${i + 1},p${((i + j) % items) + 1},${1701187200 + i * 60 + j},purchase,1`);
       await store.put(layout.users, `USER_ID,CITY,PROVINCE,ORDER_COUNT,TOTAL_SPEND\n${u.join('\n')}\n`);
       await store.put(layout.items, `ITEM_ID,ITEM_NAME,CATEGORY,PRICE,PURCHASE_COUNT\n${it.join('\n')}\n`);
       await store.put(layout.interactions, `USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\n${inter.join('\n')}\n`);
@@ -90,7 +104,10 @@ export async function createAwsHarness(overrides: Record<string, string> = {}): 
 }
 
 /** Calls a step like the pipeline does: again with the returned state until it is done. */
-export async function drive<T>(step: (state?: Record<string, unknown>) => Promise<StepResult<T>>, maxCalls = 30): Promise<{ result: T; waits: { recheckAfterMs: number; message: string }[] }> {
+export async function drive<T>(
+  step: (state?: Record<string, unknown>) => Promise<StepResult<T>>,
+  maxCalls = 30,
+): Promise<{ result: T; waits: { recheckAfterMs: number; message: string }[] }> {
   let state: Record<string, unknown> | undefined;
   const waits: { recheckAfterMs: number; message: string }[] = [];
   for (let i = 0; i < maxCalls; i++) {

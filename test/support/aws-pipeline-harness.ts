@@ -37,7 +37,9 @@ export interface AwsPipeline {
   close(): Promise<void>;
 }
 
-export async function startAwsPipeline(fakeOpts: (ids: { products: string[]; customers: string[] }) => FakeOptions): Promise<AwsPipeline> {
+export async function startAwsPipeline(
+  fakeOpts: (ids: { products: string[]; customers: string[] }) => FakeOptions,
+): Promise<AwsPipeline> {
   const s3 = await startLocalS3();
   const t = await createTestContext({
     ...awsTestSettings(s3.bucket),
@@ -51,8 +53,15 @@ export async function startAwsPipeline(fakeOpts: (ids: { products: string[]; cus
   const customers = await ids('SELECT id FROM customers ORDER BY id');
 
   const config = t.config;
-  const fake = new FakePersonalize({ store: createObjectStore(config), storeUriPrefix: `s3://${s3.bucket}/recs/`, ...fakeOpts({ products, customers }) });
-  await setupPersonalize({ client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: () => Promise.resolve() }, true);
+  const fake = new FakePersonalize({
+    store: createObjectStore(config),
+    storeUriPrefix: `s3://${s3.bucket}/recs/`,
+    ...fakeOpts({ products, customers }),
+  });
+  await setupPersonalize(
+    { client: fake.client, datasetGroup: 'shop', retry: FAST_RETRY, sleep: () => Promise.resolve() },
+    true,
+  );
   fake.mock.resetHistory();
 
   const services = buildServices(config, {
@@ -96,7 +105,8 @@ export async function waitForRun(services: Services, runId: number, timeoutMs = 
   for (;;) {
     const run = await services.pipeline.getRun(runId);
     if (run && ['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status} after ${timeoutMs} ms: ${JSON.stringify(run?.stages)}`);
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} still ${run?.status} after ${timeoutMs} ms: ${JSON.stringify(run?.stages)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -33,7 +33,9 @@ export function startChildWorker(ctx: TestContext, env: Record<string, string> =
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => { resolve({ code, signal }); }),
+    proc.on('exit', (code, signal) => {
+      resolve({ code, signal });
+    }),
   );
   return {
     proc,

@@ -45,11 +45,15 @@ export function requireDataset(name: DatasetName): string {
 export function describeWithDataset(name: DatasetName, title: string, body: (file: string) => void): void {
   const file = datasetPath(name);
   if (file) {
-    describe(title, () => { body(file); });
+    describe(title, () => {
+      body(file);
+    });
     return;
   }
   console.warn(`skipping "${title}": ${missingDatasetMessage(name)}`);
-  describe.skip(`${title} (skipped: ${name} data set absent)`, () => { body(''); });
+  describe.skip(`${title} (skipped: ${name} data set absent)`, () => {
+    body('');
+  });
 }
 
 /** Writes the header and the first `lines` data lines of a gzip data set to a plain file. */
@@ -62,5 +66,10 @@ export async function writeDatasetSlice(file: string, lines: number, out: string
     if (++n > lines) break;
   }
   input.close();
-  await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => { if (err) reject(err); else resolve(); }));
+  await new Promise<void>((resolve, reject) =>
+    sink.end((err?: Error | null) => {
+      if (err) reject(err);
+      else resolve();
+    }),
+  );
 }

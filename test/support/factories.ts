@@ -17,11 +17,22 @@ export async function insertStore(
     customers?: { id: string; city?: string; province?: string }[];
     products?: { id: string; name?: string; category?: string; price?: number }[];
     lines?: LineSpec[];
-    events?: { eventId: string; userId: string; productId: string; eventType: string; eventValue?: number; at?: string }[];
+    events?: {
+      eventId: string;
+      userId: string;
+      productId: string;
+      eventType: string;
+      eventValue?: number;
+      at?: string;
+    }[];
   },
 ): Promise<void> {
   for (const c of spec.customers ?? []) {
-    await db.pool.query('INSERT INTO customers (id, city, province) VALUES ($1, $2, $3)', [c.id, c.city ?? null, c.province ?? null]);
+    await db.pool.query('INSERT INTO customers (id, city, province) VALUES ($1, $2, $3)', [
+      c.id,
+      c.city ?? null,
+      c.province ?? null,
+    ]);
   }
   for (const p of spec.products ?? []) {
     await db.pool.query('INSERT INTO products (id, name, category, price) VALUES ($1, $2, $3, $4)', [

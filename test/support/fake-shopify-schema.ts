@@ -1,6 +1,13 @@
 // The part of the Shopify Admin GraphQL schema (2025-01) the fake server speaks, its connection
 // slicing and its query-cost model: kept apart from the server so each reads at once.
-import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 
 export const SDL = `
 scalar DateTime
@@ -35,7 +42,11 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
 }`;
 
-export interface ConnArgs { first?: number | null; after?: string | null; last?: number | null }
+export interface ConnArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+}
 
 export const money = (amount: string) => ({ amount, currencyCode: 'USD' });
 export const moneyBag = (amount: string) => ({ shopMoney: money(amount), presentmentMoney: money(amount) });
@@ -86,13 +97,18 @@ export function requestedCost(doc: DocumentNode, variables: Record<string, unkno
   const num = (v: ValueNode | undefined): number | null => {
     if (!v) return null;
     if (v.kind === Kind.INT) return Number(v.value);
-    if (v.kind === Kind.VARIABLE) return typeof variables[v.name.value] === 'number' ? (variables[v.name.value] as number) : null;
+    if (v.kind === Kind.VARIABLE)
+      return typeof variables[v.name.value] === 'number' ? (variables[v.name.value] as number) : null;
     return null;
   };
   const fields = (set: SelectionSetNode | undefined): FieldNode[] => {
     if (!set) return [];
     return set.selections.flatMap((sel) =>
-      sel.kind === Kind.FIELD ? [sel] : sel.kind === Kind.INLINE_FRAGMENT ? fields(sel.selectionSet) : fields(fragments.get(sel.name.value)?.selectionSet),
+      sel.kind === Kind.FIELD
+        ? [sel]
+        : sel.kind === Kind.INLINE_FRAGMENT
+          ? fields(sel.selectionSet)
+          : fields(fragments.get(sel.name.value)?.selectionSet),
     );
   };
   const cost = (set: SelectionSetNode | undefined): number => fields(set).reduce((sum, f) => sum + fieldCost(f), 0);
@@ -101,7 +117,12 @@ export function requestedCost(doc: DocumentNode, variables: Record<string, unkno
     const first = num(f.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last')?.value);
     const ids = f.arguments?.find((a) => a.name.value === 'ids')?.value;
     if (ids) {
-      const n = ids.kind === Kind.VARIABLE ? ((variables[ids.name.value] as unknown[] | undefined)?.length ?? 0) : ids.kind === Kind.LIST ? ids.values.length : 0;
+      const n =
+        ids.kind === Kind.VARIABLE
+          ? ((variables[ids.name.value] as unknown[] | undefined)?.length ?? 0)
+          : ids.kind === Kind.LIST
+            ? ids.values.length
+            : 0;
       return n * (1 + cost(f.selectionSet));
     }
     if (first === null) return 1 + cost(f.selectionSet);
@@ -116,4 +137,3 @@ export function requestedCost(doc: DocumentNode, variables: Record<string, unkno
   for (const d of doc.definitions) if (d.kind === Kind.OPERATION_DEFINITION) total += cost(d.selectionSet);
   return Math.max(1, total);
 }
-

@@ -48,7 +48,10 @@ export class FakeShopifyServer {
   readonly restoreRate: number;
   port = 0;
 
-  constructor(readonly store: FxStore, opts: FakeShopifyOptions = {}) {
+  constructor(
+    readonly store: FxStore,
+    opts: FakeShopifyOptions = {},
+  ) {
     this.accessToken = opts.accessToken ?? 'shpat_test_token';
     this.maximumAvailable = opts.maximumAvailable ?? 1000;
     this.restoreRate = opts.restoreRate ?? 50;
@@ -69,7 +72,10 @@ export class FakeShopifyServer {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => {
-      if (this.server) this.server.close(() => { resolve(); });
+      if (this.server)
+        this.server.close(() => {
+          resolve();
+        });
       else resolve();
     });
   }
@@ -91,22 +97,28 @@ export class FakeShopifyServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    if (req.method !== 'POST' || req.url !== `/admin/api/${API_VERSION}/graphql.json`) { send(404, { errors: 'Not Found' }); return; }
+    if (req.method !== 'POST' || req.url !== `/admin/api/${API_VERSION}/graphql.json`) {
+      send(404, { errors: 'Not Found' });
+      return;
+    }
     if (req.headers['x-shopify-access-token'] !== this.accessToken) {
-      send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' }); return;
+      send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+      return;
     }
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {
-      send(400, { errors: 'body is not JSON' }); return;
+      send(400, { errors: 'body is not JSON' });
+      return;
     }
     const variables = body.variables ?? {};
     let doc: ReturnType<typeof parse>;
     try {
       doc = parse(body.query ?? '');
     } catch (err) {
-      send(200, { errors: [{ message: (err as Error).message }] }); return;
+      send(200, { errors: [{ message: (err as Error).message }] });
+      return;
     }
     const opDef = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
     const operation = opDef && 'name' in opDef && opDef.name ? opDef.name.value : null;
@@ -123,34 +135,89 @@ export class FakeShopifyServer {
     if (fault?.kind === 'status') {
       entry.outcome = 'fault';
       entry.status = fault.status;
-      send(fault.status, { errors: fault.status === 429 ? 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' : 'Internal Server Error' },
-        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}); return;
+      send(
+        fault.status,
+        {
+          errors:
+            fault.status === 429
+              ? 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.'
+              : 'Internal Server Error',
+        },
+        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+      );
+      return;
     }
     if (fault?.kind === 'malformed-json') {
       entry.outcome = 'fault';
-      send(200, '{"data":{"orders":{"pageInfo":{"hasNext'); return;
+      send(200, '{"data":{"orders":{"pageInfo":{"hasNext');
+      return;
     }
     if (fault?.kind === 'drain-bucket') this.bucket = { available: 0, at: Date.now() };
 
     // The leaky bucket: refill since the last request, then charge the requested cost or throttle.
     const now = Date.now();
-    this.bucket.available = Math.min(this.maximumAvailable, this.bucket.available + ((now - this.bucket.at) / 1000) * this.restoreRate);
+    this.bucket.available = Math.min(
+      this.maximumAvailable,
+      this.bucket.available + ((now - this.bucket.at) / 1000) * this.restoreRate,
+    );
     this.bucket.at = now;
     const requested = requestedCost(doc, variables);
-    const throttleStatus = () => ({ maximumAvailable: this.maximumAvailable, currentlyAvailable: Math.floor(this.bucket.available), restoreRate: this.restoreRate });
+    const throttleStatus = () => ({
+      maximumAvailable: this.maximumAvailable,
+      currentlyAvailable: Math.floor(this.bucket.available),
+      restoreRate: this.restoreRate,
+    });
     if (requested > 1000) {
       entry.outcome = 'error';
-      send(200, { errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (1000).`, extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: 1000 } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } }); return;
+      send(200, {
+        errors: [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (1000).`,
+            extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: 1000 },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() },
+        },
+      });
+      return;
     }
     if (requested > this.bucket.available) {
       entry.outcome = 'throttled';
-      send(200, { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } } }); return;
+      send(200, {
+        errors: [
+          {
+            message: 'Throttled',
+            extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() },
+        },
+      });
+      return;
     }
     this.bucket.available -= requested;
-    const result = await graphql({ schema: this.schema, source: body.query ?? '', rootValue: this.root(), variableValues: variables, operationName: body.operationName });
-    const out: Record<string, unknown> = { ...result, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: throttleStatus() } } };
+    const result = await graphql({
+      schema: this.schema,
+      source: body.query ?? '',
+      rootValue: this.root(),
+      variableValues: variables,
+      operationName: body.operationName,
+    });
+    const out: Record<string, unknown> = {
+      ...result,
+      extensions: {
+        cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: throttleStatus() },
+      },
+    };
     if (result.errors) out.errors = result.errors.map((e) => ({ message: e.message, path: e.path }));
-    if (fault?.kind === 'malformed-page' && result.data && typeof result.data.orders === 'object' && result.data.orders) {
+    if (
+      fault?.kind === 'malformed-page' &&
+      result.data &&
+      typeof result.data.orders === 'object' &&
+      result.data.orders
+    ) {
       entry.outcome = 'fault';
       delete (result.data.orders as Record<string, unknown>).pageInfo;
     }
@@ -179,9 +246,24 @@ export class FakeShopifyServer {
     const store = this.store;
     const product = (id: number | null) => {
       const p = id === null ? undefined : store.products.get(id);
-      return p ? { __typename: 'Product', id: gid('Product', p.id), title: p.title, productType: p.productType, priceRangeV2: { minVariantPrice: money(p.price), maxVariantPrice: money(p.price) } } : null;
+      return p
+        ? {
+            __typename: 'Product',
+            id: gid('Product', p.id),
+            title: p.title,
+            productType: p.productType,
+            priceRangeV2: { minVariantPrice: money(p.price), maxVariantPrice: money(p.price) },
+          }
+        : null;
     };
-    const lineItem = (l: FxLine) => ({ __typename: 'LineItem', id: gid('LineItem', l.id), title: l.title, quantity: l.quantity, originalUnitPriceSet: moneyBag(l.price), product: product(l.productId) });
+    const lineItem = (l: FxLine) => ({
+      __typename: 'LineItem',
+      id: gid('LineItem', l.id),
+      title: l.title,
+      quantity: l.quantity,
+      originalUnitPriceSet: moneyBag(l.price),
+      product: product(l.productId),
+    });
     const refund = (o: FxOrder, r: FxOrder['refunds'][number]) => ({
       __typename: 'Refund',
       id: gid('Refund', r.id),
@@ -189,7 +271,12 @@ export class FakeShopifyServer {
       refundLineItems: (args: ConnArgs) => {
         const lines = r.lines.map((l) => {
           const li = o.lines.find((x) => x.id === l.lineItemId) as FxLine;
-          return { id: gid('RefundLineItem', l.id), quantity: l.quantity, priceSet: moneyBag(li.price), lineItem: lineItem(li) };
+          return {
+            id: gid('RefundLineItem', l.id),
+            quantity: l.quantity,
+            priceSet: moneyBag(li.price),
+            lineItem: lineItem(li),
+          };
         });
         return connection(lines, args, (x) => x.id);
       },
@@ -202,7 +289,9 @@ export class FakeShopifyServer {
         createdAt: o.corrupt ? 'not-a-date' : o.createdAt,
         updatedAt: o.updatedAt,
         cancelledAt: o.cancelledAt,
-        customer: c ? { id: gid('Customer', c.id), defaultAddress: c.city ? { city: c.city, province: c.province } : null } : null,
+        customer: c
+          ? { id: gid('Customer', c.id), defaultAddress: c.city ? { city: c.city, province: c.province } : null }
+          : null,
         lineItems: (args: ConnArgs) => connection(o.lines.map(lineItem), args, (x) => x.id),
         refunds: ({ first }: { first?: number }) => o.refunds.slice(0, first ?? undefined).map((r) => refund(o, r)),
       };
@@ -213,11 +302,17 @@ export class FakeShopifyServer {
     };
     const root: Record<string, unknown> = {
       orders: (args: ConnArgs & { query?: string | null }) => {
-        const keyed = this.sortedOrders(args.query).map((o) => ({ key: `${o.updatedAt}|${String(o.id).padStart(12, '0')}`, o }));
+        const keyed = this.sortedOrders(args.query).map((o) => ({
+          key: `${o.updatedAt}|${String(o.id).padStart(12, '0')}`,
+          o,
+        }));
         const c = connection(keyed, args, (x) => x.key);
         return { pageInfo: c.pageInfo, nodes: c.nodes.map((x) => order(x.o)) };
       },
-      ordersCount: ({ query }: { query?: string | null }) => ({ count: this.sortedOrders(query).length, precision: 'EXACT' }),
+      ordersCount: ({ query }: { query?: string | null }) => ({
+        count: this.sortedOrders(query).length,
+        precision: 'EXACT',
+      }),
       order: ({ id }: { id: string }) => {
         const ref = byGid(id);
         const o = ref?.type === 'Order' ? store.orders.get(ref.id) : undefined;

@@ -19,7 +19,11 @@ export interface Harness {
   gateway: GatewayHandle;
   url: string;
   pipeline: QueuePipelineService;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GqlResult<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string,
+  ): Promise<GqlResult<T>>;
   get(path: string, key?: string): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
@@ -30,7 +34,15 @@ export async function startGateway(ctx: TestContext, overrides: Partial<GatewayD
   const pipeline = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
   const logger = createLogger(ctx.config);
   const redis = overrides.redis === undefined ? createRedis(ctx.config, 'request') : overrides.redis;
-  const gateway = await createGateway({ config: ctx.config, logger, db: ctx.db, pipeline, redis, queues: queues.all(), ...overrides });
+  const gateway = await createGateway({
+    config: ctx.config,
+    logger,
+    db: ctx.db,
+    pipeline,
+    redis,
+    queues: queues.all(),
+    ...overrides,
+  });
   const { url } = await gateway.listen(0, '127.0.0.1');
   const auth = (key?: string): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
   return {

@@ -1,6 +1,13 @@
 // An engine that follows a script, standing in for an external engine (AWS) whose jobs take
 // hours: it lets tests drive the delayed re-check and failure paths of the stage runner.
-import type { BatchInferResult, EngineContext, EvaluationResult, StepResult, TrainingEngine, TrainResult } from '../../src/engine/training-engine';
+import type {
+  BatchInferResult,
+  EngineContext,
+  EvaluationResult,
+  StepResult,
+  TrainingEngine,
+  TrainResult,
+} from '../../src/engine/training-engine';
 
 export type ScriptStep<T> = StepResult<T> | Error;
 
@@ -8,7 +15,9 @@ export class ScriptedEngine implements TrainingEngine {
   readonly name = 'aws' as const;
   readonly calls: { step: 'train' | 'batchInfer' | 'evaluate'; state?: Record<string, unknown> }[] = [];
 
-  constructor(private readonly script: { train: ScriptStep<TrainResult>[]; batchInfer: ScriptStep<BatchInferResult>[] }) {}
+  constructor(
+    private readonly script: { train: ScriptStep<TrainResult>[]; batchInfer: ScriptStep<BatchInferResult>[] },
+  ) {}
 
   train(_ctx: EngineContext, state?: Record<string, unknown>): Promise<StepResult<TrainResult>> {
     this.calls.push({ step: 'train', state });

@@ -5,7 +5,11 @@ import { writeSyntheticStore } from '../../src/generate/synthetic-store-writer';
 
 export async function seedSyntheticStore(
   db: Database,
-  size: { customers: number; products: number; interactions: number; seed?: number } = { customers: 300, products: 60, interactions: 4_000 },
+  size: { customers: number; products: number; interactions: number; seed?: number } = {
+    customers: 300,
+    products: 60,
+    interactions: 4_000,
+  },
 ): Promise<SyntheticStore> {
   const store = generateSyntheticStore({ seed: 7, end: new Date(Date.UTC(2025, 0, 1)), ...size });
   await writeSyntheticStore(db, store);

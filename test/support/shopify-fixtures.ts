@@ -1,9 +1,28 @@
 // A deterministic in-memory Shopify store for tests: products, customers, orders with line items,
 // refunds and cancellations, plus builders for the REST-shaped webhook bodies Shopify sends.
-export interface FxProduct { id: number; title: string; productType: string; price: string }
-export interface FxCustomer { id: number; city: string | null; province: string | null }
-export interface FxLine { id: number; productId: number | null; quantity: number; price: string; title: string }
-export interface FxRefund { id: number; createdAt: string; lines: { id: number; lineItemId: number; quantity: number }[] }
+export interface FxProduct {
+  id: number;
+  title: string;
+  productType: string;
+  price: string;
+}
+export interface FxCustomer {
+  id: number;
+  city: string | null;
+  province: string | null;
+}
+export interface FxLine {
+  id: number;
+  productId: number | null;
+  quantity: number;
+  price: string;
+  title: string;
+}
+export interface FxRefund {
+  id: number;
+  createdAt: string;
+  lines: { id: number; lineItemId: number; quantity: number }[];
+}
 export interface FxOrder {
   id: number;
   createdAt: string;
@@ -16,7 +35,12 @@ export interface FxOrder {
   corrupt?: boolean;
 }
 
-const CITIES: [string, string][] = [['Lahore', 'Punjab'], ['Karachi', 'Sindh'], ['Toronto', 'Ontario'], ['Austin', 'Texas']];
+const CITIES: [string, string][] = [
+  ['Lahore', 'Punjab'],
+  ['Karachi', 'Sindh'],
+  ['Toronto', 'Ontario'],
+  ['Austin', 'Texas'],
+];
 const TYPES = ['Shoes', 'Shirts', 'Bags', ''];
 
 export class FxStore {
@@ -47,7 +71,12 @@ export class FxStore {
   static generate(opts: { orders: number; seed?: number }): FxStore {
     const s = new FxStore(opts.seed);
     for (let i = 0; i < 30; i++) {
-      s.products.set(1000 + i, { id: 1000 + i, title: `Product ${i}`, productType: TYPES[i % TYPES.length] as string, price: (10 + i).toFixed(2) });
+      s.products.set(1000 + i, {
+        id: 1000 + i,
+        title: `Product ${i}`,
+        productType: TYPES[i % TYPES.length] as string,
+        price: (10 + i).toFixed(2),
+      });
     }
     for (let i = 0; i < 40; i++) {
       const [city, province] = i % 10 === 9 ? [null, null] : (CITIES[i % CITIES.length] as [string, string]);
@@ -55,14 +84,23 @@ export class FxStore {
     }
     for (let i = 0; i < opts.orders; i++) {
       const guest = i % 20 === 19;
-      const order = s.addOrder(guest ? null : s.pick([...s.customers.keys()]), 1 + Math.floor(s.rand() * 4), i % 3 === 0 ? 0 : 1);
-      if (i % 25 === 3) order.lines.push({ id: s.ids.line++, productId: null, quantity: 1, price: '5.00', title: 'Gift wrap' });
+      const order = s.addOrder(
+        guest ? null : s.pick([...s.customers.keys()]),
+        1 + Math.floor(s.rand() * 4),
+        i % 3 === 0 ? 0 : 1,
+      );
+      if (i % 25 === 3)
+        order.lines.push({ id: s.ids.line++, productId: null, quantity: 1, price: '5.00', title: 'Gift wrap' });
       if (i % 10 === 4) s.refund(order.id, [{ lineItemId: (order.lines[0] as FxLine).id, quantity: 1 }], false);
       if (i % 17 === 5) s.cancel(order.id, i % 2 === 0, false);
     }
     // One order with more lines than one request asks for, and a refund of more lines than one page.
     const big = s.addOrder(5001, 60, 1);
-    s.refund(big.id, big.lines.map((l) => ({ lineItemId: l.id, quantity: 1 })), false);
+    s.refund(
+      big.id,
+      big.lines.map((l) => ({ lineItemId: l.id, quantity: 1 })),
+      false,
+    );
     // More refunds than the orders page lists (10): the rest must be read too.
     const many = s.addOrder(5004, 12, 1);
     for (const l of many.lines) s.refund(many.id, [{ lineItemId: l.id, quantity: 1 }], false);
@@ -73,10 +111,24 @@ export class FxStore {
 
   addOrder(customerId: number | null, lines: number, secondsLater = 1): FxOrder {
     const at = this.tick(secondsLater);
-    const order: FxOrder = { id: this.ids.order++, createdAt: at, updatedAt: at, cancelledAt: null, customerId, lines: [], refunds: [] };
+    const order: FxOrder = {
+      id: this.ids.order++,
+      createdAt: at,
+      updatedAt: at,
+      cancelledAt: null,
+      customerId,
+      lines: [],
+      refunds: [],
+    };
     for (let j = 0; j < lines; j++) {
       const p = this.pick([...this.products.values()]);
-      order.lines.push({ id: this.ids.line++, productId: p.id, quantity: 1 + Math.floor(this.rand() * 3), price: p.price, title: p.title });
+      order.lines.push({
+        id: this.ids.line++,
+        productId: p.id,
+        quantity: 1 + Math.floor(this.rand() * 3),
+        price: p.price,
+        title: p.title,
+      });
     }
     this.orders.set(order.id, order);
     return order;
@@ -84,7 +136,11 @@ export class FxStore {
 
   refund(orderId: number, lines: { lineItemId: number; quantity: number }[], touch = true): FxRefund {
     const order = this.orders.get(orderId) as FxOrder;
-    const refund: FxRefund = { id: this.ids.refund++, createdAt: this.tick(0), lines: lines.map((l) => ({ id: this.ids.refundLine++, ...l })) };
+    const refund: FxRefund = {
+      id: this.ids.refund++,
+      createdAt: this.tick(0),
+      lines: lines.map((l) => ({ id: this.ids.refundLine++, ...l })),
+    };
     order.refunds.push(refund);
     order.updatedAt = touch ? this.tick() : refund.createdAt;
     return refund;
@@ -95,8 +151,11 @@ export class FxStore {
     const order = this.orders.get(orderId) as FxOrder;
     if (refundAll) {
       const already = new Map<number, number>();
-      for (const r of order.refunds) for (const l of r.lines) already.set(l.lineItemId, (already.get(l.lineItemId) ?? 0) + l.quantity);
-      const rest = order.lines.map((l) => ({ lineItemId: l.id, quantity: l.quantity - (already.get(l.id) ?? 0) })).filter((l) => l.quantity > 0);
+      for (const r of order.refunds)
+        for (const l of r.lines) already.set(l.lineItemId, (already.get(l.lineItemId) ?? 0) + l.quantity);
+      const rest = order.lines
+        .map((l) => ({ lineItemId: l.id, quantity: l.quantity - (already.get(l.id) ?? 0) }))
+        .filter((l) => l.quantity > 0);
       if (rest.length) this.refund(orderId, rest, false);
     }
     order.cancelledAt = this.tick(0);
@@ -106,7 +165,11 @@ export class FxStore {
 
   /** What a correct import holds: one row per purchase line, refund line and unrefunded cancelled line. */
   expected(): { orders: number; purchases: number; returns: number; returnedQty: number; quarantinedOrders: number } {
-    let orders = 0, purchases = 0, returns = 0, returnedQty = 0, quarantinedOrders = 0;
+    let orders = 0,
+      purchases = 0,
+      returns = 0,
+      returnedQty = 0,
+      quarantinedOrders = 0;
     for (const o of this.orders.values()) {
       if (o.corrupt || o.customerId === null) {
         quarantinedOrders += 1;
@@ -149,7 +212,13 @@ export function webhookOrder(store: FxStore, order: FxOrder): Record<string, unk
     updated_at: order.updatedAt,
     cancelled_at: order.cancelledAt,
     customer: c ? { id: c.id, default_address: c.city ? { city: c.city, province: c.province } : null } : null,
-    line_items: order.lines.map((l) => ({ id: l.id, product_id: l.productId, quantity: l.quantity, price: l.price, title: l.title })),
+    line_items: order.lines.map((l) => ({
+      id: l.id,
+      product_id: l.productId,
+      quantity: l.quantity,
+      price: l.price,
+      title: l.title,
+    })),
     refunds: order.refunds.map((r) => webhookRefund(order, r)),
   };
 }
@@ -161,7 +230,13 @@ export function webhookRefund(order: FxOrder, refund: FxRefund): Record<string, 
     created_at: refund.createdAt,
     refund_line_items: refund.lines.map((l) => {
       const line = order.lines.find((x) => x.id === l.lineItemId) as FxLine;
-      return { id: l.id, line_item_id: l.lineItemId, quantity: l.quantity, subtotal: (Number(line.price) * l.quantity).toFixed(2), line_item: { id: line.id, product_id: line.productId, price: line.price } };
+      return {
+        id: l.id,
+        line_item_id: l.lineItemId,
+        quantity: l.quantity,
+        subtotal: (Number(line.price) * l.quantity).toFixed(2),
+        line_item: { id: line.id, product_id: line.productId, price: line.price },
+      };
     }),
   };
 }

@@ -31,6 +31,10 @@ describe('createProgress without a terminal', () => {
     p.start('shopify sync', 10, 'orders');
     p.update(10, { total: 40, detail: '2 pages' });
     p.stop();
-    expect(lines).toEqual(['shopify sync: started (10 orders)', 'shopify sync: 25% (10 orders of 40 orders, 2 pages)', 'shopify sync: done']);
+    expect(lines).toEqual([
+      'shopify sync: started (10 orders)',
+      'shopify sync: 25% (10 orders of 40 orders, 2 pages)',
+      'shopify sync: done',
+    ]);
   });
 });

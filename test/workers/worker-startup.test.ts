@@ -43,8 +43,16 @@ describe('worker start-up', () => {
 
   it('refuses to start when a queue has two handlers, naming it', async () => {
     const twice: HandlerSet = { [QUEUE.eventsForward]: noop };
-    const started = startWorkers(services, { queues: [QUEUE.train], concurrency: 1, handlers: [...defaultHandlers(services, 1), twice] });
-    await expect(started).rejects.toMatchObject({ code: 'HANDLER_DUPLICATE', queues: [QUEUE.eventsForward], permanent: true });
+    const started = startWorkers(services, {
+      queues: [QUEUE.train],
+      concurrency: 1,
+      handlers: [...defaultHandlers(services, 1), twice],
+    });
+    await expect(started).rejects.toMatchObject({
+      code: 'HANDLER_DUPLICATE',
+      queues: [QUEUE.eventsForward],
+      permanent: true,
+    });
     await expect(started).rejects.toThrow(`more than one handler for queue(s) ${QUEUE.eventsForward}`);
   });
 

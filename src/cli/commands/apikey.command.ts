@@ -11,7 +11,9 @@ function parseRole(value: string): Role {
 }
 
 export function registerApiKey(program: Command): void {
-  const cmd = program.command('apikey').description('manage API keys of the GraphQL gateway (roles: read, ingest, admin)');
+  const cmd = program
+    .command('apikey')
+    .description('manage API keys of the GraphQL gateway (roles: read, ingest, admin)');
   cmd
     .command('create')
     .description('create a key and print it once (store it now: it cannot be shown again)')
@@ -20,7 +22,9 @@ export function registerApiKey(program: Command): void {
     .action((opts: { role: Role; name?: string }) =>
       withApp(async ({ db }) => {
         const { key, info } = await createApiKey(db.pool, opts.role, opts.name);
-        process.stdout.write(`created API key ${info.id} (${info.prefix}..., role ${info.role}, "${info.name}")\n${key}\n`);
+        process.stdout.write(
+          `created API key ${info.id} (${info.prefix}..., role ${info.role}, "${info.name}")\n${key}\n`,
+        );
       }),
     );
   cmd

@@ -14,7 +14,12 @@ type Out = (line: string) => void;
 
 function stepLine(s: SetupStep): string {
   const verb = { exists: 'exists ', create: 'create ', created: 'created' }[s.action];
-  const extra = s.resource === 'event-tracker' && s.detail ? ` (tracking id ${s.detail})` : s.resource === 'dataset' && s.action === 'create' ? ` (${s.detail})` : '';
+  const extra =
+    s.resource === 'event-tracker' && s.detail
+      ? ` (tracking id ${s.detail})`
+      : s.resource === 'dataset' && s.action === 'create'
+        ? ` (${s.detail})`
+        : '';
   return `  ${verb}  ${s.resource.padEnd(13)} ${s.name}${s.arn ? `  ${s.arn}` : ''}${extra}`;
 }
 
@@ -31,11 +36,24 @@ export function printPolicies(config: Pick<Config, 'aws'>, out: Out): void {
   out(JSON.stringify(p.servicePolicy, null, 2));
 }
 
-export async function runAwsSetup(deps: { config: Pick<Config, 'aws'>; client: PersonalizeClient; out: Out; sleep?: (ms: number) => Promise<void> }, apply: boolean): Promise<void> {
+export async function runAwsSetup(
+  deps: { config: Pick<Config, 'aws'>; client: PersonalizeClient; out: Out; sleep?: (ms: number) => Promise<void> },
+  apply: boolean,
+): Promise<void> {
   const { config, out } = deps;
-  out(`${apply ? 'Setting up' : 'Plan for'} Personalize dataset group "${config.aws.datasetGroup}" in ${config.aws.region}${apply ? '' : ' (nothing is changed; add --apply)'}:`);
+  out(
+    `${apply ? 'Setting up' : 'Plan for'} Personalize dataset group "${config.aws.datasetGroup}" in ${config.aws.region}${apply ? '' : ' (nothing is changed; add --apply)'}:`,
+  );
   const result = await setupPersonalize(
-    { client: deps.client, datasetGroup: config.aws.datasetGroup, retry: retryPolicyFrom(config.aws.retryAttempts), sleep: deps.sleep, onStep: (s) => { out(stepLine(s)); } },
+    {
+      client: deps.client,
+      datasetGroup: config.aws.datasetGroup,
+      retry: retryPolicyFrom(config.aws.retryAttempts),
+      sleep: deps.sleep,
+      onStep: (s) => {
+        out(stepLine(s));
+      },
+    },
     apply,
   );
   if (result.trackingId && result.trackingId !== config.aws.trackingId) {
@@ -66,7 +84,9 @@ export function registerAws(program: Command): void {
   const out: Out = (line) => process.stdout.write(`${line}\n`);
   aws
     .command('setup')
-    .description('find or create the dataset group, schemas, datasets, filter and event tracker; print the IAM policies to install')
+    .description(
+      'find or create the dataset group, schemas, datasets, filter and event tracker; print the IAM policies to install',
+    )
     .option('--apply', 'create what is missing (without it, only print the plan)', false)
     .action(async (opts: { apply: boolean }) => {
       const config = loadConfigOrExit();
@@ -80,10 +100,14 @@ export function registerAws(program: Command): void {
   aws
     .command('policies')
     .description('print the IAM trust, role, bucket and service policies for the configured role and bucket')
-    .action(() => { printPolicies(loadConfigOrExit(), out); });
+    .action(() => {
+      printPolicies(loadConfigOrExit(), out);
+    });
   aws
     .command('costs')
     .description('estimated cost of recent runs, with the days between them (cost versus freshness)')
     .option('--limit <n>', 'how many runs', '20')
-    .action((opts: { limit: string }) => withApp(({ db }) => printCosts(db, out, Math.max(1, Number(opts.limit) || 20))));
+    .action((opts: { limit: string }) =>
+      withApp(({ db }) => printCosts(db, out, Math.max(1, Number(opts.limit) || 20))),
+    );
 }

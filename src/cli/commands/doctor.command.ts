@@ -27,13 +27,16 @@ export function registerDoctor(program: Command): void {
         checks.push({ name: 'postgresql', ok: true, detail: `connected (schema ${config.database.schema})` });
         const expected = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).length;
         const { rows } = await db.pool
-          .query<{ n: number }>(`SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+          .query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
           .catch(() => ({ rows: [{ n: 0 }] }));
         const applied = rows[0]?.n ?? 0;
         checks.push({
           name: 'migrations',
           ok: applied >= expected,
-          detail: applied >= expected ? `${applied} applied` : `${applied} of ${expected} applied: run \`recs migrate\``,
+          detail:
+            applied >= expected ? `${applied} applied` : `${applied} of ${expected} applied: run \`recs migrate\``,
         });
       } catch (err) {
         checks.push({ name: 'postgresql', ok: false, detail: (err as Error).message });
@@ -57,7 +60,11 @@ export function registerDoctor(program: Command): void {
       } finally {
         redis.disconnect();
       }
-      checks.push({ name: 'engine', ok: true, detail: `${config.engine.kind}, recipes ${config.engine.recipes.join(', ')}` });
+      checks.push({
+        name: 'engine',
+        ok: true,
+        detail: `${config.engine.kind}, recipes ${config.engine.recipes.join(', ')}`,
+      });
       for (const c of checks) {
         if (!opts.quiet || !c.ok) process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(24)} ${c.detail}\n`);
       }

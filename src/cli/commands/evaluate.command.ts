@@ -5,7 +5,16 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createEngine } from '../../app/create-engine';
 import type { Database } from '../../db/database';
 import { ModelVersionStore } from '../../engine/model-version-store';
-import { isRecipe, RECIPES, runLayout, SPLITS, type ModelEvaluation, type RecipeName, type SplitKind, type TrainingEngine } from '../../engine/training-engine';
+import {
+  isRecipe,
+  RECIPES,
+  runLayout,
+  SPLITS,
+  type ModelEvaluation,
+  type RecipeName,
+  type SplitKind,
+  type TrainingEngine,
+} from '../../engine/training-engine';
 import type { Logger } from '../../infra/logger';
 import { RunStore } from '../../pipeline/run-store';
 import { createObjectStore } from '../../storage/create-object-store';
@@ -30,7 +39,10 @@ export interface EvaluateRunOptions {
 }
 
 /** Evaluates the recipe's model of the run and stores the figures on that run's model version. */
-export async function evaluateRun(deps: EvaluateRunDeps, opts: EvaluateRunOptions): Promise<{ runId: number; versionId: number; evaluation: ModelEvaluation }> {
+export async function evaluateRun(
+  deps: EvaluateRunDeps,
+  opts: EvaluateRunOptions,
+): Promise<{ runId: number; versionId: number; evaluation: ModelEvaluation }> {
   const versions = new ModelVersionStore(deps.db);
   const runId = opts.run ?? (await versions.newestRunOf(opts.recipe));
   if (runId === null) throw new Error(`no run has trained ${opts.recipe} yet; run the pipeline first`);
@@ -49,7 +61,9 @@ export async function evaluateRun(deps: EvaluateRunDeps, opts: EvaluateRunOption
       return Promise.resolve();
     },
   };
-  deps.progress(`evaluating ${opts.recipe} of run ${runId} with the ${deps.engine.name} engine (split ${opts.split}, k ${opts.k})`);
+  deps.progress(
+    `evaluating ${opts.recipe} of run ${runId} with the ${deps.engine.name} engine (split ${opts.split}, k ${opts.k})`,
+  );
   const { evaluations } = await deps.engine.evaluate(ctx, { split: opts.split, k: opts.k, trained });
   const evaluation = evaluations.find((e) => e.recipe === opts.recipe);
   if (!evaluation) throw new Error(`the ${deps.engine.name} engine returned no figures for ${opts.recipe}`);
@@ -60,16 +74,28 @@ export async function evaluateRun(deps: EvaluateRunDeps, opts: EvaluateRunOption
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description("offline metrics of a run's model of a recipe (AWS's names, plus recall and MAP at k), stored on its model version")
+    .description(
+      "offline metrics of a run's model of a recipe (AWS's names, plus recall and MAP at k), stored on its model version",
+    )
     .requiredOption('--recipe <recipe>', `one of ${RECIPES.join(', ')}`, (v: string) => {
       if (!isRecipe(v)) throw new InvalidArgumentError(`must be one of ${RECIPES.join(', ')}`);
       return v;
     })
-    .option('--run <id>', 'the run whose model to evaluate (default: the newest run that trained the recipe)', positiveInt)
-    .option('--split <split>', "users (AWS's: 10% of customers, newest 10% of their events held out) | time | random", (v: string) => {
-      if (!(SPLITS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${SPLITS.join(', ')}`);
-      return v as SplitKind;
-    }, 'users' as SplitKind)
+    .option(
+      '--run <id>',
+      'the run whose model to evaluate (default: the newest run that trained the recipe)',
+      positiveInt,
+    )
+    .option(
+      '--split <split>',
+      "users (AWS's: 10% of customers, newest 10% of their events held out) | time | random",
+      (v: string) => {
+        if (!(SPLITS as readonly string[]).includes(v))
+          throw new InvalidArgumentError(`must be one of ${SPLITS.join(', ')}`);
+        return v as SplitKind;
+      },
+      'users' as SplitKind,
+    )
     .option('--k <k>', 'cut-off for recall_at_k and map_at_k', positiveInt, 10)
     .action(async (opts: EvaluateRunOptions) => {
       await withApp(async ({ config, logger, db }) => {

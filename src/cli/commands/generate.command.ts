@@ -9,14 +9,16 @@ import { withApp } from './app-context';
 function count(min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number >= ${min}`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`must be a whole number >= ${min}`);
     return n;
   };
 }
 
 function isoDate(value: string): Date {
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError('must be a date, e.g. 2026-11-25 or 2026-11-25T00:00:00Z');
+  if (Number.isNaN(d.getTime()))
+    throw new InvalidArgumentError('must be a date, e.g. 2026-11-25 or 2026-11-25T00:00:00Z');
   return d;
 }
 
@@ -46,13 +48,19 @@ export function registerGenerate(program: Command): void {
         const started = Date.now();
         const store = generateSyntheticStore({ ...opts, ...(opts.end ? { end: opts.end } : {}) });
         const generatedIn = (Date.now() - started) / 1000;
-        process.stdout.write(`generated ${n(store.customers.length)} customers, ${n(store.products.length)} products, ` +
-          `${n(store.orders.count)} orders, ${n(store.lines.count)} order lines (seed ${store.seed}) in ${generatedIn.toFixed(1)} s\n`);
+        process.stdout.write(
+          `generated ${n(store.customers.length)} customers, ${n(store.products.length)} products, ` +
+            `${n(store.orders.count)} orders, ${n(store.lines.count)} order lines (seed ${store.seed}) in ${generatedIn.toFixed(1)} s\n`,
+        );
         const summary = await writeSyntheticStore(db, store, { progress: createProgress() });
         const row = (label: string, v: { total: number; new: number; alreadyPresent: number }): void => {
-          process.stdout.write(`  ${label.padEnd(12)} ${n(v.total)} (${n(v.new)} new, ${n(v.alreadyPresent)} already present)\n`);
+          process.stdout.write(
+            `  ${label.padEnd(12)} ${n(v.total)} (${n(v.new)} new, ${n(v.alreadyPresent)} already present)\n`,
+          );
         };
-        const per = Object.entries(summary.tableSeconds).map(([t, s]) => `${t} ${s.toFixed(1)} s`).join(', ');
+        const per = Object.entries(summary.tableSeconds)
+          .map(([t, s]) => `${t} ${s.toFixed(1)} s`)
+          .join(', ');
         process.stdout.write(`wrote the store in ${summary.seconds.toFixed(1)} s (${per})\n`);
         row('customers', summary.customers);
         row('products', summary.products);

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { importOnlineRetail, type OnlineRetailImportSummary } from '../../importers/online-retail/online-retail-importer';
+import {
+  importOnlineRetail,
+  type OnlineRetailImportSummary,
+} from '../../importers/online-retail/online-retail-importer';
 import { importPersonalize, type PersonalizeImportSummary } from '../../importers/personalize/personalize-importer';
 import { createProgress } from '../../terminal/progress';
 import { withApp } from './app-context';
@@ -40,14 +43,18 @@ export function printOnlineRetailSummary(s: OnlineRetailImportSummary, write = o
 export function printPersonalizeSummary(s: PersonalizeImportSummary, write = out): void {
   write(`imported Personalize files in ${s.seconds.toFixed(1)} s`);
   for (const f of s.files) {
-    write(`  ${f.kind.padEnd(13)} ${f.file}: ${n(f.rowsRead)} rows, ${n(f.loaded.total)} loaded (${n(f.loaded.new)} new, ${n(f.loaded.alreadyPresent)} already present), ${n(f.quarantined)} quarantined`);
+    write(
+      `  ${f.kind.padEnd(13)} ${f.file}: ${n(f.rowsRead)} rows, ${n(f.loaded.total)} loaded (${n(f.loaded.new)} new, ${n(f.loaded.alreadyPresent)} already present), ${n(f.quarantined)} quarantined`,
+    );
   }
   write(`  customers created bare   ${n(s.bareCustomers)}`);
   write(`  products created bare    ${n(s.bareProducts)}`);
 }
 
 export function registerImport(program: Command): void {
-  const cmd = program.command('import').description('import store data from files (idempotent: importing a file twice changes nothing)');
+  const cmd = program
+    .command('import')
+    .description('import store data from files (idempotent: importing a file twice changes nothing)');
 
   cmd
     .command('orders')

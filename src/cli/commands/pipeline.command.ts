@@ -24,7 +24,10 @@ export function registerPipeline(program: Command): void {
       try {
         const run = await services.pipeline.startRun({
           mode: opts.mode,
-          recipes: opts.recipes?.split(',').map((s) => s.trim()).filter(Boolean),
+          recipes: opts.recipes
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
           syncFirst: opts.syncFirst,
           trigger: 'cli',
         });
@@ -47,7 +50,8 @@ export function registerPipeline(program: Command): void {
       try {
         const id = runArg === undefined ? undefined : Number(runArg);
         if (id !== undefined && !Number.isInteger(id)) throw new InvalidArgumentError(`"${runArg}" is not a run id`);
-        const run = id === undefined ? (await services.pipeline.listRuns({ first: 1 }))[0] : await services.pipeline.getRun(id);
+        const run =
+          id === undefined ? (await services.pipeline.listRuns({ first: 1 }))[0] : await services.pipeline.getRun(id);
         if (!run) {
           process.stdout.write(id === undefined ? 'no pipeline runs yet\n' : `no pipeline run ${id}\n`);
           process.exitCode = id === undefined ? 0 : 1;

@@ -13,7 +13,8 @@ interface ShopifySyncFlags {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 250) throw new Error(`--page-size must be an integer from 1 to 250, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 250)
+    throw new Error(`--page-size must be an integer from 1 to 250, got "${value}"`);
   return n;
 }
 
@@ -28,7 +29,9 @@ function progressReporter(): { update: (p: SyncProgress) => void; stop: () => vo
       started = true;
       progress.update(p.done, { total, detail: `${p.pages} pages${p.resumed ? ' (resumed)' : ''}` });
     },
-    stop: () => { progress.stop(); },
+    stop: () => {
+      progress.stop();
+    },
   };
 }
 
@@ -41,7 +44,11 @@ export function registerSync(program: Command): void {
         'incremental from the last watermark; Ctrl-C stops after the current page and the next run resumes there',
     )
     .option('--full', 'ignore the watermark and read every order again')
-    .option('--page-size <n>', 'orders per request (1-250; default 10, sized for Shopify query-cost limits)', positiveInt)
+    .option(
+      '--page-size <n>',
+      'orders per request (1-250; default 10, sized for Shopify query-cost limits)',
+      positiveInt,
+    )
     .action((flags: ShopifySyncFlags) =>
       withApp(async ({ db, config, logger }) => {
         const ac = new AbortController();
@@ -56,7 +63,10 @@ export function registerSync(program: Command): void {
         process.on('SIGTERM', onSignal);
         const progress = progressReporter();
         try {
-          const r = await syncShopify({ db, config, logger, progress: progress.update }, { signal: ac.signal, full: flags.full, pageSize: flags.pageSize });
+          const r = await syncShopify(
+            { db, config, logger, progress: progress.update },
+            { signal: ac.signal, full: flags.full, pageSize: flags.pageSize },
+          );
           progress.stop();
           process.stdout.write(
             `shopify sync of ${config.shopify.shop}${r.resumed ? ' (resumed)' : ''}: ${r.orders} orders, ${r.lineItems} lines, ` +

@@ -7,9 +7,13 @@ import { loadConfigOrExit } from './app-context';
 import { positiveInt } from './arg-parsers';
 
 function parseQueues(value: string): QueueName[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !isQueueName(n));
-  if (bad.length) throw new InvalidArgumentError(`unknown queue(s) ${bad.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`);
+  if (bad.length)
+    throw new InvalidArgumentError(`unknown queue(s) ${bad.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`);
   return names as QueueName[];
 }
 

@@ -36,7 +36,9 @@ export interface AdminClientOptions {
 interface GraphqlBody {
   data?: unknown;
   errors?: { message?: string; extensions?: { code?: string } }[];
-  extensions?: { cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus } };
+  extensions?: {
+    cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
+  };
 }
 
 class TransientError extends Error {}
@@ -55,7 +57,12 @@ export class ShopifyAdminClient {
    * Runs one query; returns `data` parsed by `schema`, or throws ShopifyApiError / SyncAbortedError.
    * `costHint` is the caller's estimate when the cost depends on the variables (a list of ids).
    */
-  async request<S extends z.ZodType>(query: string, variables: Record<string, unknown>, schema: S, costHint = 0): Promise<z.infer<S>> {
+  async request<S extends z.ZodType>(
+    query: string,
+    variables: Record<string, unknown>,
+    schema: S,
+    costHint = 0,
+  ): Promise<z.infer<S>> {
     const maxAttempts = this.opts.maxAttempts ?? 5;
     const maxThrottleWaits = this.opts.maxThrottleWaits ?? 30;
     let failures = 0;
@@ -79,7 +86,10 @@ export class ShopifyAdminClient {
         }
         const base = this.opts.retryBaseMs ?? 500;
         const delay = Math.min(30_000, base * 2 ** (failures - 1)) * (0.75 + Math.random() * 0.5);
-        this.opts.logger.warn({ attempt: failures, delayMs: Math.round(delay), reason: err.message }, 'shopify request failed; retrying');
+        this.opts.logger.warn(
+          { attempt: failures, delayMs: Math.round(delay), reason: err.message },
+          'shopify request failed; retrying',
+        );
         await this.sleep(delay);
       }
     }
@@ -98,7 +108,11 @@ export class ShopifyAdminClient {
     try {
       res = await (this.opts.fetchImpl ?? fetch)(this.opts.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': this.opts.accessToken },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-shopify-access-token': this.opts.accessToken,
+        },
         body: JSON.stringify({ query, variables }),
         signal,
       });
@@ -117,14 +131,26 @@ export class ShopifyAdminClient {
       throw new TransientError(`reading the response failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     if (res.status === 401 || res.status === 403) {
-      throw new ShopifyApiError(`Shopify refused the access token (HTTP ${res.status}); check SHOPIFY_ACCESS_TOKEN and the app's read_orders/read_products/read_customers scopes`, res.status, false);
+      throw new ShopifyApiError(
+        `Shopify refused the access token (HTTP ${res.status}); check SHOPIFY_ACCESS_TOKEN and the app's read_orders/read_products/read_customers scopes`,
+        res.status,
+        false,
+      );
     }
     if (res.status === 404) {
-      throw new ShopifyApiError(`no Admin API at ${this.opts.endpoint} (HTTP 404); check SHOPIFY_SHOP / SHOPIFY_ADMIN_URL`, 404, false);
+      throw new ShopifyApiError(
+        `no Admin API at ${this.opts.endpoint} (HTTP 404); check SHOPIFY_SHOP / SHOPIFY_ADMIN_URL`,
+        404,
+        false,
+      );
     }
     if (res.status >= 500 || res.status === 408) throw new TransientError(`HTTP ${res.status}`);
     if (res.status >= 400) {
-      throw new ShopifyApiError(`Shopify rejected the query (HTTP ${res.status}): ${text.slice(0, 300)}`, res.status, false);
+      throw new ShopifyApiError(
+        `Shopify rejected the query (HTTP ${res.status}): ${text.slice(0, 300)}`,
+        res.status,
+        false,
+      );
     }
     let json: unknown;
     try {
@@ -138,7 +164,8 @@ export class ShopifyAdminClient {
     if (cost?.throttleStatus) {
       this.throttle = { status: cost.throttleStatus, at: Date.now() };
       this.lastRequestedCost = cost.requestedQueryCost ?? this.lastRequestedCost;
-      if (cost.requestedQueryCost) this.costOf.set(query, Math.max(this.costOf.get(query) ?? 0, cost.requestedQueryCost));
+      if (cost.requestedQueryCost)
+        this.costOf.set(query, Math.max(this.costOf.get(query) ?? 0, cost.requestedQueryCost));
     }
     if (body.errors?.length) {
       if (body.errors.some((e) => e.extensions?.code === 'THROTTLED' || e.message === 'Throttled')) {
@@ -164,7 +191,10 @@ export class ShopifyAdminClient {
     if (!this.throttle || cost <= 0) return;
     const { status, at } = this.throttle;
     if (status.restoreRate <= 0) return;
-    const refilled = Math.min(status.maximumAvailable, status.currentlyAvailable + ((Date.now() - at) / 1000) * status.restoreRate);
+    const refilled = Math.min(
+      status.maximumAvailable,
+      status.currentlyAvailable + ((Date.now() - at) / 1000) * status.restoreRate,
+    );
     const need = Math.min(cost, status.maximumAvailable) - refilled;
     if (need > 0) await this.sleep(Math.ceil((need / status.restoreRate) * 1000));
   }

@@ -24,7 +24,11 @@ export async function completeLineItems(client: ShopifyAdminClient, node: OrderN
   let info = node.lineItems.pageInfo;
   const lines = [...node.lineItems.nodes];
   while (info.hasNextPage && info.endCursor) {
-    const more = await client.request(MORE_LINE_ITEMS_QUERY, { id: node.id, first: 100, after: info.endCursor }, moreLineItems);
+    const more = await client.request(
+      MORE_LINE_ITEMS_QUERY,
+      { id: node.id, first: 100, after: info.endCursor },
+      moreLineItems,
+    );
     if (!more.order) throw new ShopifyApiError(`order ${node.id} vanished while its line items were read`, null, true);
     lines.push(...more.order.lineItems.nodes);
     info = more.order.lineItems.pageInfo;
@@ -43,14 +47,23 @@ export async function withRefundLines(client: ShopifyAdminClient, orders: OrderN
   const lines = new Map<string, RefundLineNode[]>();
   for (let i = 0; i < ids.length; i += REFUND_BATCH.ids) {
     const batch = ids.slice(i, i + REFUND_BATCH.ids);
-    const res = await client.request(REFUND_LINES_BATCH_QUERY, { ids: batch, first: REFUND_BATCH.lines }, refundLinesBatch, batch.length * REFUND_BATCH.costPerId);
+    const res = await client.request(
+      REFUND_LINES_BATCH_QUERY,
+      { ids: batch, first: REFUND_BATCH.lines },
+      refundLinesBatch,
+      batch.length * REFUND_BATCH.costPerId,
+    );
     for (const [j, node] of res.nodes.entries()) {
       const id = batch[j] as string;
       if (!node) throw new ShopifyApiError(`refund ${id} vanished while its lines were read`, null, true);
       const got = [...node.refundLineItems.nodes];
       let p = node.refundLineItems.pageInfo;
       while (p.hasNextPage && p.endCursor) {
-        const more: z.infer<typeof refundLines> = await client.request(REFUND_LINES_QUERY, { id, first: 50, after: p.endCursor }, refundLines);
+        const more: z.infer<typeof refundLines> = await client.request(
+          REFUND_LINES_QUERY,
+          { id, first: 50, after: p.endCursor },
+          refundLines,
+        );
         if (!more.node) throw new ShopifyApiError(`refund ${id} vanished while its lines were read`, null, true);
         got.push(...more.node.refundLineItems.nodes);
         p = more.node.refundLineItems.pageInfo;
@@ -58,5 +71,8 @@ export async function withRefundLines(client: ShopifyAdminClient, orders: OrderN
       lines.set(id, got);
     }
   }
-  return orders.map((o) => ({ ...o, refunds: o.refunds.map((r) => ({ ...r, refundLineItems: { nodes: lines.get(r.id) ?? [] } })) }));
+  return orders.map((o) => ({
+    ...o,
+    refunds: o.refunds.map((r) => ({ ...r, refundLineItems: { nodes: lines.get(r.id) ?? [] } })),
+  }));
 }

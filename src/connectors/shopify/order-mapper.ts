@@ -97,18 +97,32 @@ export function orderStatus(order: ShopifyOrder): string {
 export function mapOrder(order: ShopifyOrder): OrderRows {
   const rows: OrderRows = { order: null, customer: null, products: [], items: [], quarantined: [] };
   if (!order.customer) {
-    rows.quarantined.push({ file: `order/${order.id}`, reason: 'order has no customer (guest checkout); it cannot become an interaction', raw: order });
+    rows.quarantined.push({
+      file: `order/${order.id}`,
+      reason: 'order has no customer (guest checkout); it cannot become an interaction',
+      raw: order,
+    });
     return rows;
   }
   const customerId = order.customer.id;
   rows.customer = order.customer;
-  rows.order = { id: order.id, customerId, status: orderStatus(order), orderedAt: order.createdAt, updatedAt: order.updatedAt };
+  rows.order = {
+    id: order.id,
+    customerId,
+    status: orderStatus(order),
+    orderedAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
 
   const productOfLine = new Map<string, string>();
   const seenProducts = new Set<string>();
   for (const line of order.lineItems) {
     if (!line.product) {
-      rows.quarantined.push({ file: `order/${order.id}/line/${line.id}`, reason: 'line item has no product (custom item or deleted product)', raw: line });
+      rows.quarantined.push({
+        file: `order/${order.id}/line/${line.id}`,
+        reason: 'line item has no product (custom item or deleted product)',
+        raw: line,
+      });
       continue;
     }
     productOfLine.set(line.id, line.product.id);
@@ -135,7 +149,11 @@ export function mapOrder(order: ShopifyOrder): OrderRows {
     for (const line of refund.lines) {
       const productId = line.productId ?? productOfLine.get(line.lineItemId);
       if (!productId) {
-        rows.quarantined.push({ file: `refund/${refund.id}/line/${line.id}`, reason: 'refund line refers to a line item without a product', raw: line });
+        rows.quarantined.push({
+          file: `refund/${refund.id}/line/${line.id}`,
+          reason: 'refund line refers to a line item without a product',
+          raw: line,
+        });
         continue;
       }
       refundedQty.set(line.lineItemId, (refundedQty.get(line.lineItemId) ?? 0) + line.quantity);

@@ -109,7 +109,10 @@ export const orderNode = z.object({
   updatedAt: z.iso.datetime({ offset: true }),
   cancelledAt: z.iso.datetime({ offset: true }).nullish(),
   customer: z
-    .object({ id: z.string().min(1), defaultAddress: z.object({ city: z.string().nullish(), province: z.string().nullish() }).nullish() })
+    .object({
+      id: z.string().min(1),
+      defaultAddress: z.object({ city: z.string().nullish(), province: z.string().nullish() }).nullish(),
+    })
     .nullish(),
   lineItems: lineItemConnection,
   refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })),
@@ -123,10 +126,14 @@ export type FullOrderNode = Omit<OrderNode, 'refunds'> & {
 export const ordersPage = z.object({
   orders: z.object({ pageInfo, nodes: z.array(z.unknown()) }),
 });
-export const ordersCount = z.object({ ordersCount: z.object({ count: z.number().int(), precision: z.string() }).nullable() });
+export const ordersCount = z.object({
+  ordersCount: z.object({ count: z.number().int(), precision: z.string() }).nullable(),
+});
 export const moreLineItems = z.object({ order: z.object({ lineItems: lineItemConnection }).nullable() });
 export const allRefunds = z.object({
-  order: z.object({ refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })) }).nullable(),
+  order: z
+    .object({ refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })) })
+    .nullable(),
 });
 export const refundLinesBatch = z.object({
   nodes: z.array(z.object({ id: z.string().min(1), refundLineItems: refundLineConnection }).nullable()),

@@ -43,7 +43,12 @@ export async function upsertProducts(client: PoolClient, products: ShopifyProduc
   if (!rows.length) return 0;
   const full = rows.filter((r) => r.authoritative);
   const partial = rows.filter((r) => !r.authoritative);
-  const params = (rs: ShopifyProduct[]) => [rs.map((r) => r.id), rs.map((r) => r.name), rs.map((r) => r.category), rs.map((r) => r.price)];
+  const params = (rs: ShopifyProduct[]) => [
+    rs.map((r) => r.id),
+    rs.map((r) => r.name),
+    rs.map((r) => r.category),
+    rs.map((r) => r.price),
+  ];
   if (full.length) {
     await client.query(
       `INSERT INTO products (id, name, category, price)
@@ -108,7 +113,10 @@ export async function quarantine(client: PoolClient, entries: QuarantineEntry[])
 /** Applies mapped orders inside the caller's transaction. */
 export async function applyOrderRows(client: PoolClient, mapped: OrderRows[]): Promise<ApplyCounts> {
   const counts: ApplyCounts = { orders: 0, lineItems: 0, customers: 0, products: 0, stale: 0, quarantined: 0 };
-  counts.quarantined = await quarantine(client, mapped.flatMap((m) => m.quarantined));
+  counts.quarantined = await quarantine(
+    client,
+    mapped.flatMap((m) => m.quarantined),
+  );
   const withOrder = mapped.filter((m): m is OrderRows & { order: NonNullable<OrderRows['order']> } => m.order !== null);
   if (!withOrder.length) return counts;
 
@@ -131,15 +139,27 @@ export async function applyOrderRows(client: PoolClient, mapped: OrderRows[]): P
   counts.stale = withOrder.length - fresh.length;
   if (!fresh.length) return counts;
 
-  counts.customers = await upsertCustomers(client, fresh.flatMap((m) => (m.customer ? [m.customer] : [])));
-  counts.products = await upsertProducts(client, fresh.flatMap((m) => m.products));
+  counts.customers = await upsertCustomers(
+    client,
+    fresh.flatMap((m) => (m.customer ? [m.customer] : [])),
+  );
+  counts.products = await upsertProducts(
+    client,
+    fresh.flatMap((m) => m.products),
+  );
   const orders = fresh.map((m) => m.order);
   await client.query(
     `INSERT INTO orders (id, customer_id, source, status, ordered_at, updated_at)
      SELECT i, c, 'shopify', s, o, u FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::timestamptz[]) AS t(i, c, s, o, u)
      ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id, source = 'shopify', status = EXCLUDED.status,
        ordered_at = EXCLUDED.ordered_at, updated_at = EXCLUDED.updated_at`,
-    [orders.map((o) => o.id), orders.map((o) => o.customerId), orders.map((o) => o.status), orders.map((o) => o.orderedAt), orders.map((o) => o.updatedAt)],
+    [
+      orders.map((o) => o.id),
+      orders.map((o) => o.customerId),
+      orders.map((o) => o.status),
+      orders.map((o) => o.orderedAt),
+      orders.map((o) => o.updatedAt),
+    ],
   );
   counts.orders = orders.length;
   const items = fresh.flatMap((m) => m.items);

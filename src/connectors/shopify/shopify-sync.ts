@@ -10,9 +10,22 @@ import type { Logger } from '../../infra/logger';
 import { defaultAdminUrl, ShopifyAdminClient } from './admin-client';
 import { mapOrder, type OrderRows } from './order-mapper';
 import { completeLineItems, withRefundLines } from './order-follow-ups';
-import { normalizeGraphqlOrder, ORDERS_COUNT_QUERY, ORDERS_QUERY, orderNode, ordersCount, ordersPage, type OrderNode } from './order-query';
+import {
+  normalizeGraphqlOrder,
+  ORDERS_COUNT_QUERY,
+  ORDERS_QUERY,
+  orderNode,
+  ordersCount,
+  ordersPage,
+  type OrderNode,
+} from './order-query';
 import { applyOrderRows, type ApplyCounts } from './order-store';
-import { ShopifyApiError, ShopifyNotConfiguredError, SyncAbortedError, SyncAlreadyRunningError } from './shopify-errors';
+import {
+  ShopifyApiError,
+  ShopifyNotConfiguredError,
+  SyncAbortedError,
+  SyncAlreadyRunningError,
+} from './shopify-errors';
 
 export interface SyncProgress {
   /** Orders read so far in this run (including the pages saved before a resume). */
@@ -63,7 +76,6 @@ interface ResumePoint {
   done: number;
 }
 
-
 function later(a: string | null, b: string): string {
   const iso = new Date(b).toISOString();
   return a && Date.parse(a) >= Date.parse(iso) ? a : iso;
@@ -86,17 +98,24 @@ export async function syncShopify(deps: SyncDeps, opts: SyncOptions = {}): Promi
 
   const lock = await deps.db.pool.connect();
   try {
-    const { rows } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [`shopify-sync:${shop}`]);
+    const { rows } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [
+      `shopify-sync:${shop}`,
+    ]);
     if (!rows[0]?.ok) throw new SyncAlreadyRunningError(shop);
     try {
-      return await runSync(deps, opts, shop, new ShopifyAdminClient({
-        endpoint: adminUrl ?? defaultAdminUrl(shop),
-        accessToken,
-        logger: deps.logger,
-        signal: opts.signal,
-        retryBaseMs: opts.retryBaseMs,
-        fetchImpl: opts.fetchImpl,
-      }));
+      return await runSync(
+        deps,
+        opts,
+        shop,
+        new ShopifyAdminClient({
+          endpoint: adminUrl ?? defaultAdminUrl(shop),
+          accessToken,
+          logger: deps.logger,
+          signal: opts.signal,
+          retryBaseMs: opts.retryBaseMs,
+          fetchImpl: opts.fetchImpl,
+        }),
+      );
     } finally {
       await lock.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`shopify-sync:${shop}`]);
     }
@@ -105,7 +124,12 @@ export async function syncShopify(deps: SyncDeps, opts: SyncOptions = {}): Promi
   }
 }
 
-async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: ShopifyAdminClient): Promise<SyncResult> {
+async function runSync(
+  deps: SyncDeps,
+  opts: SyncOptions,
+  shop: string,
+  client: ShopifyAdminClient,
+): Promise<SyncResult> {
   const { db, logger } = deps;
   const state = await db.pool.query<{ watermark: Date | null; cursor: string | null }>(
     `SELECT watermark, cursor FROM shopify_sync_state WHERE shop = $1`,
@@ -129,8 +153,17 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
   logger.info({ shop, since: point.since, resumed, total: point.total }, 'shopify sync started');
 
   const result: SyncResult = {
-    orders: 0, lineItems: 0, customers: 0, products: 0, quarantined: 0, stale: 0,
-    pages: 0, resumed, watermark: point.since, requests: 0, throttledWaits: 0,
+    orders: 0,
+    lineItems: 0,
+    customers: 0,
+    products: 0,
+    quarantined: 0,
+    stale: 0,
+    pages: 0,
+    resumed,
+    watermark: point.since,
+    requests: 0,
+    throttledWaits: 0,
   };
   const pageSize = opts.pageSize ?? 10;
   const lineItems = opts.lineItemsPerOrder ?? 10;
@@ -140,12 +173,26 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
       if (opts.signal?.aborted) throw new SyncAbortedError();
       let page: z.infer<typeof ordersPage>;
       try {
-        page = await client.request(ORDERS_QUERY, { first: pageSize, after: point.after, query: search, lineItems }, ordersPage);
+        page = await client.request(
+          ORDERS_QUERY,
+          { first: pageSize, after: point.after, query: search, lineItems },
+          ordersPage,
+        );
       } catch (err) {
         // Pages come sorted by updated_at, so everything up to `max` is saved: when Shopify refuses
         // an old cursor, reading from `max` on is the same resume point by other means.
-        if (resumed && result.pages === 0 && point.after && point.max && err instanceof ShopifyApiError && err.status === 200) {
-          logger.warn({ shop, since: point.max, err: err.message }, 'shopify refused the saved cursor; resuming from the newest saved updated_at');
+        if (
+          resumed &&
+          result.pages === 0 &&
+          point.after &&
+          point.max &&
+          err instanceof ShopifyApiError &&
+          err.status === 200
+        ) {
+          logger.warn(
+            { shop, since: point.max, err: err.message },
+            'shopify refused the saved cursor; resuming from the newest saved updated_at',
+          );
           point.after = null;
           point.since = point.max;
           search = ordersSearch(point.since);
@@ -164,15 +211,21 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
         }
         const { id, updatedAt } = (raw ?? {}) as { id?: unknown; updatedAt?: unknown };
         // A quarantined order still moves the watermark: it is kept, with its reason, in quarantine.
-        if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt))) point.max = later(point.max, updatedAt);
+        if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt)))
+          point.max = later(point.max, updatedAt);
         const issue = parsed.error.issues[0];
         mapped.push({
-          order: null, customer: null, products: [], items: [],
-          quarantined: [{
-            file: typeof id === 'string' ? `order/${id}` : `orders-page/${point.after ?? 'first'}/${i}`,
-            reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`,
-            raw,
-          }],
+          order: null,
+          customer: null,
+          products: [],
+          items: [],
+          quarantined: [
+            {
+              file: typeof id === 'string' ? `order/${id}` : `orders-page/${point.after ?? 'first'}/${i}`,
+              reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`,
+              raw,
+            },
+          ],
         });
       }
       for (const node of await withRefundLines(client, valid)) mapped.push(mapOrder(normalizeGraphqlOrder(node)));
@@ -196,15 +249,27 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
         return c;
       });
       result.pages += 1;
-      for (const k of ['orders', 'lineItems', 'customers', 'products', 'quarantined', 'stale'] as const) result[k] += counts[k];
+      for (const k of ['orders', 'lineItems', 'customers', 'products', 'quarantined', 'stale'] as const)
+        result[k] += counts[k];
       deps.progress?.({ done: point.done, total: point.total, pages: result.pages, resumed });
       if (last) break;
     }
   } catch (err) {
     const status = err instanceof SyncAbortedError ? 'interrupted' : 'failed';
-    await db.pool.query(`UPDATE shopify_sync_state SET status = $2, updated_at = now() WHERE shop = $1`, [shop, status]);
-    if (status === 'interrupted') logger.info({ shop, pages: result.pages }, 'shopify sync interrupted; the next run resumes from the last saved page');
-    else logger.error({ shop, pages: result.pages, err }, 'shopify sync failed; the next run resumes from the last saved page');
+    await db.pool.query(`UPDATE shopify_sync_state SET status = $2, updated_at = now() WHERE shop = $1`, [
+      shop,
+      status,
+    ]);
+    if (status === 'interrupted')
+      logger.info(
+        { shop, pages: result.pages },
+        'shopify sync interrupted; the next run resumes from the last saved page',
+      );
+    else
+      logger.error(
+        { shop, pages: result.pages, err },
+        'shopify sync failed; the next run resumes from the last saved page',
+      );
     throw err;
   } finally {
     result.requests = client.stats.requests;
@@ -214,7 +279,13 @@ async function runSync(deps: SyncDeps, opts: SyncOptions, shop: string, client: 
   return result;
 }
 
-async function saveState(q: Pool | PoolClient, shop: string, status: string, point: ResumePoint, addSynced = 0): Promise<void> {
+async function saveState(
+  q: Pool | PoolClient,
+  shop: string,
+  status: string,
+  point: ResumePoint,
+  addSynced = 0,
+): Promise<void> {
   await q.query(
     `INSERT INTO shopify_sync_state (shop, cursor, status, synced, updated_at) VALUES ($1, $2, $3, $4, now())
      ON CONFLICT (shop) DO UPDATE SET cursor = EXCLUDED.cursor, status = EXCLUDED.status,

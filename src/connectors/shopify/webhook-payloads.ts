@@ -1,7 +1,15 @@
 // The REST-shaped JSON bodies Shopify sends for the webhook topics we handle (numeric ids,
 // snake_case), checked and turned into the connector's own shapes.
 import { z } from 'zod';
-import { money, refundLineId, shopifyId, type ShopifyCustomer, type ShopifyOrder, type ShopifyProduct, type ShopifyRefund } from './order-mapper';
+import {
+  money,
+  refundLineId,
+  shopifyId,
+  type ShopifyCustomer,
+  type ShopifyOrder,
+  type ShopifyProduct,
+  type ShopifyRefund,
+} from './order-mapper';
 
 export const HANDLED_TOPICS = [
   'orders/create',
@@ -38,7 +46,13 @@ export const orderPayload = z.object({
   cancelled_at: time.nullish(),
   customer: customer.nullish(),
   line_items: z.array(
-    z.object({ id, product_id: id.nullish(), quantity: z.number().int(), price: z.union([z.string(), z.number()]).nullish(), title: z.string().nullish() }),
+    z.object({
+      id,
+      product_id: id.nullish(),
+      quantity: z.number().int(),
+      price: z.union([z.string(), z.number()]).nullish(),
+      title: z.string().nullish(),
+    }),
   ),
   refunds: z.array(refund).default([]),
 });
@@ -64,7 +78,8 @@ function normalizeRefund(r: z.infer<typeof refund>): ShopifyRefund {
         lineItemId,
         productId: l.line_item?.product_id ? shopifyId(l.line_item.product_id) : null,
         quantity: l.quantity,
-        unitPrice: money(l.line_item?.price ?? null) ?? (subtotal !== null && l.quantity > 0 ? subtotal / l.quantity : null),
+        unitPrice:
+          money(l.line_item?.price ?? null) ?? (subtotal !== null && l.quantity > 0 ? subtotal / l.quantity : null),
       };
     }),
   };
@@ -83,7 +98,13 @@ export function normalizeWebhookOrder(p: z.infer<typeof orderPayload>): ShopifyO
       unitPrice: money(l.price ?? null),
       // A line carries the title and price at the time of sale, not the catalogue's: fill gaps only.
       product: l.product_id
-        ? { id: shopifyId(l.product_id), name: l.title ?? null, category: null, price: money(l.price ?? null), authoritative: false }
+        ? {
+            id: shopifyId(l.product_id),
+            name: l.title ?? null,
+            category: null,
+            price: money(l.price ?? null),
+            authoritative: false,
+          }
         : null,
     })),
     refunds: p.refunds.map(normalizeRefund),

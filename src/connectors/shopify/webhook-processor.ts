@@ -39,12 +39,19 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown, topic: string):
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UnrecoverableError(`malformed ${topic} payload: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+    throw new UnrecoverableError(
+      `malformed ${topic} payload: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    );
   }
   return parsed.data;
 }
 
-async function markDelivery(q: Pool | PoolClient, data: WebhookJobData, status: string, error: string | null): Promise<void> {
+async function markDelivery(
+  q: Pool | PoolClient,
+  data: WebhookJobData,
+  status: string,
+  error: string | null,
+): Promise<void> {
   await q.query(
     `INSERT INTO webhook_deliveries (webhook_id, topic, shop, status, error, processed_at) VALUES ($1, $2, $3, $4, $5, now())
      ON CONFLICT (webhook_id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error, processed_at = now()`,
@@ -54,7 +61,10 @@ async function markDelivery(q: Pool | PoolClient, data: WebhookJobData, status: 
 
 export async function processShopifyWebhook(deps: WebhookProcessorDeps, data: WebhookJobData): Promise<WebhookOutcome> {
   const { db, logger } = deps;
-  const { rows } = await db.pool.query<{ status: string }>(`SELECT status FROM webhook_deliveries WHERE webhook_id = $1`, [data.webhookId]);
+  const { rows } = await db.pool.query<{ status: string }>(
+    `SELECT status FROM webhook_deliveries WHERE webhook_id = $1`,
+    [data.webhookId],
+  );
   if (rows[0]?.status === 'processed') return 'already-processed';
   if (!isHandledTopic(data.topic)) {
     await markDelivery(db.pool, data, 'ignored', null);
@@ -69,7 +79,10 @@ export async function processShopifyWebhook(deps: WebhookProcessorDeps, data: We
     return 'processed';
   } catch (err) {
     await markDelivery(db.pool, data, 'failed', (err as Error).message);
-    logger.warn({ webhookId: data.webhookId, topic: data.topic, err: (err as Error).message }, 'shopify webhook failed');
+    logger.warn(
+      { webhookId: data.webhookId, topic: data.topic, err: (err as Error).message },
+      'shopify webhook failed',
+    );
     throw err;
   }
 }
@@ -99,7 +112,9 @@ async function apply(tx: PoolClient, data: WebhookJobData): Promise<void> {
 
 async function applyRefund(tx: PoolClient, payload: z.infer<typeof refundPayload>): Promise<void> {
   const { orderId, refund } = normalizeWebhookRefund(payload);
-  const order = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM orders WHERE id = $1 FOR UPDATE`, [orderId]);
+  const order = await tx.query<{ customer_id: string }>(`SELECT customer_id FROM orders WHERE id = $1 FOR UPDATE`, [
+    orderId,
+  ]);
   const customerId = order.rows[0]?.customer_id;
   if (!customerId) throw new OrderNotYetKnownError(orderId);
   const purchases = await tx.query<{ line_key: string; product_id: string }>(
@@ -110,26 +125,51 @@ async function applyRefund(tx: PoolClient, payload: z.infer<typeof refundPayload
   for (const line of refund.lines) {
     const productId = line.productId ?? productOfLine.get(`shopify:${orderId}:${line.lineItemId}`);
     if (!productId) {
-      await quarantine(tx, [{ file: `refund/${refund.id}/line/${line.id}`, reason: 'refund line refers to a line item without a product', raw: line }]);
+      await quarantine(tx, [
+        {
+          file: `refund/${refund.id}/line/${line.id}`,
+          reason: 'refund line refers to a line item without a product',
+          raw: line,
+        },
+      ]);
       continue;
     }
     if (line.quantity <= 0) continue;
     const row: OrderItemRow = {
-      lineKey: `shopify:refund:${line.id}`, orderId, customerId, productId, quantity: line.quantity,
-      unitPrice: line.unitPrice, eventType: 'return', eventValue: 1, occurredAt: refund.createdAt,
+      lineKey: `shopify:refund:${line.id}`,
+      orderId,
+      customerId,
+      productId,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      eventType: 'return',
+      eventValue: 1,
+      occurredAt: refund.createdAt,
     };
     const inserted = await tx.query(
       `INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, event_value, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (line_key) DO NOTHING RETURNING id`,
-      [row.lineKey, row.orderId, row.customerId, row.productId, row.quantity, row.unitPrice, row.eventType, row.eventValue, row.occurredAt],
+      [
+        row.lineKey,
+        row.orderId,
+        row.customerId,
+        row.productId,
+        row.quantity,
+        row.unitPrice,
+        row.eventType,
+        row.eventValue,
+        row.occurredAt,
+      ],
     );
     // A refund after a cancellation returns what the cancellation already returned: count it once.
     if (inserted.rowCount) {
-      await tx.query(
-        `UPDATE order_items SET quantity = quantity - $2 WHERE line_key = $1`,
-        [`shopify:cancel:${line.lineItemId}`, line.quantity],
-      );
-      await tx.query(`DELETE FROM order_items WHERE line_key = $1 AND quantity <= 0`, [`shopify:cancel:${line.lineItemId}`]);
+      await tx.query(`UPDATE order_items SET quantity = quantity - $2 WHERE line_key = $1`, [
+        `shopify:cancel:${line.lineItemId}`,
+        line.quantity,
+      ]);
+      await tx.query(`DELETE FROM order_items WHERE line_key = $1 AND quantity <= 0`, [
+        `shopify:cancel:${line.lineItemId}`,
+      ]);
     }
   }
 }

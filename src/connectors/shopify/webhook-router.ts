@@ -54,7 +54,10 @@ export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyShopifyHmac(body, header(req, 'x-shopify-hmac-sha256'), secret)) {
-      logger.warn({ ...meta, bytes: body.length, signed: !!header(req, 'x-shopify-hmac-sha256') }, 'shopify webhook rejected: bad signature');
+      logger.warn(
+        { ...meta, bytes: body.length, signed: !!header(req, 'x-shopify-hmac-sha256') },
+        'shopify webhook rejected: bad signature',
+      );
       res.status(401).json({ error: 'invalid signature' });
       return;
     }
@@ -104,11 +107,20 @@ export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
   });
 
   // Body-parser errors (too large, aborted): answer plainly, never echo or log the body.
-  router.use(SHOPIFY_WEBHOOK_PATH, (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) { next(err); return; }
-    const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
-    logger[status >= 500 ? 'error' : 'warn']({ status, type: err.type, message: err.message, ip: req.ip }, 'shopify webhook request failed');
-    res.status(status).json({ error: status === 413 ? 'payload too large' : 'webhook request failed' });
-  });
+  router.use(
+    SHOPIFY_WEBHOOK_PATH,
+    (err: Error & { status?: number; type?: string }, req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) {
+        next(err);
+        return;
+      }
+      const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+      logger[status >= 500 ? 'error' : 'warn'](
+        { status, type: err.type, message: err.message, ip: req.ip },
+        'shopify webhook request failed',
+      );
+      res.status(status).json({ error: status === 413 ? 'payload too large' : 'webhook request failed' });
+    },
+  );
   return router;
 }

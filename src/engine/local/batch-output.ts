@@ -72,7 +72,13 @@ function chunked(count: number, line: (n: number, out: LineBuffer) => void, onPr
 export type CustomerTask = 'user-personalization' | 'item-affinity-users';
 
 /** One customer's line of user-personalization or item-affinity-users (norm: segment bests). */
-export function writeCustomerLine(r: Recommender, task: CustomerTask, u: number, out: LineBuffer, norm?: Float64Array): void {
+export function writeCustomerLine(
+  r: Recommender,
+  task: CustomerTask,
+  u: number,
+  out: LineBuffer,
+  norm?: Float64Array,
+): void {
   const d = r.model.data;
   if (task === 'item-affinity-users' && !norm) throw new Error('item-affinity-users needs the segments first');
   const list = r.forUser(u, task === 'item-affinity-users' ? norm : undefined);
@@ -83,7 +89,13 @@ export function writeCustomerLine(r: Recommender, task: CustomerTask, u: number,
 }
 
 export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn): LineSource {
-  return chunked(r.model.data.userIds.length, (u, out) => { writeCustomerLine(r, 'user-personalization', u, out); }, onProgress);
+  return chunked(
+    r.model.data.userIds.length,
+    (u, out) => {
+      writeCustomerLine(r, 'user-personalization', u, out);
+    },
+    onProgress,
+  );
 }
 
 export function similarItemsLines(r: Recommender): LineSource {
@@ -139,12 +151,20 @@ export function popularityLines(r: Recommender): LineSource {
     const n = Math.min(size, items.length);
     return { items: Array.from(items.subarray(0, n)), scores: Array.from(scores.subarray(0, n), (s) => s / top) };
   };
-  const lines: { input: string; list: RankedList }[] = [{ input: '{"scope":"global"}', list: list(p.global, p.globalScores) }];
+  const lines: { input: string; list: RankedList }[] = [
+    { input: '{"scope":"global"}', list: list(p.global, p.globalScores) },
+  ];
   d.categories.forEach((c, k) =>
-    lines.push({ input: `{"scope":"category","category":${JSON.stringify(c)}}`, list: list(p.byCategory[k]!.items, p.byCategory[k]!.scores) }),
+    lines.push({
+      input: `{"scope":"category","category":${JSON.stringify(c)}}`,
+      list: list(p.byCategory[k]!.items, p.byCategory[k]!.scores),
+    }),
   );
   d.provinces.forEach((pv, k) =>
-    lines.push({ input: `{"scope":"province","province":${JSON.stringify(pv)}}`, list: list(p.byProvince[k]!.items, p.byProvince[k]!.scores) }),
+    lines.push({
+      input: `{"scope":"province","province":${JSON.stringify(pv)}}`,
+      list: list(p.byProvince[k]!.items, p.byProvince[k]!.scores),
+    }),
   );
   return chunked(lines.length, (n, out) => {
     out.text(`{"input":${lines[n]!.input},"output":`);
@@ -260,5 +280,11 @@ export function itemAffinityLines(r: Recommender, seg: Segments): LineSource {
 
 /** Per customer the products where they stand highest among that product's likely buyers. */
 export function itemAffinityUserLines(r: Recommender, seg: Segments, onProgress?: ProgressFn): LineSource {
-  return chunked(r.model.data.userIds.length, (u, out) => { writeCustomerLine(r, 'item-affinity-users', u, out, seg.best); }, onProgress);
+  return chunked(
+    r.model.data.userIds.length,
+    (u, out) => {
+      writeCustomerLine(r, 'item-affinity-users', u, out, seg.best);
+    },
+    onProgress,
+  );
 }

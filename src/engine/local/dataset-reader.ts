@@ -38,7 +38,12 @@ function grow<T extends Int32Array | Float64Array | Uint16Array | Float32Array>(
 }
 
 /** Header positions, compared without case; throws naming the missing required columns. */
-function columnsOf<K extends string>(header: string[], required: readonly K[], optional: readonly K[], file: string): Record<K, number> {
+function columnsOf<K extends string>(
+  header: string[],
+  required: readonly K[],
+  optional: readonly K[],
+  file: string,
+): Record<K, number> {
   const index = headerPositions(header, [...required, ...optional], { ignoreCase: true });
   const missing = required.filter((r) => index[r] < 0);
   if (missing.length) {
@@ -74,7 +79,14 @@ export async function readInteractions(stream: Readable, file = 'interactions.cs
       if (!cols) {
         if (!fields) throw new DatasetFormatError(`${file}: unreadable header (${error ?? 'no fields'})`);
         const h = columnsOf(fields, ['USER_ID', 'ITEM_ID', 'TIMESTAMP'], ['EVENT_TYPE', 'EVENT_VALUE'], file);
-        cols = { user: h.USER_ID, item: h.ITEM_ID, ts: h.TIMESTAMP, type: h.EVENT_TYPE, value: h.EVENT_VALUE, count: fields.length };
+        cols = {
+          user: h.USER_ID,
+          item: h.ITEM_ID,
+          ts: h.TIMESTAMP,
+          type: h.EVENT_TYPE,
+          value: h.EVENT_VALUE,
+          count: fields.length,
+        };
         continue;
       }
       if (!fields) {
@@ -183,7 +195,8 @@ export async function readAttributes(
             : null;
       if (reason || !fields) {
         out.rejectedCount += 1;
-        if (out.rejected.length < MAX_REPORTED_REJECTIONS) out.rejected.push({ file, lineNumber, reason: reason ?? '' });
+        if (out.rejected.length < MAX_REPORTED_REJECTIONS)
+          out.rejected.push({ file, lineNumber, reason: reason ?? '' });
         continue;
       }
       const id = fields[cols.id]!.trim();

@@ -61,10 +61,20 @@ export function checkMinimums(raw: RawInteractions): void {
 }
 
 /** The strength one event adds: type weight x damped value x recency decay. */
-export function eventStrength(weight: number, value: number, ageSeconds: number, halfLifeDays: number, eventValue: 'log' | 'ignore' = 'log', floor = 0): number {
+export function eventStrength(
+  weight: number,
+  value: number,
+  ageSeconds: number,
+  halfLifeDays: number,
+  eventValue: 'log' | 'ignore' = 'log',
+  floor = 0,
+): number {
   const v = eventValue === 'ignore' ? 1 : value === 0 ? 0 : Math.sign(value) * Math.log2(1 + Math.abs(value));
   // Clamped so that years of short half-lives never underflow a purchase to nothing.
-  const decay = halfLifeDays > 0 ? Math.max(1e-300, floor + (1 - floor) * Math.pow(0.5, Math.max(0, ageSeconds) / (halfLifeDays * 86_400))) : 1;
+  const decay =
+    halfLifeDays > 0
+      ? Math.max(1e-300, floor + (1 - floor) * Math.pow(0.5, Math.max(0, ageSeconds) / (halfLifeDays * 86_400)))
+      : 1;
   return weight * v * decay;
 }
 
@@ -83,7 +93,8 @@ export function buildDataset(
   const typeBought = Uint8Array.from(raw.eventTypes, (t) => (t === 'purchase' ? 1 : 0));
   const use = (k: number): boolean => !opts.rows || opts.rows[k] === 1;
   let ref = opts.referenceTime ?? -Infinity;
-  if (opts.referenceTime === undefined) for (let k = 0; k < raw.length; k++) if (use(k) && raw.timestamp[k]! > ref) ref = raw.timestamp[k]!;
+  if (opts.referenceTime === undefined)
+    for (let k = 0; k < raw.length; k++) if (use(k) && raw.timestamp[k]! > ref) ref = raw.timestamp[k]!;
 
   const nUsers = u.ids.length;
   const nItems = it.ids.length;
@@ -103,7 +114,8 @@ export function buildDataset(
   const acc = new Float64Array(nItems);
   // The personal models may decay events faster than popularity does (see modelHalfLifeDays).
   const modelHalfLife = params.modelHalfLifeDays < 0 ? params.halfLifeDays : params.modelHalfLifeDays;
-  const accPop = modelHalfLife === params.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
+  const accPop =
+    modelHalfLife === params.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
   const itemPopularity = new Float32Array(nItems);
   const itemTrend = new Float32Array(nItems);
   const accTrend = new Float64Array(nItems);
@@ -132,9 +144,24 @@ export function buildDataset(
       }
       const t = raw.eventType[k]!;
       const ts = raw.timestamp[k]!;
-      acc[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, modelHalfLife, params.eventValue, accPop ? params.modelDecayFloor : 0);
-      if (accPop) accPop[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
-      if (params.trendWeight > 0) accTrend[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.trendHalfLifeDays, params.eventValue);
+      acc[i]! += eventStrength(
+        typeWeight[t]!,
+        raw.value[k]!,
+        ref - ts,
+        modelHalfLife,
+        params.eventValue,
+        accPop ? params.modelDecayFloor : 0,
+      );
+      if (accPop)
+        accPop[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
+      if (params.trendWeight > 0)
+        accTrend[i]! += eventStrength(
+          typeWeight[t]!,
+          raw.value[k]!,
+          ref - ts,
+          params.trendHalfLifeDays,
+          params.eventValue,
+        );
       if (!(ts <= lastSeen[i]!)) lastSeen[i] = ts; // NaN (unseen) compares false
       if (ts > userLast) userLast = ts;
       if (typeBought[t]) bought[i] = 1;
@@ -166,9 +193,10 @@ export function buildDataset(
       // A positive cell stays positive however old (a short model half-life must not underflow it).
       userValues[nnz] = acc[i]! > 0 ? Math.max(Math.log1p(acc[i]!), 1e-30) : 0;
       userBought[nnz] = bought[i]!;
-      userProfile[nnz] = params.profileHalfLifeDays > 0
-        ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
-        : userValues[nnz]!;
+      userProfile[nnz] =
+        params.profileHalfLifeDays > 0
+          ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
+          : userValues[nnz]!;
       if (accPop) {
         userValuesLong[nnz] = accPop[i]! > 0 ? Math.max(Math.log1p(accPop[i]!), 1e-30) : 0;
         itemPopularity[i]! += userValuesLong[nnz]!;

@@ -107,7 +107,10 @@ export function paramsFromRecord(record: Record<string, unknown>): EngineParams 
     if (value === undefined) continue;
     const ok =
       typeof fallback === 'object'
-        ? typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((w) => typeof w === 'number')
+        ? typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.values(value).every((w) => typeof w === 'number')
         : typeof value === typeof fallback;
     if (!ok) throw new Error(`recorded engine parameter ${key} is not of the expected type: ${JSON.stringify(value)}`);
     params[key] = value;

@@ -41,7 +41,13 @@ function rowsByUser(raw: RawInteractions): number[][] {
  * 10% must be predicted. time: events at or after the cutoff (default: the 90th percentile of
  * timestamps) are held out. random: 10% of events, drawn with the seed.
  */
-export function splitInteractions(raw: RawInteractions, kind: SplitKind, seed: number, cutoff?: number, until?: number): Split {
+export function splitInteractions(
+  raw: RawInteractions,
+  kind: SplitKind,
+  seed: number,
+  cutoff?: number,
+  until?: number,
+): Split {
   const train = new Uint8Array(raw.length).fill(1);
   // Events at or after `until` do not exist for this split (a validation window before the test one).
   if (until !== undefined) for (let k = 0; k < raw.length; k++) if (raw.timestamp[k]! >= until) train[k] = 2;
@@ -96,7 +102,11 @@ export async function evaluateRaw(raw: RawInteractions, opts: EvaluateOptions): 
  * Several recipes on one split: each model is trained once and shared by the recipes that use it,
  * so every recipe's figures equal evaluateRaw's for it alone. Results in the order of `recipes`.
  */
-export async function evaluateRecipes(raw: RawInteractions, recipes: RecipeName[], opts: Omit<EvaluateOptions, 'recipe'>): Promise<Record<string, number>[]> {
+export async function evaluateRecipes(
+  raw: RawInteractions,
+  recipes: RecipeName[],
+  opts: Omit<EvaluateOptions, 'recipe'>,
+): Promise<Record<string, number>[]> {
   const params: EngineParams = { ...DEFAULT_PARAMS, ...opts.params };
   const k = opts.k ?? 10;
   checkMinimums(raw);
@@ -119,14 +129,22 @@ export async function evaluateRecipes(raw: RawInteractions, recipes: RecipeName[
     // Popularity and similar-items do not use the scoring model: train the cheap one.
     const r = recommender(recipe === 'popularity-count' || recipe === 'similar-items' ? 'cosine' : 'scoring');
     const norm = recipe === 'item-affinity' ? (await computeSegments(r)).best : undefined;
-    const evalCases: EvaluationCase[] = cases.map(({ u, truth }) => ({ recommended: recommend(r, recipe, u, norm).items, truth }));
+    const evalCases: EvaluationCase[] = cases.map(({ u, truth }) => ({
+      recommended: recommend(r, recipe, u, norm).items,
+      truth,
+    }));
     out.push(computeMetrics(evalCases, k, data.itemIds.length));
   }
   return out;
 }
 
 /** Customers seen in training with at least one held-out product they may be recommended. */
-function testCases(raw: RawInteractions, split: Split, data: Dataset, params: EngineParams): { u: number; truth: Set<number> }[] {
+function testCases(
+  raw: RawInteractions,
+  split: Split,
+  data: Dataset,
+  params: EngineParams,
+): { u: number; truth: Set<number> }[] {
   const userIndex = new Map(data.userIds.map((id, i) => [id, i]));
   const itemIndex = new Map(data.itemIds.map((id, i) => [id, i]));
   const out: { u: number; truth: Set<number> }[] = [];
@@ -164,7 +182,9 @@ function recommend(r: Recommender, recipe: RecipeName, u: number, norm?: Float64
   }
 }
 
-export async function evaluateRecipe(opts: EvaluateOptions & { interactions: Readable }): Promise<Record<string, number>> {
+export async function evaluateRecipe(
+  opts: EvaluateOptions & { interactions: Readable },
+): Promise<Record<string, number>> {
   const raw = await readInteractions(opts.interactions, 'interactions.csv');
   return evaluateRaw(raw, opts);
 }

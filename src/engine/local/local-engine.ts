@@ -65,7 +65,11 @@ export class LocalEngine implements TrainingEngine {
   readonly params: EngineParams;
 
   /** Without `jobs` (unit tests, benches) batch outputs are written but not recorded in batch_job_metadata. */
-  constructor(engine: Config['engine'], overrides: Partial<EngineParams> = {}, private readonly jobs?: JobMetadata) {
+  constructor(
+    engine: Config['engine'],
+    overrides: Partial<EngineParams> = {},
+    private readonly jobs?: JobMetadata,
+  ) {
     this.params = paramsFromConfig(engine, overrides);
   }
 
@@ -77,8 +81,10 @@ export class LocalEngine implements TrainingEngine {
     const users = await readOptional(store, layout.users, 'USER_ID', 'PROVINCE', 'users.csv');
     const rejected: RejectedRow[] = [...raw.rejected, ...(items?.rejected ?? []), ...(users?.rejected ?? [])];
     const rejectedCount = raw.rejectedCount + (items?.rejectedCount ?? 0) + (users?.rejectedCount ?? 0);
-    for (const r of rejected) logger.warn({ file: r.file, line: r.lineNumber, reason: r.reason }, 'skipped a malformed row');
-    if (rejectedCount > rejected.length) logger.warn({ more: rejectedCount - rejected.length }, 'more malformed rows skipped');
+    for (const r of rejected)
+      logger.warn({ file: r.file, line: r.lineNumber, reason: r.reason }, 'skipped a malformed row');
+    if (rejectedCount > rejected.length)
+      logger.warn({ more: rejectedCount - rejected.length }, 'more malformed rows skipped');
     checkMinimums(raw);
     await ctx.progress(10, `building the matrix (${raw.length} interactions)`);
     const data = buildDataset(raw, this.params, items, users);
@@ -86,13 +92,18 @@ export class LocalEngine implements TrainingEngine {
     let lastReport = 0;
     // popularity-count alone needs no item model: skip its cost.
     const itemModel = ctx.recipes.some((r) => r !== 'popularity-count');
-    const model = trainModel(data, this.params, (f, message) => {
-      // Training is synchronous CPU work; progress lands in the log and, between phases, the run.
-      if (Date.now() - lastReport > 2000) {
-        lastReport = Date.now();
-        logger.info({ percent: Math.round(15 + 75 * f) }, message);
-      }
-    }, itemModel);
+    const model = trainModel(
+      data,
+      this.params,
+      (f, message) => {
+        // Training is synchronous CPU work; progress lands in the log and, between phases, the run.
+        if (Date.now() - lastReport > 2000) {
+          lastReport = Date.now();
+          logger.info({ percent: Math.round(15 + 75 * f) }, message);
+        }
+      },
+      itemModel,
+    );
     await ctx.progress(90, 'saving the model');
     await saveModel(store, layout.modelPrefix, model);
     const snapshot = dataSnapshot(data, raw.eventTypes, rejectedCount, rejected, items !== null, users !== null);
@@ -101,7 +112,13 @@ export class LocalEngine implements TrainingEngine {
       recipe,
       params: { ...this.params },
       // How many products the item model covers depends on the data, not on a setting.
-      dataSnapshot: { ...snapshot, modelledItems: model.modelledItems, trainedAt, trainMs: Date.now() - started, modelPrefix: layout.modelPrefix },
+      dataSnapshot: {
+        ...snapshot,
+        modelledItems: model.modelledItems,
+        trainedAt,
+        trainMs: Date.now() - started,
+        modelPrefix: layout.modelPrefix,
+      },
     }));
     await ctx.progress(100, 'trained');
     return { status: 'done', result: { models } };
@@ -113,14 +130,18 @@ export class LocalEngine implements TrainingEngine {
     const model = await loadModel(store, layout.modelPrefix);
     const needsItemModel = ctx.recipes.filter((r) => r !== 'popularity-count');
     if (!model.itemModel && needsItemModel.length) {
-      throw new Error(`the model of run ${ctx.runId} was trained for popularity-count only; train again for ${needsItemModel.join(', ')}`);
+      throw new Error(
+        `the model of run ${ctx.runId} was trained for popularity-count only; train again for ${needsItemModel.join(', ')}`,
+      );
     }
     const size = outputSize(model.params);
     const r = new Recommender(model, popularityLists(model, size * 2), size);
     const outputs: BatchOutput[] = [];
     const recipes = ctx.recipes;
     const perCustomer = recipes.some((x) => x === 'user-personalization' || x === 'item-affinity');
-    const threads = perCustomer ? poolSize(model.data.userIds.length, this.params.workers < 0 ? undefined : this.params.workers) : 0;
+    const threads = perCustomer
+      ? poolSize(model.data.userIds.length, this.params.workers < 0 ? undefined : this.params.workers)
+      : 0;
     const pool = threads > 0 ? UserPool.create(model, size, threads) : null;
     try {
       const step = 100 / Math.max(1, recipes.length);
@@ -129,7 +150,10 @@ export class LocalEngine implements TrainingEngine {
         await store.put(key, Readable.from(source.chunks()));
         outputs.push({ recipe, key, lines: source.lines, failedLines: 0 });
       };
-      const writeRecipe = async (recipe: RecipeName, report: (share: number, message: string) => (f: number) => Promise<void>) => {
+      const writeRecipe = async (
+        recipe: RecipeName,
+        report: (share: number, message: string) => (f: number) => Promise<void>,
+      ) => {
         switch (recipe) {
           case 'popularity-count':
             await write(recipe, recipe, popularityLines(r));
@@ -146,11 +170,17 @@ export class LocalEngine implements TrainingEngine {
             break;
           }
           case 'personalized-ranking':
-            await write(recipe, recipe, personalizedRankingLines(r, defaultRankingList(r), report(1, `${recipe}: customers`)));
+            await write(
+              recipe,
+              recipe,
+              personalizedRankingLines(r, defaultRankingList(r), report(1, `${recipe}: customers`)),
+            );
             break;
           case 'item-affinity': {
             const segProgress = report(0.5, `${recipe}: segments`);
-            const seg = pool ? finishSegments(r, await pool.segmentHeaps(segProgress)) : await computeSegments(r, segProgress);
+            const seg = pool
+              ? finishSegments(r, await pool.segmentHeaps(segProgress))
+              : await computeSegments(r, segProgress);
             await write(recipe, recipe, itemAffinityLines(r, seg));
             const progress = report(0.5, `${recipe}: customers`);
             if (pool) await pool.setNorm(seg.best);
@@ -168,11 +198,20 @@ export class LocalEngine implements TrainingEngine {
           ctx.progress(Math.min(99, Math.round(base + step * share * f)), message);
         await ctx.progress(Math.round(base), `${recipe}: writing`);
         const job = { jobName: jobName(LOCAL_JOB_NAMESPACE, ctx.runId, 'batch', recipe), runId: ctx.runId, recipe };
-        await this.jobs?.record(job, { status: 'IN_PROGRESS', startedAt: new Date(), completedAt: null, failureReason: null });
+        await this.jobs?.record(job, {
+          status: 'IN_PROGRESS',
+          startedAt: new Date(),
+          completedAt: null,
+          failureReason: null,
+        });
         try {
           await writeRecipe(recipe, report);
         } catch (err) {
-          await this.jobs?.record(job, { status: 'FAILED', completedAt: new Date(), failureReason: err instanceof Error ? err.message : String(err) });
+          await this.jobs?.record(job, {
+            status: 'FAILED',
+            completedAt: new Date(),
+            failureReason: err instanceof Error ? err.message : String(err),
+          });
           throw err;
         }
         await this.jobs?.record(job, { status: 'ACTIVE', completedAt: new Date() });
@@ -196,7 +235,10 @@ export class LocalEngine implements TrainingEngine {
     const groups = new Map<string, { params: EngineParams; recipes: RecipeName[] }>();
     for (const recipe of ctx.recipes) {
       const model = request.trained.find((t) => t.recipe === recipe);
-      if (!model) throw new Error(`run ${ctx.runId} has no model version for ${recipe}; only a run's trained models can be evaluated`);
+      if (!model)
+        throw new Error(
+          `run ${ctx.runId} has no model version for ${recipe}; only a run's trained models can be evaluated`,
+        );
       const params = paramsFromRecord(model.params);
       const key = JSON.stringify(params);
       const group = groups.get(key) ?? { params, recipes: [] };
@@ -206,7 +248,12 @@ export class LocalEngine implements TrainingEngine {
     const evaluations: ModelEvaluation[] = [];
     for (const { params, recipes } of groups.values()) {
       const figures = await evaluateRecipes(raw, recipes, { split: request.split, k: request.k, params });
-      const method = { split: request.split, k: request.k, source: ctx.store.uri(ctx.layout.interactions), params: { ...params } };
+      const method = {
+        split: request.split,
+        k: request.k,
+        source: ctx.store.uri(ctx.layout.interactions),
+        params: { ...params },
+      };
       recipes.forEach((recipe, i) => evaluations.push({ recipe, metrics: figures[i]!, method }));
     }
     await ctx.progress(100, 'evaluated');

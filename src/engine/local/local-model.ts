@@ -48,11 +48,17 @@ export function trainModel(
     const subset = mostActiveItems(long ? transpose(easeData) : t, params.easeMaxItems);
     modelledItems = subset.length;
     onProgress(0.3, `EASE over ${subset.length} products`);
-    rec = easeRows(easeData, subset, params.easeLambda, params.neighbors, (f) => { onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`); },
-    );
+    rec = easeRows(easeData, subset, params.easeLambda, params.neighbors, (f) => {
+      onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`);
+    });
     if (params.graphBlend > 0) {
       onProgress(0.9, 'RP3beta blend');
-      rec = blendRows(rec, rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta), params.graphBlend, params.neighbors);
+      rec = blendRows(
+        rec,
+        rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta),
+        params.graphBlend,
+        params.neighbors,
+      );
     }
   } else if (params.algorithm === 'rp3beta') {
     onProgress(0.3, 'RP3beta');

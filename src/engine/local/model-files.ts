@@ -108,7 +108,8 @@ export async function loadModel(store: ObjectStore, prefix: string): Promise<Loc
     const bytes = e.kind === 'u8' ? e.length : e.length * 4;
     const copy = new Uint8Array(bytes);
     copy.set(bin.subarray(e.offset, e.offset + bytes));
-    a[e.name] = e.kind === 'i32' ? new Int32Array(copy.buffer) : e.kind === 'f32' ? new Float32Array(copy.buffer) : copy;
+    a[e.name] =
+      e.kind === 'i32' ? new Int32Array(copy.buffer) : e.kind === 'f32' ? new Float32Array(copy.buffer) : copy;
   }
   const get = <T extends Typed>(name: string, kind: new (length: number) => T): T => {
     const v = a[name];

@@ -39,7 +39,8 @@ export class Recommender {
     const beta = model.params.trendWeight;
     let top = 0;
     for (const t of model.data.itemTrend) top = Math.max(top, t);
-    this.trend = beta > 0 && top > 0 ? Float64Array.from(model.data.itemTrend, (t) => (beta * t) / top) : new Float64Array(0);
+    this.trend =
+      beta > 0 && top > 0 ? Float64Array.from(model.data.itemTrend, (t) => (beta * t) / top) : new Float64Array(0);
   }
 
   /** Computes customer u's model scores (call clear() before the next customer). */
@@ -78,7 +79,8 @@ export class Recommender {
 
   private excludeBought(u: number): void {
     const d = this.model.data;
-    for (let p = d.userPtr[u]!; p < d.userPtr[u + 1]!; p++) if (d.userBought[p]) this.stamp[d.userItems[p]!] = this.generation;
+    for (let p = d.userPtr[u]!; p < d.userPtr[u + 1]!; p++)
+      if (d.userBought[p]) this.stamp[d.userItems[p]!] = this.generation;
   }
 
   private excluded(i: number): boolean {

@@ -85,7 +85,8 @@ export class UserPool {
     };
     const listeners = this.workers.map((w) => {
       const onMessage = (res: PoolResponse) => {
-        if (res.kind === 'error') failed.error = new Error(`batch inference worker failed on block ${res.block}: ${res.message}`);
+        if (res.kind === 'error')
+          failed.error = new Error(`batch inference worker failed on block ${res.block}: ${res.message}`);
         else done.set(res.block, res);
         feed(w);
         wake?.();
@@ -152,7 +153,9 @@ export class UserPool {
       if (outcome.finished) break;
       await new Promise<void>((resolve) => {
         resolveText = resolve;
-        void running.then(() => { resolve(); });
+        void running.then(() => {
+          resolve();
+        });
       });
       resolveText = null;
     }
@@ -163,7 +166,9 @@ export class UserPool {
       this.workers.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
-            w.once('message', () => { resolve(); });
+            w.once('message', () => {
+              resolve();
+            });
             w.once('error', reject);
             w.postMessage({ kind: 'norm', norm } satisfies PoolRequest);
           }),
@@ -183,14 +188,21 @@ export class UserPool {
       this.workers.map(
         (w, n) =>
           new Promise<PoolResponse>((resolve, reject) => {
-            const onError = (err: Error) => { reject(err); };
+            const onError = (err: Error) => {
+              reject(err);
+            };
             w.once('message', (res: PoolResponse) => {
               w.off('error', onError);
               resolve(res);
             });
             w.once('error', onError);
             const from = Math.min(this.customers, n * share);
-            w.postMessage({ kind: 'segments', block: n, from, to: Math.min(this.customers, from + share) } satisfies PoolRequest);
+            w.postMessage({
+              kind: 'segments',
+              block: n,
+              from,
+              to: Math.min(this.customers, from + share),
+            } satisfies PoolRequest);
           }),
       ),
     );

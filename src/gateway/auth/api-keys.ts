@@ -41,7 +41,11 @@ export class ApiKeyNotFoundError extends Error {
 // Plain SQL on the pg pool (not Prisma): the gateway's request path and tests use the pool only.
 const COLUMNS = `id, name, role, prefix, created_at AS "createdAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
 
-export async function createApiKey(pool: Pool, role: Role, name = `${role} key`): Promise<{ key: string; info: ApiKeyInfo }> {
+export async function createApiKey(
+  pool: Pool,
+  role: Role,
+  name = `${role} key`,
+): Promise<{ key: string; info: ApiKeyInfo }> {
   const key = `rk_${randomBytes(24).toString('base64url')}`;
   const { rows } = await pool.query<ApiKeyInfo>(
     `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,

@@ -81,8 +81,13 @@ export class Authenticator {
 const RANK: Record<Role, number> = { read: 0, ingest: 1, admin: 2 };
 
 /** Whether a state may do what `needed` requires; reads are open when readAuth is 'open'. */
-export function authorize(state: AuthState, needed: Role, readAuth: 'open' | 'key'): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' {
+export function authorize(
+  state: AuthState,
+  needed: Role,
+  readAuth: 'open' | 'key',
+): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' {
   if (state.kind === 'invalid') return 'UNAUTHENTICATED';
-  if (state.kind === 'anonymous' || state.kind === 'unchecked') return needed === 'read' && readAuth === 'open' ? 'ok' : 'UNAUTHENTICATED';
+  if (state.kind === 'anonymous' || state.kind === 'unchecked')
+    return needed === 'read' && readAuth === 'open' ? 'ok' : 'UNAUTHENTICATED';
   return RANK[state.role] >= RANK[needed] ? 'ok' : 'FORBIDDEN';
 }

@@ -30,8 +30,17 @@ export interface OnlineRetailImportSummary {
 }
 
 const STAGE_COLUMNS = [
-  'line', 'invoice_no', 'stock_code', 'description', 'quantity', 'occurred_at',
-  'unit_price', 'customer_id', 'country', 'is_return', 'cancellation',
+  'line',
+  'invoice_no',
+  'stock_code',
+  'description',
+  'quantity',
+  'occurred_at',
+  'unit_price',
+  'customer_id',
+  'country',
+  'is_return',
+  'cancellation',
 ] as const;
 
 export async function importOnlineRetail(
@@ -71,8 +80,17 @@ export async function importOnlineRetail(
           if (isReturn) counts.returns++;
           else counts.purchases++;
           yield copyRow([
-            r.line, r.invoiceNo, r.stockCode, r.description, r.quantity, r.occurredAt,
-            r.unitPrice, r.customerId, r.country, isReturn, isReturn && r.cancellation,
+            r.line,
+            r.invoiceNo,
+            r.stockCode,
+            r.description,
+            r.quantity,
+            r.occurredAt,
+            r.unitPrice,
+            r.customerId,
+            r.country,
+            isReturn,
+            isReturn && r.cancellation,
           ]);
           break;
         }
@@ -95,18 +113,24 @@ export async function importOnlineRetail(
     const quarantinedNew = await quarantineRows(client, ONLINE_RETAIL_SOURCE, fileName, rejected);
 
     // Country is the only place the file says where a customer is: it becomes the province.
-    const customers = await upsertCounts(client, `
+    const customers = await upsertCounts(
+      client,
+      `
       WITH latest AS (
         SELECT DISTINCT ON (customer_id) customer_id, NULLIF(country, '') AS province
         FROM stage_online_retail ORDER BY customer_id, occurred_at DESC, line DESC)
       INSERT INTO customers (id, province) SELECT customer_id, province FROM latest
       ON CONFLICT (id) DO UPDATE SET province = EXCLUDED.province, updated_at = now()
         WHERE customers.province IS DISTINCT FROM EXCLUDED.province
-      RETURNING (xmax = 0) AS inserted`, 'SELECT count(DISTINCT customer_id)::int AS n FROM stage_online_retail');
+      RETURNING (xmax = 0) AS inserted`,
+      'SELECT count(DISTINCT customer_id)::int AS n FROM stage_online_retail',
+    );
 
     // Name: the most recent non-empty description. Price: the most recent purchase price above 0
     // (returns and free lines only when nothing else is known).
-    const products = await upsertCounts(client, `
+    const products = await upsertCounts(
+      client,
+      `
       WITH names AS (
         SELECT DISTINCT ON (stock_code) stock_code, description FROM stage_online_retail
         WHERE description <> '' ORDER BY stock_code, occurred_at DESC, line DESC),
@@ -117,25 +141,35 @@ export async function importOnlineRetail(
       SELECT p.stock_code, n.description, p.unit_price FROM prices p LEFT JOIN names n USING (stock_code)
       ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, products.name), price = EXCLUDED.price, updated_at = now()
         WHERE (products.name, products.price) IS DISTINCT FROM (COALESCE(EXCLUDED.name, products.name), EXCLUDED.price)
-      RETURNING (xmax = 0) AS inserted`, 'SELECT count(DISTINCT stock_code)::int AS n FROM stage_online_retail');
+      RETURNING (xmax = 0) AS inserted`,
+      'SELECT count(DISTINCT stock_code)::int AS n FROM stage_online_retail',
+    );
 
-    const orders = await client.query(`
+    const orders = await client.query(
+      `
       INSERT INTO orders (id, customer_id, source, status, ordered_at)
       SELECT DISTINCT ON (invoice_no) invoice_no, customer_id, $1,
         CASE WHEN cancellation THEN 'cancelled' ELSE 'placed' END, occurred_at
       FROM stage_online_retail ORDER BY invoice_no, occurred_at, line
-      ON CONFLICT (id) DO NOTHING`, [ONLINE_RETAIL_SOURCE]);
+      ON CONFLICT (id) DO NOTHING`,
+      [ONLINE_RETAIL_SOURCE],
+    );
     const orderTotal = await scalar(client, 'SELECT count(DISTINCT invoice_no)::int AS n FROM stage_online_retail');
 
     // line_key: the n-th line of this stock code in this invoice, in file order.
-    const items = await withIndexesRebuiltIfEmpty(client, 'order_items', (wasEmpty) => client.query(`
+    const items = await withIndexesRebuiltIfEmpty(client, 'order_items', (wasEmpty) =>
+      client.query(
+        `
       INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, event_value, occurred_at)
       SELECT $1 || ':' || invoice_no || ':' || stock_code || ':' ||
                row_number() OVER (PARTITION BY invoice_no, stock_code ORDER BY line),
              invoice_no, customer_id, stock_code, abs(quantity), unit_price,
              CASE WHEN is_return THEN 'return' ELSE 'purchase' END, 1, occurred_at
       FROM stage_online_retail
-      ${wasEmpty ? '' : 'ON CONFLICT (line_key) DO NOTHING'}`, [ONLINE_RETAIL_SOURCE]));
+      ${wasEmpty ? '' : 'ON CONFLICT (line_key) DO NOTHING'}`,
+        [ONLINE_RETAIL_SOURCE],
+      ),
+    );
     await client.query('COMMIT');
 
     return {

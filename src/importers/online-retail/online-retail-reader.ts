@@ -21,14 +21,18 @@ export interface ReadOnlineRetailOptions {
  * Every data line of the file, in file order, classified as purchase, return,
  * skipped-no-customer or rejected. Throws CsvHeaderError when the header lacks a column.
  */
-export async function* readOnlineRetail(file: string, opts: ReadOnlineRetailOptions = {}): AsyncGenerator<OnlineRetailRecord> {
+export async function* readOnlineRetail(
+  file: string,
+  opts: ReadOnlineRetailOptions = {},
+): AsyncGenerator<OnlineRetailRecord> {
   const source = await openCsv(file);
   let idx: ColumnIndex | undefined;
   let columnCount: number = ONLINE_RETAIL_COLUMNS.length;
   let n = 0;
   for await (const l of source.records) {
     if (!idx) {
-      if (!l.fields) throw new Error(`${path.basename(file)}: the header line cannot be read (${l.error ?? 'unknown'})`);
+      if (!l.fields)
+        throw new Error(`${path.basename(file)}: the header line cannot be read (${l.error ?? 'unknown'})`);
       idx = indexHeader(l.fields, ONLINE_RETAIL_COLUMNS, [], path.basename(file));
       columnCount = l.fields.length;
       continue;

@@ -85,7 +85,8 @@ export function parseOnlineRetailLine(
   if (!INT_RE.test(quantityText)) return reject(`Quantity "${quantityText}" is not an integer`);
   const quantity = Number(quantityText);
   if (quantity === 0) return reject('Quantity is zero');
-  if (!Number.isSafeInteger(quantity) || Math.abs(quantity) > 2_147_483_647) return reject(`Quantity "${quantityText}" is out of range`);
+  if (!Number.isSafeInteger(quantity) || Math.abs(quantity) > 2_147_483_647)
+    return reject(`Quantity "${quantityText}" is out of range`);
   const dateText = get('InvoiceDate');
   const occurredAt = parseUtcDateTime(dateText);
   if (!occurredAt) return reject(`InvoiceDate "${dateText}" is not a valid YYYY-MM-DD HH:MM:SS`);

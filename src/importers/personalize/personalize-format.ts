@@ -27,7 +27,11 @@ function id(get: (c: string) => string | undefined, column: string): string | { 
   return v;
 }
 
-function text(get: (c: string) => string | undefined, column: string, max?: number): string | null | { reason: string } {
+function text(
+  get: (c: string) => string | undefined,
+  column: string,
+  max?: number,
+): string | null | { reason: string } {
   const v = (get(column) ?? '').trim();
   if (!v) return null;
   if (max !== undefined && v.length > max) return { reason: `${column} longer than ${max} characters` };
@@ -53,12 +57,14 @@ export const INTERACTIONS_FORMAT: PersonalizeFormat = {
   required: ['USER_ID', 'ITEM_ID', 'TIMESTAMP'],
   optional: ['EVENT_TYPE', 'EVENT_VALUE'],
   stageColumns: ['user_id', 'item_id', 'ts', 'event_type', 'event_value', 'event_value_text'],
-  stageDdl: 'user_id text NOT NULL, item_id text NOT NULL, ts bigint NOT NULL, event_type text NOT NULL, event_value float8, event_value_text text NOT NULL',
+  stageDdl:
+    'user_id text NOT NULL, item_id text NOT NULL, ts bigint NOT NULL, event_type text NOT NULL, event_value float8, event_value_text text NOT NULL',
   parse(get) {
     const ts = (get('TIMESTAMP') ?? '').trim();
     if (!INT_RE.test(ts)) return { reason: `TIMESTAMP "${ts}" is not whole Unix seconds` };
     const seconds = Number(ts);
-    if (seconds < 0 || seconds > MAX_UNIX_SECONDS) return { reason: `TIMESTAMP ${ts} is out of range for Unix seconds` };
+    if (seconds < 0 || seconds > MAX_UNIX_SECONDS)
+      return { reason: `TIMESTAMP ${ts} is out of range for Unix seconds` };
     // Without an EVENT_TYPE column every interaction is a purchase (the exports are order lines).
     const eventType = get('EVENT_TYPE') === undefined ? 'purchase' : (get('EVENT_TYPE') ?? '').trim();
     if (!eventType) return { reason: 'empty EVENT_TYPE' };

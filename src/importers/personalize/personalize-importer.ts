@@ -11,7 +11,13 @@ import { openCsv } from '../../csv/csv-file';
 import { copyInto, copyRow } from '../pg-copy';
 import { quarantineRows, type RejectedRow } from '../quarantine';
 import { newAndPresent, rowCount, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
-import { INTERACTIONS_FORMAT, ITEMS_FORMAT, USERS_FORMAT, type PersonalizeFormat, type PersonalizeKind } from './personalize-format';
+import {
+  INTERACTIONS_FORMAT,
+  ITEMS_FORMAT,
+  USERS_FORMAT,
+  type PersonalizeFormat,
+  type PersonalizeKind,
+} from './personalize-format';
 
 const PERSONALIZE_SOURCE = 'personalize';
 
@@ -43,7 +49,12 @@ interface Staged {
   rejected: RejectedRow[];
 }
 
-async function stageFile(client: PoolClient, file: string, format: PersonalizeFormat, progress: Progress): Promise<Staged> {
+async function stageFile(
+  client: PoolClient,
+  file: string,
+  format: PersonalizeFormat,
+  progress: Progress,
+): Promise<Staged> {
   const name = path.basename(file);
   const source = await openCsv(file);
   const table = `stage_personalize_${format.kind}`;
@@ -100,7 +111,12 @@ export async function importPersonalize(
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN');
-    const finish = async (kind: PersonalizeKind, file: string, s: Staged, loaded: PersonalizeFileSummary['loaded']): Promise<void> => {
+    const finish = async (
+      kind: PersonalizeKind,
+      file: string,
+      s: Staged,
+      loaded: PersonalizeFileSummary['loaded'],
+    ): Promise<void> => {
       const name = path.basename(file);
       await quarantineRows(client, `${PERSONALIZE_SOURCE}-${kind}`, name, s.rejected);
       summaries.push({ kind, file: name, rowsRead: s.rowsRead, quarantined: s.rejected.length, loaded });
@@ -108,42 +124,62 @@ export async function importPersonalize(
 
     if (files.users) {
       const s = await stageFile(client, files.users, USERS_FORMAT, progress);
-      const counts = await upsertCounts(client, `
+      const counts = await upsertCounts(
+        client,
+        `
         INSERT INTO customers (id, city, province)
         SELECT DISTINCT ON (user_id) user_id, city, province FROM ${s.table} ORDER BY user_id, line DESC
         ON CONFLICT (id) DO UPDATE SET city = EXCLUDED.city, province = EXCLUDED.province, updated_at = now()
           WHERE (customers.city, customers.province) IS DISTINCT FROM (EXCLUDED.city, EXCLUDED.province)
-        RETURNING (xmax = 0) AS inserted`, `SELECT count(DISTINCT user_id)::int AS n FROM ${s.table}`);
+        RETURNING (xmax = 0) AS inserted`,
+        `SELECT count(DISTINCT user_id)::int AS n FROM ${s.table}`,
+      );
       await finish('users', files.users, s, counts);
     }
     if (files.items) {
       const s = await stageFile(client, files.items, ITEMS_FORMAT, progress);
-      const counts = await upsertCounts(client, `
+      const counts = await upsertCounts(
+        client,
+        `
         INSERT INTO products (id, name, category, price)
         SELECT DISTINCT ON (item_id) item_id, name, category, price FROM ${s.table} ORDER BY item_id, line DESC
         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, price = EXCLUDED.price, updated_at = now()
           WHERE (products.name, products.category, products.price) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category, EXCLUDED.price)
-        RETURNING (xmax = 0) AS inserted`, `SELECT count(DISTINCT item_id)::int AS n FROM ${s.table}`);
+        RETURNING (xmax = 0) AS inserted`,
+        `SELECT count(DISTINCT item_id)::int AS n FROM ${s.table}`,
+      );
       await finish('items', files.items, s, counts);
     }
 
     const s = await stageFile(client, files.interactions, INTERACTIONS_FORMAT, progress);
     // event_id: a digest of the interaction's values plus its occurrence among identical lines,
     // so the same file always yields the same ids and a re-import inserts nothing.
-    const insertedEvents = await withIndexesRebuiltIfEmpty(client, 'events', (wasEmpty) => rowCount(client, `
+    const insertedEvents = await withIndexesRebuiltIfEmpty(client, 'events', (wasEmpty) =>
+      rowCount(
+        client,
+        `
       INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, source)
       SELECT $1 || ':' || k.digest || ':' || row_number() OVER (PARTITION BY k.digest ORDER BY k.line),
              k.user_id, k.item_id, k.event_type, k.event_value, to_timestamp(k.ts), $1
       FROM (SELECT *, md5(user_id || chr(31) || item_id || chr(31) || ts || chr(31) || event_type || chr(31) || event_value_text) AS digest
             FROM ${s.table}) k
-      ${wasEmpty ? '' : 'ON CONFLICT (event_id) DO NOTHING'}`, [PERSONALIZE_SOURCE]));
+      ${wasEmpty ? '' : 'ON CONFLICT (event_id) DO NOTHING'}`,
+        [PERSONALIZE_SOURCE],
+      ),
+    );
     const total = await scalar(client, `SELECT count(*)::int AS n FROM ${s.table}`);
     await finish('interactions', files.interactions, s, { ...newAndPresent(total, insertedEvents), updated: 0 });
 
-    const bareCustomers = await rowCount(client, `
-      INSERT INTO customers (id) SELECT DISTINCT user_id FROM ${s.table} ON CONFLICT (id) DO NOTHING`);
-    const bareProducts = await rowCount(client, `
-      INSERT INTO products (id) SELECT DISTINCT item_id FROM ${s.table} ON CONFLICT (id) DO NOTHING`);
+    const bareCustomers = await rowCount(
+      client,
+      `
+      INSERT INTO customers (id) SELECT DISTINCT user_id FROM ${s.table} ON CONFLICT (id) DO NOTHING`,
+    );
+    const bareProducts = await rowCount(
+      client,
+      `
+      INSERT INTO products (id) SELECT DISTINCT item_id FROM ${s.table} ON CONFLICT (id) DO NOTHING`,
+    );
     await client.query('COMMIT');
     return { files: summaries, bareCustomers, bareProducts, seconds: (Date.now() - started) / 1000 };
   } catch (err) {
