@@ -158,17 +158,7 @@ export function mapOrder(order: ShopifyOrder): OrderRows {
       }
       refundedQty.set(line.lineItemId, (refundedQty.get(line.lineItemId) ?? 0) + line.quantity);
       if (line.quantity <= 0) continue;
-      rows.items.push({
-        lineKey: `shopify:refund:${line.id}`,
-        orderId: order.id,
-        customerId,
-        productId,
-        quantity: line.quantity,
-        unitPrice: line.unitPrice,
-        eventType: 'return',
-        eventValue: 1,
-        occurredAt: refund.createdAt,
-      });
+      rows.items.push(refundLineRow(refund, line, order.id, customerId, productId));
     }
   }
 
@@ -194,6 +184,30 @@ export function mapOrder(order: ShopifyOrder): OrderRows {
 }
 
 /** A refund line's own id when Shopify gives one; otherwise an id stable across both doors. */
+/**
+ * The return row of one refund line, for the order sync and the refunds/create webhook alike: its
+ * line key is the refund line's own identity, so a return is stored once whichever path saw it first.
+ */
+export function refundLineRow(
+  refund: ShopifyRefund,
+  line: ShopifyRefund['lines'][number],
+  orderId: string,
+  customerId: string,
+  productId: string,
+): OrderItemRow {
+  return {
+    lineKey: `shopify:refund:${line.id}`,
+    orderId,
+    customerId,
+    productId,
+    quantity: line.quantity,
+    unitPrice: line.unitPrice,
+    eventType: 'return',
+    eventValue: 1,
+    occurredAt: refund.createdAt,
+  };
+}
+
 export function refundLineId(id: string | number | null | undefined, refundId: string, lineItemId: string): string {
   return id === null || id === undefined ? `${refundId}-${lineItemId}` : shopifyId(id);
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
 import type { WebhookJobData } from '../../queues/registry';
-import { mapOrder, type OrderItemRow } from './order-mapper';
+import { mapOrder, refundLineRow } from './order-mapper';
 import { applyOrderRows, quarantine, upsertCustomers, upsertProducts } from './order-store';
 import {
   customerPayload,
@@ -135,17 +135,7 @@ async function applyRefund(tx: PoolClient, payload: z.infer<typeof refundPayload
       continue;
     }
     if (line.quantity <= 0) continue;
-    const row: OrderItemRow = {
-      lineKey: `shopify:refund:${line.id}`,
-      orderId,
-      customerId,
-      productId,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      eventType: 'return',
-      eventValue: 1,
-      occurredAt: refund.createdAt,
-    };
+    const row = refundLineRow(refund, line, orderId, customerId, productId);
     const inserted = await tx.query(
       `INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, event_value, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (line_key) DO NOTHING RETURNING id`,
