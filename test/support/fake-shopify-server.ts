@@ -152,8 +152,6 @@ export class FakeShopifyServer {
       send(200, '{"data":{"orders":{"pageInfo":{"hasNext');
       return;
     }
-    if (fault?.kind === 'drain-bucket') this.bucket = { available: 0, at: Date.now() };
-
     // The leaky bucket: refill since the last request, then charge the requested cost or throttle.
     const now = Date.now();
     this.bucket.available = Math.min(
@@ -161,6 +159,8 @@ export class FakeShopifyServer {
       this.bucket.available + ((now - this.bucket.at) / 1000) * this.restoreRate,
     );
     this.bucket.at = now;
+    // Drained after the refill, so this request is throttled however slowly the machine runs.
+    if (fault?.kind === 'drain-bucket') this.bucket.available = 0;
     const requested = requestedCost(doc, variables);
     const throttleStatus = () => ({
       maximumAvailable: this.maximumAvailable,
