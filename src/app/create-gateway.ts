@@ -13,6 +13,7 @@ import { resolvers } from '../resolvers';
 import { BatchTracker, HotCache, HotLayerUnavailableError, HotResultStore, PostgresResultStore } from '../results';
 import { AdminReads } from '../serving/admin-reads';
 import { CatalogRepository } from '../serving/catalog-repository';
+import { CatalogueRanking } from '../serving/catalogue-ranking';
 import { EventIngest } from '../serving/event-ingest';
 import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
@@ -57,13 +58,20 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const catalog = new CatalogRepository(db.pool);
   const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
   const results = new HotResultStore(hot, new PostgresResultStore(db.pool, catalog));
-  const recs = new RecommendationService(results, hot, catalog, tracker, logger);
+  const catalogueRanking = new CatalogueRanking(
+    db.pool,
+    logger,
+    config.serving.catalogueMaxProducts,
+    config.serving.catalogueRefreshSeconds * 1000,
+  );
+  const recs = new RecommendationService(results, hot, catalog, catalogueRanking, tracker, logger);
   const responseCache = new ResponseCache(
     deps.responseCacheEntries ?? config.cache.responseEntries,
     config.cache.responseMb * 1024 * 1024,
   );
   tracker.onChange(() => {
     responseCache.clear();
+    catalogueRanking.refreshInBackground();
   });
   const forwardQueue = queues.find((q) => q.name === QUEUE.eventsForward);
   const enqueueForward =
@@ -91,6 +99,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     events: new EventIngest(db.pool, enqueueForward, logger),
     admin,
     catalog,
+    catalogueRanking,
     pipeline: deps.pipeline,
     hot,
     responseCache,
@@ -146,6 +155,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   await apollo.start();
   if (!(await hot.waitUntilReady(2_000))) logger.warn('Redis is not reachable: serving from PostgreSQL until it is');
   await tracker.start();
+  await catalogueRanking.start();
 
   const adminOnly: RequestHandler = async (req, res, next) => {
     try {
@@ -217,6 +227,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         await closed;
       }
       tracker.stop();
+      catalogueRanking.stop();
       await apollo.stop();
       if (!deps.queues) await Promise.all(queues.map((q) => q.close()));
       ownQueueConnection?.disconnect();

@@ -82,6 +82,10 @@ const schema = z.object({
   RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(200_000),
   RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(768),
   READ_AUTH: z.enum(['open', 'key']).default('open'),
+  // The catalogue ordered by sales, in each gateway's memory (the fill rule's last resort, product
+  // sales figures): reloaded at each new batch and this often; at most this many products held.
+  CATALOGUE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
+  CATALOGUE_MAX_PRODUCTS: z.coerce.number().int().min(1).max(5_000_000).default(200_000),
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
   SYNC_CRON: cron.default('0 2 * * *'),
   PREWARM_CRON: cron.default('0 3 * * 1'),
@@ -146,6 +150,7 @@ export interface Config {
   };
   cache: { ttlSeconds: number; responseEntries: number; responseMb: number };
   api: { readAuth: Env['READ_AUTH'] };
+  serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
   schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
   worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
   aws: {
@@ -211,6 +216,7 @@ export function loadConfig(
       responseMb: e.RESPONSE_CACHE_MB,
     },
     api: { readAuth: e.READ_AUTH },
+    serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },
     schedules: {
       enabled: e.SCHEDULES_ENABLED,
       pipeline: e.PIPELINE_CRON,

@@ -19,6 +19,9 @@ export interface CustomerStats {
   totalSpend: number;
 }
 
+/** The most order lines (and, apart, events) of one customer that excludeInteracted reads. */
+export const MAX_INTERACTED_LINES = 5_000;
+
 export interface CatalogueFillQuery {
   limit: number;
   categories: string[] | null;
@@ -38,19 +41,6 @@ export class CatalogRepository {
       [ids],
     );
     for (const row of rows) out.set(row.id, row);
-    return out;
-  }
-
-  async productStats(ids: readonly string[]): Promise<Map<string, ProductStats>> {
-    const { rows } = await this.pool.query<{ id: string; order_count: number; units: number; revenue: number }>(
-      `SELECT product_id AS id, count(*) FILTER (WHERE event_type = 'purchase')::int AS order_count,
-              coalesce(sum(quantity) FILTER (WHERE event_type = 'purchase'), 0)::int AS units,
-              coalesce(sum(quantity * coalesce(unit_price, 0)) FILTER (WHERE event_type = 'purchase'), 0)::float8 AS revenue
-         FROM order_items WHERE product_id = ANY($1::text[]) GROUP BY product_id`,
-      [ids],
-    );
-    const out = new Map<string, ProductStats>();
-    for (const r of rows) out.set(r.id, { orderCount: r.order_count, unitsSold: r.units, revenue: r.revenue });
     return out;
   }
 
@@ -80,29 +70,17 @@ export class CatalogRepository {
     return { orderCount: rows[0]?.orders ?? 0, totalSpend: rows[0]?.spend ?? 0 };
   }
 
-  /** Products the customer ordered or interacted with (orders and recorded events). */
+  /**
+   * Products the customer ordered or interacted with (orders and recorded events): index reads of
+   * at most MAX_INTERACTED_LINES of each (the index read stops there), so one request's work stays bounded whatever
+   * the customer's history.
+   */
   async interactedProductIds(userId: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ product_id: string }>(
-      `SELECT product_id FROM order_items WHERE customer_id = $1
-       UNION SELECT product_id FROM events WHERE user_id = $1`,
-      [userId],
+      `SELECT product_id FROM (SELECT product_id FROM order_items WHERE customer_id = $1 LIMIT $2) o
+       UNION SELECT product_id FROM (SELECT product_id FROM events WHERE user_id = $1 LIMIT $2) e`,
+      [userId, MAX_INTERACTED_LINES],
     );
     return rows.map((r) => r.product_id);
-  }
-
-  /** The last resort of the fill rule: matching products by how often they were ordered. */
-  async catalogueFill(q: CatalogueFillQuery): Promise<ProductRow[]> {
-    const { rows } = await this.pool.query<ProductRow>(
-      `SELECT p.id, p.name, p.category, p.price
-         FROM products p
-         LEFT JOIN (SELECT product_id, count(*) AS n FROM order_items GROUP BY product_id) c ON c.product_id = p.id
-        WHERE ($1::text[] IS NULL OR p.category = ANY($1::text[]))
-          AND ($2::float8 IS NULL OR p.price >= $2) AND ($3::float8 IS NULL OR p.price <= $3)
-          AND NOT (p.id = ANY($4::text[]))
-        ORDER BY coalesce(c.n, 0) DESC, p.id
-        LIMIT $5`,
-      [q.categories, q.minPrice, q.maxPrice, q.excludeIds, q.limit],
-    );
-    return rows;
   }
 }

@@ -18,6 +18,7 @@ import {
 } from '../results';
 import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { CatalogRepository } from './catalog-repository';
+import type { CatalogueRanking } from './catalogue-ranking';
 import { buildList, type BuiltList, type CandidateSource } from './list-builder';
 import { ServingUnavailableError } from './serving-unavailable-error';
 
@@ -43,6 +44,7 @@ export class RecommendationService {
     private readonly results: ResultStore,
     private readonly hot: HotLayer,
     private readonly catalog: CatalogRepository,
+    private readonly ranking: CatalogueRanking,
     private readonly batches: BatchSource,
     private readonly logger: Logger,
   ) {}
@@ -201,7 +203,7 @@ export class RecommendationService {
         filter: req.filter,
         exclude,
         chain,
-        catalogueFill: (q) => this.catalog.catalogueFill(q),
+        catalogueFill: (q) => Promise.resolve(this.ranking.fill(q)),
         batchVersion: b.version,
       },
       this.logger,

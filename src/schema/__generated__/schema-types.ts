@@ -289,7 +289,7 @@ export type PipelineStage = {
   status: Scalars['String']['output'];
 };
 
-/** A product of the store's catalogue. */
+/** A product of the store's catalogue. Its sales figures are as of the gateway's last catalogue refresh (at each new batch and every CATALOGUE_REFRESH_SECONDS). */
 export type Product = {
   __typename?: 'Product';
   /** The product category, null when unknown. */

@@ -1,0 +1,116 @@
+// The catalogue ordered by how often each product was ordered, with its sales figures, held in
+// memory. It is the fill rule's last resort and the source of Product.orderCount/unitsSold/revenue,
+// so no request ever aggregates the order lines (about 2 M rows at the reference size): that
+// aggregate runs once at start-up, again when the batch changes, and every `refreshMs`, in the
+// background, one load at a time. Requests read whatever was loaded last.
+import type { Pool } from 'pg';
+import type { Logger } from '../infra/logger';
+import type { ProductRow } from '../results';
+import type { CatalogueFillQuery, ProductStats } from './catalog-repository';
+
+interface RankedProduct extends ProductStats {
+  product: ProductRow;
+}
+
+const NO_STATS: ProductStats = { orderCount: 0, unitsSold: 0, revenue: 0 };
+
+export class CatalogueRanking {
+  private ranked: RankedProduct[] = [];
+  private byId = new Map<string, RankedProduct>();
+  private loading: Promise<void> | null = null;
+  private loadedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+    /** At most this many products are held (the best-selling ones); the rest are never filled in. */
+    private readonly maxProducts: number,
+    private readonly refreshMs: number,
+  ) {}
+
+  get size(): number {
+    return this.ranked.length;
+  }
+
+  /** Loads once (a failure is logged: fills are then empty until a refresh succeeds) and starts the timer. */
+  async start(): Promise<void> {
+    await this.refresh().catch((err: unknown) => {
+      this.logger.warn({ err }, 'catalogue ranking could not be loaded; catalogue fills are empty until it is');
+    });
+    this.timer = setInterval(() => {
+      this.refreshInBackground();
+    }, this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** A new batch (new products were sold, new ones loaded): reload, off the request path. */
+  refreshInBackground(): void {
+    this.refresh().catch((err: unknown) => {
+      this.logger.warn(
+        { err, ageMs: Date.now() - this.loadedAt },
+        'catalogue ranking refresh failed; keeping the last one',
+      );
+    });
+  }
+
+  /** One aggregate of the order lines; concurrent callers share it. */
+  refresh(): Promise<void> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const { rows } = await this.pool.query<ProductRow & { order_count: number; units: number; revenue: number }>(
+      `SELECT p.id, p.name, p.category, p.price,
+              coalesce(s.order_count, 0)::int AS order_count, coalesce(s.units, 0)::int AS units,
+              coalesce(s.revenue, 0)::float8 AS revenue
+         FROM products p
+         LEFT JOIN (SELECT product_id, count(*) AS n,
+                           count(*) FILTER (WHERE event_type = 'purchase') AS order_count,
+                           sum(quantity) FILTER (WHERE event_type = 'purchase') AS units,
+                           sum(quantity * coalesce(unit_price, 0)) FILTER (WHERE event_type = 'purchase') AS revenue
+                      FROM order_items GROUP BY product_id) s ON s.product_id = p.id
+        ORDER BY coalesce(s.n, 0) DESC, p.id
+        LIMIT $1`,
+      [this.maxProducts],
+    );
+    const ranked = rows.map((r) => ({
+      product: { id: r.id, name: r.name, category: r.category, price: r.price },
+      orderCount: r.order_count,
+      unitsSold: r.units,
+      revenue: r.revenue,
+    }));
+    this.ranked = ranked;
+    this.byId = new Map(ranked.map((r) => [r.product.id, r]));
+    this.loadedAt = Date.now();
+  }
+
+  /** Matching products by how often they were ordered, from memory. */
+  fill(q: CatalogueFillQuery): ProductRow[] {
+    const out: ProductRow[] = [];
+    if (q.limit <= 0) return out;
+    const excluded = new Set(q.excludeIds);
+    for (const { product: p } of this.ranked) {
+      if (excluded.has(p.id)) continue;
+      if (q.categories && (p.category === null || !q.categories.includes(p.category))) continue;
+      if (q.minPrice !== null && (p.price === null || p.price < q.minPrice)) continue;
+      if (q.maxPrice !== null && (p.price === null || p.price > q.maxPrice)) continue;
+      out.push(p);
+      if (out.length >= q.limit) break;
+    }
+    return out;
+  }
+
+  /** Sales figures as of the last load (zero for products sold since, or beyond maxProducts). */
+  stats(ids: readonly string[]): Map<string, ProductStats> {
+    return new Map(ids.map((id) => [id, this.byId.get(id) ?? NO_STATS]));
+  }
+}
