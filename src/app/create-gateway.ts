@@ -18,6 +18,7 @@ import { EventIngest } from '../serving/event-ingest';
 import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
+import { InvalidPipelineRequestError, RunNotFoundError } from '../pipeline/pipeline-service';
 import { authorize, keyFromHeaders, Authenticator } from '../gateway/auth/authenticator';
 import type { GatewayContext, GatewayServices } from '../gateway/gateway-context';
 import type { Gateway, GatewayDeps } from '../gateway/gateway-deps';
@@ -39,6 +40,12 @@ export interface GatewayHandle extends Gateway {
   readonly metrics: GatewayMetrics;
   /** Re-reads the batch version now (the background refresh does it every second). */
   refreshBatchVersion(): Promise<number>;
+}
+
+function inputErrorCode(err: unknown): 'BAD_USER_INPUT' | 'NOT_FOUND' | null {
+  if (err instanceof InvalidPipelineRequestError) return 'BAD_USER_INPUT';
+  if (err instanceof RunNotFoundError) return 'NOT_FOUND';
+  return null;
 }
 
 export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
@@ -127,6 +134,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       if (original instanceof ServingUnavailableError || original instanceof HotLayerUnavailableError) {
         return { ...formatted, extensions: { ...formatted.extensions, code: 'SERVICE_UNAVAILABLE' } };
       }
+      // The caller's mistake wherever it surfaces (mutations report these as userErrors).
+      const mistake = inputErrorCode(original);
+      if (mistake) return { ...formatted, extensions: { ...formatted.extensions, code: mistake } };
       // Unexpected errors are logged with their detail; clients get no internals in production.
       if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
         logger.error({ err: original, path: formatted.path }, 'resolver failed');

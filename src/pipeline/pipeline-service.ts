@@ -71,6 +71,25 @@ export class InvalidPipelineRequestError extends Error {
   }
 }
 
+/** A recipe the engines do not know: the caller's mistake. */
+export class UnknownRecipeError extends InvalidPipelineRequestError {
+  constructor(readonly recipes: string[]) {
+    super(`unknown recipe(s): ${recipes.join(', ')}`);
+    this.name = 'UnknownRecipeError';
+  }
+}
+
+/** Cancelling a run that has already finished: the caller's mistake. */
+export class RunFinishedError extends InvalidPipelineRequestError {
+  constructor(
+    readonly runId: number,
+    readonly status: RunStatus,
+  ) {
+    super(`pipeline run ${runId} has already ${status === 'cancelled' ? 'been cancelled' : status}`);
+    this.name = 'RunFinishedError';
+  }
+}
+
 export class RunNotFoundError extends Error {
   constructor(readonly runId: number) {
     super(`pipeline run ${runId} does not exist`);

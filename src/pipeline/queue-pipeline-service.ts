@@ -7,7 +7,9 @@ import type { Queues } from '../queues/queues';
 import { QUEUE, runKeyOf } from '../queues/registry';
 import {
   InvalidPipelineRequestError,
+  RunFinishedError,
   RunNotFoundError,
+  UnknownRecipeError,
   type PipelineRunView,
   type PipelineService,
   type StartRunOptions,
@@ -27,7 +29,7 @@ export class QueuePipelineService implements PipelineService {
     const { config } = this.deps;
     const recipes = opts.recipes?.length ? opts.recipes : config.engine.recipes;
     const unknown = recipes.filter((r) => !isRecipe(r));
-    if (unknown.length) throw new InvalidPipelineRequestError(`unknown recipe(s): ${unknown.join(', ')}`);
+    if (unknown.length) throw new UnknownRecipeError(unknown);
     const syncFirst = opts.syncFirst ?? Boolean(config.shopify.shop && config.shopify.accessToken);
     const run = await this.runs.create({
       mode: opts.mode ?? 'FULL',
@@ -44,9 +46,7 @@ export class QueuePipelineService implements PipelineService {
     const run = await this.runs.get(id);
     if (!run) throw new RunNotFoundError(id);
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
-      throw new InvalidPipelineRequestError(
-        `pipeline run ${id} has already ${run.status === 'cancelled' ? 'been cancelled' : run.status}`,
-      );
+      throw new RunFinishedError(id, run.status);
     }
     await this.runs.setStatus(id, 'cancelled', 'cancelled by request');
     for (const [stage, state] of Object.entries(run.stages)) {

@@ -1,7 +1,6 @@
-// The Alert type: an alerts row with its id as a string and its time as ISO-8601.
+// The Alert type: an alerts row with its id as a string.
 import type { AlertResolvers } from './__generated__/resolvers-types';
 
 export const Alert: AlertResolvers = {
   id: (a) => String(a.id),
-  raisedAt: (a) => new Date(a.raisedAt).toISOString(),
 };

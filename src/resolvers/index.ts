@@ -4,6 +4,7 @@ import type { Resolvers } from './__generated__/resolvers-types';
 import { Alert } from './alert.resolver';
 import { BatchJob } from './batch-job.resolver';
 import { Customer } from './customer.resolver';
+import { DateTime } from './date-time.scalar';
 import { ModelVersion } from './model-version.resolver';
 import { Mutation } from './mutation.resolver';
 import { PipelineRun } from './pipeline-run.resolver';
@@ -23,4 +24,5 @@ export const resolvers: Resolvers = {
   ModelVersion,
   Alert,
   Schedule,
+  DateTime,
 };

@@ -1,69 +1,77 @@
 // The Mutation type: pipeline control (admin) through the PipelineService, cache invalidation
-// (admin), and event ingestion (ingest).
-import { badInput, notFound } from '../gateway/graphql-errors';
+// (admin), and event ingestion (ingest). Each answers a payload; input mistakes are its userErrors
+// (user-errors.ts), auth refusals stay top-level errors.
 import { LIMITS, checkId, parseIntId } from '../gateway/input-limits';
 import { cronProblem } from '../config/cron-expression';
-import { RunAlreadyActiveError } from '../pipeline/pipeline-service';
 import { isScheduleName, SCHEDULE_NAMES } from '../pipeline/schedules';
 import type { MutationResolvers } from './__generated__/resolvers-types';
+import { userError, withUserErrors } from './user-errors';
 
 export const Mutation: MutationResolvers = {
   async triggerRetrain(_, args, ctx) {
     ctx.requireRole('admin');
     const { mode, recipes, syncFirst } = args.input;
-    if (recipes) {
-      if (!recipes.length || recipes.length > 10)
-        throw badInput('recipes must list 1-10 recipes', { argument: 'recipes' });
-      for (const r of recipes) checkId('recipes', r);
-    }
-    try {
-      return await ctx.services.pipeline.startRun({
-        mode: mode ?? 'FULL',
-        recipes: recipes ?? undefined,
-        syncFirst: syncFirst ?? false,
-        trigger: 'api',
-      });
-    } catch (err) {
-      if (err instanceof RunAlreadyActiveError) throw badInput(err.message, { activeRunId: String(err.activeRunId) });
-      throw err;
-    }
+    if (recipes && (!recipes.length || recipes.length > 10))
+      return { run: null, userErrors: [userError('INVALID', 'recipes must list 1-10 recipes', ['input', 'recipes'])] };
+    return withUserErrors(
+      { run: null },
+      async () => {
+        for (const r of recipes ?? []) checkId('recipes', r);
+        const run = await ctx.services.pipeline.startRun({
+          mode: mode ?? 'FULL',
+          recipes: recipes ?? undefined,
+          syncFirst: syncFirst ?? false,
+          trigger: 'api',
+        });
+        return { run };
+      },
+      ['input', 'recipes'],
+    );
   },
 
   async cancelPipelineRun(_, args, ctx) {
     ctx.requireRole('admin');
-    const id = parseIntId('id', args.id);
-    if (!(await ctx.services.pipeline.getRun(id))) throw notFound(`no pipeline run with id ${args.id}`);
-    return ctx.services.pipeline.cancelRun(id);
+    return withUserErrors(
+      { run: null },
+      async () => ({ run: await ctx.services.pipeline.cancelRun(parseIntId('id', args.id)) }),
+      ['id'],
+    );
   },
 
   async setSchedule(_, args, ctx) {
     ctx.requireRole('admin');
-    if (!isScheduleName(args.name))
-      throw badInput(`name must be one of ${SCHEDULE_NAMES.join(', ')}`, { argument: 'name' });
+    if (!isScheduleName(args.name)) {
+      const message = `name must be one of ${SCHEDULE_NAMES.join(', ')}`;
+      return { schedule: null, userErrors: [userError('UNKNOWN_SCHEDULE', message, ['name'])] };
+    }
     const cron = args.cron.trim();
     const problem = cron.length > 100 ? 'longer than 100 characters' : cronProblem(cron);
-    if (problem) throw badInput(`cron is not a cron expression: ${problem}`, { argument: 'cron' });
+    if (problem) {
+      const message = `cron is not a cron expression: ${problem}`;
+      return { schedule: null, userErrors: [userError('INVALID_CRON', message, ['cron'])] };
+    }
     const saved = await ctx.services.pipeline.setSchedule(args.name, cron);
     const listed = (await ctx.services.pipeline.listSchedules()).find((s) => s.name === saved.name);
-    return listed ?? { ...saved, enabled: true, next: null };
+    return { schedule: listed ?? { ...saved, enabled: true, next: null }, userErrors: [] };
   },
 
   async invalidateCache(_, __, ctx) {
     ctx.requireRole('admin');
     ctx.services.responseCache.clear();
-    const removed = await ctx.services.hot.invalidate(ctx.batchVersion);
-    ctx.logger.info({ removed, batchVersion: ctx.batchVersion }, 'hot cache invalidated');
-    return removed;
+    const removedKeys = await ctx.services.hot.invalidate(ctx.batchVersion);
+    ctx.logger.info({ removed: removedKeys, batchVersion: ctx.batchVersion }, 'hot cache invalidated');
+    return { removedKeys, userErrors: [] };
   },
 
   async recordEvents(_, args, ctx) {
     ctx.requireRole('ingest');
-    if (!args.events.length) throw badInput('events must not be empty', { argument: 'events' });
+    const nothing = { accepted: 0, duplicates: 0, rejected: [], forwarded: false };
+    if (!args.events.length)
+      return { ...nothing, userErrors: [userError('INVALID', 'events must not be empty', ['events'])] };
     if (args.events.length > LIMITS.maxEvents) {
-      throw badInput(`at most ${LIMITS.maxEvents} events per call (got ${args.events.length}); nothing was stored`, {
-        argument: 'events',
-      });
+      const message = `at most ${LIMITS.maxEvents} events per call (got ${args.events.length}); nothing was stored`;
+      return { ...nothing, userErrors: [userError('INVALID', message, ['events'])] };
     }
-    return ctx.services.events.record(args.events);
+    return { ...(await ctx.services.events.record(args.events)), userErrors: [] };
   },
 };

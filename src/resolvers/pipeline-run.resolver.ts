@@ -1,10 +1,10 @@
 // The PipelineRun type: the PipelineService's run view, with the status in the schema's spelling,
-// times as ISO-8601 strings and every stage listed in pipeline order.
+// times as DateTime and every stage listed in pipeline order.
 import type { RunStatus, StageState } from '../pipeline/pipeline-service';
 import { STAGES } from '../queues/registry';
 import type { PipelineRunStatus } from '../schema/__generated__/schema-types';
 import type { PipelineRunResolvers } from './__generated__/resolvers-types';
-import { counts, iso } from './field-formats';
+import { counts } from './field-formats';
 
 const STATUS: Record<RunStatus, PipelineRunStatus> = {
   queued: 'QUEUED',
@@ -18,9 +18,6 @@ const STATUS: Record<RunStatus, PipelineRunStatus> = {
 export const PipelineRun: PipelineRunResolvers = {
   id: (r) => String(r.id),
   status: (r) => STATUS[r.status],
-  createdAt: (r) => new Date(r.createdAt).toISOString(),
-  startedAt: (r) => iso(r.startedAt),
-  finishedAt: (r) => iso(r.finishedAt),
   durationMs: (r) => (r.startedAt ? (r.finishedAt ?? new Date()).getTime() - new Date(r.startedAt).getTime() : null),
   stages: (r) =>
     STAGES.map((name) => {
@@ -30,8 +27,8 @@ export const PipelineRun: PipelineRunResolvers = {
         status: s.status,
         progress: s.progress ?? null,
         message: s.message ?? null,
-        startedAt: iso(s.startedAt),
-        finishedAt: iso(s.finishedAt),
+        startedAt: s.startedAt ?? null,
+        finishedAt: s.finishedAt ?? null,
         durationMs: s.durationMs ?? null,
         attempts: s.attempts ?? null,
         counts: counts(s.counts),

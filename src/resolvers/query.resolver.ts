@@ -1,7 +1,7 @@
 // The Query type. Each field checks its inputs and asks one service from the context; list answers
 // are stamped with a fresh recommendationId.
 import type { GatewayContext } from '../gateway/gateway-context';
-import { badInput, notFound } from '../gateway/graphql-errors';
+import { badInput } from '../gateway/graphql-errors';
 import {
   LIMITS,
   checkFilter,
@@ -32,12 +32,18 @@ export function toListView(ctx: GatewayContext, built: BuiltList): ResolversPare
   };
 }
 
-function connection<T extends { id: number }>(rows: T[], first: number, kind: string) {
-  const page = rows.slice(0, first);
-  const last = page.at(-1);
+/** A Relay connection page from `first + 1` rows read after the `after` cursor (if any). */
+function connection<T extends { id: number }>(rows: T[], first: number, kind: string, after: number | undefined) {
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(kind, node.id), node }));
   return {
-    edges: page.map((node) => ({ cursor: encodeCursor(kind, node.id), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(kind, last.id) : null },
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      // Paging is forward only and newest first: a page read after a cursor has that cursor's row before it.
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
   };
 }
 
@@ -110,17 +116,13 @@ export const Query: QueryResolvers = {
   async product(_, args, ctx) {
     ctx.requireRole('read');
     checkId('id', args.id);
-    const product = await ctx.loaders.product.load(args.id);
-    if (!product) throw notFound(`no product with id "${args.id}"`);
-    return product;
+    return ctx.loaders.product.load(args.id);
   },
 
   async customer(_, args, ctx) {
     ctx.requireRole('read');
     checkId('id', args.id);
-    const customer = await ctx.services.catalog.customer(args.id);
-    if (!customer) throw notFound(`no customer with id "${args.id}"`);
-    return customer;
+    return ctx.services.catalog.customer(args.id);
   },
 
   async batchJobs(_, args, ctx) {
@@ -134,7 +136,7 @@ export const Query: QueryResolvers = {
       status: args.status ?? undefined,
       recipe: args.recipe ?? undefined,
     });
-    return connection(rows, first, 'job');
+    return connection(rows, first, 'job', afterId);
   },
 
   async pipelineRuns(_, args, ctx) {
@@ -142,14 +144,12 @@ export const Query: QueryResolvers = {
     const first = checkFirst(args.first);
     const afterId = decodeCursor('run', args.after);
     const runs = await ctx.services.pipeline.listRuns({ first: first + 1, afterId });
-    return connection(runs, first, 'run');
+    return connection(runs, first, 'run', afterId);
   },
 
   async pipelineRun(_, args, ctx) {
     ctx.requireRole('admin');
-    const run = await ctx.services.pipeline.getRun(parseIntId('id', args.id));
-    if (!run) throw notFound(`no pipeline run with id ${args.id}`);
-    return run;
+    return ctx.services.pipeline.getRun(parseIntId('id', args.id));
   },
 
   async systemStatus(_, __, ctx) {

@@ -1,7 +1,4 @@
-// The Schedule type: the PipelineService's schedule view, the next firing as ISO-8601.
+// The Schedule type: the PipelineService's schedule view as it is (next is a Date or null).
 import type { ScheduleResolvers } from './__generated__/resolvers-types';
-import { iso } from './field-formats';
 
-export const Schedule: ScheduleResolvers = {
-  next: (s) => iso(s.next),
-};
+export const Schedule: ScheduleResolvers = {};

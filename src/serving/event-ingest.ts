@@ -3,13 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from '../infra/logger';
-import type { EventInput, RecordEventsResult } from '../schema/__generated__/schema-types';
+import type { EventInput, RecordEventsPayload } from '../schema/__generated__/schema-types';
 import type { EventsForwardJobData } from '../queues/registry';
 
 export const MAX_EVENTS_PER_CALL = 1_000;
 const MAX_ID = 255;
 const EVENT_TYPE = /^[A-Za-z0-9_-]{1,50}$/;
 const DAY_MS = 86_400_000;
+
+/** What recordEvents answers, less the call-level userErrors the resolver adds. */
+export type RecordEventsResult = Omit<RecordEventsPayload, 'userErrors'>;
 
 export type EnqueueForward = (data: EventsForwardJobData) => Promise<void>;
 

@@ -25,13 +25,15 @@ describe('admin queries and mutations', () => {
 
   describe('triggerRetrain, pipelineRun, pipelineRuns, cancelPipelineRun', () => {
     it('starts a run through the PipelineService and returns it', async () => {
-      const r = await h.gql<{ triggerRetrain: Record<string, unknown> }>(
-        `mutation { triggerRetrain(input: { mode: UPDATE, recipes: ["similar-items"], syncFirst: true }) { id mode status trigger recipes stages { name status counts { name value } } } }`,
+      const r = await h.gql<{ triggerRetrain: { run: Record<string, unknown>; userErrors: unknown[] } }>(
+        `mutation { triggerRetrain(input: { mode: UPDATE, recipes: ["similar-items"], syncFirst: true }) { run { id mode status trigger recipes createdAt stages { name status counts { name value } } } userErrors { code } } }`,
         {},
         admin,
       );
       expect(r.body.errors).toBeUndefined();
-      const run = r.body.data!.triggerRetrain as {
+      expect(r.body.data!.triggerRetrain.userErrors).toEqual([]);
+      const run = r.body.data!.triggerRetrain.run as {
+        createdAt: string;
         id: string;
         mode: string;
         status: string;
@@ -56,11 +58,41 @@ describe('admin queries and mutations', () => {
         'evaluate',
       ]);
       expect(run.stages[0]!.status).toBe('pending');
+      // DateTime: an ISO-8601 instant in UTC.
+      expect(run.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(run.createdAt) - Date.now())).toBeLessThan(600_000);
     });
 
-    it('refuses a second run while one is active (BAD_USER_INPUT with the active id)', async () => {
-      const r = await h.gql(`mutation { triggerRetrain(input: {}) { id } }`, {}, admin);
-      expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', activeRunId: '1' });
+    it('refuses a second run while one is active (userError RUN_ALREADY_ACTIVE naming the run)', async () => {
+      const r = await h.gql<{ triggerRetrain: { run: null; userErrors: { code: string; message: string }[] } }>(
+        `mutation { triggerRetrain(input: {}) { run { id } userErrors { field message code } } }`,
+        {},
+        admin,
+      );
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data!.triggerRetrain.run).toBeNull();
+      expect(r.body.data!.triggerRetrain.userErrors).toEqual([
+        { field: null, code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining('pipeline run 1') as string },
+      ]);
+    });
+
+    it('answers an unknown recipe as userError UNKNOWN_RECIPE on the recipes field, never INTERNAL_SERVER_ERROR', async () => {
+      const r = await h.gql<{ triggerRetrain: { run: null; userErrors: unknown[] } }>(
+        `mutation { triggerRetrain(input: { recipes: ["similar-items", "nonsense"] }) { run { id } userErrors { field message code } } }`,
+        {},
+        admin,
+      );
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data!.triggerRetrain).toEqual({
+        run: null,
+        userErrors: [{ field: ['input', 'recipes'], code: 'UNKNOWN_RECIPE', message: 'unknown recipe(s): nonsense' }],
+      });
+      const tooMany = await h.gql<{ triggerRetrain: { userErrors: { code: string }[] } }>(
+        `mutation { triggerRetrain(input: { recipes: [] }) { userErrors { field code } } }`,
+        {},
+        admin,
+      );
+      expect(tooMany.body.data!.triggerRetrain.userErrors).toEqual([{ field: ['input', 'recipes'], code: 'INVALID' }]);
     });
 
     it('shows one run with its stages, timings and counts', async () => {
@@ -93,25 +125,38 @@ describe('admin queries and mutations', () => {
       });
     });
 
-    it('answers NOT_FOUND and BAD_USER_INPUT for unknown and malformed run ids', async () => {
-      expect((await h.gql(`{ pipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe(
-        'NOT_FOUND',
-      );
+    it('answers null for an unknown run id, BAD_USER_INPUT for a malformed one, userErrors for cancelling either', async () => {
+      const unknown = await h.gql(`{ pipelineRun(id: "42") { id } }`, {}, admin);
+      expect(unknown.body).toEqual({ data: { pipelineRun: null } });
       expect((await h.gql(`{ pipelineRun(id: "abc") { id } }`, {}, admin)).body.errors![0]!.extensions!.code).toBe(
         'BAD_USER_INPUT',
       );
-      expect(
-        (await h.gql(`mutation { cancelPipelineRun(id: "42") { id } }`, {}, admin)).body.errors![0]!.extensions!.code,
-      ).toBe('NOT_FOUND');
+      type Cancel = { cancelPipelineRun: { run: null; userErrors: { field: string[]; code: string }[] } };
+      const CANCEL = `mutation($id: ID!) { cancelPipelineRun(id: $id) { run { id } userErrors { field code } } }`;
+      expect((await h.gql<Cancel>(CANCEL, { id: '42' }, admin)).body.data!.cancelPipelineRun).toEqual({
+        run: null,
+        userErrors: [{ field: ['id'], code: 'NOT_FOUND' }],
+      });
+      expect((await h.gql<Cancel>(CANCEL, { id: 'abc' }, admin)).body.data!.cancelPipelineRun).toEqual({
+        run: null,
+        userErrors: [{ field: ['id'], code: 'INVALID' }],
+      });
     });
 
-    it('cancels a run', async () => {
-      const r = await h.gql<{ cancelPipelineRun: { status: string } }>(
-        `mutation { cancelPipelineRun(id: "1") { status finishedAt } }`,
-        {},
-        admin,
-      );
-      expect(r.body.data!.cancelPipelineRun.status).toBe('CANCELLED');
+    it('cancels a run, then answers cancelling it again as userError RUN_FINISHED', async () => {
+      const CANCEL = `mutation { cancelPipelineRun(id: "1") { run { status finishedAt } userErrors { field message code } } }`;
+      type Cancel = {
+        cancelPipelineRun: { run: { status: string } | null; userErrors: { message: string; code: string }[] };
+      };
+      const r = await h.gql<Cancel>(CANCEL, {}, admin);
+      expect(r.body.data!.cancelPipelineRun.run!.status).toBe('CANCELLED');
+      expect(r.body.data!.cancelPipelineRun.userErrors).toEqual([]);
+      const again = await h.gql<Cancel>(CANCEL, {}, admin);
+      expect(again.body.errors).toBeUndefined();
+      expect(again.body.data!.cancelPipelineRun).toEqual({
+        run: null,
+        userErrors: [{ field: ['id'], code: 'RUN_FINISHED', message: 'pipeline run 1 has already been cancelled' }],
+      });
     });
 
     it('pages through runs newest first with cursors', async () => {
@@ -124,22 +169,46 @@ describe('admin queries and mutations', () => {
           await h.gql<{
             pipelineRuns: {
               edges: { cursor: string; node: { id: string } }[];
-              pageInfo: { hasNextPage: boolean; endCursor: string | null };
+              pageInfo: {
+                hasNextPage: boolean;
+                hasPreviousPage: boolean;
+                startCursor: string | null;
+                endCursor: string | null;
+              };
             };
           }>(
-            `query($after: String) { pipelineRuns(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`,
+            `query($after: String) { pipelineRuns(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
             { after },
             admin,
           )
         ).body.data!.pipelineRuns;
       const first = await page();
       expect(first.edges.map((e) => e.node.id)).toEqual(['5', '4']);
-      expect(first.pageInfo.hasNextPage).toBe(true);
+      expect(first.pageInfo).toEqual({
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: first.edges[0]!.cursor,
+        endCursor: first.edges[1]!.cursor,
+      });
       const second = await page(first.pageInfo.endCursor!);
       expect(second.edges.map((e) => e.node.id)).toEqual(['3', '2']);
+      expect(second.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
       const third = await page(second.pageInfo.endCursor!);
       expect(third.edges.map((e) => e.node.id)).toEqual(['1']);
-      expect(third.pageInfo.hasNextPage).toBe(false);
+      expect(third.pageInfo).toEqual({
+        hasNextPage: false,
+        hasPreviousPage: true,
+        startCursor: third.edges[0]!.cursor,
+        endCursor: third.edges[0]!.cursor,
+      });
+      const beyond = await page(third.pageInfo.endCursor!);
+      expect(beyond.edges).toEqual([]);
+      expect(beyond.pageInfo).toEqual({
+        hasNextPage: false,
+        hasPreviousPage: true,
+        startCursor: null,
+        endCursor: null,
+      });
       const bad = await h.gql(`{ pipelineRuns(after: "garbage") { edges { cursor } } }`, {}, admin);
       expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     });
@@ -166,21 +235,31 @@ describe('admin queries and mutations', () => {
   });
 
   describe('setSchedule', () => {
-    it('sets a cron schedule and rejects bad names and expressions', async () => {
-      const r = await h.gql<{ setSchedule: { name: string; cron: string; enabled: boolean } }>(
-        `mutation { setSchedule(name: "pipeline", cron: "0 2 * * 1") { name cron enabled next } }`,
-        {},
-        admin,
-      );
-      expect(r.body.data!.setSchedule).toMatchObject({ name: 'pipeline', cron: '0 2 * * 1', enabled: true });
-      expect(
-        (await h.gql(`mutation { setSchedule(name: "nope", cron: "0 2 * * 1") { name } }`, {}, admin)).body.errors![0]!
-          .extensions!.code,
-      ).toBe('BAD_USER_INPUT');
-      expect(
-        (await h.gql(`mutation { setSchedule(name: "sync", cron: "every day") { name } }`, {}, admin)).body.errors![0]!
-          .extensions!.code,
-      ).toBe('BAD_USER_INPUT');
+    it('sets a cron schedule and answers bad names and expressions as userErrors', async () => {
+      type Set = {
+        setSchedule: {
+          schedule: { name: string; cron: string; enabled: boolean; next: string | null } | null;
+          userErrors: { field: string[]; code: string }[];
+        };
+      };
+      const SET = `mutation($name: String!, $cron: String!) { setSchedule(name: $name, cron: $cron) { schedule { name cron enabled next } userErrors { field code } } }`;
+      const r = await h.gql<Set>(SET, { name: 'pipeline', cron: '0 2 * * 1' }, admin);
+      expect(r.body.data!.setSchedule.schedule).toMatchObject({ name: 'pipeline', cron: '0 2 * * 1', enabled: true });
+      expect(r.body.data!.setSchedule.userErrors).toEqual([]);
+      const next = r.body.data!.setSchedule.schedule!.next!;
+      expect(new Date(next).getUTCDay()).toBe(1);
+      expect(new Date(next).toISOString()).toBe(next);
+      const badName = await h.gql<Set>(SET, { name: 'nope', cron: '0 2 * * 1' }, admin);
+      expect(badName.body.errors).toBeUndefined();
+      expect(badName.body.data!.setSchedule).toEqual({
+        schedule: null,
+        userErrors: [{ field: ['name'], code: 'UNKNOWN_SCHEDULE' }],
+      });
+      const badCron = await h.gql<Set>(SET, { name: 'sync', cron: 'every day' }, admin);
+      expect(badCron.body.data!.setSchedule).toEqual({
+        schedule: null,
+        userErrors: [{ field: ['cron'], code: 'INVALID_CRON' }],
+      });
     });
   });
 
@@ -230,8 +309,13 @@ describe('admin queries and mutations', () => {
         expect(await redis.exists(key)).toBe(1);
         expect(await redis.ttl(key)).toBeGreaterThan(0);
         expect(h.gateway.services.responseCache.size).toBeGreaterThan(0);
-        const r = await h.gql<{ invalidateCache: number }>(`mutation { invalidateCache }`, {}, admin);
-        expect(r.body.data!.invalidateCache).toBeGreaterThan(0);
+        const r = await h.gql<{ invalidateCache: { removedKeys: number; userErrors: unknown[] } }>(
+          `mutation { invalidateCache { removedKeys userErrors { code } } }`,
+          {},
+          admin,
+        );
+        expect(r.body.data!.invalidateCache.removedKeys).toBeGreaterThan(0);
+        expect(r.body.data!.invalidateCache.userErrors).toEqual([]);
         expect(await redis.exists(key)).toBe(0);
         expect(h.gateway.services.responseCache.size).toBe(0);
       } finally {

@@ -70,7 +70,7 @@ describe('API keys and roles', () => {
     });
 
     it('refuses admin queries and mutations without a key (UNAUTHENTICATED, 401)', async () => {
-      for (const q of [ADMIN, INGEST, `mutation { invalidateCache }`]) {
+      for (const q of [ADMIN, INGEST, `mutation { invalidateCache { removedKeys } }`]) {
         const r = await open.gql(q);
         expect(r.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
       }

@@ -16,6 +16,11 @@ type Result = {
   };
 };
 
+const RECORD_CHECKED = `mutation($events: [EventInput!]!) { recordEvents(events: $events) { accepted userErrors { field message code } } }`;
+type Recorded = {
+  recordEvents: { accepted: number; userErrors: { field: string[] | null; message: string; code: string }[] };
+};
+
 describe('recordEvents', () => {
   let ctx: TestContext;
   let h: Harness;
@@ -132,7 +137,7 @@ describe('recordEvents', () => {
     expect(res.rejected[4]!.reason).toContain('future');
   });
 
-  it('refuses more than 1,000 events per call and an empty list, storing nothing', async () => {
+  it('refuses more than 1,000 events per call and an empty list as userErrors, storing nothing', async () => {
     const before = (await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
     const many = Array.from({ length: 1001 }, (_, i) => ({
       userId: 'c1',
@@ -140,10 +145,17 @@ describe('recordEvents', () => {
       eventType: 'view',
       eventId: `bulk-${i}`,
     }));
-    const r = await h.gql(RECORD, { events: many }, key);
-    expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(r.body.errors![0]!.message).toContain('at most 1000');
-    expect((await h.gql(RECORD, { events: [] }, key)).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const r = await h.gql<Recorded>(RECORD_CHECKED, { events: many }, key);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data!.recordEvents).toMatchObject({
+      accepted: 0,
+      userErrors: [{ field: ['events'], code: 'INVALID' }],
+    });
+    expect(r.body.data!.recordEvents.userErrors[0]!.message).toContain('at most 1000');
+    const empty = await h.gql<Recorded>(RECORD_CHECKED, { events: [] }, key);
+    expect(empty.body.data!.recordEvents.userErrors).toEqual([
+      { field: ['events'], code: 'INVALID', message: 'events must not be empty' },
+    ]);
     expect((await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n).toBe(before);
   });
 

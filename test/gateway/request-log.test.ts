@@ -26,10 +26,10 @@ describe('request logs', () => {
       const res = await fetch(`${h.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-request-id': 'req-abc-1' },
-        body: JSON.stringify({ query: 'mutation { invalidateCache }' }),
+        body: JSON.stringify({ query: 'mutation { invalidateCache { removedKeys } }' }),
       });
       expect(res.headers.get('x-request-id')).toBe('req-abc-1');
-      expect(await res.json()).toEqual({ data: { invalidateCache: 0 } });
+      expect(await res.json()).toEqual({ data: { invalidateCache: { removedKeys: 0 } } });
       const generated = await fetch(`${h.url}/health`);
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       await h.gql('{ product(id: "nope") { id } }', {}, 'rk_' + 'y'.repeat(30));

@@ -8,6 +8,11 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /**
+   * A point in time: an ISO-8601 string in UTC with milliseconds, e.g. 2026-12-01T02:00:00.000Z.
+   * Accepted as input in any ISO-8601 form with a time zone.
+   */
+  DateTime: { input: Date; output: Date | string; }
 };
 
 /** An open alert. */
@@ -19,8 +24,8 @@ export type Alert = {
   kind: Scalars['String']['output'];
   /** A human-readable message. */
   message: Scalars['String']['output'];
-  /** When the alert was raised (ISO-8601). */
-  raisedAt: Scalars['String']['output'];
+  /** When the alert was raised. */
+  raisedAt: Scalars['DateTime']['output'];
   /** warning or critical. */
   severity: Scalars['String']['output'];
 };
@@ -30,8 +35,8 @@ export type BatchJob = {
   __typename?: 'BatchJob';
   /** The external ARN (AWS engine), null for the built-in engine. */
   arn: Maybe<Scalars['String']['output']>;
-  /** When the job finished (ISO-8601). */
-  completedAt: Maybe<Scalars['String']['output']>;
+  /** When the job finished. */
+  completedAt: Maybe<Scalars['DateTime']['output']>;
   /** Why the job failed, when it did. */
   failureReason: Maybe<Scalars['String']['output']>;
   /** The job id. */
@@ -42,8 +47,8 @@ export type BatchJob = {
   recipe: Maybe<Scalars['String']['output']>;
   /** The pipeline run the job belongs to. */
   runId: Maybe<Scalars['ID']['output']>;
-  /** When the job started (ISO-8601). */
-  startedAt: Maybe<Scalars['String']['output']>;
+  /** When the job started. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
   /** The job status as recorded (PENDING, IN_PROGRESS, ACTIVE, FAILED, ...). */
   status: Maybe<Scalars['String']['output']>;
 };
@@ -76,6 +81,15 @@ export type BatchJobStatus =
   | 'IN_PROGRESS'
   /** Created, not yet running. */
   | 'PENDING';
+
+/** The outcome of cancelPipelineRun. */
+export type CancelPipelineRunPayload = {
+  __typename?: 'CancelPipelineRunPayload';
+  /** The cancelled run; null when userErrors says why it was not cancelled. */
+  run: Maybe<PipelineRun>;
+  /** What was wrong (no such run, the run has already finished, ...); empty on success. */
+  userErrors: Array<UserError>;
+};
 
 /** A named count. */
 export type Count = {
@@ -134,6 +148,15 @@ export type EventRejection = {
   reason: Scalars['String']['output'];
 };
 
+/** The outcome of invalidateCache. */
+export type InvalidateCachePayload = {
+  __typename?: 'InvalidateCachePayload';
+  /** How many Redis keys of the current batch were removed. */
+  removedKeys: Scalars['Int']['output'];
+  /** Always empty: invalidateCache takes no input. Present so every mutation answers alike. */
+  userErrors: Array<UserError>;
+};
+
 /** A trained model version with its offline metrics. */
 export type ModelVersion = {
   __typename?: 'ModelVersion';
@@ -149,72 +172,96 @@ export type ModelVersion = {
   runId: Maybe<Scalars['ID']['output']>;
   /** trained, active or retired. */
   status: Scalars['String']['output'];
-  /** When it was trained (ISO-8601). */
-  trainedAt: Maybe<Scalars['String']['output']>;
+  /** When it was trained. */
+  trainedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
-/** Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. */
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels a queued or running pipeline run (admin). */
-  cancelPipelineRun: PipelineRun;
-  /** Drops every hot-layer entry and cached response of the current batch (admin); returns how many Redis keys were removed. */
-  invalidateCache: Scalars['Int']['output'];
+  /** Cancels a queued or running pipeline run (admin); userErrors NOT_FOUND or RUN_FINISHED otherwise. */
+  cancelPipelineRun: CancelPipelineRunPayload;
+  /** Drops every hot-layer entry and cached response of the current batch (admin). */
+  invalidateCache: InvalidateCachePayload;
   /** Records up to 1,000 interaction events (ingest); invalid ones are rejected with a reason, repeated event ids are skipped. */
-  recordEvents: RecordEventsResult;
-  /** Sets a cron schedule, in UTC (admin). */
-  setSchedule: Schedule;
-  /** Starts a pipeline run (admin); BAD_USER_INPUT when one is already active. */
-  triggerRetrain: PipelineRun;
+  recordEvents: RecordEventsPayload;
+  /** Sets a cron schedule, in UTC (admin); userErrors UNKNOWN_SCHEDULE or INVALID_CRON for bad input. */
+  setSchedule: SetSchedulePayload;
+  /** Starts a pipeline run (admin); userErrors RUN_ALREADY_ACTIVE when one is active, UNKNOWN_RECIPE for a recipe it does not know. */
+  triggerRetrain: TriggerRetrainPayload;
 };
 
 
-/** Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. */
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type MutationCancelPipelineRunArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. */
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
 };
 
 
-/** Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. */
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type MutationSetScheduleArgs = {
   cron: Scalars['String']['input'];
   name: Scalars['String']['input'];
 };
 
 
-/** Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. */
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type MutationTriggerRetrainArgs = {
   input: TriggerRetrainInput;
 };
 
-/** Paging information of a connection. */
+/** Paging information of a connection (the Relay cursor connections specification). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last item of the page. */
+  /** The cursor of the last item of the page; null when the page is empty. */
   endCursor: Maybe<Scalars['String']['output']>;
   /** True when more items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when items come before this page (the request gave `after`). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of the page; null when the page is empty. */
+  startCursor: Maybe<Scalars['String']['output']>;
 };
 
 /** One run of the recommendation pipeline. */
 export type PipelineRun = {
   __typename?: 'PipelineRun';
-  /** When the run was created (ISO-8601). */
-  createdAt: Scalars['String']['output'];
+  /** When the run was created. */
+  createdAt: Scalars['DateTime']['output'];
   /** Wall time from start to finish (or to now), in milliseconds. */
   durationMs: Maybe<Scalars['Float']['output']>;
   /** The engine that trains (local or aws). */
   engine: Scalars['String']['output'];
   /** Why the run failed, when it did. */
   error: Maybe<Scalars['String']['output']>;
-  /** When the run finished (ISO-8601). */
-  finishedAt: Maybe<Scalars['String']['output']>;
+  /** When the run finished. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
   /** The run id. */
   id: Scalars['ID']['output'];
   /** FULL or UPDATE. */
@@ -223,8 +270,8 @@ export type PipelineRun = {
   recipes: Array<Scalars['String']['output']>;
   /** Every stage, in pipeline order. */
   stages: Array<PipelineStage>;
-  /** When the first stage started (ISO-8601). */
-  startedAt: Maybe<Scalars['String']['output']>;
+  /** When the first stage started. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
   /** The run's status. */
   status: PipelineRunStatus;
   /** What started the run (manual, schedule, api, ...). */
@@ -275,16 +322,16 @@ export type PipelineStage = {
   durationMs: Maybe<Scalars['Float']['output']>;
   /** Why the stage failed, when it did. */
   error: Maybe<Scalars['String']['output']>;
-  /** When the stage finished (ISO-8601). */
-  finishedAt: Maybe<Scalars['String']['output']>;
+  /** When the stage finished. */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
   /** The stage's latest progress message. */
   message: Maybe<Scalars['String']['output']>;
   /** The stage name (sync-orders, export-datasets, train, batch-infer, load-results, warm-cache, evaluate). */
   name: Scalars['String']['output'];
   /** Progress in percent, when the stage reports it. */
   progress: Maybe<Scalars['Float']['output']>;
-  /** When the stage started (ISO-8601). */
-  startedAt: Maybe<Scalars['String']['output']>;
+  /** When the stage started. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
   /** pending, running, waiting, succeeded, failed, skipped or cancelled. */
   status: Scalars['String']['output'];
 };
@@ -313,18 +360,18 @@ export type Query = {
   __typename?: 'Query';
   /** Batch jobs, newest first (admin). `first` is 1-100 (default 20). */
   batchJobs: BatchJobConnection;
-  /** A customer, or a NOT_FOUND error. */
-  customer: Customer;
+  /** A customer; null when there is none with this id. */
+  customer: Maybe<Customer>;
   /** Products the customer has an affinity for (offline_item_affinity); popular items when none. `limit` is 1-100. */
   itemAffinity: RecommendationList;
-  /** One pipeline run with its stages, timings and counts (admin), or a NOT_FOUND error. */
-  pipelineRun: PipelineRun;
+  /** One pipeline run with its stages, timings and counts (admin); null when there is none with this id. */
+  pipelineRun: Maybe<PipelineRun>;
   /** Pipeline runs, newest first (admin). `first` is 1-100 (default 20). */
   pipelineRuns: PipelineRunConnection;
   /** Most popular products, overall or in a category or province. `limit` is 1-100. */
   popularItems: RecommendationList;
-  /** A product, or a NOT_FOUND error. */
-  product: Product;
+  /** A product; null when there is none with this id. */
+  product: Maybe<Product>;
   /** The given products (1-100 ids) reordered for a customer by the ranking model; when no model is trained, by the customer's cached scores, then popularity. */
   rankItems: RecommendationList;
   /** Personalised recommendations for a customer; popular items when the customer has none. `limit` is 1-100. */
@@ -450,8 +497,8 @@ export type RecommendationList = {
   batchVersion: Scalars['Int']['output'];
   /** True when some items were filled from a fallback list. */
   filled: Scalars['Boolean']['output'];
-  /** When this response was generated (ISO-8601, UTC). */
-  generatedAt: Scalars['String']['output'];
+  /** When this response was generated. */
+  generatedAt: Scalars['DateTime']['output'];
   /** The items, best first. Never shorter than `limit` while the catalogue holds enough matching products. */
   items: Array<RecommendationItem>;
   /** The model version that produced the leading items (model_versions.id), null for a pure fallback without one. */
@@ -485,8 +532,8 @@ export type RecommendationSource =
   | 'SIMILAR_ITEMS';
 
 /** The outcome of recordEvents. */
-export type RecordEventsResult = {
-  __typename?: 'RecordEventsResult';
+export type RecordEventsPayload = {
+  __typename?: 'RecordEventsPayload';
   /** How many events were stored. */
   accepted: Scalars['Int']['output'];
   /** How many were skipped because their eventId was already stored (or repeated in the call). */
@@ -495,6 +542,8 @@ export type RecordEventsResult = {
   forwarded: Scalars['Boolean']['output'];
   /** The events that were invalid and not stored, with the reason. */
   rejected: Array<EventRejection>;
+  /** What was wrong with the call as a whole (no events, too many); nothing was stored when it is not empty. */
+  userErrors: Array<UserError>;
 };
 
 /** A cron schedule. */
@@ -506,8 +555,8 @@ export type Schedule = {
   enabled: Scalars['Boolean']['output'];
   /** The schedule name (pipeline, sync, prewarm, alerts). */
   name: Scalars['String']['output'];
-  /** The next time it fires (ISO-8601), when known. */
-  next: Maybe<Scalars['String']['output']>;
+  /** The next time it fires, when known. */
+  next: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A customer likely to interact with a product. */
@@ -519,6 +568,15 @@ export type SegmentUser = {
   score: Scalars['Float']['output'];
   /** The customer id. */
   userId: Scalars['ID']['output'];
+};
+
+/** The outcome of setSchedule. */
+export type SetSchedulePayload = {
+  __typename?: 'SetSchedulePayload';
+  /** The schedule as it now stands; null when userErrors says why it was not changed. */
+  schedule: Maybe<Schedule>;
+  /** What was wrong (unknown schedule name, not a cron expression); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The health of the recommendation system at a glance. */
@@ -567,13 +625,54 @@ export type TriggerRetrainInput = {
   syncFirst?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** The outcome of triggerRetrain. */
+export type TriggerRetrainPayload = {
+  __typename?: 'TriggerRetrainPayload';
+  /** The run that was started; null when userErrors says why none was. */
+  run: Maybe<PipelineRun>;
+  /** What was wrong with the input (unknown recipe, a run already active, ...); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * A mistake in a mutation's input. Mutations report these in their payload's `userErrors` (the rest
+ * of the response still succeeds), as Shopify's and GitHub's APIs do; top-level errors are kept for
+ * authentication, limits and outages.
+ */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What is wrong, for code. */
+  code: UserErrorCode;
+  /** The path of the argument at fault, e.g. ["input", "recipes"]; null when no single argument is. */
+  field: Maybe<Array<Scalars['String']['output']>>;
+  /** What is wrong, for a person. */
+  message: Scalars['String']['output'];
+};
+
+/** What kind of mistake a userError reports; stable, for code to branch on. */
+export type UserErrorCode =
+  /** An argument is malformed or out of range (the message says which and why). */
+  | 'INVALID'
+  /** Not a cron expression (five fields, UTC). */
+  | 'INVALID_CRON'
+  /** The object the mutation names does not exist. */
+  | 'NOT_FOUND'
+  /** A pipeline run is already queued or running; wait for it or cancel it first. */
+  | 'RUN_ALREADY_ACTIVE'
+  /** The pipeline run has already finished (succeeded, failed or cancelled). */
+  | 'RUN_FINISHED'
+  /** A recipe that this service does not know. */
+  | 'UNKNOWN_RECIPE'
+  /** A schedule name that is not one of the known schedules. */
+  | 'UNKNOWN_SCHEDULE';
+
 /** The customers most likely to interact with a product (the item-affinity segment). */
 export type UserSegment = {
   __typename?: 'UserSegment';
   /** The cache batch the segment was read from. */
   batchVersion: Scalars['Int']['output'];
-  /** When this response was generated (ISO-8601, UTC). */
-  generatedAt: Scalars['String']['output'];
+  /** When this response was generated. */
+  generatedAt: Scalars['DateTime']['output'];
   /** The model version that produced the segment, null when none is recorded. */
   modelVersion: Maybe<Scalars['String']['output']>;
   /** The product the segment is for. */
