@@ -10,7 +10,14 @@ import express, { type RequestHandler } from 'express';
 import { createRedis } from '../infra/redis';
 import { QUEUE, QUEUE_NAMES, type EventsForwardJobData } from '../queues/registry';
 import { resolvers } from '../resolvers';
-import { BatchTracker, HotCache, HotLayerUnavailableError, HotResultStore, PostgresResultStore } from '../results';
+import {
+  BatchTracker,
+  HotCache,
+  HotLayerUnavailableError,
+  HotResultStore,
+  PostgresResultStore,
+  RedisMemoryBudget,
+} from '../results';
 import { AdminReads } from '../serving/admin-reads';
 import { CatalogRepository } from '../serving/catalog-repository';
 import { CatalogueRanking } from '../serving/catalogue-ranking';
@@ -63,7 +70,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
 
   const tracker = new BatchTracker(db.pool, redis, prefix, logger, deps.batchVersionRefreshMs);
   const catalog = new CatalogRepository(db.pool);
-  const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger);
+  const budget = new RedisMemoryBudget(redis, config.cache.hotMaxMb * 1024 * 1024, logger);
+  const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger, {
+    negativeEntries: config.cache.negativeEntries,
+    negativeTtlMs: config.cache.negativeTtlSeconds * 1000,
+    mayWrite: () => budget.allowsWrites,
+  });
   const results = new HotResultStore(hot, new PostgresResultStore(db.pool, catalog));
   const catalogueRanking = new CatalogueRanking(
     db.pool,
@@ -164,6 +176,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   });
   await apollo.start();
   if (!(await hot.waitUntilReady(2_000))) logger.warn('Redis is not reachable: serving from PostgreSQL until it is');
+  await budget.start();
   await tracker.start();
   await catalogueRanking.start();
 
@@ -238,6 +251,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       }
       tracker.stop();
       catalogueRanking.stop();
+      budget.stop();
       await apollo.stop();
       if (!deps.queues) await Promise.all(queues.map((q) => q.close()));
       ownQueueConnection?.disconnect();

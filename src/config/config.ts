@@ -81,6 +81,11 @@ const schema = z.object({
   // bounds memory when answers are large (limit 100, long names): oldest out first.
   RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(200_000),
   RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(768),
+  // Unknown ids are remembered per gateway in memory (never in Redis, which holds the queues).
+  NEGATIVE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
+  NEGATIVE_CACHE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  // Redis used memory at which the hot layer stops writing; keep it below maxmemory by the queues' share.
+  HOT_LAYER_MAX_MB: z.coerce.number().int().min(1).max(1_048_576).default(1_024),
   READ_AUTH: z.enum(['open', 'key']).default('open'),
   // The catalogue ordered by sales, in each gateway's memory (the fill rule's last resort, product
   // sales figures): reloaded at each new batch and this often; at most this many products held.
@@ -148,7 +153,14 @@ export interface Config {
     excludePurchased: boolean;
     seed: number;
   };
-  cache: { ttlSeconds: number; responseEntries: number; responseMb: number };
+  cache: {
+    ttlSeconds: number;
+    responseEntries: number;
+    responseMb: number;
+    negativeEntries: number;
+    negativeTtlSeconds: number;
+    hotMaxMb: number;
+  };
   api: { readAuth: Env['READ_AUTH'] };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
   schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
@@ -214,6 +226,9 @@ export function loadConfig(
       ttlSeconds: e.CACHE_TTL_SECONDS,
       responseEntries: e.RESPONSE_CACHE_ENTRIES,
       responseMb: e.RESPONSE_CACHE_MB,
+      negativeEntries: e.NEGATIVE_CACHE_ENTRIES,
+      negativeTtlSeconds: e.NEGATIVE_CACHE_SECONDS,
+      hotMaxMb: e.HOT_LAYER_MAX_MB,
     },
     api: { readAuth: e.READ_AUTH },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },

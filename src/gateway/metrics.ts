@@ -77,6 +77,22 @@ export class GatewayMetrics {
         this.set(s.responseCache.size);
       },
     });
+    new Gauge({
+      name: 'recs_hot_negative_entries',
+      help: 'Unknown ids remembered in this gateway (bounded by NEGATIVE_CACHE_ENTRIES; never in Redis)',
+      registers: r,
+      collect() {
+        this.set(s.hot.negativeSize);
+      },
+    });
+    new Gauge({
+      name: 'recs_hot_skipped_writes',
+      help: 'Hot entries not written since start because Redis was at HOT_LAYER_MAX_MB',
+      registers: r,
+      collect() {
+        this.set(s.hot.stats.skippedWrites);
+      },
+    });
     const lookups = new Counter({
       name: 'recs_cache_lookups_total',
       help: 'Cache lookups per layer and result',

@@ -1,6 +1,10 @@
 // Cache-aside over Redis with batch-versioned keys and a TTL. Concurrent misses for one key share
 // one load (single flight). When Redis is down, loads go straight to PostgreSQL and nothing fails.
+// "Nothing here" answers (unknown ids) are remembered in process memory only, in a bounded LRU for
+// a short time: anyone can send unknown ids, and Redis also holds the job queues and never evicts.
+// Redis takes new entries only while its memory is under the hot layer's cap (`mayWrite`).
 import type { Redis } from 'ioredis';
+import { ExpiringLru } from '../infra/expiring-lru';
 import type { Logger } from '../infra/logger';
 import { HotLayerUnavailableError } from './hot-layer-unavailable-error';
 import { hotKey } from './hot-keys';
@@ -9,7 +13,19 @@ export interface HotCacheStats {
   hits: number;
   misses: number;
   errors: number;
+  /** Entries not written because Redis was over the hot layer's memory cap. */
+  skippedWrites: number;
 }
+
+export interface HotCacheOptions {
+  /** How many "nothing here" answers the process remembers, and for how long. */
+  negativeEntries: number;
+  negativeTtlMs: number;
+  /** Whether Redis may take more hot entries now (RedisMemoryBudget). */
+  mayWrite: () => boolean;
+}
+
+const DEFAULT_OPTIONS: HotCacheOptions = { negativeEntries: 100_000, negativeTtlMs: 60_000, mayWrite: () => true };
 
 /** What the recommendation service reads through: the gateway's HotCache, or the cache warmer. */
 export interface HotLayer {
@@ -24,14 +40,26 @@ export interface HotLayer {
 
 export class HotCache implements HotLayer {
   private readonly inflight = new Map<string, Promise<unknown>>();
-  readonly stats: HotCacheStats = { hits: 0, misses: 0, errors: 0 };
+  readonly stats: HotCacheStats = { hits: 0, misses: 0, errors: 0, skippedWrites: 0 };
+  private readonly negative: ExpiringLru<true>;
+  private readonly mayWrite: () => boolean;
 
   constructor(
     private readonly redis: Redis | null,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
     private readonly logger: Logger,
-  ) {}
+    options: Partial<HotCacheOptions> = {},
+  ) {
+    const o = { ...DEFAULT_OPTIONS, ...options };
+    this.negative = new ExpiringLru(o.negativeEntries, o.negativeTtlMs);
+    this.mayWrite = o.mayWrite;
+  }
+
+  /** How many "nothing here" answers are remembered in memory now. */
+  get negativeSize(): number {
+    return this.negative.size;
+  }
 
   /** Waits (up to timeoutMs) for the first connection, so a fresh gateway starts with its hot layer. */
   async waitUntilReady(timeoutMs: number): Promise<boolean> {
@@ -89,18 +117,24 @@ export class HotCache implements HotLayer {
     load: (missing: string[]) => Promise<Map<string, T>>,
   ): Promise<Map<string, T>> {
     const out = new Map<string, T>();
-    let missing = [...ids];
-    const redis = ids.length ? this.readyRedis() : null;
+    const known: string[] = [];
+    for (const id of ids) {
+      if (this.negative.get(hotKey(this.prefix, version, kind, id))) out.set(id, null as T);
+      else known.push(id);
+    }
+    this.stats.hits += out.size;
+    let missing = known;
+    const redis = known.length ? this.readyRedis() : null;
     if (redis) {
       try {
-        const raws = await redis.mget(...ids.map((id) => hotKey(this.prefix, version, kind, id)));
+        const raws = await redis.mget(...known.map((id) => hotKey(this.prefix, version, kind, id)));
         missing = [];
-        ids.forEach((id, i) => {
+        known.forEach((id, i) => {
           const raw = raws[i];
           if (raw === null || raw === undefined) missing.push(id);
           else out.set(id, JSON.parse(raw) as T);
         });
-        this.stats.hits += out.size;
+        this.stats.hits += known.length - missing.length;
       } catch (err) {
         this.stats.errors += 1;
         this.logger.warn({ err, kind }, 'hot cache read failed; loading from PostgreSQL');
@@ -109,12 +143,14 @@ export class HotCache implements HotLayer {
     if (!missing.length) return out;
     this.stats.misses += missing.length;
     const loaded = await load(missing);
-    for (const [id, value] of loaded) out.set(id, value);
-    if (this.available) {
-      this.storeMany(
-        version,
-        [...loaded].map(([id, value]) => ({ kind, id, value })),
-      ).catch((err: unknown) => {
+    const toStore: { kind: string; id: string; value: unknown }[] = [];
+    for (const [id, value] of loaded) {
+      out.set(id, value);
+      if (value === null) this.negative.set(hotKey(this.prefix, version, kind, id), true);
+      else toStore.push({ kind, id, value });
+    }
+    if (toStore.length && this.available && this.writable(toStore.length)) {
+      this.storeMany(version, toStore).catch((err: unknown) => {
         this.stats.errors += 1;
         this.logger.warn({ err, kind }, 'hot cache write failed');
       });
@@ -124,6 +160,7 @@ export class HotCache implements HotLayer {
 
   /** Removes every hot entry of one batch version; returns how many keys went. */
   async invalidate(version: number): Promise<number> {
+    this.negative.clear();
     if (!this.redis) return 0;
     if (!this.available)
       throw new HotLayerUnavailableError(
@@ -140,7 +177,18 @@ export class HotCache implements HotLayer {
     return removed;
   }
 
+  /** Whether Redis may take `n` more entries (counted as skipped when not). */
+  private writable(n: number): boolean {
+    if (this.mayWrite()) return true;
+    this.stats.skippedWrites += n;
+    return false;
+  }
+
   private async fetch<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.negative.get(key)) {
+      this.stats.hits += 1;
+      return null as T;
+    }
     const redis = this.readyRedis();
     if (redis) {
       try {
@@ -156,8 +204,12 @@ export class HotCache implements HotLayer {
     }
     this.stats.misses += 1;
     const value = await load();
+    if (value === null) {
+      this.negative.set(key, true);
+      return value;
+    }
     const writer = this.readyRedis();
-    if (writer) {
+    if (writer && this.writable(1)) {
       // The write is not on the response path: a failed write only costs a later miss.
       writer.set(key, encode(value), 'EX', this.ttlSeconds).catch((err: unknown) => {
         this.stats.errors += 1;
@@ -168,7 +220,7 @@ export class HotCache implements HotLayer {
   }
 }
 
-/** The one value encoding of the hot layer (null is a value too: "known to have no list"). */
+/** The one value encoding of the hot layer (null is a value too: the warmer stores "known to have no list"). */
 function encode(value: unknown): string {
   return JSON.stringify(value);
 }

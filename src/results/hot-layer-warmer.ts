@@ -15,6 +15,7 @@ import type { Batch } from './batch';
 import { BatchMovedError } from './batch-moved-error';
 import { readNewestBatch } from './batch-tracker';
 import { HotCache } from './hot-cache';
+import { RedisMemoryBudget } from './hot-memory-budget';
 import { HOT_ENTRY } from './hot-keys';
 import { PostgresResultStore } from './postgres-result-store';
 import { RESULT_KINDS } from './result-kinds';
@@ -86,6 +87,8 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
 
   const hot = new HotCache(deps.redis, config.redis.prefix, config.cache.ttlSeconds, logger);
   if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable: the hot layer cannot be warmed');
+  // The warm stops where the gateways would stop writing: at the hot layer's memory cap.
+  const budget = new RedisMemoryBudget(deps.redis, config.cache.hotMaxMb * 1024 * 1024, logger);
   const lists = new PostgresResultStore(db.pool, catalog);
   // Popular lists are shared by many customers: each is written once per batch version.
   const popularWritten = new Set<string>();
@@ -124,6 +127,11 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
   let reported = 0;
   let moves = 0;
   while (done < customers.length) {
+    await budget.check();
+    if (!budget.allowsWrites) {
+      logger.warn({ done, of: customers.length }, 'hot layer memory cap reached: warm stopped early');
+      break;
+    }
     const chunk = customers.slice(done, done + chunkSize);
     try {
       entries += await warmChunk(batch, chunk);

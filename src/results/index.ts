@@ -23,7 +23,8 @@ export {
   type BatchRecord,
 } from './batch-output-reader';
 export { readCoverage, readHealthFigures, type CoverageFigures, type HealthFigures } from './health-figures';
-export { HotCache, type HotCacheStats, type HotLayer } from './hot-cache';
+export { HotCache, type HotCacheOptions, type HotCacheStats, type HotLayer } from './hot-cache';
+export { RedisMemoryBudget } from './hot-memory-budget';
 export { HOT_ENTRY, batchVersionKey, hotKey } from './hot-keys';
 export {
   topCustomersBySpend,
