@@ -37,6 +37,7 @@ import { operationLimitsPlugin } from '../gateway/operation-limits.plugin';
 import { opsRouter } from '../gateway/ops-routes';
 import { DASHBOARD_PATH, queueDashboard } from '../gateway/queue-dashboard';
 import { requestLog } from '../gateway/request-log';
+import { legacyRestRouter, openApiRoute, REST_PREFIX } from '../gateway/rest/legacy-rest-router';
 import { ResponseCache } from '../gateway/response-cache';
 import { responseCacheLane } from '../gateway/response-cache-lane';
 import { responseCachePlugin } from '../gateway/response-cache.plugin';
@@ -201,6 +202,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.set('etag', false);
   app.use(requestLog(logger));
   app.use(opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics }));
+  app.use(openApiRoute());
+  app.use(REST_PREFIX, legacyRestRouter({ config, recs, authenticator, metrics, logger }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
   const graphql = createGraphqlHandler({ apollo, services, authenticator, logger });
