@@ -10,7 +10,8 @@ import { Queue } from 'bullmq';
 import { createRedis } from '../../src/infra/redis';
 import { createLogger } from '../../src/infra/logger';
 import type { WebhookJobData } from '../../src/queues/registry';
-import { createShopifyWebhookRouter, webhookJobId } from '../../src/connectors/shopify/webhook-router';
+import { createShopifyWebhookRouter } from '../../src/connectors/shopify/webhook-router';
+import { bullWebhookQueue } from '../../src/queues/webhook-queue';
 import { signShopifyBody, verifyShopifyHmac } from '../../src/connectors/shopify/webhook-verification';
 import { syncShopify } from '../../src/connectors/shopify/shopify-sync';
 import { ORDERS_QUERY } from '../../src/connectors/shopify/order-query';
@@ -81,9 +82,7 @@ async function main(): Promise<void> {
         config: ctx.config,
         db: ctx.db,
         logger,
-        enqueue: async (d) => {
-          await queue.add('shopify', d, { jobId: webhookJobId(d.webhookId) });
-        },
+        queue: bullWebhookQueue(queue, ctx.config),
       }),
     );
     const base = express();

@@ -1,9 +1,44 @@
 // The alert rules of REFERENCE.md, evaluated after each run and on their schedule: stale
-// recommendations (> 35 days), any FAILED batch job, coverage below 90%.
+// recommendations (> 35 days), any FAILED batch job, coverage below 90%; and the store-data
+// rules: a Shopify webhook whose attempts all failed, or work owed for over an hour.
 import type { Database } from '../db/database';
 import { MAX_BATCH_AGE_DAYS, readHealthFigures, type HealthFigures } from '../results';
 import { raiseAlert, resolveAlert } from './alert-store';
 import { oneRow } from '../db/one-row';
+import { webhookCounts } from '../connectors/shopify/webhook-inbox';
+
+/** Owed webhook work older than this means the queue or the workers are not doing it. */
+export const WEBHOOK_BACKLOG_ALERT_SECONDS = 3600;
+
+/** Raises or resolves webhook_failed and webhook_backlog; the webhooks worker calls it on a final failure. */
+export async function checkWebhookAlert(db: Database): Promise<string[]> {
+  const w = await webhookCounts(db.pool);
+  const raised: string[] = [];
+  if (w.failed > 0) {
+    raised.push('webhook_failed');
+    await raiseAlert(db, {
+      kind: 'webhook_failed',
+      severity: 'critical',
+      message: `${w.failed} Shopify webhook(s) failed every attempt; fix the cause, then replay them (recs webhooks replay --failed)`,
+      details: { ...w },
+    });
+  } else {
+    await resolveAlert(db, 'webhook_failed');
+  }
+  const backlog = w.oldestOwedSeconds !== null && w.oldestOwedSeconds > WEBHOOK_BACKLOG_ALERT_SECONDS;
+  if (backlog) {
+    raised.push('webhook_backlog');
+    await raiseAlert(db, {
+      kind: 'webhook_backlog',
+      severity: 'warning',
+      message: `Shopify webhook work has been owed for ${Math.round((w.oldestOwedSeconds ?? 0) / 60)} minutes; are the webhooks workers running?`,
+      details: { ...w },
+    });
+  } else {
+    await resolveAlert(db, 'webhook_backlog');
+  }
+  return raised;
+}
 
 export const ALERT_RULES = { maxAgeDays: MAX_BATCH_AGE_DAYS, minCoveragePercent: 90 } as const;
 
@@ -47,5 +82,6 @@ export async function checkAlerts(db: Database): Promise<{ figures: AlertFigures
     `coverage is ${f.coveragePercent}% of ordering customers (minimum ${ALERT_RULES.minCoveragePercent}%)`,
     { coveragePercent: f.coveragePercent, orderingCustomers: f.orderingCustomers },
   );
+  raised.push(...(await checkWebhookAlert(db)));
   return { figures: f, raised };
 }

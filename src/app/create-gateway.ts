@@ -26,6 +26,8 @@ import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { InvalidPipelineRequestError, RunNotFoundError } from '../pipeline/pipeline-service';
+import { WebhookAdmin } from '../serving/webhook-admin';
+import { bullWebhookQueue } from '../queues/webhook-queue';
 import { authorize, keyFromHeaders, Authenticator } from '../gateway/auth/authenticator';
 import type { GatewayContext, GatewayServices } from '../gateway/gateway-context';
 import type { Gateway, GatewayDeps } from '../gateway/gateway-deps';
@@ -112,6 +114,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         }
       : null;
   const admin = new AdminReads(db.pool);
+  const webhooksQueue = queues.find((q) => q.name === QUEUE.webhooks);
+  if (!webhooksQueue) throw new Error(`the gateway needs the ${QUEUE.webhooks} queue`);
   const services: GatewayServices = {
     config,
     recs,
@@ -123,6 +127,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     pipeline: deps.pipeline,
     hot,
     responseCache,
+    webhooks: new WebhookAdmin(db.pool, bullWebhookQueue(webhooksQueue, config), logger),
   };
   const metrics = new GatewayMetrics({
     hot,

@@ -1,19 +1,16 @@
 // The gateway as `recs serve` and the demo run it: the real pipeline service, the newest
 // built-in model for rankItems, and the Shopify webhook route.
-import { createShopifyWebhookRouter, webhookJobId } from '../connectors/shopify';
+import { createShopifyWebhookRouter } from '../connectors/shopify';
 import { createGateway, type GatewayHandle } from './create-gateway';
 import { QUEUE } from '../queues/registry';
+import { bullWebhookQueue } from '../queues/webhook-queue';
 import { LatestModelRanker } from '../serving/latest-model-ranker';
 import type { Services } from './services';
 
 export function startGateway(services: Services): Promise<GatewayHandle> {
   const { config, logger, db, queues } = services;
-  const webhooks = createShopifyWebhookRouter({
-    config,
-    db,
-    logger,
-    enqueue: (data) => queues.add(QUEUE.webhooks, data, { jobId: webhookJobId(data.webhookId) }),
-  });
+  const webhookQueue = bullWebhookQueue(queues.get(QUEUE.webhooks), config);
+  const webhooks = createShopifyWebhookRouter({ config, db, logger, queue: webhookQueue });
   return createGateway({
     config,
     logger,

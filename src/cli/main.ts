@@ -11,6 +11,7 @@ import { registerMigrate } from './commands/migrate.command';
 import { registerPipeline } from './commands/pipeline.command';
 import { registerServe } from './commands/serve.command';
 import { registerSync } from './commands/sync.command';
+import { registerWebhooks } from './commands/webhooks.command';
 import { registerWorker } from './commands/worker.command';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerAws(program);
   registerSync(program);
+  registerWebhooks(program);
   registerApiKey(program);
   registerServe(program);
   registerDemo(program);

@@ -95,6 +95,8 @@ const schema = z.object({
   SYNC_CRON: cron.default('0 2 * * *'),
   PREWARM_CRON: cron.default('0 3 * * 1'),
   ALERTS_CRON: cron.default('0 * * * *'),
+  // Re-enqueues webhook deliveries stored in PostgreSQL whose queue job is missing (Redis was down).
+  WEBHOOK_SWEEP_CRON: cron.default('* * * * *'),
   SCHEDULES_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -133,6 +135,14 @@ const schema = z.object({
   SHOPIFY_ACCESS_TOKEN: z.string().optional(),
   SHOPIFY_WEBHOOK_SECRET: z.string().optional(),
   SHOPIFY_ADMIN_URL: z.url().optional(),
+  // Webhook work is retried with doubling delays: 12 attempts from 5 s span about 2.8 hours
+  // (Shopify's own retries of an unanswered delivery span 4).
+  SHOPIFY_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(12),
+  SHOPIFY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  // Shopify waits 5 s for an answer; a stored delivery is answered 200 even when the queue is slower.
+  SHOPIFY_WEBHOOK_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).max(4_000).default(2_000),
+  // How old a stored, unfinished delivery must be before the sweep checks that its job exists.
+  SHOPIFY_WEBHOOK_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -163,7 +173,14 @@ export interface Config {
   };
   api: { readAuth: Env['READ_AUTH'] };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
-  schedules: { enabled: boolean; pipeline: string; sync: string; prewarm: string; alerts: string };
+  schedules: {
+    enabled: boolean;
+    pipeline: string;
+    sync: string;
+    prewarm: string;
+    alerts: string;
+    webhookSweep: string;
+  };
   worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
   aws: {
     region?: string;
@@ -182,7 +199,13 @@ export interface Config {
     partSizeBytes: number;
     costRates: Record<string, number>;
   };
-  shopify: { shop?: string; accessToken?: string; webhookSecret?: string; adminUrl?: string };
+  shopify: {
+    shop?: string;
+    accessToken?: string;
+    webhookSecret?: string;
+    adminUrl?: string;
+    webhooks: { attempts: number; retryBaseMs: number; enqueueTimeoutMs: number; sweepAfterMs: number };
+  };
 }
 
 /** Validates the environment once, at start-up; throws ConfigError naming each bad variable. */
@@ -238,6 +261,7 @@ export function loadConfig(
       sync: e.SYNC_CRON,
       prewarm: e.PREWARM_CRON,
       alerts: e.ALERTS_CRON,
+      webhookSweep: e.WEBHOOK_SWEEP_CRON,
     },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
@@ -272,6 +296,12 @@ export function loadConfig(
       accessToken: e.SHOPIFY_ACCESS_TOKEN,
       webhookSecret: e.SHOPIFY_WEBHOOK_SECRET,
       adminUrl: e.SHOPIFY_ADMIN_URL,
+      webhooks: {
+        attempts: e.SHOPIFY_WEBHOOK_ATTEMPTS,
+        retryBaseMs: e.SHOPIFY_WEBHOOK_RETRY_BASE_MS,
+        enqueueTimeoutMs: e.SHOPIFY_WEBHOOK_ENQUEUE_TIMEOUT_MS,
+        sweepAfterMs: e.SHOPIFY_WEBHOOK_SWEEP_AFTER_MS,
+      },
     },
   };
 }

@@ -12,6 +12,7 @@ import type { CatalogueRanking } from '../serving/catalogue-ranking';
 import type { EventIngest } from '../serving/event-ingest';
 import type { RankingService } from '../serving/ranking-service';
 import type { RecommendationService } from '../serving/recommendation-service';
+import type { WebhookAdmin } from '../serving/webhook-admin';
 import { authorize, type AuthState } from './auth/authenticator';
 import type { Role } from './auth/api-keys';
 import { gqlError } from './graphql-errors';
@@ -28,6 +29,7 @@ export interface GatewayServices {
   pipeline: PipelineService;
   hot: HotCache;
   responseCache: ResponseCache;
+  webhooks: WebhookAdmin;
 }
 
 export interface GatewayContext {

@@ -7,11 +7,12 @@
 import type { Redis } from 'ioredis';
 import { checkAlerts } from '../alerts/check-alerts';
 import type { Config } from '../config/config';
-import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
+import { isShopifySyncConfigured, sweepWebhookInbox, syncShopify } from '../connectors/shopify';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
 import type { Queues } from '../queues/queues';
 import { QUEUE, type SchedulerJobData } from '../queues/registry';
+import { bullWebhookQueue } from '../queues/webhook-queue';
 import { warmHotLayer } from '../results';
 import { CatalogRepository } from '../serving/catalog-repository';
 import { RunAlreadyActiveError, type PipelineService } from './pipeline-service';
@@ -24,6 +25,7 @@ export interface ScheduleContext {
   redis: Redis;
   logger: Logger;
   pipeline: PipelineService;
+  queues: Queues;
 }
 
 export interface Schedule {
@@ -48,6 +50,16 @@ export const SCHEDULES = [
     run: (ctx) => warmHotLayer({ ...ctx, catalog: new CatalogRepository(ctx.db.pool) }),
   },
   { name: 'alerts', cron: 'alerts', run: (ctx) => checkAlerts(ctx.db) },
+  // Stored webhook deliveries whose queue job went missing (Redis down or restarted) get it back.
+  {
+    name: 'webhook-sweep',
+    cron: 'webhookSweep',
+    run: (ctx) =>
+      sweepWebhookInbox(
+        { pool: ctx.db.pool, queue: bullWebhookQueue(ctx.queues.get(QUEUE.webhooks), ctx.config), logger: ctx.logger },
+        { olderThanMs: ctx.config.shopify.webhooks.sweepAfterMs },
+      ),
+  },
 ] as const satisfies readonly Schedule[];
 
 export type ScheduleName = (typeof SCHEDULES)[number]['name'];

@@ -29,11 +29,13 @@ export interface SchedulerJobData {
   kind: string;
 }
 
+/** A stored delivery's job: the body stays in PostgreSQL (webhook_deliveries), never in Redis. */
 export interface WebhookJobData {
   webhookId: string;
   topic: string;
   shop: string | null;
-  payload: unknown;
+  /** The attempt series (0, then +1 per replay or per Shopify retry of a failed delivery); part of the job id. */
+  round: number;
 }
 
 export interface EventsForwardJobData {
@@ -90,6 +92,11 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 /** Deterministic job ids: enqueueing the same stage of the same run twice is a no-op. */
 export function stageJobId(stage: StageName, runKey: string, pollAttempt?: number): string {
   return pollAttempt === undefined ? `${stage}-run-${runKey}` : `${stage}-run-${runKey}-poll-${pollAttempt}`;
+}
+
+/** A delivery's job id per round, so enqueueing the same round twice is a no-op and a replay is a new job. */
+export function webhookJobId(webhookId: string, round = 0): string {
+  return round === 0 ? `shopify-webhook-${webhookId}` : `shopify-webhook-${webhookId}-r${round}`;
 }
 
 export function runKeyOf(run: { id: number; createdAt: Date }): string {

@@ -63,6 +63,20 @@ export const Mutation: MutationResolvers = {
     return { removedKeys, userErrors: [] };
   },
 
+  async replayWebhooks(_, args, ctx) {
+    ctx.requireRole('admin');
+    const nothing = { replayed: 0, webhookIds: [] };
+    if (args.ids && (!args.ids.length || args.ids.length > 1000)) {
+      const message = 'ids must list 1-1000 webhook ids (omit it to replay every failed one)';
+      return { ...nothing, userErrors: [userError('INVALID', message, ['ids'])] };
+    }
+    return withUserErrors(nothing, async () => {
+      for (const id of args.ids ?? []) checkId('ids', id);
+      const webhookIds = await ctx.services.webhooks.replay(args.ids ?? null);
+      return { replayed: webhookIds.length, webhookIds };
+    });
+  },
+
   async recordEvents(_, args, ctx) {
     ctx.requireRole('ingest');
     const nothing = { accepted: 0, duplicates: 0, rejected: [], forwarded: false };

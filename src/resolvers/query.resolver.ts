@@ -155,12 +155,13 @@ export const Query: QueryResolvers = {
   async systemStatus(_, __, ctx) {
     ctx.requireRole('admin');
     const { admin, pipeline, config, hot } = ctx.services;
-    const [coverage, lastRuns, activeAlerts, schedules, modelVersions] = await Promise.all([
+    const [coverage, lastRuns, activeAlerts, schedules, modelVersions, webhooks] = await Promise.all([
       admin.coverage(),
       pipeline.listRuns({ first: 1 }),
       admin.activeAlerts(),
       pipeline.listSchedules(),
       admin.latestModelVersions(),
+      ctx.services.webhooks.counts(),
     ]);
     return {
       ...coverage,
@@ -171,6 +172,7 @@ export const Query: QueryResolvers = {
       engine: config.engine.kind,
       modelVersions,
       redisAvailable: hot.available,
+      webhooks,
     };
   },
 };

@@ -45,7 +45,10 @@ export function defaultHandlers(services: Services, concurrency: number): Handle
   };
   return [
     stageHandlers(runnerDeps, { config, concurrency }),
-    schedulerHandlers({ config, db, redis: queueRedis, logger, pipeline: services.pipeline }, services.queues),
+    schedulerHandlers(
+      { config, db, redis: queueRedis, logger, pipeline: services.pipeline, queues: services.queues },
+      services.queues,
+    ),
     webhooksHandlers(db, logger),
     eventsForwardHandlers(config, db, logger),
   ];

@@ -6,7 +6,8 @@ import pino from 'pino';
 import { Queue, UnrecoverableError } from 'bullmq';
 import { createRedis } from '../../src/infra/redis';
 import type { WebhookJobData } from '../../src/queues/registry';
-import { createShopifyWebhookRouter, webhookJobId } from '../../src/connectors/shopify/webhook-router';
+import { createShopifyWebhookRouter } from '../../src/connectors/shopify/webhook-router';
+import { bullWebhookQueue } from '../../src/queues/webhook-queue';
 import { processShopifyWebhook, OrderNotYetKnownError } from '../../src/connectors/shopify/webhook-processor';
 import { signShopifyBody, verifyShopifyHmac } from '../../src/connectors/shopify/webhook-verification';
 import { syncShopify } from '../../src/connectors/shopify/shopify-sync';
@@ -71,9 +72,12 @@ describe('Shopify webhooks: router, queue and processor', () => {
         config: ctx.config,
         db: ctx.db,
         logger: captured,
-        enqueue: async (data) => {
-          if (failEnqueue) throw new Error('redis is down');
-          await queue.add('shopify', data, { jobId: webhookJobId(data.webhookId) });
+        queue: {
+          ...bullWebhookQueue(queue, ctx.config),
+          add: async (data) => {
+            if (failEnqueue) throw new Error('redis is down');
+            await bullWebhookQueue(queue, ctx.config).add(data);
+          },
         },
       }),
     );
@@ -150,6 +154,13 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect(res).toMatchObject({ status: 200, body: { status: 'queued' } });
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
     expect(await delivery(res.id)).toMatchObject({ status: 'queued' });
+    // The job carries no body: it is in PostgreSQL, where the 200 promised it is.
+    expect(Object.keys((await queue.getJobs(['waiting']))[0]!.data).sort()).toEqual([
+      'round',
+      'shop',
+      'topic',
+      'webhookId',
+    ]);
 
     expect(await drain()).toEqual({ processed: 1, failed: [] });
     expect(await delivery(res.id)).toMatchObject({ status: 'processed', error: null });
@@ -191,11 +202,11 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect(logged).not.toContain(SECRET);
   });
 
-  it('treats a replayed X-Shopify-Webhook-Id as done: 200, no second job, no second row', async () => {
+  it('treats a replayed X-Shopify-Webhook-Id as owed until processed, then done: 200, no second job, no second row', async () => {
     const { store, order } = storeWithOrder();
     const first = await post('orders/create', webhookOrder(store, order), { id: 'same-id' });
     const again = await post('orders/create', webhookOrder(store, order), { id: 'same-id' });
-    expect([first.body.status, again.body.status]).toEqual(['queued', 'duplicate']);
+    expect([first.body.status, again.body.status]).toEqual(['queued', 'pending']);
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
     const job = (await queue.getJobs(['waiting']))[0]!;
     await drain();
@@ -222,7 +233,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect((await tableCounts(ctx)).orders).toBe(0);
   });
 
-  it('ignores topics it does not handle, refuses other shops and oversized bodies, and lets Shopify retry when the queue is down', async () => {
+  it('ignores topics it does not handle, refuses other shops and oversized bodies, and keeps a delivery the queue refused', async () => {
     expect(await post('app/uninstalled', { id: 1 })).toMatchObject({ status: 200, body: { status: 'ignored' } });
     expect(await post('orders/create', { id: 1 }, { shop: 'someone-else.myshopify.com' })).toMatchObject({
       status: 403,
@@ -234,12 +245,17 @@ describe('Shopify webhooks: router, queue and processor', () => {
     failEnqueue = true;
     const { store, order } = storeWithOrder();
     const down = await post('orders/create', webhookOrder(store, order), { id: 'retry-me' });
-    expect(down.status).toBe(503);
+    // Stored in PostgreSQL, so acknowledged; the sweep (or Shopify's retry) queues it.
+    expect(down).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    expect(await delivery('retry-me')).toMatchObject({ status: 'received' });
     failEnqueue = false;
     expect(await post('orders/create', webhookOrder(store, order), { id: 'retry-me' })).toMatchObject({
       status: 200,
-      body: { status: 'queued' },
+      body: { status: 'pending' },
     });
+    expect(await delivery('retry-me')).toMatchObject({ status: 'queued' });
+    expect(await drain()).toEqual({ processed: 1, failed: [] });
+    expectMatchesStore(await tableCounts(ctx), store);
   });
 
   it('applies a refund that arrives before its order once the order is stored, and counts cancel + refund once', async () => {
@@ -257,7 +273,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect(
       await processShopifyWebhook(
         { db: ctx.db, logger },
-        { webhookId: early.id, topic: 'refunds/create', shop: SHOP, payload: webhookRefund(order, refund) },
+        { webhookId: early.id, topic: 'refunds/create', shop: SHOP, round: 0 },
       ),
     ).toBe('processed');
 

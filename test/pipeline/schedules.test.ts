@@ -36,9 +36,10 @@ describe('schedules', () => {
       ['pipeline', '0 2 1,15 * *', 'UTC'],
       ['prewarm', '0 3 * * 1', 'UTC'],
       ['sync', '0 2 * * *', 'UTC'],
+      ['webhook-sweep', '* * * * *', 'UTC'],
     ]);
     // Each scheduler has exactly one pending (delayed) job for its next firing.
-    expect(await queues.get('scheduler').getJobCounts('delayed')).toEqual({ delayed: 4 });
+    expect(await queues.get('scheduler').getJobCounts('delayed')).toEqual({ delayed: 5 });
     await queues.close();
   });
 
@@ -66,10 +67,12 @@ describe('schedules', () => {
       redis,
       logger: createLogger(ctx.config),
       pipeline,
+      queues,
     };
     const handler = schedulerHandlers(scheduleCtx, queues)[QUEUE.scheduler]!;
     const firing = (kind: string) => ({ data: { kind } }) as unknown as Job<SchedulerJobData>;
-    expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts']);
+    expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts', 'webhook-sweep']);
+    expect(await handler.process(firing('webhook-sweep'))).toEqual({ checked: 0, enqueued: 0, markedFailed: 0 });
     expect(await handler.process(firing('sync'))).toEqual({ skipped: 'no store connector configured' });
     expect(await handler.process(firing('alerts'))).toMatchObject({ raised: expect.any(Array) as unknown });
     await expect(handler.process(firing('nightly'))).rejects.toBeInstanceOf(UnrecoverableError);

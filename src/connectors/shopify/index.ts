@@ -8,17 +8,22 @@ export {
   type SyncProgress,
   type SyncResult,
 } from './shopify-sync';
+export { createShopifyWebhookRouter, SHOPIFY_WEBHOOK_PATH, type WebhookRouterDeps } from './webhook-router';
 export {
-  createShopifyWebhookRouter,
-  webhookJobId,
-  SHOPIFY_WEBHOOK_PATH,
-  type WebhookRouterDeps,
-} from './webhook-router';
+  receiveDelivery,
+  sweepWebhookInbox,
+  replayWebhooks,
+  webhookCounts,
+  type InboxDeps,
+  type WebhookCounts,
+  type SweepResult,
+} from './webhook-inbox';
 export {
   processShopifyWebhook,
   OrderNotYetKnownError,
   type WebhookProcessorDeps,
   type WebhookOutcome,
+  type AttemptInfo,
 } from './webhook-processor';
 export { verifyShopifyHmac, signShopifyBody } from './webhook-verification';
 export { HANDLED_TOPICS } from './webhook-payloads';

@@ -1,12 +1,15 @@
-// Applies one queued Shopify webhook idempotently and records the outcome on its delivery row.
-// Bad payloads fail for good (UnrecoverableError: retrying cannot fix them); a refund whose order
-// we have not seen yet fails retryably, since orders/create is usually just behind it.
+// Applies one stored Shopify delivery idempotently, reading its body from its inbox row, and
+// records the outcome there: processed (body cleared) in the same transaction as the work, or
+// retrying / failed after an attempt that threw. Bad payloads fail for good (UnrecoverableError:
+// retrying cannot fix them); a refund whose order we have not seen yet fails retryably, since
+// orders/create is usually just behind it.
 import { UnrecoverableError } from 'bullmq';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { z } from 'zod';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
 import type { WebhookJobData } from '../../queues/registry';
+import { parseWebhookBody } from './webhook-body';
 import { mapOrder, refundLineRow } from './order-mapper';
 import { applyOrderRows, quarantine, upsertCustomers, upsertProducts } from './order-store';
 import {
@@ -26,7 +29,13 @@ export interface WebhookProcessorDeps {
   logger: Logger;
 }
 
-export type WebhookOutcome = 'processed' | 'ignored' | 'already-processed';
+/** superseded: a job of an earlier round (the delivery was stored again since; the newer job does the work). */
+export type WebhookOutcome = 'processed' | 'ignored' | 'already-processed' | 'superseded';
+
+export interface AttemptInfo {
+  /** When true a failure is the last: the delivery becomes 'failed' (alerted, replayable). */
+  finalAttempt: boolean;
+}
 
 export class OrderNotYetKnownError extends Error {
   constructor(readonly orderId: string) {
@@ -46,67 +55,77 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown, topic: string):
   return parsed.data;
 }
 
-async function markDelivery(
-  q: Pool | PoolClient,
-  data: WebhookJobData,
-  status: string,
-  error: string | null,
-): Promise<void> {
-  await q.query(
-    `INSERT INTO webhook_deliveries (webhook_id, topic, shop, status, error, processed_at) VALUES ($1, $2, $3, $4, $5, now())
-     ON CONFLICT (webhook_id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error, processed_at = now()`,
-    [data.webhookId, data.topic, data.shop, status, error],
-  );
+interface StoredDelivery {
+  status: string;
+  round: number;
+  body: string | null;
 }
 
-export async function processShopifyWebhook(deps: WebhookProcessorDeps, data: WebhookJobData): Promise<WebhookOutcome> {
+export async function processShopifyWebhook(
+  deps: WebhookProcessorDeps,
+  data: WebhookJobData,
+  attempt: AttemptInfo = { finalAttempt: true },
+): Promise<WebhookOutcome> {
   const { db, logger } = deps;
-  const { rows } = await db.pool.query<{ status: string }>(
-    `SELECT status FROM webhook_deliveries WHERE webhook_id = $1`,
-    [data.webhookId],
-  );
-  if (rows[0]?.status === 'processed') return 'already-processed';
-  if (!isHandledTopic(data.topic)) {
-    await markDelivery(db.pool, data, 'ignored', null);
-    return 'ignored';
-  }
   try {
-    await db.transaction(async (tx) => {
-      await apply(tx, data);
-      await markDelivery(tx, data, 'processed', null);
+    const outcome = await db.transaction(async (tx): Promise<WebhookOutcome> => {
+      const { rows } = await tx.query<StoredDelivery>(
+        `SELECT status, round, body FROM webhook_deliveries WHERE webhook_id = $1 FOR UPDATE`,
+        [data.webhookId],
+      );
+      const row = rows[0];
+      if (!row) throw new UnrecoverableError(`no stored delivery ${data.webhookId}`);
+      if (row.status === 'processed') return 'already-processed';
+      if (row.status === 'ignored' || !isHandledTopic(data.topic)) return 'ignored';
+      if (row.round !== data.round) return 'superseded';
+      if (row.body === null) throw new UnrecoverableError(`delivery ${data.webhookId} has no stored body`);
+      await apply(tx, data.topic, parseWebhookBody(row.body));
+      await tx.query(
+        `UPDATE webhook_deliveries SET status = 'processed', body = NULL, error = NULL, attempts = attempts + 1,
+           processed_at = now(), updated_at = now() WHERE webhook_id = $1`,
+        [data.webhookId],
+      );
+      return 'processed';
     });
-    logger.debug({ webhookId: data.webhookId, topic: data.topic }, 'shopify webhook processed');
-    return 'processed';
+    logger.debug({ webhookId: data.webhookId, topic: data.topic, outcome }, 'shopify webhook done');
+    return outcome;
   } catch (err) {
-    await markDelivery(db.pool, data, 'failed', (err as Error).message);
+    const final = attempt.finalAttempt || err instanceof UnrecoverableError;
+    await db.pool.query(
+      `UPDATE webhook_deliveries SET status = $3, error = $4, attempts = attempts + 1, updated_at = now()
+        WHERE webhook_id = $1 AND round = $2 AND status <> 'processed'`,
+      [data.webhookId, data.round, final ? 'failed' : 'retrying', (err as Error).message],
+    );
     logger.warn(
-      { webhookId: data.webhookId, topic: data.topic, err: (err as Error).message },
-      'shopify webhook failed',
+      { webhookId: data.webhookId, topic: data.topic, final, err: (err as Error).message },
+      final
+        ? 'shopify webhook failed; replay it once the cause is fixed'
+        : 'shopify webhook attempt failed; will retry',
     );
     throw err;
   }
 }
 
-async function apply(tx: PoolClient, data: WebhookJobData): Promise<void> {
-  switch (data.topic) {
+async function apply(tx: PoolClient, topic: string, payload: unknown): Promise<void> {
+  switch (topic) {
     case 'orders/create':
     case 'orders/updated':
     case 'orders/cancelled': {
-      const order = normalizeWebhookOrder(parse(orderPayload, data.payload, data.topic));
+      const order = normalizeWebhookOrder(parse(orderPayload, payload, topic));
       await applyOrderRows(tx, [mapOrder(order)]);
       return;
     }
     case 'refunds/create':
-      await applyRefund(tx, parse(refundPayload, data.payload, data.topic));
+      await applyRefund(tx, parse(refundPayload, payload, topic));
       return;
     case 'products/update':
-      await upsertProducts(tx, [normalizeWebhookProduct(parse(productPayload, data.payload, data.topic))]);
+      await upsertProducts(tx, [normalizeWebhookProduct(parse(productPayload, payload, topic))]);
       return;
     case 'customers/update':
-      await upsertCustomers(tx, [normalizeWebhookCustomer(parse(customerPayload, data.payload, data.topic))]);
+      await upsertCustomers(tx, [normalizeWebhookCustomer(parse(customerPayload, payload, topic))]);
       return;
     default:
-      throw new UnrecoverableError(`no handler for topic ${data.topic}`);
+      throw new UnrecoverableError(`no handler for topic ${topic}`);
   }
 }
 

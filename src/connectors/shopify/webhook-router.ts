@@ -1,11 +1,14 @@
-// POST /webhooks/shopify: verify, record, enqueue, answer. The work happens in the 'webhooks' queue
-// (processShopifyWebhook), so Shopify gets its 200 in milliseconds. The raw body is read on this
+// POST /webhooks/shopify: verify, store, enqueue, answer. A 200 is sent only once the delivery's
+// raw body is stored in PostgreSQL (the inbox, webhook-inbox.ts); the work happens in the
+// 'webhooks' queue (processShopifyWebhook), so Shopify gets its answer in milliseconds, and a
+// queue that is down or slow delays the work without losing it. The raw body is read on this
 // route only (the HMAC covers the exact bytes) and never logged.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Config } from '../../config/config';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
-import type { WebhookJobData } from '../../queues/registry';
+import type { WebhookQueue } from '../../queues/webhook-queue';
+import { receiveDelivery } from './webhook-inbox';
 import { isHandledTopic } from './webhook-payloads';
 import { verifyShopifyHmac } from './webhook-verification';
 
@@ -17,12 +20,7 @@ export interface WebhookRouterDeps {
   config: Pick<Config, 'shopify'>;
   db: Database;
   logger: Logger;
-  enqueue: (data: WebhookJobData) => Promise<void>;
-}
-
-/** A deterministic BullMQ job id for a delivery, so a re-enqueue of the same delivery is a no-op. */
-export function webhookJobId(webhookId: string): string {
-  return `shopify-webhook-${webhookId}`;
+  queue: WebhookQueue;
 }
 
 function header(req: Request, name: string): string | undefined {
@@ -31,7 +29,7 @@ function header(req: Request, name: string): string | undefined {
 }
 
 export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
-  const { config, db, logger, enqueue } = deps;
+  const { config, db, logger, queue } = deps;
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES });
 
@@ -71,39 +69,27 @@ export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
       res.status(400).json({ error: 'X-Shopify-Topic and X-Shopify-Webhook-Id are required' });
       return;
     }
-    let payload: unknown;
+    const text = body.toString('utf8');
     try {
-      payload = JSON.parse(body.toString('utf8'));
+      // Only a validity check: the processor parses the stored text losslessly (64-bit ids).
+      JSON.parse(text);
     } catch {
       logger.warn({ ...meta, bytes: body.length }, 'shopify webhook rejected: body is not JSON');
       res.status(400).json({ error: 'body is not JSON' });
       return;
     }
-    const handled = isHandledTopic(topic);
-    const inserted = await db.pool.query(
-      `INSERT INTO webhook_deliveries (webhook_id, topic, shop, status) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (webhook_id) DO NOTHING RETURNING webhook_id`,
-      [webhookId, topic, shop, handled ? 'queued' : 'ignored'],
-    );
-    if (!inserted.rowCount) {
-      logger.info(meta, 'shopify webhook replayed; already recorded');
-      res.status(200).json({ status: 'duplicate' });
-      return;
-    }
-    if (!handled) {
-      res.status(200).json({ status: 'ignored' });
-      return;
-    }
     try {
-      await enqueue({ webhookId, topic, shop, payload });
+      const status = await receiveDelivery(
+        { pool: db.pool, queue, logger },
+        { webhookId, topic, shop, body: text, handled: isHandledTopic(topic) },
+      );
+      if (status === 'duplicate') logger.info(meta, 'shopify webhook replayed; already processed');
+      res.status(200).json({ status });
     } catch (err) {
-      // Forget the delivery so Shopify's retry is accepted rather than taken for a replay.
-      await db.pool.query(`DELETE FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId]);
-      logger.error({ ...meta, err: (err as Error).message }, 'shopify webhook could not be queued');
-      res.status(503).json({ error: 'could not queue the webhook; Shopify will retry' });
-      return;
+      // Not stored (PostgreSQL down): a non-2xx answer makes Shopify retry the delivery later.
+      logger.error({ ...meta, err: (err as Error).message }, 'shopify webhook could not be stored');
+      res.status(503).json({ error: 'could not store the webhook; Shopify will retry' });
     }
-    res.status(200).json({ status: 'queued' });
   });
 
   // Body-parser errors (too large, aborted): answer plainly, never echo or log the body.

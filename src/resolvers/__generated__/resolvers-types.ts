@@ -108,6 +108,7 @@ export type ResolversTypes = {
   RecommendationList: ResolverTypeWrapper<Omit<Types.RecommendationList, 'items'> & { items: Array<ResolversTypes['RecommendationItem']> }>;
   RecommendationSource: Types.RecommendationSource;
   RecordEventsPayload: ResolverTypeWrapper<Types.RecordEventsPayload>;
+  ReplayWebhooksPayload: ResolverTypeWrapper<Types.ReplayWebhooksPayload>;
   Schedule: ResolverTypeWrapper<ScheduleView>;
   SegmentUser: ResolverTypeWrapper<Types.SegmentUser>;
   SetSchedulePayload: ResolverTypeWrapper<Omit<Types.SetSchedulePayload, 'schedule'> & { schedule?: Types.Maybe<ResolversTypes['Schedule']> }>;
@@ -119,6 +120,7 @@ export type ResolversTypes = {
   UserError: ResolverTypeWrapper<Types.UserError>;
   UserErrorCode: Types.UserErrorCode;
   UserSegment: ResolverTypeWrapper<Types.UserSegment>;
+  WebhookCounts: ResolverTypeWrapper<Types.WebhookCounts>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -151,6 +153,7 @@ export type ResolversParentTypes = {
   RecommendationItem: Omit<Types.RecommendationItem, 'product'> & { product: ResolversParentTypes['Product'] };
   RecommendationList: Omit<Types.RecommendationList, 'items'> & { items: Array<ResolversParentTypes['RecommendationItem']> };
   RecordEventsPayload: Types.RecordEventsPayload;
+  ReplayWebhooksPayload: Types.ReplayWebhooksPayload;
   Schedule: ScheduleView;
   SegmentUser: Types.SegmentUser;
   SetSchedulePayload: Omit<Types.SetSchedulePayload, 'schedule'> & { schedule?: Types.Maybe<ResolversParentTypes['Schedule']> };
@@ -160,6 +163,7 @@ export type ResolversParentTypes = {
   TriggerRetrainPayload: Omit<Types.TriggerRetrainPayload, 'run'> & { run?: Types.Maybe<ResolversParentTypes['PipelineRun']> };
   UserError: Types.UserError;
   UserSegment: Types.UserSegment;
+  WebhookCounts: Types.WebhookCounts;
 };
 
 export type AlertResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
@@ -240,6 +244,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   cancelPipelineRun?: Resolver<ResolversTypes['CancelPipelineRunPayload'], ParentType, ContextType, RequireFields<Types.MutationCancelPipelineRunArgs, 'id'>>;
   invalidateCache?: Resolver<ResolversTypes['InvalidateCachePayload'], ParentType, ContextType>;
   recordEvents?: Resolver<ResolversTypes['RecordEventsPayload'], ParentType, ContextType, RequireFields<Types.MutationRecordEventsArgs, 'events'>>;
+  replayWebhooks?: Resolver<ResolversTypes['ReplayWebhooksPayload'], ParentType, ContextType, Partial<Types.MutationReplayWebhooksArgs>>;
   setSchedule?: Resolver<ResolversTypes['SetSchedulePayload'], ParentType, ContextType, RequireFields<Types.MutationSetScheduleArgs, 'cron' | 'name'>>;
   triggerRetrain?: Resolver<ResolversTypes['TriggerRetrainPayload'], ParentType, ContextType, RequireFields<Types.MutationTriggerRetrainArgs, 'input'>>;
 };
@@ -339,6 +344,12 @@ export type RecordEventsPayloadResolvers<ContextType = GatewayContext, ParentTyp
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ReplayWebhooksPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReplayWebhooksPayload'] = ResolversParentTypes['ReplayWebhooksPayload']> = {
+  replayed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  webhookIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
 export type ScheduleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Schedule'] = ResolversParentTypes['Schedule']> = {
   cron?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -370,6 +381,7 @@ export type SystemStatusResolvers<ContextType = GatewayContext, ParentType exten
   productsWithSimilarItems?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   redisAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   schedules?: Resolver<Array<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  webhooks?: Resolver<ResolversTypes['WebhookCounts'], ParentType, ContextType>;
 };
 
 export type TriggerRetrainPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TriggerRetrainPayload'] = ResolversParentTypes['TriggerRetrainPayload']> = {
@@ -389,6 +401,13 @@ export type UserSegmentResolvers<ContextType = GatewayContext, ParentType extend
   modelVersion?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   users?: Resolver<Array<ResolversTypes['SegmentUser']>, ParentType, ContextType>;
+};
+
+export type WebhookCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookCounts'] = ResolversParentTypes['WebhookCounts']> = {
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestOwedSeconds?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  retrying?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
@@ -414,6 +433,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   RecommendationItem?: RecommendationItemResolvers<ContextType>;
   RecommendationList?: RecommendationListResolvers<ContextType>;
   RecordEventsPayload?: RecordEventsPayloadResolvers<ContextType>;
+  ReplayWebhooksPayload?: ReplayWebhooksPayloadResolvers<ContextType>;
   Schedule?: ScheduleResolvers<ContextType>;
   SegmentUser?: SegmentUserResolvers<ContextType>;
   SetSchedulePayload?: SetSchedulePayloadResolvers<ContextType>;
@@ -421,5 +441,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   TriggerRetrainPayload?: TriggerRetrainPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   UserSegment?: UserSegmentResolvers<ContextType>;
+  WebhookCounts?: WebhookCountsResolvers<ContextType>;
 };
 

@@ -189,6 +189,8 @@ export type Mutation = {
   invalidateCache: InvalidateCachePayload;
   /** Records up to 1,000 interaction events (ingest); invalid ones are rejected with a reason, repeated event ids are skipped. */
   recordEvents: RecordEventsPayload;
+  /** Queues failed Shopify webhook deliveries again from their stored bodies (admin): the given ids, or every failed one when ids is omitted. Deliveries that are not failed are left alone. */
+  replayWebhooks: ReplayWebhooksPayload;
   /** Sets a cron schedule, in UTC (admin); userErrors UNKNOWN_SCHEDULE or INVALID_CRON for bad input. */
   setSchedule: SetSchedulePayload;
   /** Starts a pipeline run (admin); userErrors RUN_ALREADY_ACTIVE when one is active, UNKNOWN_RECIPE for a recipe it does not know. */
@@ -213,6 +215,16 @@ export type MutationCancelPipelineRunArgs = {
  */
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationReplayWebhooksArgs = {
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -546,6 +558,17 @@ export type RecordEventsPayload = {
   userErrors: Array<UserError>;
 };
 
+/** What replayWebhooks queued again. */
+export type ReplayWebhooksPayload = {
+  __typename?: 'ReplayWebhooksPayload';
+  /** How many failed deliveries were queued again. */
+  replayed: Scalars['Int']['output'];
+  /** Mistakes in the input (INVALID for a malformed ids list); empty when the replay ran. */
+  userErrors: Array<UserError>;
+  /** Their X-Shopify-Webhook-Id values. */
+  webhookIds: Array<Scalars['ID']['output']>;
+};
+
 /** A cron schedule. */
 export type Schedule = {
   __typename?: 'Schedule';
@@ -606,6 +629,8 @@ export type SystemStatus = {
   redisAvailable: Scalars['Boolean']['output'];
   /** The cron schedules. */
   schedules: Array<Schedule>;
+  /** Shopify webhook deliveries still owed or failed. */
+  webhooks: WebhookCounts;
 };
 
 /** How a pipeline run trains: from scratch, or updating the current models with new data. */
@@ -679,4 +704,17 @@ export type UserSegment = {
   productId: Scalars['ID']['output'];
   /** The customers, most likely first. */
   users: Array<SegmentUser>;
+};
+
+/** Shopify webhook deliveries that are stored but not yet done. */
+export type WebhookCounts = {
+  __typename?: 'WebhookCounts';
+  /** Every attempt failed: raises the webhook_failed alert; replay them with replayWebhooks once the cause is fixed. */
+  failed: Scalars['Int']['output'];
+  /** Seconds since the oldest delivery still owed (pending or retrying) was received; null when none is. */
+  oldestOwedSeconds: Maybe<Scalars['Float']['output']>;
+  /** Stored and queued; no attempt has failed yet. */
+  pending: Scalars['Int']['output'];
+  /** An attempt failed; a later one is scheduled (with doubling delays, for hours). */
+  retrying: Scalars['Int']['output'];
 };
