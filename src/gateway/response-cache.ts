@@ -8,6 +8,7 @@
 // one Buffer.allocUnsafe (from Node's pool for answers under 4 KB) filled by copies and ASCII
 // writes: serving a hit allocates almost nothing the garbage collector has to walk.
 import { randomUUID } from 'node:crypto';
+import { DocumentTable } from './document-table';
 
 interface Template {
   version: number;
@@ -33,8 +34,11 @@ export interface RenderedResponse {
 }
 
 const MAX_CACHEABLE_QUERY = 4_096;
-/** Distinct documents numbered before the numbering starts afresh (clients send a handful). */
-const MAX_DOCUMENTS = 1_000;
+/** Documents numbered: clients send a handful; new ones wait in probation until used again. */
+const PROTECTED_DOCUMENTS = 800;
+const PROBATION_DOCUMENTS = 200;
+/** Starts the key of a document not yet in the table: store() numbers it, render() finds nothing. */
+const PENDING = '\u0002';
 /** Per entry beyond its answer and key: the template object, its arrays, the Map slot, heap slack (measured: about 1.5 KB). */
 const ENTRY_OVERHEAD_BYTES = 1_536;
 
@@ -44,8 +48,7 @@ function entryCost(key: string, body: Buffer): number {
 
 export class ResponseCache {
   private readonly entries = new Map<string, Template>();
-  private readonly documentIds = new Map<string, number>();
-  private nextDocumentId = 0;
+  private readonly documents = new DocumentTable(PROBATION_DOCUMENTS, PROTECTED_DOCUMENTS);
   readonly stats: ResponseCacheStats = { hits: 0, misses: 0, stored: 0 };
 
   /** What the entries hold, as counted against maxBytes. */
@@ -69,20 +72,37 @@ export class ResponseCache {
     return this.bytes;
   }
 
+  /** Documents numbered now (bounded; only those whose answer was stored). */
+  get documentCount(): number {
+    return this.documents.size;
+  }
+
   /**
    * The key of one request: its document (as a small number: documents are few, variables many,
    * and a key per cached answer should not repeat a 200-character query), operation name and
-   * variables. Document numbers are never reused, so after the bounded table of them is reset a
-   * key can never name another document's answer; old entries just age out.
+   * variables. Looking a key up never adds a document to the table: a document not in it gets a
+   * pending key, which store() numbers once the answer has been executed and found storable, so
+   * junk (invalid, refused or failing documents) never enters the table. Document numbers are never
+   * reused, so a key can never name another document's answer; entries of dropped documents age out.
    */
   key(query: string, variables: unknown, operationName: unknown): string {
-    let id = this.documentIds.get(query);
-    if (id === undefined) {
-      if (this.documentIds.size >= MAX_DOCUMENTS) this.documentIds.clear();
-      id = this.nextDocumentId++;
-      this.documentIds.set(query, id);
-    }
-    return `${id}\u0001${typeof operationName === 'string' ? operationName : ''}\u0001${variables === undefined ? '' : JSON.stringify(variables)}`;
+    const tail = `\u0001${typeof operationName === 'string' ? operationName : ''}\u0001${variables === undefined ? '' : JSON.stringify(variables)}`;
+    const id = this.documents.use(query);
+    return id === undefined ? `${PENDING}${query}${tail}` : `${id}${tail}`;
+  }
+
+  /**
+   * A pending key with its document's number (registering the document when `register`), or null
+   * when that document is not numbered. GraphQL documents cannot hold U+0001 (a control
+   * character), so the first one ends the query.
+   */
+  private settle(key: string, register: boolean): string | null {
+    if (!key.startsWith(PENDING)) return key;
+    const end = key.indexOf('\u0001');
+    if (end < 0) return null;
+    const query = key.slice(PENDING.length, end);
+    const id = register ? this.documents.register(query) : this.documents.peek(query);
+    return id === undefined ? null : `${id}${key.slice(end)}`;
   }
 
   /**
@@ -102,8 +122,9 @@ export class ResponseCache {
   }
 
   /** The rendered response, or null when absent or from another batch. */
-  render(key: string, version: number): RenderedResponse | null {
-    const t = this.entries.get(key);
+  render(pendingOrKey: string, version: number): RenderedResponse | null {
+    const key = this.settle(pendingOrKey, false);
+    const t = key === null ? undefined : this.entries.get(key);
     if (!t || t.version !== version) {
       this.stats.misses += 1;
       return null;
@@ -134,14 +155,17 @@ export class ResponseCache {
     this.bytes -= entryCost(key, entry.body);
   }
 
+  /** Called only for answers executed without errors, of cacheable reads the caller was allowed. */
   store(
-    key: string,
+    pendingOrKey: string,
     version: number,
     operation: string,
     body: string,
     stamps: { ids: string[]; generatedAt: string },
   ): void {
     if (!this.enabled) return;
+    const key = this.settle(pendingOrKey, true);
+    if (key === null) return;
     // Where each stamp stands in the body (the ids and the time are distinct fixed strings).
     const found: { at: number; length: number; slot: number }[] = [];
     const find = (token: string, slot: number) => {

@@ -32,8 +32,12 @@ describe('ResponseCache', () => {
     expect(cache.render(cache.key('{ a b }', { x: 2 }, null), 5)).toBeNull();
   });
 
-  it('keys by document, operation name and variables; a reset document table never reuses a key', () => {
+  it('keys by document, operation name and variables; only stored documents are numbered', () => {
     const cache = new ResponseCache(10);
+    const pending = cache.key('{ a }', { x: 1 }, null);
+    expect(cache.documentCount).toBe(0);
+    cache.store(pending, 1, 'op', '{"data":{"a":1}}', { ids: [], generatedAt: 'never-present' });
+    expect(cache.documentCount).toBe(1);
     const a = cache.key('{ a }', { x: 1 }, null);
     expect(cache.key('{ a }', { x: 1 }, null)).toBe(a);
     expect(cache.key('{ a }', { x: 1 }, 'Named')).not.toBe(a);
@@ -41,13 +45,25 @@ describe('ResponseCache', () => {
     expect(cache.keyOfBody({ query: 'mutation { m }' })).toBeNull();
     expect(cache.keyOfBody({ query: `{ ${'a '.repeat(3_000)}}` })).toBeNull();
     expect(cache.keyOfBody({ query: '{ a }', variables: { x: 1 } })).toBe(a);
-    cache.store(a, 1, 'op', '{"data":{"a":1}}', { ids: [], generatedAt: 'never-present' });
-    // Flood the document table past its bound: it starts afresh, and '{ b }' must not inherit a's number.
-    for (let i = 0; i < 1_500; i++) cache.key(`{ f${i} }`, undefined, null);
-    const b = cache.key('{ b }', { x: 1 }, null);
-    expect(b).not.toBe(a);
-    expect(cache.render(b, 1)).toBeNull();
     expect(cache.render(a, 1)!.body.toString()).toBe('{"data":{"a":1}}');
+    // Looking up keys of other documents numbers none of them.
+    for (let i = 0; i < 1_500; i++) cache.key(`{ f${i} }`, undefined, null);
+    expect(cache.documentCount).toBe(1);
+  });
+
+  it('keeps documents in use numbered while a flood of once-used stored documents passes through', () => {
+    const cache = new ResponseCache(10_000);
+    const none = { ids: [], generatedAt: 'never-present' };
+    cache.store(cache.key('{ a }', undefined, null), 1, 'op', '{"data":{"a":1}}', none);
+    const a = cache.key('{ a }', undefined, null); // used again: protected
+    for (let i = 0; i < 1_500; i++) cache.store(cache.key(`{ f${i} }`, undefined, null), 1, 'op', '{}', none);
+    expect(cache.documentCount).toBeLessThanOrEqual(1_000);
+    expect(cache.key('{ a }', undefined, null)).toBe(a);
+    expect(cache.render(a, 1)!.body.toString()).toBe('{"data":{"a":1}}');
+    // A document number is never reused for another document.
+    const b = cache.key('{ b }', undefined, null);
+    cache.store(b, 1, 'op', '{"data":{"b":1}}', none);
+    expect(cache.key('{ b }', undefined, null)).not.toBe(a);
   });
 
   it('holds at most maxBytes, dropping the oldest; an answer bigger than the budget is not kept', () => {
