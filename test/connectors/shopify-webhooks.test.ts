@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
@@ -320,6 +322,46 @@ describe('Shopify webhooks: router, queue and processor', () => {
     expect((await ctx.db.pool.query(`SELECT name FROM products WHERE id = $1`, [String(productId)])).rows[0]).toEqual({
       name: 'Renamed',
     });
+  });
+
+  it("stores Shopify's sample payloads exactly: 64-bit order, line, customer, product and refund ids", async () => {
+    const sample = (name: string) =>
+      readFileSync(path.join(__dirname, '..', 'support', 'shopify-samples', name), 'utf8');
+    // What JSON.parse would have stored instead: another order.
+    expect(String((JSON.parse(sample('orders-create.json')) as { id: number }).id)).not.toBe('820982911946154508');
+    const order = await post('orders/create', null, { raw: sample('orders-create.json') });
+    expect(await drain()).toEqual({ processed: 1, failed: [] });
+    const rest = [
+      await post('refunds/create', null, { raw: sample('refunds-create.json') }),
+      await post('products/update', null, { raw: sample('products-update.json') }),
+      await post('customers/update', null, { raw: sample('customers-update.json') }),
+    ];
+    expect([order, ...rest].map((p) => p.body.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    expect(await drain()).toEqual({ processed: 3, failed: [] });
+    const q = async (sql: string) => (await ctx.db.pool.query(sql)).rows;
+    expect(await q(`SELECT id, customer_id, status FROM orders`)).toEqual([
+      { id: '820982911946154508', customer_id: '115310627314723954', status: 'placed' },
+    ]);
+    expect(await q(`SELECT line_key, product_id, event_type FROM order_items ORDER BY line_key`)).toEqual([
+      {
+        line_key: 'shopify:820982911946154508:141249953214522974',
+        product_id: '788032119674292922',
+        event_type: 'purchase',
+      },
+      {
+        line_key: 'shopify:820982911946154508:866550311766439020',
+        product_id: '788032119674292922',
+        event_type: 'purchase',
+      },
+      { line_key: 'shopify:refund:487817672276298627', product_id: '788032119674292922', event_type: 'return' },
+    ]);
+    expect(await q(`SELECT id, city FROM customers ORDER BY id`)).toEqual([
+      { id: '115310627314723954', city: 'Ottawa' },
+      { id: '706405506930370084', city: 'Ottawa' },
+    ]);
+    expect(await q(`SELECT id, name, category, price FROM products`)).toEqual([
+      { id: '788032119674292922', name: 'Example T-Shirt', category: 'Shirts', price: 19.99 },
+    ]);
   });
 
   it('gives the same rows as the sync: a whole store by webhooks, shuffled and replayed, then synced', async () => {
