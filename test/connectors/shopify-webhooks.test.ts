@@ -324,6 +324,38 @@ describe('Shopify webhooks: router, queue and processor', () => {
     });
   });
 
+  it('ignores a products/update or customers/update older than what is stored (delivered out of order)', async () => {
+    const { store, order } = storeWithOrder();
+    await post('orders/create', webhookOrder(store, order));
+    await drain();
+    const productId = order.lines[0]!.productId!;
+    const p = store.products.get(productId)!;
+    const at = (iso: string) => ({ updated_at: iso });
+    // Shopify sent the older version first, but the newer one arrives first.
+    await post('products/update', { ...webhookProduct({ ...p, title: 'New title' }), ...at('2026-11-02T10:00:00Z') });
+    await post('customers/update', {
+      ...webhookCustomer({ id: 5000, city: 'Karachi', province: 'Sindh' }),
+      ...at('2026-11-02T10:00:00Z'),
+    });
+    await drain();
+    await post('products/update', { ...webhookProduct({ ...p, title: 'Old title' }), ...at('2026-11-01T10:00:00Z') });
+    await post('customers/update', {
+      ...webhookCustomer({ id: 5000, city: 'Quetta', province: 'Balochistan' }),
+      ...at('2026-11-01T10:00:00-05:00'),
+    });
+    expect(await drain()).toEqual({ processed: 2, failed: [] });
+    const product = async () =>
+      (await ctx.db.pool.query(`SELECT name FROM products WHERE id = $1`, [String(productId)])).rows[0] as unknown;
+    const customer = async () =>
+      (await ctx.db.pool.query(`SELECT city, province FROM customers WHERE id = '5000'`)).rows[0] as unknown;
+    expect(await product()).toEqual({ name: 'New title' });
+    expect(await customer()).toEqual({ city: 'Karachi', province: 'Sindh' });
+    // A newer update still applies.
+    await post('products/update', { ...webhookProduct({ ...p, title: 'Newest' }), ...at('2026-11-03T10:00:00Z') });
+    await drain();
+    expect(await product()).toEqual({ name: 'Newest' });
+  });
+
   it("stores Shopify's sample payloads exactly: 64-bit order, line, customer, product and refund ids", async () => {
     const sample = (name: string) =>
       readFileSync(path.join(__dirname, '..', 'support', 'shopify-samples', name), 'utf8');
@@ -338,7 +370,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
     ];
     expect([order, ...rest].map((p) => p.body.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
     expect(await drain()).toEqual({ processed: 3, failed: [] });
-    const q = async (sql: string) => (await ctx.db.pool.query(sql)).rows;
+    const q = async (sql: string) => (await ctx.db.pool.query<Record<string, unknown>>(sql)).rows;
     expect(await q(`SELECT id, customer_id, status FROM orders`)).toEqual([
       { id: '820982911946154508', customer_id: '115310627314723954', status: 'placed' },
     ]);

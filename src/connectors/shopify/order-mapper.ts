@@ -9,12 +9,16 @@ export interface ShopifyProduct {
   price: number | null;
   /** true when the data is the product's current catalogue data (sync, products/update), not a line's copy. */
   authoritative: boolean;
+  /** Shopify's updated_at of this data, when the payload says (products/update); older data than stored is ignored. */
+  updatedAt?: Date | null;
 }
 
 export interface ShopifyCustomer {
   id: string;
   city: string | null;
   province: string | null;
+  /** Shopify's updated_at of this data, when the payload says; older data than stored is ignored. */
+  updatedAt?: Date | null;
 }
 
 export interface ShopifyLineItem {

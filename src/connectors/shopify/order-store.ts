@@ -15,6 +15,15 @@ export interface ApplyCounts {
 
 export const QUARANTINE_SOURCE = 'shopify';
 
+/** An upsert's guard: data whose source time is unknown, or not older than the stored one, applies. */
+const NOT_OLDER = (table: string) =>
+  `(EXCLUDED.source_updated_at IS NULL OR ${table}.source_updated_at IS NULL OR EXCLUDED.source_updated_at >= ${table}.source_updated_at)`;
+
+/** Of two versions of one row, the later by source time (the second when either time is unknown). */
+function newer<T extends { updatedAt?: Date | null }>(a: T, b: T): T {
+  return a.updatedAt && b.updatedAt && a.updatedAt > b.updatedAt ? a : b;
+}
+
 function lastById<T extends { id: string }>(rows: T[], prefer?: (a: T, b: T) => T): T[] {
   const byId = new Map<string, T>();
   for (const r of rows) {
@@ -25,21 +34,24 @@ function lastById<T extends { id: string }>(rows: T[], prefer?: (a: T, b: T) => 
 }
 
 export async function upsertCustomers(client: PoolClient, customers: ShopifyCustomer[]): Promise<number> {
-  const rows = lastById(customers);
+  const rows = lastById(customers, newer);
   if (!rows.length) return 0;
-  // A payload without an address must not erase the one we know.
+  // A payload without an address must not erase the one we know; one older than what we hold
+  // (a late customers/update) changes nothing.
   await client.query(
-    `INSERT INTO customers (id, city, province)
-     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[])
+    `INSERT INTO customers (id, city, province, source_updated_at)
+     SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[])
      ON CONFLICT (id) DO UPDATE SET city = COALESCE(EXCLUDED.city, customers.city),
-       province = COALESCE(EXCLUDED.province, customers.province), updated_at = now()`,
-    [rows.map((r) => r.id), rows.map((r) => r.city), rows.map((r) => r.province)],
+       province = COALESCE(EXCLUDED.province, customers.province),
+       source_updated_at = GREATEST(EXCLUDED.source_updated_at, customers.source_updated_at), updated_at = now()
+     WHERE ${NOT_OLDER('customers')}`,
+    [rows.map((r) => r.id), rows.map((r) => r.city), rows.map((r) => r.province), rows.map((r) => r.updatedAt ?? null)],
   );
   return rows.length;
 }
 
 export async function upsertProducts(client: PoolClient, products: ShopifyProduct[]): Promise<number> {
-  const rows = lastById(products, (a, b) => (b.authoritative || !a.authoritative ? b : a));
+  const rows = lastById(products, (a, b) => (b.authoritative || !a.authoritative ? newer(a, b) : a));
   if (!rows.length) return 0;
   const full = rows.filter((r) => r.authoritative);
   const partial = rows.filter((r) => !r.authoritative);
@@ -50,12 +62,15 @@ export async function upsertProducts(client: PoolClient, products: ShopifyProduc
     rs.map((r) => r.price),
   ];
   if (full.length) {
+    // A products/update older than the data we hold (delivered late) changes nothing.
     await client.query(
-      `INSERT INTO products (id, name, category, price)
-       SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::float8[])
+      `INSERT INTO products (id, name, category, price, source_updated_at)
+       SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::float8[], $5::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category,
-         price = EXCLUDED.price, updated_at = now()`,
-      params(full),
+         price = EXCLUDED.price, source_updated_at = GREATEST(EXCLUDED.source_updated_at, products.source_updated_at),
+         updated_at = now()
+       WHERE ${NOT_OLDER('products')}`,
+      [...params(full), full.map((r) => r.updatedAt ?? null)],
     );
   }
   if (partial.length) {

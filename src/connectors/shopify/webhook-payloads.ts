@@ -28,7 +28,7 @@ export function isHandledTopic(topic: string): topic is HandledTopic {
 const id = z.union([z.number().int(), z.string().min(1)]);
 const time = z.iso.datetime({ offset: true });
 const address = z.object({ city: z.string().nullish(), province: z.string().nullish() }).nullish();
-const customer = z.object({ id, default_address: address });
+const customer = z.object({ id, updated_at: time.nullish(), default_address: address });
 
 const refundLine = z.object({
   id: id.nullish(),
@@ -59,6 +59,7 @@ export const orderPayload = z.object({
 export const refundPayload = refund.extend({ order_id: id });
 export const productPayload = z.object({
   id,
+  updated_at: time.nullish(),
   title: z.string().nullish(),
   product_type: z.string().nullish(),
   variants: z.array(z.object({ price: z.union([z.string(), z.number()]).nullish() })).default([]),
@@ -123,9 +124,15 @@ export function normalizeWebhookProduct(p: z.infer<typeof productPayload>): Shop
     category: p.product_type ? p.product_type : null,
     price: prices.length ? Math.min(...prices) : null,
     authoritative: true,
+    updatedAt: p.updated_at ? new Date(p.updated_at) : null,
   };
 }
 
 export function normalizeWebhookCustomer(p: z.infer<typeof customerPayload>): ShopifyCustomer {
-  return { id: shopifyId(p.id), city: p.default_address?.city ?? null, province: p.default_address?.province ?? null };
+  return {
+    id: shopifyId(p.id),
+    city: p.default_address?.city ?? null,
+    province: p.default_address?.province ?? null,
+    updatedAt: p.updated_at ? new Date(p.updated_at) : null,
+  };
 }
