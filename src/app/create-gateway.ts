@@ -28,7 +28,9 @@ import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { InvalidPipelineRequestError, RunNotFoundError } from '../pipeline/pipeline-service';
 import { WebhookAdmin } from '../serving/webhook-admin';
 import { bullWebhookQueue } from '../queues/webhook-queue';
-import { authorize, keyFromHeaders, Authenticator } from '../gateway/auth/authenticator';
+import { authorize, keyFromHeaders, originOf, Authenticator } from '../gateway/auth/authenticator';
+import { FixedWindowLimiter } from '../gateway/auth/request-limiter';
+import { CorsPolicy, withCors } from '../gateway/cors';
 import type { GatewayContext, GatewayServices } from '../gateway/gateway-context';
 import type { Gateway, GatewayDeps } from '../gateway/gateway-deps';
 import { createGraphqlHandler } from '../gateway/graphql-handler';
@@ -138,6 +140,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     logger,
   });
   const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
+  const publishableLimiter = deps.publishableLimiter ?? new FixedWindowLimiter(config.api.publishableRatePerMinute);
+  const corsPolicy = new CorsPolicy(config.api.corsOrigins, db.pool, logger, deps.corsRefreshMs);
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -188,7 +192,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
 
   const adminOnly: RequestHandler = async (req, res, next) => {
     try {
-      const state = await authenticator.authenticate(keyFromHeaders(req.headers));
+      const state = await authenticator.authenticate(keyFromHeaders(req.headers), originOf(req.headers));
       const verdict = authorize(state, 'admin', config.api.readAuth);
       if (verdict === 'ok') {
         next();
@@ -208,12 +212,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.use(requestLog(logger));
   app.use(opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics }));
   app.use(openApiRoute());
-  app.use(REST_PREFIX, legacyRestRouter({ config, recs, authenticator, metrics, logger }));
+  app.use(REST_PREFIX, legacyRestRouter({ config, recs, authenticator, publishableLimiter, metrics, logger }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
-  const graphql = createGraphqlHandler({ apollo, services, authenticator, logger });
+  const graphql = createGraphqlHandler({ apollo, services, authenticator, publishableLimiter, logger });
   app.use('/graphql', graphqlRouter(graphql));
-  const handler = responseCacheLane(
+  const lane = responseCacheLane(
     {
       cache: responseCache,
       authenticator,
@@ -225,6 +229,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     },
     app,
   );
+
+  await corsPolicy.start();
+  const handler = withCors(corsPolicy, lane);
 
   let server: Server | undefined;
   return {
@@ -258,6 +265,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         await closed;
       }
       tracker.stop();
+      corsPolicy.stop();
       catalogueRanking.stop();
       budget.stop();
       await apollo.stop();

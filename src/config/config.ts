@@ -87,6 +87,16 @@ const schema = z.object({
   // Redis used memory at which the hot layer stops writing; keep it below maxmemory by the queues' share.
   HOT_LAYER_MAX_MB: z.coerce.number().int().min(1).max(1_048_576).default(1_024),
   READ_AUTH: z.enum(['open', 'key']).default('open'),
+  // Browser origins allowed by CORS, besides those of active publishable keys (which are always allowed).
+  CORS_ORIGINS: list
+    .pipe(
+      z.array(
+        z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'must list origins like https://shop.example.com'),
+      ),
+    )
+    .default([]),
+  // Requests per minute per client IP with a publishable key (they ship in storefront JavaScript).
+  PUBLISHABLE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   // The catalogue ordered by sales, in each gateway's memory (the fill rule's last resort, product
   // sales figures): reloaded at each new batch and this often; at most this many products held.
   CATALOGUE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -171,7 +181,7 @@ export interface Config {
     negativeTtlSeconds: number;
     hotMaxMb: number;
   };
-  api: { readAuth: Env['READ_AUTH'] };
+  api: { readAuth: Env['READ_AUTH']; corsOrigins: string[]; publishableRatePerMinute: number };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
   schedules: {
     enabled: boolean;
@@ -253,7 +263,11 @@ export function loadConfig(
       negativeTtlSeconds: e.NEGATIVE_CACHE_SECONDS,
       hotMaxMb: e.HOT_LAYER_MAX_MB,
     },
-    api: { readAuth: e.READ_AUTH },
+    api: {
+      readAuth: e.READ_AUTH,
+      corsOrigins: e.CORS_ORIGINS,
+      publishableRatePerMinute: e.PUBLISHABLE_RATE_PER_MINUTE,
+    },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },
     schedules: {
       enabled: e.SCHEDULES_ENABLED,

@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import type { Ranker } from '../engine/ranker';
 import type { Logger } from '../infra/logger';
 import type { PipelineService } from '../pipeline/pipeline-service';
+import type { RequestLimiter } from './auth/request-limiter';
 
 export interface GatewayDeps {
   config: Config;
@@ -28,6 +29,10 @@ export interface GatewayDeps {
   batchVersionRefreshMs?: number;
   /** How long an API key lookup is trusted (ms). Default 10,000. */
   authCacheMs?: number;
+  /** Publishable keys' per-IP budget. Default: PUBLISHABLE_RATE_PER_MINUTE in this process's memory. */
+  publishableLimiter?: RequestLimiter;
+  /** How often the publishable keys' origins are re-read for CORS (ms). Default 10,000. */
+  corsRefreshMs?: number;
 }
 
 export interface Gateway {

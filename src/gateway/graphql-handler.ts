@@ -4,14 +4,18 @@
 // lines as @as-integrations/express5, without needing Express's req/res.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import type { Logger } from '../infra/logger';
-import { keyFromHeaders, type AuthState, type Authenticator } from './auth/authenticator';
+import { keyFromHeaders, originOf, type AuthState, type Authenticator } from './auth/authenticator';
+import { limitPublishable, type RequestLimiter } from './auth/request-limiter';
 import { createContext, type GatewayContext, type GatewayServices } from './gateway-context';
 
 export interface GraphqlHandlerDeps {
   apollo: ApolloServer<GatewayContext>;
   services: GatewayServices;
   authenticator: Authenticator;
+  /** Publishable keys' per-IP budget. */
+  publishableLimiter: RequestLimiter;
   logger: Logger;
 }
 
@@ -35,10 +39,20 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
   ): Promise<GatewayContext> => {
     let auth: AuthState;
     try {
-      auth = await d.authenticator.authenticate(keyFromHeaders(req.headers));
+      auth = await d.authenticator.authenticate(keyFromHeaders(req.headers), originOf(req.headers));
     } catch (err) {
       d.logger.warn({ err }, 'API key check failed');
       auth = { kind: 'unchecked', reason: 'the API key could not be checked (database unavailable)' };
+    }
+    const verdict = await limitPublishable(d.publishableLimiter, auth, req.socket.remoteAddress);
+    if (!verdict.ok) {
+      // Thrown from the context function: Apollo answers it with this status and header.
+      throw new GraphQLError(`too many requests from this address; retry in ${verdict.retryAfterSeconds} s`, {
+        extensions: {
+          code: 'RATE_LIMITED',
+          http: { status: 429, headers: new HeaderMap([['retry-after', String(verdict.retryAfterSeconds)]]) },
+        },
+      });
     }
     // The answer is stored under this key when the response-cache plugin finds it cacheable.
     const key =

@@ -7,7 +7,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../infra/logger';
-import { authorize, keyFromHeaders, type Authenticator } from './auth/authenticator';
+import { authorize, keyFromHeaders, originOf, type Authenticator } from './auth/authenticator';
 import { sendBodyProblem } from './body-errors';
 import type { GraphqlHandler } from './graphql-handler';
 import type { GatewayMetrics } from './metrics';
@@ -52,10 +52,11 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
       return;
     }
     const key = d.cache.enabled ? d.cache.keyOfBody(body) : null;
-    // Unknown API keys and refusals go to Apollo, which authenticates and explains.
-    const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers));
+    // Unknown API keys and refusals go to Apollo, which authenticates and explains; so do
+    // publishable keys, whose requests count against their IP's rate limit there.
+    const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers), originOf(req.headers));
     const hit =
-      key !== null && auth && authorize(auth, 'read', d.readAuth) === 'ok'
+      key !== null && auth && auth.kind !== 'publishable' && authorize(auth, 'read', d.readAuth) === 'ok'
         ? d.cache.render(key, d.batchVersion())
         : null;
     if (!hit) {

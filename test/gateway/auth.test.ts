@@ -20,7 +20,10 @@ describe('API keys and roles', () => {
     for (const role of ['read', 'ingest', 'admin'] as const)
       keys[role] = (await createApiKey(ctx.db.pool, role, `${role} test`)).key;
     open = await startGateway(ctx);
-    keyed = await startGateway(ctx, { config: { ...ctx.config, api: { readAuth: 'key' } }, authCacheMs: 0 });
+    keyed = await startGateway(ctx, {
+      config: { ...ctx.config, api: { ...ctx.config.api, readAuth: 'key' } },
+      authCacheMs: 0,
+    });
   });
   afterAll(async () => {
     await open.close();

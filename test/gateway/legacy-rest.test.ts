@@ -29,7 +29,7 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
     fx = await seedServing(ctx.db);
     readKey = (await createApiKey(ctx.db.pool, 'read')).key;
     h = await startGateway(ctx);
-    keyed = await startGateway(ctx, { config: { ...ctx.config, api: { readAuth: 'key' } } });
+    keyed = await startGateway(ctx, { config: { ...ctx.config, api: { ...ctx.config.api, readAuth: 'key' } } });
   });
   afterAll(async () => {
     await h.close();

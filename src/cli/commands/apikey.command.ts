@@ -13,15 +13,21 @@ function parseRole(value: string): Role {
 export function registerApiKey(program: Command): void {
   const cmd = program
     .command('apikey')
-    .description('manage API keys of the GraphQL gateway (roles: read, ingest, admin)');
+    .description('manage API keys of the gateway (roles: read, ingest, admin, publishable)');
   cmd
     .command('create')
     .description('create a key and print it once (store it now: it cannot be shown again)')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, parseRole)
     .option('--name <name>', 'a label for humans (at most 100 characters)')
-    .action((opts: { role: Role; name?: string }) =>
+    .option(
+      '--origin <origin>',
+      'a browser origin a publishable key works from, e.g. https://shop.example.com (repeat for several)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action((opts: { role: Role; name?: string; origin: string[] }) =>
       withApp(async ({ db }) => {
-        const { key, info } = await createApiKey(db.pool, opts.role, opts.name);
+        const { key, info } = await createApiKey(db.pool, opts.role, opts.name, opts.origin);
         process.stdout.write(
           `created API key ${info.id} (${info.prefix}..., role ${info.role}, "${info.name}")\n${key}\n`,
         );
@@ -37,7 +43,10 @@ export function registerApiKey(program: Command): void {
         for (const k of keys) {
           const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
           const used = k.lastUsedAt ? k.lastUsedAt.toISOString() : 'never';
-          process.stdout.write(`${k.id}\t${k.prefix}...\t${k.role}\t${state}\tlast used ${used}\t${k.name}\n`);
+          const origins = k.allowedOrigins.length ? `\t${k.allowedOrigins.join(' ')}` : '';
+          process.stdout.write(
+            `${k.id}\t${k.prefix}...\t${k.role}\t${state}\tlast used ${used}\t${k.name}${origins}\n`,
+          );
         }
       }),
     );

@@ -1,5 +1,6 @@
 // Turns a request's key (Authorization: Bearer <key>, or x-api-key) into a role. Lookups are kept
-// in memory for `ttlMs`, so a revoked key stops working within that time in every gateway.
+// in memory for `ttlMs`, so a revoked key stops working within that time in every gateway. A
+// publishable key is bound to its allowed origins: from any other Origin (or none) it is refused.
 import type { Pool } from 'pg';
 import type { Logger } from '../../infra/logger';
 import { hashKey, isRole, looksLikeKey, type Role } from './api-keys';
@@ -7,6 +8,8 @@ import { hashKey, isRole, looksLikeKey, type Role } from './api-keys';
 export type AuthState =
   | { kind: 'anonymous' }
   | { kind: 'key'; role: Role; keyId: number }
+  /** A publishable key used from one of its allowed origins: reads and recordEvents only. */
+  | { kind: 'publishable'; keyId: number; origins: readonly string[] }
   | { kind: 'invalid'; reason: string }
   /** A key was sent but could not be checked (database down): open reads still work. */
   | { kind: 'unchecked'; reason: string };
@@ -14,6 +17,11 @@ export type AuthState =
 interface CachedLookup {
   at: number;
   state: AuthState;
+}
+
+export function originOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const origin = headers['origin'];
+  return typeof origin === 'string' ? origin : undefined;
 }
 
 export function keyFromHeaders(headers: Record<string, string | string[] | undefined>): string | null {
@@ -37,26 +45,32 @@ export class Authenticator {
   ) {}
 
   /** The answer straight from memory when fresh; undefined means "ask authenticate()". */
-  peek(key: string | null, now = Date.now()): AuthState | undefined {
+  peek(key: string | null, origin?: string, now = Date.now()): AuthState | undefined {
     if (key === null) return { kind: 'anonymous' };
     const hit = this.cache.get(key);
-    return hit && now - hit.at < this.ttlMs ? hit.state : undefined;
+    return hit && now - hit.at < this.ttlMs ? bindToOrigin(hit.state, origin) : undefined;
   }
 
-  async authenticate(key: string | null): Promise<AuthState> {
+  /** `origin` is the request's Origin header: it decides whether a publishable key counts. */
+  async authenticate(key: string | null, origin?: string): Promise<AuthState> {
     if (key === null) return { kind: 'anonymous' };
-    const known = this.peek(key);
+    const known = this.peek(key, origin);
     if (known) return known;
     const state = await this.lookup(key);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, { at: Date.now(), state });
-    return state;
+    return bindToOrigin(state, origin);
   }
 
   private async lookup(key: string): Promise<AuthState> {
     if (!looksLikeKey(key)) return { kind: 'invalid', reason: 'malformed API key' };
-    const { rows } = await this.pool.query<{ id: number; role: string; revoked_at: Date | null }>(
-      'SELECT id, role, revoked_at FROM api_keys WHERE key_hash = $1',
+    const { rows } = await this.pool.query<{
+      id: number;
+      role: string;
+      revoked_at: Date | null;
+      allowed_origins: string[];
+    }>(
+      'SELECT id, role, revoked_at, coalesce(allowed_origins, ARRAY[]::text[]) AS allowed_origins FROM api_keys WHERE key_hash = $1',
       [hashKey(key)],
     );
     const row = rows[0];
@@ -64,6 +78,7 @@ export class Authenticator {
     if (row.revoked_at) return { kind: 'invalid', reason: 'revoked API key' };
     if (!isRole(row.role)) return { kind: 'invalid', reason: 'API key has no valid role' };
     this.touch(row.id);
+    if (row.role === 'publishable') return { kind: 'publishable', keyId: row.id, origins: row.allowed_origins };
     return { kind: 'key', role: row.role, keyId: row.id };
   }
 
@@ -78,7 +93,20 @@ export class Authenticator {
   }
 }
 
-const RANK: Record<Role, number> = { read: 0, ingest: 1, admin: 2 };
+/** A publishable key counts only from one of its origins; browsers set Origin and scripts cannot change it. */
+function bindToOrigin(state: AuthState, origin: string | undefined): AuthState {
+  if (state.kind !== 'publishable' || (origin !== undefined && state.origins.includes(origin))) return state;
+  return {
+    kind: 'invalid',
+    reason:
+      origin === undefined
+        ? 'a publishable key works only from a browser page on one of its allowed origins (no Origin header)'
+        : `this publishable key is not allowed from origin ${origin.slice(0, 100)}`,
+  };
+}
+
+// publishable never appears with kind 'key' (lookup gives it its own kind); read level if it did.
+const RANK: Record<Role, number> = { publishable: 0, read: 0, ingest: 1, admin: 2 };
 
 /** Whether a state may do what `needed` requires; reads are open when readAuth is 'open'. */
 export function authorize(
@@ -87,6 +115,8 @@ export function authorize(
   readAuth: 'open' | 'key',
 ): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' {
   if (state.kind === 'invalid') return 'UNAUTHENTICATED';
+  // Reads and recordEvents (the ingest role's one operation); never administration.
+  if (state.kind === 'publishable') return needed === 'admin' ? 'FORBIDDEN' : 'ok';
   if (state.kind === 'anonymous' || state.kind === 'unchecked')
     return needed === 'read' && readAuth === 'open' ? 'ok' : 'UNAUTHENTICATED';
   return RANK[state.role] >= RANK[needed] ? 'ok' : 'FORBIDDEN';

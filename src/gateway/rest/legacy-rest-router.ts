@@ -16,7 +16,8 @@ import { isDatabaseUnavailable } from '../../serving/database-unavailable';
 import type { BuiltList } from '../../serving/list-builder';
 import type { RecommendationService } from '../../serving/recommendation-service';
 import { ServingUnavailableError } from '../../serving/serving-unavailable-error';
-import { authorize, keyFromHeaders, type Authenticator } from '../auth/authenticator';
+import { authorize, keyFromHeaders, originOf, type Authenticator } from '../auth/authenticator';
+import { limitPublishable, type RequestLimiter } from '../auth/request-limiter';
 import type { GatewayMetrics } from '../metrics';
 import { openApiDocument, OPENAPI_PATH } from './openapi-document';
 import { restFilter, restId, restLimit } from './rest-params';
@@ -39,6 +40,7 @@ export interface LegacyRestDeps {
   config: Config;
   recs: RecommendationService;
   authenticator: Authenticator;
+  publishableLimiter: RequestLimiter;
   metrics: GatewayMetrics;
   logger: Logger;
 }
@@ -86,11 +88,17 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
       const started = process.hrtime.bigint();
       res.locals.operation = `rest:${operation}`;
       try {
-        const verdict = authorize(
-          await d.authenticator.authenticate(keyFromHeaders(req.headers)),
-          'read',
-          d.config.api.readAuth,
-        );
+        const auth = await d.authenticator.authenticate(keyFromHeaders(req.headers), originOf(req.headers));
+        const limited = await limitPublishable(d.publishableLimiter, auth, req.socket.remoteAddress);
+        if (!limited.ok) {
+          res.setHeader('retry-after', String(limited.retryAfterSeconds));
+          throw new RestRefusal(
+            429,
+            'RATE_LIMITED',
+            `too many requests from this address; retry in ${limited.retryAfterSeconds} s`,
+          );
+        }
+        const verdict = authorize(auth, 'read', d.config.api.readAuth);
         if (verdict === 'UNAUTHENTICATED')
           throw new RestRefusal(401, verdict, 'a valid API key is required: send "Authorization: Bearer <key>"');
         if (verdict === 'FORBIDDEN') throw new RestRefusal(403, verdict, 'this needs a key with role read');
