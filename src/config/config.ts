@@ -112,6 +112,16 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(60_000),
   WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).default(30_000),
+  // The stuck-run sweep (src/pipeline/stuck-run-sweep.ts): how often it looks, and how long a
+  // run's row must have been quiet before a stage without a live job counts as lost.
+  RUN_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  STUCK_RUN_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  // Queueing a run's first job waits at most this long (Redis down): the run then fails at once.
+  ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // load-results refuses a batch whose failed lines exceed this share of its lines, or that
+  // covers fewer customers or products than this share of the live batch (admins may force it).
+  LOAD_MAX_FAILED_SHARE: z.coerce.number().min(0).max(1).default(0.01),
+  LOAD_MIN_COVERAGE_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   AWS_REGION: z.string().optional(),
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default('storefront-recs/'),
@@ -192,6 +202,12 @@ export interface Config {
     webhookSweep: string;
   };
   worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
+  pipeline: {
+    sweepIntervalMs: number;
+    stuckGraceMs: number;
+    enqueueTimeoutMs: number;
+    load: { maxFailedShare: number; minCoverageShare: number };
+  };
   aws: {
     region?: string;
     bucket?: string;
@@ -282,6 +298,12 @@ export function loadConfig(
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       lockMs: e.WORKER_LOCK_MS,
       stalledCheckMs: e.WORKER_STALLED_CHECK_MS,
+    },
+    pipeline: {
+      sweepIntervalMs: e.RUN_SWEEP_INTERVAL_MS,
+      stuckGraceMs: e.STUCK_RUN_GRACE_MS,
+      enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
+      load: { maxFailedShare: e.LOAD_MAX_FAILED_SHARE, minCoverageShare: e.LOAD_MIN_COVERAGE_SHARE },
     },
     aws: {
       region: e.AWS_REGION,

@@ -3,7 +3,8 @@
 // It knows nothing of BullMQ: the worker adapts a job to StageJob and an Enqueuer to queues.
 import { runLayout, isRecipe } from '../engine/training-engine';
 import { runKeyOf, type StageJobData, type StageName } from '../queues/registry';
-import { raiseAlert, resolveAlert } from '../alerts/alert-store';
+import { resolveAlert } from '../alerts/alert-store';
+import { failRun } from '../pipeline/run-failure';
 import type { RunStore } from '../pipeline/run-store';
 import { nextStage } from '../pipeline/stage-chain';
 import { STAGE_FUNCTIONS } from './stage-functions';
@@ -71,7 +72,7 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
     const permanent = isPermanentError(err);
     const final = permanent || job.attempt >= job.maxAttempts;
     await runs.patchStage(runId, stage, { status: final ? 'failed' : 'running', error: error.message });
-    if (final) await failRun(deps, runId, stage, error.message);
+    if (final) await failRunOf(deps, runId, stage, error.message);
     // The worker turns a PermanentStageError into "do not retry".
     throw permanent && !(err instanceof PermanentStageError)
       ? new PermanentStageError(error.message, { cause: err })
@@ -80,7 +81,9 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
 
   if (outcome.status === 'waiting') {
     const attempt = (job.data.poll?.attempt ?? 0) + 1;
-    await runs.patchStage(runId, stage, { status: 'waiting', message: outcome.message });
+    // The re-check's attempt is recorded before it is queued: the stuck-run sweep looks for that
+    // job, so a crash in between shows as a lost job rather than a run waiting forever.
+    await runs.patchStage(runId, stage, { status: 'waiting', message: outcome.message, pollAttempt: attempt });
     await runs.setStatus(runId, 'waiting');
     await deps.enqueuer.enqueueStage(
       stage,
@@ -93,6 +96,7 @@ export async function runStage(deps: StageRunnerDeps, stage: StageName, job: Sta
   const finishedAt = new Date();
   await runs.patchStage(runId, stage, {
     status: outcome.status === 'done' ? 'succeeded' : 'skipped',
+    pollAttempt: undefined,
     progress: 100,
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - new Date(startedAt).getTime(),
@@ -119,16 +123,7 @@ async function chain(deps: StageRunnerDeps, runId: number, stage: StageName): Pr
   await deps.onRunFinished?.(runId);
 }
 
-async function failRun(deps: StageRunnerDeps, runId: number, stage: StageName, message: string): Promise<void> {
-  // The alert first (raising it again only refreshes it): whoever sees the run failed must also
-  // find its alert, and a crash between the two writes must not leave a failed run unalerted.
-  await raiseAlert(deps.db, {
-    kind: 'pipeline_failed',
-    severity: 'critical',
-    message: `pipeline run ${runId} failed in ${stage}: ${message}`,
-    runId,
-    details: { stage },
-  });
-  await deps.runs.setStatus(runId, 'failed', `${stage}: ${message}`);
+async function failRunOf(deps: StageRunnerDeps, runId: number, stage: StageName, message: string): Promise<void> {
+  await failRun(deps, runId, stage, message);
   await deps.onRunFinished?.(runId);
 }

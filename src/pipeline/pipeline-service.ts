@@ -16,6 +16,8 @@ export interface StageState {
   attempts?: number;
   counts?: Record<string, number>;
   error?: string;
+  /** Set while the stage waits on outside work: the attempt number of its delayed re-check job. */
+  pollAttempt?: number;
 }
 
 export interface PipelineRunView {
@@ -30,6 +32,8 @@ export interface PipelineRunView {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Last change of the run's row (stage patches, status changes). */
+  updatedAt: Date;
 }
 
 export interface ScheduleView {
@@ -94,5 +98,17 @@ export class RunNotFoundError extends Error {
   constructor(readonly runId: number) {
     super(`pipeline run ${runId} does not exist`);
     this.name = 'RunNotFoundError';
+  }
+}
+
+/** A run was created but its first job could not be queued; the run is already failed. */
+export class RunEnqueueError extends Error {
+  constructor(
+    readonly runId: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'RunEnqueueError';
   }
 }

@@ -7,6 +7,7 @@ import type { Queues } from '../queues/queues';
 import { QUEUE, runKeyOf } from '../queues/registry';
 import {
   InvalidPipelineRequestError,
+  RunEnqueueError,
   RunFinishedError,
   RunNotFoundError,
   UnknownRecipeError,
@@ -14,6 +15,7 @@ import {
   type PipelineService,
   type StartRunOptions,
 } from './pipeline-service';
+import { failRun } from './run-failure';
 import { RunStore } from './run-store';
 import { isScheduleName, upsertSchedule, SCHEDULE_NAMES } from './schedules';
 import { firstStage, planStages } from './stage-chain';
@@ -38,8 +40,35 @@ export class QueuePipelineService implements PipelineService {
       recipes: [...new Set(recipes)],
       stages: planStages({ syncFirst }),
     });
-    await this.deps.queues.enqueueStage(firstStage(run), { runId: run.id, runKey: runKeyOf(run) });
+    await this.enqueueFirst(run);
     return run;
+  }
+
+  /**
+   * The run row is committed before its first job can be queued (PostgreSQL and Redis share no
+   * transaction). If queueing fails or hangs (Redis down: the queue connection waits through
+   * reconnects), the run is failed at once with the reason and an alert, so it never blocks the
+   * next start; a job that still reaches Redis later finds its run failed and is ignored.
+   */
+  private async enqueueFirst(run: PipelineRunView): Promise<void> {
+    const stage = firstStage(run);
+    const timeoutMs = this.deps.config.pipeline.enqueueTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`Redis did not take the job within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.deps.queues.enqueueStage(stage, { runId: run.id, runKey: runKeyOf(run) }), timeout]);
+    } catch (err) {
+      const reason = `could not queue its first job: ${(err as Error).message}`;
+      await this.runs.patchStage(run.id, stage, { status: 'failed', error: reason });
+      await failRun({ db: this.deps.db, runs: this.runs }, run.id, stage, reason);
+      throw new RunEnqueueError(run.id, `pipeline run ${run.id} failed: ${reason}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async cancelRun(id: number): Promise<PipelineRunView> {

@@ -26,6 +26,7 @@ interface RunRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  updated_at: Date;
 }
 
 function toView(r: RunRow): PipelineRunView {
@@ -41,6 +42,7 @@ function toView(r: RunRow): PipelineRunView {
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -85,6 +87,15 @@ export class RunStore {
     return rows.map(toView);
   }
 
+  /** Every active run (normally at most one), oldest first: what the stuck-run sweep inspects. */
+  async listActive(): Promise<PipelineRunView[]> {
+    const { rows } = await this.db.pool.query<RunRow>(
+      'SELECT * FROM pipeline_runs WHERE status = ANY($1) ORDER BY id',
+      [ACTIVE],
+    );
+    return rows.map(toView);
+  }
+
   async active(): Promise<PipelineRunView | null> {
     const { rows } = await this.db.pool.query<RunRow>(
       'SELECT * FROM pipeline_runs WHERE status = ANY($1) ORDER BY id LIMIT 1',
@@ -105,19 +116,23 @@ export class RunStore {
       `UPDATE pipeline_runs
           SET stages = jsonb_set(stages, ARRAY[$2::text], (COALESCE(stages -> $2, '{}'::jsonb) - $5::text[]) || $3::jsonb),
               status = CASE WHEN status IN ('queued', 'waiting') AND $4 THEN 'running' ELSE status END,
-              started_at = COALESCE(started_at, CASE WHEN $4 THEN now() END)
+              started_at = COALESCE(started_at, CASE WHEN $4 THEN now() END),
+              updated_at = now()
         WHERE id = $1`,
       [id, stage, JSON.stringify(patch), patch.status === 'running', removed],
     );
   }
 
-  async setStatus(id: number, status: RunStatus, error?: string): Promise<void> {
+  /** Sets the status of a run that has not finished yet; false when it had (nothing changed). */
+  async setStatus(id: number, status: RunStatus, error?: string): Promise<boolean> {
     const finished = status === 'succeeded' || status === 'failed' || status === 'cancelled';
-    await this.db.pool.query(
+    const { rowCount } = await this.db.pool.query(
       `UPDATE pipeline_runs SET status = $2, error = COALESCE($3, error),
-              finished_at = CASE WHEN $4 THEN now() ELSE finished_at END
+              finished_at = CASE WHEN $4 THEN now() ELSE finished_at END,
+              updated_at = now()
         WHERE id = $1 AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
       [id, status, error ?? null, finished],
     );
+    return (rowCount ?? 0) > 0;
   }
 }

@@ -18,3 +18,13 @@ export function nextStage(run: PipelineRunView, current: StageName): StageName |
   const rest = STAGES.slice(STAGES.indexOf(current) + 1);
   return rest.find((s) => run.stages[s] !== undefined) ?? null;
 }
+
+/** The stage a run is at: the first one that has not succeeded or been skipped. */
+export function currentStage(run: PipelineRunView): StageName | null {
+  return (
+    STAGES.find((s) => {
+      const state = run.stages[s];
+      return state !== undefined && state.status !== 'succeeded' && state.status !== 'skipped';
+    }) ?? null
+  );
+}

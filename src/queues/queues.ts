@@ -50,6 +50,22 @@ export class Queues {
     await this.add(stage, data, { jobId: stageJobId(stage, data.runKey, data.poll?.attempt), delayMs: opts.delayMs });
   }
 
+  /**
+   * Where one stage job of a run is: its BullMQ state (null when Redis has no such job, e.g.
+   * after a restart without persistence) and, once failed, why.
+   */
+  async stageJob(
+    stage: StageName,
+    runKey: string,
+    pollAttempt?: number,
+  ): Promise<{ id: string; state: string | null; failedReason?: string }> {
+    const id = stageJobId(stage, runKey, pollAttempt);
+    const job = await this.get(stage).getJob(id);
+    if (!job) return { id, state: null };
+    const state = await job.getState();
+    return { id, state, ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+  }
+
   /** Removes the waiting and delayed jobs of one run (cancellation); only stage jobs belong to runs. */
   async removeRunJobs(runId: number): Promise<number> {
     let removed = 0;

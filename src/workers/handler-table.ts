@@ -12,6 +12,8 @@ export interface QueueHandler<Q extends QueueName> {
   options?: Omit<WorkerOptions, 'connection' | 'prefix'>;
   /** Runs before the worker takes jobs (the scheduler registers its schedules here). */
   beforeStart?(): Promise<void>;
+  /** Runs once the process's workers have closed (the scheduler stops its sweep timer here). */
+  afterClose?(): Promise<void>;
 }
 
 export type HandlerTable = { [Q in QueueName]: QueueHandler<Q> };

@@ -1,12 +1,59 @@
 // The scheduler queue receives the cron firings; each runs its entry of SCHEDULES, which only
-// fans work out (a pipeline run, an order sync, a pre-warm, an alert check).
+// fans work out (a pipeline run, an order sync, a pre-warm, an alert check). The process that
+// consumes it also runs the stuck-run sweep on a timer: a timer in the process, not a job in
+// Redis, so a Redis restart that loses every job cannot lose the sweep that detects it.
 import { UnrecoverableError } from 'bullmq';
-import { registerSchedules, scheduleNamed, SCHEDULE_NAMES, type ScheduleContext } from '../pipeline/schedules';
+import {
+  registerSchedules,
+  scheduleNamed,
+  SCHEDULE_NAMES,
+  SCHEDULES,
+  type ScheduleContext,
+} from '../pipeline/schedules';
+import type { RunStore } from '../pipeline/run-store';
+import { sweepStuckRuns } from '../pipeline/stuck-run-sweep';
 import type { Queues } from '../queues/queues';
 import { QUEUE } from '../queues/registry';
 import type { HandlerSet } from './handler-table';
 
-export function schedulerHandlers(ctx: ScheduleContext, queues: Queues): HandlerSet {
+/** One sweep: fail stuck runs, and put back job schedulers a Redis restart took away. */
+async function sweep(ctx: ScheduleContext, deps: { queues: Queues; runs: RunStore }): Promise<void> {
+  await sweepStuckRuns({
+    db: ctx.db,
+    runs: deps.runs,
+    queues: deps.queues,
+    logger: ctx.logger,
+    graceMs: ctx.config.pipeline.stuckGraceMs,
+  });
+  if (!ctx.config.schedules.enabled) return;
+  const registered = await deps.queues.get(QUEUE.scheduler).getJobSchedulersCount();
+  if (registered < SCHEDULES.length) {
+    ctx.logger.warn(
+      { registered, expected: SCHEDULES.length },
+      'job schedulers missing (Redis lost them); re-registering',
+    );
+    await registerSchedules(deps.queues, ctx.db, ctx.config);
+  }
+}
+
+export function schedulerHandlers(ctx: ScheduleContext, deps: { queues: Queues; runs: RunStore }): HandlerSet {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let inFlight: Promise<void> | undefined;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      inFlight = tick();
+    }, ctx.config.pipeline.sweepIntervalMs);
+  };
+  const tick = async () => {
+    try {
+      await sweep(ctx, deps);
+    } catch (err) {
+      // PostgreSQL or Redis is down right now: the next tick tries again.
+      ctx.logger.error({ err: (err as Error).message }, 'stuck-run sweep failed; retrying on the next tick');
+    }
+    if (!stopped) schedule();
+  };
   return {
     [QUEUE.scheduler]: {
       async process(job) {
@@ -18,7 +65,14 @@ export function schedulerHandlers(ctx: ScheduleContext, queues: Queues): Handler
       },
       options: { concurrency: 1 },
       beforeStart: async () => {
-        if (ctx.config.schedules.enabled) await registerSchedules(queues, ctx.db, ctx.config);
+        if (ctx.config.schedules.enabled) await registerSchedules(deps.queues, ctx.db, ctx.config);
+        schedule();
+      },
+      // A sweep in progress finishes before the process closes its connections.
+      afterClose: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await inFlight;
       },
     },
   };

@@ -47,7 +47,7 @@ export function defaultHandlers(services: Services, concurrency: number): Handle
     stageHandlers(runnerDeps, { config, concurrency }),
     schedulerHandlers(
       { config, db, redis: queueRedis, logger, pipeline: services.pipeline, queues: services.queues },
-      services.queues,
+      { queues: services.queues, runs: services.pipeline.runs },
     ),
     webhooksHandlers(db, logger),
     eventsForwardHandlers(config, db, logger),
@@ -83,6 +83,7 @@ export async function startWorkers(services: Services, opts: StartWorkersOptions
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      for (const queue of selected) await table[queue].afterClose?.();
     },
   };
 }

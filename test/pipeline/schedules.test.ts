@@ -69,7 +69,7 @@ describe('schedules', () => {
       pipeline,
       queues,
     };
-    const handler = schedulerHandlers(scheduleCtx, queues)[QUEUE.scheduler]!;
+    const handler = schedulerHandlers(scheduleCtx, { queues, runs: pipeline.runs })[QUEUE.scheduler]!;
     const firing = (kind: string) => ({ data: { kind } }) as unknown as Job<SchedulerJobData>;
     expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts', 'webhook-sweep']);
     expect(await handler.process(firing('webhook-sweep'))).toEqual({ checked: 0, enqueued: 0, markedFailed: 0 });

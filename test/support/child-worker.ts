@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { TestContext } from './test-context';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'recs.js');
+const RUN_TS = path.resolve(__dirname, '..', '..', 'bin', 'run-ts.js');
+const HANGING_WORKER = path.resolve(__dirname, 'hanging-worker.ts');
 
 export interface ChildWorker {
   proc: ChildProcess;
@@ -14,8 +16,17 @@ export interface ChildWorker {
 }
 
 export function startChildWorker(ctx: TestContext, env: Record<string, string> = {}, args: string[] = []): ChildWorker {
+  return spawnWorker(ctx, [BIN, 'worker', ...args], env);
+}
+
+/** A worker process whose engine hangs in train (hanging-worker.ts): kill it there at will. */
+export function startHangingWorker(ctx: TestContext, env: Record<string, string> = {}): ChildWorker {
+  return spawnWorker(ctx, [RUN_TS, HANGING_WORKER], env);
+}
+
+function spawnWorker(ctx: TestContext, argv: string[], env: Record<string, string>): ChildWorker {
   let out = '';
-  const proc = spawn(process.execPath, [BIN, 'worker', ...args], {
+  const proc = spawn(process.execPath, argv, {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
