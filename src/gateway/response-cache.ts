@@ -42,6 +42,18 @@ const PENDING = '\u0002';
 /** Per entry beyond its answer and key: the template object, its arrays, the Map slot, heap slack (measured: about 1.5 KB). */
 const ENTRY_OVERHEAD_BYTES = 1_536;
 
+/** Marks a document known by its APQ hash (U+0003 cannot appear in a valid GraphQL document). */
+const APQ_DOCUMENT = '\u0003apq:';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function persistedQueryHash(extensions: unknown): string | null {
+  if (typeof extensions !== 'object' || extensions === null) return null;
+  const pq = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  if (typeof pq !== 'object' || pq === null) return null;
+  const { version, sha256Hash } = pq as { version?: unknown; sha256Hash?: unknown };
+  return version === 1 && typeof sha256Hash === 'string' && SHA256_HEX.test(sha256Hash) ? sha256Hash : null;
+}
+
 function entryCost(key: string, body: Buffer): number {
   return body.length + 2 * key.length + ENTRY_OVERHEAD_BYTES;
 }
@@ -111,7 +123,15 @@ export class ResponseCache {
    */
   keyOfBody(body: unknown): string | null {
     if (typeof body !== 'object' || body === null) return null;
-    const { query, variables, operationName } = body as Record<string, unknown>;
+    const { query, variables, operationName, extensions } = body as Record<string, unknown>;
+    // Automatic persisted queries: a request may carry only the document's sha256 (Apollo checks
+    // that a hash sent with a query is that query's). The hash names the document for both forms,
+    // so hash-only requests hit the answers stored by the request that registered it.
+    const hash = persistedQueryHash(extensions);
+    if (hash !== null) {
+      if (typeof query === 'string' && query.startsWith('mutation')) return null;
+      return this.key(`${APQ_DOCUMENT}${hash}`, variables, operationName);
+    }
     if (typeof query !== 'string' || query.length > MAX_CACHEABLE_QUERY || query.startsWith('mutation')) return null;
     return this.key(query, variables, operationName);
   }
