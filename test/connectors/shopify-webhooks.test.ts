@@ -10,6 +10,7 @@ import { createRedis } from '../../src/infra/redis';
 import type { WebhookJobData } from '../../src/queues/registry';
 import { createShopifyWebhookRouter } from '../../src/connectors/shopify/webhook-router';
 import { bullWebhookQueue } from '../../src/queues/webhook-queue';
+import { SHOPIFY_API_VERSION } from '../../src/connectors/shopify/admin-client';
 import { processShopifyWebhook, OrderNotYetKnownError } from '../../src/connectors/shopify/webhook-processor';
 import { signShopifyBody, verifyShopifyHmac } from '../../src/connectors/shopify/webhook-verification';
 import { syncShopify } from '../../src/connectors/shopify/shopify-sync';
@@ -113,7 +114,7 @@ describe('Shopify webhooks: router, queue and processor', () => {
       'x-shopify-topic': topic,
       'x-shopify-webhook-id': opts.id ?? `wh-${++seq}`,
       'x-shopify-shop-domain': opts.shop ?? SHOP,
-      'x-shopify-api-version': '2025-01',
+      'x-shopify-api-version': SHOPIFY_API_VERSION,
     };
     if (opts.secret !== null) headers['x-shopify-hmac-sha256'] = signShopifyBody(body, opts.secret ?? SECRET);
     const res = await fetch(`${base}/webhooks/shopify`, { method: 'POST', headers, body });

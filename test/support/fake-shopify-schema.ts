@@ -1,4 +1,4 @@
-// The part of the Shopify Admin GraphQL schema (2025-01) the fake server speaks, its connection
+// The part of the Shopify Admin GraphQL schema (the pinned version, SHOPIFY_API_VERSION) the fake server speaks, its connection
 // slicing and its query-cost model: kept apart from the server so each reads at once.
 import {
   Kind,

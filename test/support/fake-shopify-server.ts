@@ -1,5 +1,5 @@
 // A local stand-in for the Shopify Admin GraphQL API (node:http on 127.0.0.1, random port). It runs
-// real GraphQL (graphql-js) over a subset of the 2025-01 Admin schema, so queries that would not
+// real GraphQL (graphql-js) over a subset of the pinned Admin schema, so queries that would not
 // validate against Shopify fail here too, and it follows the documented contract: cursor
 // pagination with pageInfo, `first` required and at most 250, `updated_at:` search filters,
 // query cost with a leaky bucket (extensions.cost.throttleStatus, THROTTLED errors,
@@ -10,7 +10,7 @@ import { buildSchema, graphql, Kind, parse } from 'graphql';
 import { connection, gid, money, moneyBag, requestedCost, SDL, type ConnArgs } from './fake-shopify-schema';
 import type { FxLine, FxOrder, FxStore } from './shopify-fixtures';
 
-const API_VERSION = '2025-01';
+import { SHOPIFY_API_VERSION as API_VERSION } from '../../src/connectors/shopify/admin-client';
 
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string }

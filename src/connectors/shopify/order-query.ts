@@ -1,4 +1,4 @@
-// The Admin GraphQL documents the sync sends, and the shapes it accepts back (2025-01 schema:
+// The Admin GraphQL documents the sync sends, and the shapes it accepts back (the pinned version's schema, SHOPIFY_API_VERSION:
 // orders(query:, sortKey: UPDATED_AT), pageInfo { hasNextPage endCursor }, Order.cancelledAt,
 // Order.refunds, RefundLineItem, Customer.defaultAddress, Product.productType / priceRangeV2).
 // Page structure is checked strictly (a malformed page is retried); each order is checked on its
