@@ -97,6 +97,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     responseCache.clear();
     catalogueRanking.refreshInBackground();
   });
+  // A product archived, deleted or sold out leaves every answer at once, cached ones included.
+  catalogueRanking.onUnavailableChange(() => {
+    responseCache.clear();
+  });
   const forwardQueue = queues.find((q) => q.name === QUEUE.eventsForward);
   const enqueueForward =
     config.aws.trackingId && forwardQueue

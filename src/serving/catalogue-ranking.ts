@@ -3,6 +3,9 @@
 // so no request ever aggregates the order lines (about 2 M rows at the reference size): that
 // aggregate runs once at start-up, again when the batch changes, and every `refreshMs`, in the
 // background, one load at a time. Requests read whatever was loaded last.
+// It also holds the products that may not be recommended now (archived, draft, deleted, out of
+// stock): a small query re-read every `unavailableRefreshMs` (1 s), so a catalogue change leaves
+// every served list within a second, without waiting for the next batch.
 import type { Pool } from 'pg';
 import type { Logger } from '../infra/logger';
 import type { ProductRow } from '../results';
@@ -20,6 +23,9 @@ export class CatalogueRanking {
   private loading: Promise<void> | null = null;
   private loadedAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private unavailableIds: ReadonlySet<string> = new Set();
+  private unavailableTimer: NodeJS.Timeout | undefined;
+  private readonly unavailableListeners: (() => void)[] = [];
 
   constructor(
     private readonly pool: Pool,
@@ -27,7 +33,29 @@ export class CatalogueRanking {
     /** At most this many products are held (the best-selling ones); the rest are never filled in. */
     private readonly maxProducts: number,
     private readonly refreshMs: number,
+    private readonly unavailableRefreshMs = 1_000,
   ) {}
+
+  /** Products not to recommend now, as of the last read (at most `unavailableRefreshMs` old). */
+  get unavailable(): ReadonlySet<string> {
+    return this.unavailableIds;
+  }
+
+  /** Re-reads the products not to recommend; a failure keeps the last set (logged). */
+  async refreshUnavailable(): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM products WHERE status <> 'active' OR NOT in_stock`,
+    );
+    const next = new Set(rows.map((r) => r.id));
+    const changed = next.size !== this.unavailableIds.size || rows.some((r) => !this.unavailableIds.has(r.id));
+    this.unavailableIds = next;
+    if (changed) for (const fn of this.unavailableListeners) fn();
+  }
+
+  /** Called when the set of products not to recommend changes (whole-answer caches must forget). */
+  onUnavailableChange(fn: () => void): void {
+    this.unavailableListeners.push(fn);
+  }
 
   get size(): number {
     return this.ranked.length;
@@ -42,11 +70,22 @@ export class CatalogueRanking {
       this.refreshInBackground();
     }, this.refreshMs);
     this.timer.unref();
+    await this.refreshUnavailable().catch((err: unknown) => {
+      this.logger.warn({ err }, 'unavailable products could not be read; none are skipped until they are');
+    });
+    this.unavailableTimer = setInterval(() => {
+      this.refreshUnavailable().catch((err: unknown) => {
+        this.logger.warn({ err }, 'unavailable products refresh failed; keeping the last set');
+      });
+    }, this.unavailableRefreshMs);
+    this.unavailableTimer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.unavailableTimer) clearInterval(this.unavailableTimer);
     this.timer = undefined;
+    this.unavailableTimer = undefined;
   }
 
   /** A new batch (new products were sold, new ones loaded): reload, off the request path. */
@@ -99,7 +138,7 @@ export class CatalogueRanking {
     if (q.limit <= 0) return out;
     const excluded = new Set(q.excludeIds);
     for (const { product: p } of this.ranked) {
-      if (excluded.has(p.id)) continue;
+      if (excluded.has(p.id) || this.unavailableIds.has(p.id)) continue;
       if (q.categories && (p.category === null || !q.categories.includes(p.category))) continue;
       if (q.minPrice !== null && (p.price === null || p.price < q.minPrice)) continue;
       if (q.maxPrice !== null && (p.price === null || p.price > q.maxPrice)) continue;

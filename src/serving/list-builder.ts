@@ -18,6 +18,8 @@ export interface BuildListInput {
   filter: RecommendationFilter | null | undefined;
   /** Products never to return (excludeProductIds, interacted products, the seed product). */
   exclude: Iterable<string>;
+  /** Products not to recommend now (archived, draft, deleted, out of stock), whatever the batch says. */
+  unavailable?: ReadonlySet<string>;
   chain: CandidateSource[];
   catalogueFill: ((q: CatalogueFillQuery) => Promise<ProductRow[]>) | null;
   /** The batch every source of the chain is read at (reported with the list). */
@@ -66,7 +68,7 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     const before = items.length;
     for (const { product, score } of list.items) {
       if (items.length >= limit) break;
-      if (seen.has(product.id) || !productPasses(product, filter)) continue;
+      if (seen.has(product.id) || input.unavailable?.has(product.id) || !productPasses(product, filter)) continue;
       seen.add(product.id);
       items.push({ product, score, source: candidate.source });
     }

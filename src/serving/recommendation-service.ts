@@ -202,6 +202,7 @@ export class RecommendationService {
         limit: req.limit,
         filter: req.filter,
         exclude,
+        unavailable: this.ranking.unavailable,
         chain,
         catalogueFill: (q) => Promise.resolve(this.ranking.fill(q)),
         batchVersion: b.version,

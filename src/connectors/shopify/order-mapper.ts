@@ -11,6 +11,14 @@ export interface ShopifyProduct {
   authoritative: boolean;
   /** Shopify's updated_at of this data, when the payload says (products/update); older data than stored is ignored. */
   updatedAt?: Date | null;
+  /** Whether it may be recommended, when the payload says (products/update, products/delete); unknown keeps the stored. */
+  availability?: ProductAvailability;
+}
+
+export type ProductStatus = 'active' | 'archived' | 'draft' | 'deleted';
+export interface ProductAvailability {
+  status: ProductStatus;
+  inStock: boolean;
 }
 
 export interface ShopifyCustomer {

@@ -63,15 +63,24 @@ export async function upsertProducts(client: PoolClient, products: ShopifyProduc
   ];
   if (full.length) {
     // A products/update older than the data we hold (delivered late) changes nothing.
+    // Availability (status, stock) is kept as stored when the data does not say (the sync).
     await client.query(
-      `INSERT INTO products (id, name, category, price, source_updated_at)
-       SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::float8[], $5::timestamptz[])
+      `INSERT INTO products (id, name, category, price, source_updated_at, status, in_stock)
+       SELECT i, n, c, p, u, coalesce(s, 'active'), coalesce(k, true)
+         FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::float8[], $5::timestamptz[], $6::varchar[], $7::bool[])
+           AS t(i, n, c, p, u, s, k)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category,
          price = EXCLUDED.price, source_updated_at = GREATEST(EXCLUDED.source_updated_at, products.source_updated_at),
          updated_at = now()
        WHERE ${NOT_OLDER('products')}`,
-      [...params(full), full.map((r) => r.updatedAt ?? null)],
+      [
+        ...params(full),
+        full.map((r) => r.updatedAt ?? null),
+        full.map((r) => r.availability?.status ?? null),
+        full.map((r) => r.availability?.inStock ?? null),
+      ],
     );
+    await setAvailability(client, full);
   }
   if (partial.length) {
     // A webhook line only carries the line's title and price: fill gaps, never overwrite the catalogue.
@@ -84,6 +93,34 @@ export async function upsertProducts(client: PoolClient, products: ShopifyProduc
     );
   }
   return rows.length;
+}
+
+/** Status and stock of the products whose data says (not older than what is stored; run after the upsert). */
+export async function setAvailability(client: PoolClient, products: ShopifyProduct[]): Promise<void> {
+  const known = products.filter((p) => p.availability);
+  if (!known.length) return;
+  await client.query(
+    `UPDATE products p SET status = t.s, in_stock = t.k, updated_at = now()
+       FROM unnest($1::varchar[], $2::varchar[], $3::bool[], $4::timestamptz[]) AS t(i, s, k, u)
+      WHERE p.id = t.i AND (t.u IS NULL OR p.source_updated_at IS NULL OR t.u >= p.source_updated_at)`,
+    [
+      known.map((p) => p.id),
+      known.map((p) => p.availability?.status),
+      known.map((p) => p.availability?.inStock),
+      known.map((p) => p.updatedAt ?? null),
+    ],
+  );
+}
+
+/** products/delete: the product stays (order lines refer to it) but is never recommended again. */
+export async function markProductDeleted(client: PoolClient, productId: string): Promise<void> {
+  // Its source time becomes now, so a products/update delivered after the delete cannot revive it.
+  await client.query(
+    `INSERT INTO products (id, status, in_stock, source_updated_at) VALUES ($1, 'deleted', false, now())
+     ON CONFLICT (id) DO UPDATE SET status = 'deleted', in_stock = false, updated_at = now(),
+       source_updated_at = GREATEST(products.source_updated_at, now())`,
+    [productId],
+  );
 }
 
 export async function upsertOrderItems(client: PoolClient, items: OrderItemRow[]): Promise<number> {

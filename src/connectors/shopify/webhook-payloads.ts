@@ -17,6 +17,7 @@ export const HANDLED_TOPICS = [
   'orders/cancelled',
   'refunds/create',
   'products/update',
+  'products/delete',
   'customers/update',
 ] as const;
 export type HandledTopic = (typeof HANDLED_TOPICS)[number];
@@ -57,13 +58,23 @@ export const orderPayload = z.object({
   refunds: z.array(refund).default([]),
 });
 export const refundPayload = refund.extend({ order_id: id });
+const variant = z.object({
+  price: z.union([z.string(), z.number()]).nullish(),
+  inventory_quantity: z.number().nullish(),
+  /** deny: no sale past 0; continue: oversell. */
+  inventory_policy: z.string().nullish(),
+  /** null when Shopify does not track the variant's stock (older payload versions; absent in newer ones). */
+  inventory_management: z.string().nullish(),
+});
 export const productPayload = z.object({
   id,
   updated_at: time.nullish(),
   title: z.string().nullish(),
   product_type: z.string().nullish(),
-  variants: z.array(z.object({ price: z.union([z.string(), z.number()]).nullish() })).default([]),
+  status: z.enum(['active', 'archived', 'draft']).nullish(),
+  variants: z.array(variant).default([]),
 });
+export const productDeletePayload = z.object({ id });
 export const customerPayload = customer;
 
 function normalizeRefund(r: z.infer<typeof refund>): ShopifyRefund {
@@ -116,6 +127,13 @@ export function normalizeWebhookRefund(p: z.infer<typeof refundPayload>): { orde
   return { orderId: shopifyId(p.order_id), refund: normalizeRefund(p) };
 }
 
+/** A variant can be sold unless its stock is tracked, at 0 or below, and overselling is denied. */
+function sellable(v: z.infer<typeof variant>): boolean {
+  if (v.inventory_management === null) return true;
+  if (v.inventory_quantity === null || v.inventory_quantity === undefined) return true;
+  return v.inventory_quantity > 0 || v.inventory_policy === 'continue';
+}
+
 export function normalizeWebhookProduct(p: z.infer<typeof productPayload>): ShopifyProduct {
   const prices = p.variants.map((v) => money(v.price ?? null)).filter((n): n is number => n !== null);
   return {
@@ -125,6 +143,10 @@ export function normalizeWebhookProduct(p: z.infer<typeof productPayload>): Shop
     price: prices.length ? Math.min(...prices) : null,
     authoritative: true,
     updatedAt: p.updated_at ? new Date(p.updated_at) : null,
+    availability: {
+      status: p.status ?? 'active',
+      inStock: p.variants.length === 0 || p.variants.some(sellable),
+    },
   };
 }
 

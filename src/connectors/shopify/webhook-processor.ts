@@ -10,8 +10,8 @@ import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
 import type { WebhookJobData } from '../../queues/registry';
 import { parseWebhookBody } from './webhook-body';
-import { mapOrder, refundLineRow } from './order-mapper';
-import { applyOrderRows, quarantine, upsertCustomers, upsertProducts } from './order-store';
+import { mapOrder, refundLineRow, shopifyId } from './order-mapper';
+import { applyOrderRows, markProductDeleted, quarantine, upsertCustomers, upsertProducts } from './order-store';
 import {
   customerPayload,
   isHandledTopic,
@@ -20,6 +20,7 @@ import {
   normalizeWebhookProduct,
   normalizeWebhookRefund,
   orderPayload,
+  productDeletePayload,
   productPayload,
   refundPayload,
 } from './webhook-payloads';
@@ -120,6 +121,9 @@ async function apply(tx: PoolClient, topic: string, payload: unknown): Promise<v
       return;
     case 'products/update':
       await upsertProducts(tx, [normalizeWebhookProduct(parse(productPayload, payload, topic))]);
+      return;
+    case 'products/delete':
+      await markProductDeleted(tx, shopifyId(parse(productDeletePayload, payload, topic).id));
       return;
     case 'customers/update':
       await upsertCustomers(tx, [normalizeWebhookCustomer(parse(customerPayload, payload, topic))]);
