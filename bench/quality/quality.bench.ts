@@ -1,267 +1,175 @@
-// Quality benchmark on real data (UCI Online Retail, as the product imports and exports it:
-// online-retail-export.ts; ONLINE_RETAIL_PATH or ../shared/datasets beside the repository): train on purchases before the last 30 days;
-// the truth for each customer seen in training is the products they bought in the last 30 days
-// and had not bought before; already-bought products are excluded; k = 10.
-// Goal: user-personalization reaches at least 3x the NDCG@10 of popularity-count in the same run.
+// Quality benchmark: every data set at hand under its own protocol (bench-datasets.ts), the
+// engine untuned and self-tuned next to references the bench computes itself (references.ts).
+// One table: data set x truth set x model x nDCG@10 (bootstrap 95% interval), precision@10,
+// recall@10, MAP@10, coverage, fit + scoring time.
 //
-// Honest protocol: parameters are chosen on a validation window that ends where the test window
-// starts (train before cutoff - 30 days, truth in [cutoff - 30 days, cutoff), nothing after it is
-// read), by a greedy search over the stages below; the chosen configuration is then measured on
-// the test window once, next to the engine's defaults and the popularity baseline (--aws adds
-// AWS's split, --earlier three earlier 30-day windows, --no-search skips the search). `neighbors`
-// and `easeMaxItems` are cost settings (bench:engine), not searched.
-import type { RawInteractions } from '../../src/engine/local/dataset-reader';
-import { evaluateRaw } from '../../src/engine/local/evaluation';
+// Honest protocol: the test window is the newest one; the engine's tuner is given only the data
+// before it (`until`) and sizes its own validation window inside that; EASE's lambda is chosen on
+// the references' validation window (the same length just before the test window). Every test
+// figure is measured once, after every choice.
+//   npm run bench:quality [-- --datasets online-retail,retailrocket,synthetic] [--budget-s 120]
+import { buildDataset } from '../../src/engine/local/dataset';
 import { DEFAULT_PARAMS, type EngineParams } from '../../src/engine/local/engine-params';
-import type { RecipeName } from '../../src/engine/training-engine';
-import { requireDataset } from '../../test/support/datasets';
-import { present } from '../support/present';
-import { exportedOnlineRetail } from './online-retail-export';
+import { splitInteractions, type Split } from '../../src/engine/local/evaluation';
+import { popularityLists, trainModel } from '../../src/engine/local/local-model';
+import { Recommender } from '../../src/engine/local/recommender';
+import { firstNew, holdoutCases, type HoldoutCase } from '../../src/engine/local/tuning/holdout-cases';
+import { tune, type TuningResult } from '../../src/engine/local/tuning/tuner';
+import { onlineRetail, retailrocket, synthetic, type BenchDataset } from './bench-datasets';
+import {
+  EASE_LAMBDAS,
+  ease,
+  popularity,
+  recentBestSellers,
+  sar,
+  type FitContext,
+  type Ranker,
+} from './references';
+import { score, type Scored } from './scoring';
 
 const K = 10;
-const DAY = 86_400;
-const NDCG = `normalized_discounted_cumulative_gain_at_${K}`;
-type Params = Partial<EngineParams>;
+const LOADERS: Record<string, () => Promise<BenchDataset>> = {
+  'online-retail': onlineRetail,
+  retailrocket,
+  synthetic: () => synthetic(),
+};
 
-interface Window {
-  name: string;
-  cutoff: number;
-  until?: number;
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Relative NDCG gain a change needs on validation to be kept (smaller gains are noise here). */
-const MIN_GAIN = 0.01;
+const engine =
+  (params: EngineParams) =>
+  (ctx: FitContext): Ranker => {
+    const data = buildDataset(ctx.raw, params, null, null, { rows: ctx.train });
+    const model = trainModel(data, params, undefined, true, false);
+    const r = new Recommender(model, popularityLists(model, 200), 100);
+    return (u, had, k) => firstNew(r.forUser(u).items, had, k);
+  };
 
-/** Greedy search: each stage's options are tried on top of the best so far; the best is kept. */
-const STAGES: { name: string; options: Params[] }[] = [
-  {
-    name: 'model half-life',
-    options: [-1, 90, 30, 14, 10, 7, 5, 3].map((modelHalfLifeDays) => ({ modelHalfLifeDays })),
-  },
-  {
-    name: 'item model',
-    options: [
-      { algorithm: 'rp3beta' },
-      { algorithm: 'ease', graphBlend: 0 },
-      { algorithm: 'ease', graphBlend: 0.5, easeMemory: 'model' },
-      { algorithm: 'ease', graphBlend: 0.75, easeMemory: 'model' },
-      { algorithm: 'ease', graphBlend: 0.5, easeMemory: 'long' },
-      { algorithm: 'ease', graphBlend: 0.75, easeMemory: 'long' },
-      { algorithm: 'cosine' },
-    ],
-  },
-  { name: 'EASE lambda', options: [200, 400, 800, 1500].map((easeLambda) => ({ easeLambda })) },
-  { name: 'RP3beta beta', options: [0.2, 0.3, 0.4, 0.5, 0.7].map((rp3Beta) => ({ rp3Beta })) },
-  { name: 'RP3beta alpha', options: [0.5, 0.7, 1, 1.3].map((rp3Alpha) => ({ rp3Alpha })) },
-  { name: 'profile half-life', options: [0, 14, 30, 60].map((profileHalfLifeDays) => ({ profileHalfLifeDays })) },
-  { name: 'model decay floor', options: [0, 0.01].map((modelDecayFloor) => ({ modelDecayFloor })) },
-  { name: 'recent-popularity prior', options: [0, 0.05, 0.1, 0.2].map((trendWeight) => ({ trendWeight })) },
-  { name: 'model half-life (again)', options: [30, 14, 10, 7, 5].map((modelHalfLifeDays) => ({ modelHalfLifeDays })) },
-];
-
-const describe = (p: Params): string =>
-  Object.entries(p)
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ') || '(defaults)';
-
-/** The parameters that differ from the engine's defaults. */
-function diff(p: Params): Params {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) if (DEFAULT_PARAMS[k as keyof EngineParams] !== v) out[k] = v;
-  return out;
+interface Row {
+  dataset: string;
+  truth: string;
+  model: string;
+  s: Scored;
+  seconds: number;
 }
 
-const f4 = (x: number | undefined): string => (x ?? 0).toFixed(4);
+const f4 = (x: number) => x.toFixed(4);
 
-async function measure(
-  raw: RawInteractions,
-  w: Window,
-  recipe: RecipeName,
-  params: Params,
-): Promise<Record<string, number>> {
-  return evaluateRaw(raw, { recipe, split: 'time', cutoff: w.cutoff, until: w.until, k: K, params });
+function line(r: Row): string {
+  const s = r.s;
+  return `| ${r.dataset} | ${r.truth} | ${r.model} | ${f4(s.ndcg)} (${f4(s.ndcgLow)}-${f4(s.ndcgHigh)}) | ${f4(s.precision)} | ${f4(s.recall)} | ${f4(s.map)} | ${f4(s.coverage)} | ${r.seconds.toFixed(1)} | ${s.users} |\n`;
 }
 
-function row(label: string, m: Record<string, number>, ms: number): string {
-  return `| ${label} | ${f4(m[NDCG])} | ${f4(m[`precision_at_${K}`])} | ${f4(m[`recall_at_${K}`])} | ${f4(m[`map_at_${K}`])} | ${f4(m.mean_reciprocal_rank_at_25)} | ${f4(m.coverage)} | ${m.users_evaluated} | ${ms} |\n`;
+const HEADER =
+  '| data set | truth | model | nDCG@10 (95% CI) | precision@10 | recall@10 | MAP@10 | coverage | time (s) | users |\n|---|---|---|---|---|---|---|---|---|---|\n';
+
+function contextOf(ds: BenchDataset, base: EngineParams, split: Split, cutoff: number): FitContext {
+  const data = buildDataset(ds.raw, base, null, null, { rows: split.train });
+  return { raw: ds.raw, train: split.train, data, cutoff, targetTypes: ds.targetTypes };
 }
 
-function header(): string {
-  const h = ['variant', `ndcg@${K}`, `precision@${K}`, `recall@${K}`, `map@${K}`, 'mrr@25', 'coverage', 'users', 'ms'];
-  return `| ${h.join(' | ')} |\n|${h.map(() => '---').join('|')}|\n`;
-}
-
-async function timed(
-  raw: RawInteractions,
-  w: Window,
-  recipe: RecipeName,
-  params: Params,
-  label: string,
-): Promise<number> {
-  const started = Date.now();
-  const m = await measure(raw, w, recipe, params);
-  process.stdout.write(row(label, m, Date.now() - started));
-  return present(m[NDCG], NDCG);
-}
-
-/** Greedy search on the validation window; returns the chosen parameters (all searched keys). */
-async function search(raw: RawInteractions, w: Required<Window>): Promise<Params> {
-  process.stdout.write(
-    `\n## Validation window: train before ${iso(w.cutoff)}, truth up to ${iso(w.until)}, nothing after it read\n\n${header()}`,
+function describeTuning(t: TuningResult): string {
+  const changed = Object.entries(t.chosen)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(' ');
+  const u = t.validation.usersSplit;
+  return (
+    `tuning: ${t.trials.length} trials in ${(t.elapsedMs / 1000).toFixed(0)} s (stopped by ${t.stoppedBy}); window ${t.window.days.toFixed(1)} of ${t.window.spanDays.toFixed(0)} days from ${t.window.cutoffIso.slice(0, 16)}, ${t.window.cases} customers; ` +
+    `validation nDCG@10 untuned ${f4(t.validation.untunedNdcg)} -> tuned ${f4(t.validation.tunedNdcg)}; users-split check ${f4(u.untunedNdcg)} -> ${f4(u.tunedNdcg)} (${u.passed ? 'passed' : 'FAILED: untuned kept'}); ` +
+    `learned event weights ${JSON.stringify(t.learnedEventWeights.weights)}; chosen: ${changed || '(untuned)'}\n`
   );
-  const pop = await timed(raw, w, 'popularity-count', {}, 'popularity-count');
-  let best: Params = {};
-  let bestNdcg = await timed(raw, w, 'user-personalization', best, 'user-personalization (defaults)');
-  const tried = new Map<string, number>([[describe(diff(best)), bestNdcg]]);
-  for (const stage of STAGES) {
-    let stageBest = best;
-    for (const option of stage.options) {
-      const p = { ...best, ...option };
-      const key = describe(diff(p));
-      let v = tried.get(key);
-      if (v === undefined) {
-        v = await timed(raw, w, 'user-personalization', p, `${stage.name}: ${key}`);
-        tried.set(key, v);
-      }
-      // Noise guard: a change must gain at least MIN_GAIN to replace the current choice.
-      if (v > bestNdcg * (1 + MIN_GAIN)) {
-        bestNdcg = v;
-        stageBest = p;
-      }
-    }
-    best = stageBest;
+}
+
+async function runDataset(ds: BenchDataset, budgetMs: number): Promise<Row[]> {
+  const base: EngineParams = { ...DEFAULT_PARAMS, targetEventTypes: ds.targetTypes };
+  const raw = ds.raw;
+  process.stdout.write(`\n## ${ds.name}\n${ds.description}\n`);
+  const valSplit = splitInteractions(raw, 'time', base.seed, ds.validationCutoff, ds.testCutoff);
+  const testSplit = splitInteractions(raw, 'time', base.seed, ds.testCutoff);
+  const valCtx = contextOf(ds, base, valSplit, ds.validationCutoff);
+  const testCtx = contextOf(ds, base, testSplit, ds.testCutoff);
+  const first = ds.truthSets[0]!;
+  const valCases = holdoutCases(raw, valSplit, valCtx.data, first.targetTypes, first.rule);
+  const catalog = testCtx.data.itemIds.length;
+
+  // EASE's lambda on the validation window (nothing at or after the test cutoff is read).
+  let lambda: number = EASE_LAMBDAS[0];
+  let bestVal = -1;
+  for (const l of EASE_LAMBDAS) {
+    const v = score(ease(l, ds.easeItems)(valCtx), valCases, K, catalog).ndcg;
+    process.stdout.write(`EASE lambda ${l}: validation nDCG@10 ${f4(v)}\n`);
+    if (v > bestVal) [bestVal, lambda] = [v, l];
   }
-  process.stdout.write(
-    `\nchosen on validation: ${describe(diff(best))}: NDCG@${K} ${f4(bestNdcg)} vs popularity ${f4(pop)} (${(bestNdcg / pop).toFixed(2)}x)\n`,
-  );
-  return diff(best);
-}
+  const tStart = Date.now();
+  const tuning = tune(raw, base, {
+    budgetMs,
+    until: ds.testCutoff,
+    truth: first.rule,
+    k: K,
+    onTrial: (t) => {
+      process.stdout.write(
+        `  trial ${t.n} ${t.stage}: ${JSON.stringify(t.changes)} nDCG ${f4(t.ndcg)} gain ${f4(t.gain)} se ${f4(t.se)}${t.kept ? ' kept' : ''} (${(t.ms / 1000).toFixed(1)} s)\n`,
+      );
+    },
+  });
+  process.stdout.write(describeTuning(tuning));
+  process.stdout.write(`tuning wall time ${((Date.now() - tStart) / 1000).toFixed(0)} s\n`);
 
-const iso = (t: number): string => new Date(t * 1000).toISOString().slice(0, 16);
+  const models: [string, (ctx: FitContext) => Ranker][] = [
+    ['popularity', popularity],
+    ['recent best-sellers, 7 days', recentBestSellers(7)],
+    ['recent best-sellers, 30 days', recentBestSellers(30)],
+    ['SAR (Jaccard, 30-day affinity decay)', sar],
+    [`EASE (${ds.easeItems} products, lambda ${lambda} on validation)`, ease(lambda, ds.easeItems)],
+    ['engine, untuned (defaults)', engine(base)],
+    ['engine, tuned on validation', engine(tuning.params)],
+  ];
+  const testCases: HoldoutCase[][] = ds.truthSets.map((t) =>
+    holdoutCases(raw, testSplit, testCtx.data, t.targetTypes, t.rule),
+  );
+  const rows: Row[] = [];
+  process.stdout.write(`\nTest window from ${new Date(ds.testCutoff * 1000).toISOString().slice(0, 16)} (measured once)\n\n${HEADER}`);
+  for (const [name, fit] of models) {
+    const t0 = Date.now();
+    const rank = fit(testCtx);
+    ds.truthSets.forEach((t, n) => {
+      const s = score(rank, testCases[n]!, K, catalog);
+      const row = { dataset: ds.name, truth: t.name, model: name, s, seconds: (Date.now() - t0) / 1000 };
+      rows.push(row);
+      process.stdout.write(line(row));
+    });
+  }
+  for (const t of ds.truthSets) {
+    const of = rows.filter((r) => r.truth === t.name);
+    const tuned = of.find((r) => r.model.startsWith('engine, tuned'))!;
+    const refs = of.filter((r) => !r.model.startsWith('engine'));
+    const bestRef = refs.reduce((a, b) => (b.s.ndcg > a.s.ndcg ? b : a));
+    const pop = of.find((r) => r.model === 'popularity')!;
+    process.stdout.write(
+      `${ds.name} / ${t.name}: tuned engine ${f4(tuned.s.ndcg)} vs best reference ${bestRef.model} ${f4(bestRef.s.ndcg)}: ${tuned.s.ndcg >= bestRef.s.ndcg ? 'AT OR ABOVE' : 'BELOW'}; ${(tuned.s.ndcg / pop.s.ndcg).toFixed(2)}x popularity\n`,
+    );
+  }
+  return rows;
+}
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const { raw, imported, exported } = await exportedOnlineRetail(requireDataset('online-retail'));
-  let maxTs = 0;
-  for (const t of raw.timestamp.subarray(0, raw.length)) maxTs = Math.max(maxTs, t);
-  const test: Window = { name: 'test', cutoff: maxTs - 30 * DAY };
-  const validation: Required<Window> = { name: 'validation', cutoff: test.cutoff - 30 * DAY, until: test.cutoff };
-  const types = raw.eventTypes
-    .map((t, i) => `${raw.eventType.subarray(0, raw.length).filter((e) => e === i).length} ${t}`)
-    .join(', ');
-  process.stdout.write(
-    `online retail, as the product exports it: ${imported.rowsRead} rows imported (${imported.skippedNoCustomer} without customer, ` +
-      `${imported.skippedNonProduct} not products, ${imported.quarantined.total} quarantined); interactions.csv: ${exported.interactions} lines ` +
-      `(${types}), ${raw.userIds.length} customers, ${raw.itemIds.length} products; ${raw.rejectedCount} rejected by the engine; ` +
-      `imported, exported and read in ${Date.now() - t0} ms\n`,
-  );
-  process.stdout.write(
-    `test: train before ${iso(test.cutoff)}, truth = new products bought after; validation: train before ${iso(validation.cutoff)}, truth up to ${iso(test.cutoff)}; k = ${K}\n`,
-  );
-  const searched = !process.argv.includes('--no-search');
-  const chosen = searched ? await search(raw, validation) : {};
-
-  process.stdout.write(`\n## Test window (measured once per configuration)\n\n${header()}`);
-  const pop = await timed(raw, test, 'popularity-count', {}, 'popularity-count');
-  const plain = await timed(
-    raw,
-    test,
-    'popularity-count',
-    { halfLifeDays: 0, eventValue: 'ignore' },
-    'popularity-count, no decay, quantities ignored (reference)',
-  );
-  const def = await timed(
-    raw,
-    test,
-    'user-personalization',
-    {},
-    `user-personalization (engine defaults: ${DEFAULT_PARAMS.algorithm})`,
-  );
-  const chosenKey = describe(chosen);
-  const up =
-    chosenKey === '(defaults)'
-      ? def
-      : await timed(
-          raw,
-          test,
-          'user-personalization',
-          chosen,
-          `user-personalization (validation-chosen: ${chosenKey})`,
-        );
-  const before: Params = {
-    algorithm: 'ease',
-    graphBlend: 0,
-    modelHalfLifeDays: -1,
-    profileHalfLifeDays: 30,
-    easeLambda: 800,
-  };
-  await timed(
-    raw,
-    test,
-    'user-personalization',
-    before,
-    'user-personalization, previous defaults (EASE, 180-day decay)',
-  );
-  await timed(
-    raw,
-    test,
-    'user-personalization',
-    { algorithm: 'ease', graphBlend: 0 },
-    'user-personalization, EASE alone (7-day model half-life)',
-  );
-  await timed(
-    raw,
-    test,
-    'user-personalization',
-    { algorithm: 'ease', graphBlend: 0.75, easeMemory: 'long', easeLambda: 400 },
-    'user-personalization, long-memory EASE + short-memory RP3beta (0.75)',
-  );
-  await timed(raw, test, 'user-personalization', { algorithm: 'cosine' }, 'user-personalization, cosine kNN');
-  await timed(raw, test, 'similar-items', {}, 'similar-items (strongest product)');
-  await timed(raw, test, 'item-affinity', {}, 'item-affinity (per customer)');
-  const ratio = up / Math.max(pop, plain);
-  process.stdout.write(
-    `\n${searched ? 'validation-chosen' : 'default (no search run)'} user-personalization / popularity-count NDCG@${K} on the test window: ${(up / pop).toFixed(2)}x (vs the no-decay count: ${(up / plain).toFixed(2)}x); goal >= 3x against the stronger baseline: ${ratio >= 3 ? 'MET' : 'NOT MET'}\n`,
-  );
-  process.stdout.write(`engine defaults / popularity-count: ${(def / pop).toFixed(2)}x\n`);
-  if (process.argv.includes('--aws')) {
-    // For reference: AWS's own split (10% of customers, their newest 10% of events) on all the data.
-    const aws = async (recipe: RecipeName) =>
-      present((await evaluateRaw(raw, { recipe, split: 'users', k: K }))[NDCG], NDCG);
-    const awsPop = await aws('popularity-count');
-    for (const [label, params] of [
-      ['defaults', {}],
-      ['previous defaults', before],
-    ] as const) {
-      const awsUp = present(
-        (await evaluateRaw(raw, { recipe: 'user-personalization', split: 'users', k: K, params }))[NDCG],
-        NDCG,
-      );
-      process.stdout.write(
-        `AWS's users split, NDCG@${K}: popularity-count ${f4(awsPop)}, user-personalization (${label}) ${f4(awsUp)} (${(awsUp / awsPop).toFixed(2)}x)\n`,
-      );
-    }
+  const names = (arg('datasets') ?? Object.keys(LOADERS).join(',')).split(',');
+  const budgetMs = Number(arg('budget-s') ?? 120) * 1000;
+  const all: Row[] = [];
+  for (const name of names) {
+    const load = LOADERS[name];
+    if (!load) throw new Error(`unknown data set ${name} (known: ${Object.keys(LOADERS).join(', ')})`);
+    const started = Date.now();
+    const ds = await load();
+    process.stdout.write(`\n${name}: loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    all.push(...(await runDataset(ds, budgetMs)));
   }
-  if (process.argv.includes('--earlier')) {
-    // Out-of-sample check on earlier 30-day windows (never used for choosing anything).
-    for (const days of [60, 90, 120]) {
-      const w: Required<Window> = {
-        name: `end-${days}d`,
-        cutoff: test.cutoff - days * DAY,
-        until: test.cutoff - (days - 30) * DAY,
-      };
-      const [p0, d0, b0] = [
-        await measure(raw, w, 'popularity-count', {}),
-        await measure(raw, w, 'user-personalization', {}),
-        await measure(raw, w, 'user-personalization', before),
-      ];
-      const [p, d, b] = [present(p0[NDCG], NDCG), present(d0[NDCG], NDCG), present(b0[NDCG], NDCG)];
-      process.stdout.write(
-        `window truth [${iso(w.cutoff)}, ${iso(w.until)}): popularity ${f4(p)}, defaults ${f4(d)} (${(d / p).toFixed(2)}x), previous defaults ${f4(b)} (${(b / p).toFixed(2)}x)\n`,
-      );
-    }
-  }
-  process.stdout.write(`total ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(`\n## All data sets (k = ${K})\n\n${HEADER}${all.map(line).join('')}`);
+  process.stdout.write(`\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
 main().catch((err: unknown) => {

@@ -72,7 +72,8 @@ const schema = z.object({
   ]),
   NUM_RESULTS: z.coerce.number().int().min(1).max(500).default(25),
   EVENT_WEIGHTS: eventWeights.default({ purchase: 1, cart: 0.5, view: 0.1, return: 0 }),
-  RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().default(180),
+  // Unset: popularity's half-life is half of the data's own time span (engine-params.ts).
+  RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().optional(),
   EXCLUDE_PURCHASED: bool.default(true),
   SEED: z.coerce.number().int().default(42),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
@@ -179,7 +180,8 @@ export interface Config {
     recipes: string[];
     numResults: number;
     eventWeights: Record<string, number>;
-    halfLifeDays: number;
+    /** Undefined: relative to the data's time span. */
+    halfLifeDays?: number;
     excludePurchased: boolean;
     seed: number;
   };

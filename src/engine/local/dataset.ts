@@ -1,7 +1,7 @@
 // Turns raw interactions into the training matrix: one row per customer, one weighted entry per
 // product. Ids are sorted so that results never depend on the order of the CSV rows.
 import type { Attributes, RawInteractions } from './dataset-reader';
-import type { EngineParams } from './engine-params';
+import { resolveTimeScale, type EngineParams, type TimeScale } from './engine-params';
 import { InsufficientDataError } from './insufficient-data-error';
 
 export const MIN_INTERACTIONS = 1000;
@@ -14,13 +14,13 @@ export interface Dataset {
   userPtr: Int32Array;
   userItems: Int32Array;
   userValues: Float32Array;
-  /** Like userValues, decayed with halfLifeDays: set when modelHalfLifeDays differs (training only). */
+  /** Like userValues, with popularity's decay: set when the model half-life differs (training only). */
   userValuesLong?: Float32Array;
   /** 1 where the customer has a purchase event for the product (the exclusion filter). */
   userBought: Uint8Array;
   /** x damped by the age of the entry relative to the customer's latest event: the scoring profile. */
   userProfile: Float32Array;
-  /** Per product: like itemPopularity, decayed with trendHalfLifeDays: what sells now. */
+  /** Per product: like itemPopularity, with the trend half-life: what sells now. */
   itemTrend: Float32Array;
   /** Per product: summed customer strength, decayed from the data set's newest event (trending). */
   itemPopularity: Float32Array;
@@ -30,6 +30,17 @@ export interface Dataset {
   userProvince: Int32Array; // -1: none
   referenceTime: number;
   interactions: number;
+  /** The half-lives this matrix was built with (absent on a model loaded from files). */
+  timeScale?: TimeScale;
+}
+
+/** Newest minus 1st-percentile timestamp of the used rows: a few stray old events do not stretch it. */
+export function timeSpan(raw: RawInteractions, use: (k: number) => boolean, ref: number): number {
+  const ts: number[] = [];
+  for (let k = 0; k < raw.length; k++) if (use(k)) ts.push(raw.timestamp[k]!);
+  if (!ts.length) return 0;
+  const sorted = Float64Array.from(ts).sort();
+  return Math.max(0, ref - sorted[Math.floor(sorted.length * 0.01)]!);
 }
 
 function sortedIndex(ids: Iterable<string>): { ids: string[]; index: Map<string, number> } {
@@ -90,7 +101,7 @@ export function buildDataset(
   const userMap = Int32Array.from(raw.userIds, (id) => u.index.get(id)!);
   const itemMap = Int32Array.from(raw.itemIds, (id) => it.index.get(id)!);
   const typeWeight = Float64Array.from(raw.eventTypes, (t) => params.eventWeights[t] ?? params.defaultEventWeight);
-  const typeBought = Uint8Array.from(raw.eventTypes, (t) => (t === 'purchase' ? 1 : 0));
+  const typeBought = Uint8Array.from(raw.eventTypes, (t) => (params.targetEventTypes.includes(t) ? 1 : 0));
   const use = (k: number): boolean => !opts.rows || opts.rows[k] === 1;
   let ref = opts.referenceTime ?? -Infinity;
   if (opts.referenceTime === undefined)
@@ -112,10 +123,11 @@ export function buildDataset(
   for (let k = 0; k < raw.length; k++) if (use(k)) order[fill[userMap[raw.user[k]!]!]!++] = k;
 
   const acc = new Float64Array(nItems);
-  // The personal models may decay events faster than popularity does (see modelHalfLifeDays).
-  const modelHalfLife = params.modelHalfLifeDays < 0 ? params.halfLifeDays : params.modelHalfLifeDays;
+  const scale = resolveTimeScale(params, timeSpan(raw, use, ref));
+  // The personal models may decay events faster than popularity does (see modelHalfLife).
+  const modelHalfLife = scale.modelHalfLifeDays;
   const accPop =
-    modelHalfLife === params.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
+    modelHalfLife === scale.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
   const itemPopularity = new Float32Array(nItems);
   const itemTrend = new Float32Array(nItems);
   const accTrend = new Float64Array(nItems);
@@ -153,13 +165,13 @@ export function buildDataset(
         accPop ? params.modelDecayFloor : 0,
       );
       if (accPop)
-        accPop[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, params.halfLifeDays, params.eventValue);
+        accPop[i]! += eventStrength(typeWeight[t]!, raw.value[k]!, ref - ts, scale.halfLifeDays, params.eventValue);
       if (params.trendWeight > 0)
         accTrend[i]! += eventStrength(
           typeWeight[t]!,
           raw.value[k]!,
           ref - ts,
-          params.trendHalfLifeDays,
+          scale.trendHalfLifeDays,
           params.eventValue,
         );
       if (!(ts <= lastSeen[i]!)) lastSeen[i] = ts; // NaN (unseen) compares false
@@ -194,8 +206,8 @@ export function buildDataset(
       userValues[nnz] = acc[i]! > 0 ? Math.max(Math.log1p(acc[i]!), 1e-30) : 0;
       userBought[nnz] = bought[i]!;
       userProfile[nnz] =
-        params.profileHalfLifeDays > 0
-          ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (params.profileHalfLifeDays * 86_400))
+        scale.profileHalfLifeDays > 0
+          ? userValues[nnz]! * Math.pow(0.5, (userLast - lastSeen[i]!) / (scale.profileHalfLifeDays * 86_400))
           : userValues[nnz]!;
       if (accPop) {
         userValuesLong[nnz] = accPop[i]! > 0 ? Math.max(Math.log1p(accPop[i]!), 1e-30) : 0;
@@ -231,5 +243,6 @@ export function buildDataset(
     userProvince: prov.of,
     referenceTime: Number.isFinite(ref) ? ref : 0,
     interactions: used,
+    timeScale: scale,
   };
 }

@@ -277,6 +277,8 @@ function dataSnapshot(
     provinces: d.provinces.length,
     eventTypes,
     referenceTime: d.referenceTime,
+    // The half-lives in days that the span-relative parameters came to on this data.
+    timeScale: d.timeScale,
     itemsFile: hasItems,
     usersFile: hasUsers,
     rejectedRows: rejectedCount,

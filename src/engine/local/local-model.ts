@@ -27,6 +27,8 @@ export function trainModel(
   params: EngineParams,
   onProgress: TrainProgress = () => undefined,
   itemModel = true,
+  /** False: no similar-items rows (tuning trials score customers only; cosine still builds them). */
+  similarItems = true,
 ): LocalModel {
   const nItems = data.itemIds.length;
   const popularity = data.itemPopularity;
@@ -38,7 +40,10 @@ export function trainModel(
   const t = transpose(data);
   onProgress(0.1, 'cosine neighbours');
   const k = Math.max(params.neighbors, outputSize(params));
-  const similar = cosineNeighbors(data, t, k, params.cosineShrink);
+  const similar =
+    similarItems || params.algorithm === 'cosine'
+      ? cosineNeighbors(data, t, k, params.cosineShrink)
+      : { ptr: new Int32Array(nItems + 1), idx: new Int32Array(0), w: new Float32Array(0) };
   let rec = similar;
   let modelledItems = 0;
   if (params.algorithm === 'ease') {

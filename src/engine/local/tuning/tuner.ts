@@ -1,0 +1,183 @@
+// The built-in engine's self-tuning (AWS Personalize's counterpart is performHPO): a greedy search
+// over the engine's parameters on the store's own newest interactions. Each trial trains on the
+// events before the validation window and is scored by nDCG@k on the window's new target events;
+// a change is kept only when it beats the best so far by more than the noise margin (1% and one
+// standard error of the paired per-customer difference). The pick is then checked on AWS's
+// per-customer split against the untuned parameters. Deterministic for a seed, unless the time
+// budget stops the search (the result says so). Nothing at or after `until` is read.
+import { buildDataset } from '../dataset';
+import type { RawInteractions } from '../dataset-reader';
+import type { EngineParams } from '../engine-params';
+import { splitInteractions, type Split } from '../evaluation';
+import { popularityLists, trainModel } from '../local-model';
+import { Recommender } from '../recommender';
+import { learnEventWeights, scaledWeights } from './event-weights';
+import { holdoutCases, pairedGain, scoreRecommender, type HoldoutCase, type TruthRule } from './holdout-cases';
+import { SEARCH_STAGES, WEIGHT_FACTORS, type SearchStage } from './search-plan';
+import { validationWindow, type ValidationWindow } from './validation-window';
+
+export interface TuningOptions {
+  /** The search stops starting trials after this long (the running one finishes). */
+  budgetMs: number;
+  maxTrials?: number;
+  k?: number;
+  truth?: TruthRule;
+  /** Relative gain a change needs beyond one standard error (default 1%). */
+  marginShare?: number;
+  /** Events at or after this are never read (a test window after the validation one). */
+  until?: number;
+  onTrial?: (trial: TuningTrial, done: number) => void;
+  /** Injected clock (tests); Date.now by default. */
+  now?: () => number;
+}
+
+export interface TuningTrial {
+  n: number;
+  stage: string;
+  /** What this trial changed on top of the best parameters at the time. */
+  changes: Record<string, unknown>;
+  ndcg: number;
+  /** Paired gain over the best so far, and its standard error. */
+  gain: number;
+  se: number;
+  kept: boolean;
+  ms: number;
+}
+
+export interface TuningResult {
+  /** The chosen parameters' differences from the base (untuned) ones. */
+  chosen: Partial<EngineParams>;
+  params: EngineParams;
+  window: ValidationWindow & { cases: number; cutoffIso: string };
+  validation: {
+    k: number;
+    untunedNdcg: number;
+    tunedNdcg: number;
+    /** AWS's split (10% of customers, their newest 10% of events): the check. */
+    usersSplit: { untunedNdcg: number; tunedNdcg: number; cases: number; passed: boolean };
+  };
+  learnedEventWeights: ReturnType<typeof learnEventWeights>;
+  trials: TuningTrial[];
+  stoppedBy: 'plan' | 'budget' | 'max-trials';
+  elapsedMs: number;
+  seed: number;
+}
+
+/** The pick may lose at most this share of the untuned nDCG on AWS's split (a check, not a target). */
+const USERS_SPLIT_TOLERANCE = 0.1;
+
+interface Scorer {
+  cases: HoldoutCase[];
+  score(params: EngineParams): Float64Array;
+}
+
+function scorerOn(raw: RawInteractions, split: Split, base: EngineParams, k: number, rule: TruthRule): Scorer {
+  const ids = buildDataset(raw, base, null, null, { rows: split.train });
+  const cases = holdoutCases(raw, split, ids, base.targetEventTypes, rule);
+  return {
+    cases,
+    score(params) {
+      const data = buildDataset(raw, params, null, null, { rows: split.train });
+      const model = trainModel(data, params, undefined, true, params.algorithm === 'cosine');
+      const size = Math.max(50, k * 3);
+      return scoreRecommender(new Recommender(model, popularityLists(model, size * 2), size), cases, k).ndcg;
+    },
+  };
+}
+
+const mean = (a: Float64Array) => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : 0);
+
+function differences(p: EngineParams, base: EngineParams): Partial<EngineParams> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(p))
+    if (JSON.stringify(v) !== JSON.stringify(base[key as keyof EngineParams])) out[key] = v;
+  return out as Partial<EngineParams>;
+}
+
+export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptions): TuningResult {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const k = opts.k ?? 10;
+  const rule = opts.truth ?? 'new-target';
+  const margin = opts.marginShare ?? 0.01;
+  const maxTrials = opts.maxTrials ?? 60;
+  const window = validationWindow(raw, base.targetEventTypes, opts.until);
+  const until = Number.isFinite(window.until) ? window.until : undefined;
+  const split = splitInteractions(raw, 'time', base.seed, window.cutoff, until);
+  const scorer = scorerOn(raw, split, base, k, rule);
+  const learned = learnEventWeights(raw, (kk) => split.train[kk] === 1, base);
+
+  const trials: TuningTrial[] = [];
+  let best = base;
+  let bestScores = scorer.score(base);
+  const untunedNdcg = mean(bestScores);
+  const tried = new Map<string, number>([[JSON.stringify(base), untunedNdcg]]);
+  let stoppedBy: TuningResult['stoppedBy'] = 'plan';
+  const weightStage: SearchStage = {
+    name: 'event weights (learned x factor)',
+    options: () =>
+      Object.keys(learned.evidence).length === 0
+        ? []
+        : [
+            ...WEIGHT_FACTORS.map((f) => ({ eventWeights: scaledWeights(learned, f) })),
+            { eventWeights: Object.fromEntries(raw.eventTypes.map((t) => [t, 1])) },
+          ],
+  };
+  search: for (const stage of [weightStage, ...SEARCH_STAGES]) {
+    let stageBest = best;
+    let stageScores = bestScores;
+    for (const option of stage.options(best)) {
+      const candidate: EngineParams = { ...best, ...option };
+      const key = JSON.stringify(candidate);
+      if (tried.has(key)) continue;
+      if (trials.length >= maxTrials) {
+        stoppedBy = 'max-trials';
+        break search;
+      }
+      if (now() - started >= opts.budgetMs) {
+        stoppedBy = 'budget';
+        break search;
+      }
+      const t0 = now();
+      const scores = scorer.score(candidate);
+      const ndcg = mean(scores);
+      tried.set(key, ndcg);
+      // Compared with the stage's best so far; kept only beyond the noise margin.
+      const { gain, se } = pairedGain(scores, stageScores);
+      const kept = gain > Math.max(margin * mean(stageScores), se);
+      if (kept) {
+        stageBest = candidate;
+        stageScores = scores;
+      }
+      const trial = { n: trials.length + 1, stage: stage.name, changes: option, ndcg, gain, se, kept, ms: now() - t0 };
+      trials.push(trial);
+      opts.onTrial?.(trial, trials.length);
+    }
+    best = stageBest;
+    bestScores = stageScores;
+  }
+
+  // The check on AWS's per-customer split: the pick must not lose much against the untuned params.
+  const usersSplit = splitInteractions(raw, 'users', base.seed, undefined, until);
+  const users = scorerOn(raw, usersSplit, base, k, rule);
+  const untunedUsers = mean(users.score(base));
+  const tunedUsers = best === base ? untunedUsers : mean(users.score(best));
+  const passed = tunedUsers >= untunedUsers * (1 - USERS_SPLIT_TOLERANCE);
+  const chosenParams = passed ? best : base;
+  return {
+    chosen: differences(chosenParams, base),
+    params: chosenParams,
+    window: { ...window, cases: scorer.cases.length, cutoffIso: new Date(window.cutoff * 1000).toISOString() },
+    validation: {
+      k,
+      untunedNdcg,
+      tunedNdcg: passed ? mean(bestScores) : untunedNdcg,
+      usersSplit: { untunedNdcg: untunedUsers, tunedNdcg: tunedUsers, cases: users.cases.length, passed },
+    },
+    learnedEventWeights: learned,
+    trials,
+    stoppedBy,
+    elapsedMs: now() - started,
+    seed: base.seed,
+  };
+}
