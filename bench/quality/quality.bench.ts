@@ -16,15 +16,7 @@ import { Recommender } from '../../src/engine/local/recommender';
 import { firstNew, holdoutCases, type HoldoutCase } from '../../src/engine/local/tuning/holdout-cases';
 import { tune, type TuningResult } from '../../src/engine/local/tuning/tuner';
 import { onlineRetail, retailrocket, synthetic, type BenchDataset } from './bench-datasets';
-import {
-  EASE_LAMBDAS,
-  ease,
-  popularity,
-  recentBestSellers,
-  sar,
-  type FitContext,
-  type Ranker,
-} from './references';
+import { EASE_LAMBDAS, ease, popularity, recentBestSellers, sar, type FitContext, type Ranker } from './references';
 import { score, type Scored } from './scoring';
 
 const K = 10;
@@ -83,7 +75,7 @@ function describeTuning(t: TuningResult): string {
   );
 }
 
-async function runDataset(ds: BenchDataset, budgetMs: number): Promise<Row[]> {
+function runDataset(ds: BenchDataset, budgetMs: number): Row[] {
   const base: EngineParams = { ...DEFAULT_PARAMS, targetEventTypes: ds.targetTypes };
   const raw = ds.raw;
   process.stdout.write(`\n## ${ds.name}\n${ds.description}\n`);
@@ -131,7 +123,9 @@ async function runDataset(ds: BenchDataset, budgetMs: number): Promise<Row[]> {
     holdoutCases(raw, testSplit, testCtx.data, t.targetTypes, t.rule),
   );
   const rows: Row[] = [];
-  process.stdout.write(`\nTest window from ${new Date(ds.testCutoff * 1000).toISOString().slice(0, 16)} (measured once)\n\n${HEADER}`);
+  process.stdout.write(
+    `\nTest window from ${new Date(ds.testCutoff * 1000).toISOString().slice(0, 16)} (measured once)\n\n${HEADER}`,
+  );
   for (const [name, fit] of models) {
     const t0 = Date.now();
     const rank = fit(testCtx);
@@ -166,7 +160,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const ds = await load();
     process.stdout.write(`\n${name}: loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    all.push(...(await runDataset(ds, budgetMs)));
+    all.push(...runDataset(ds, budgetMs));
   }
   process.stdout.write(`\n## All data sets (k = ${K})\n\n${HEADER}${all.map(line).join('')}`);
   process.stdout.write(`\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);

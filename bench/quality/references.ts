@@ -141,7 +141,11 @@ export function sar(ctx: FitContext): Ranker {
     null,
     { rows: ctx.train, referenceTime: ctx.cutoff },
   );
-  return itemItem(aff, Float32Array.from(aff.userValues, (v) => Math.expm1(v)), rows);
+  return itemItem(
+    aff,
+    Float32Array.from(aff.userValues, (v) => Math.expm1(v)),
+    rows,
+  );
 }
 
 export const EASE_LAMBDAS = [100, 300, 1000, 3000] as const;

@@ -80,6 +80,21 @@ export async function trainOnPersonalize(
   };
 }
 
+/** AutoML only chooses among USER_PERSONALIZATION recipes (and then tunes hyperparameters too). */
+function isAutoMl(rt: AwsRuntime, recipe: RecipeName): boolean {
+  return rt.config.aws.performAutoMl && recipe === 'user-personalization';
+}
+
+/** CreateSolution's tuning settings: AutoML omits the recipe (Personalize picks it), HPO tunes the given one. */
+function tuningOf(
+  rt: AwsRuntime,
+  recipe: RecipeName,
+  recipeArn: string,
+): { recipeArn?: string; performHPO?: boolean; performAutoML?: boolean } {
+  if (isAutoMl(rt, recipe)) return { performAutoML: true, performHPO: true };
+  return rt.config.aws.performHpo ? { recipeArn, performHPO: true } : { recipeArn };
+}
+
 /** A solution must be ACTIVE before a version can be trained from it. */
 async function advanceSolution(rt: AwsRuntime, datasetGroupArn: string, r: RecipeTrainState): Promise<void> {
   const name = names.solution(rt.group, r.recipe);
@@ -90,7 +105,10 @@ async function advanceSolution(rt: AwsRuntime, datasetGroupArn: string, r: Recip
       (
         await callAws(
           'personalize:CreateSolution',
-          () => rt.personalize.send(new CreateSolutionCommand({ name, datasetGroupArn, recipeArn: r.recipeArn })),
+          () =>
+            rt.personalize.send(
+              new CreateSolutionCommand({ name, datasetGroupArn, ...tuningOf(rt, r.recipe, r.recipeArn) }),
+            ),
           rt.retry,
         )
       ).solutionArn;
@@ -193,6 +211,12 @@ async function advanceVersion(rt: AwsRuntime, ctx: EngineContext, r: RecipeTrain
   };
   const dataSnapshot = { datasetGroup: rt.group, datasetGroupArn: version?.datasetGroupArn ?? null, runId: ctx.runId };
   await rt.jobs.record(ref, { jobArn: r.versionArn, status: 'ACTIVE', completedAt: new Date() });
-  r.model = { recipe: r.recipe, params, dataSnapshot, externalId: r.versionArn };
+  const tuning = {
+    status: 'aws',
+    reason: 'Personalize tunes its own solutions (PERSONALIZE_PERFORM_HPO / PERSONALIZE_PERFORM_AUTO_ML)',
+    performHPO: rt.config.aws.performHpo || isAutoMl(rt, r.recipe),
+    performAutoML: isAutoMl(rt, r.recipe),
+  };
+  r.model = { recipe: r.recipe, params, dataSnapshot, tuning, externalId: r.versionArn };
   r.phase = 'done';
 }

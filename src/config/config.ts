@@ -75,6 +75,14 @@ const schema = z.object({
   // Unset: popularity's half-life is half of the data's own time span (engine-params.ts).
   RECENCY_HALF_LIFE_DAYS: z.coerce.number().positive().optional(),
   EXCLUDE_PURCHASED: bool.default(true),
+  // The built-in engine's self-tuning (FULL runs): on by default, bounded in time; the last
+  // tuning is reused until the data changes by more than TUNING_RETUNE_CHANGE (a share).
+  ENGINE_TUNING: bool.default(true),
+  TUNING_BUDGET_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  TUNING_RETUNE_CHANGE: z.coerce.number().min(0).default(0.2),
+  // ENGINE=aws: Personalize's own tuning of each solution (CreateSolution performHPO / performAutoML).
+  PERSONALIZE_PERFORM_HPO: bool.default(false),
+  PERSONALIZE_PERFORM_AUTO_ML: bool.default(false),
   SEED: z.coerce.number().int().default(42),
   CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
   // Whole responses kept per gateway for the current batch; 0 turns it off. One answer per
@@ -105,6 +113,7 @@ const schema = z.object({
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
   SYNC_CRON: cron.default('0 2 * * *'),
   PREWARM_CRON: cron.default('0 3 * * 1'),
+  RETUNE_CRON: cron.default('0 4 * * 0'),
   ALERTS_CRON: cron.default('0 * * * *'),
   // Re-enqueues webhook deliveries stored in PostgreSQL whose queue job is missing (Redis was down).
   WEBHOOK_SWEEP_CRON: cron.default('* * * * *'),
@@ -184,6 +193,7 @@ export interface Config {
     halfLifeDays?: number;
     excludePurchased: boolean;
     seed: number;
+    tuning: { enabled: boolean; budgetMs: number; retuneChange: number };
   };
   cache: {
     ttlSeconds: number;
@@ -202,6 +212,7 @@ export interface Config {
     prewarm: string;
     alerts: string;
     webhookSweep: string;
+    retune: string;
   };
   worker: { concurrency: number; shutdownTimeoutMs: number; lockMs: number; stalledCheckMs: number };
   pipeline: {
@@ -219,6 +230,8 @@ export interface Config {
     datasetGroup: string;
     trackingId?: string;
     useV2Recipes: boolean;
+    performHpo: boolean;
+    performAutoMl: boolean;
     pollMs: number;
     timeoutsMs: { import: number; train: number; batch: number };
     maxBatchJobs: number;
@@ -272,6 +285,11 @@ export function loadConfig(
       halfLifeDays: e.RECENCY_HALF_LIFE_DAYS,
       excludePurchased: e.EXCLUDE_PURCHASED,
       seed: e.SEED,
+      tuning: {
+        enabled: e.ENGINE_TUNING,
+        budgetMs: Math.round(e.TUNING_BUDGET_SECONDS * 1000),
+        retuneChange: e.TUNING_RETUNE_CHANGE,
+      },
     },
     cache: {
       ttlSeconds: e.CACHE_TTL_SECONDS,
@@ -294,6 +312,7 @@ export function loadConfig(
       prewarm: e.PREWARM_CRON,
       alerts: e.ALERTS_CRON,
       webhookSweep: e.WEBHOOK_SWEEP_CRON,
+      retune: e.RETUNE_CRON,
     },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
@@ -317,6 +336,8 @@ export function loadConfig(
       datasetGroup: e.PERSONALIZE_DATASET_GROUP,
       trackingId: e.PERSONALIZE_TRACKING_ID,
       useV2Recipes: e.PERSONALIZE_V2_RECIPES,
+      performHpo: e.PERSONALIZE_PERFORM_HPO,
+      performAutoMl: e.PERSONALIZE_PERFORM_AUTO_ML,
       pollMs: Math.round(e.PERSONALIZE_POLL_SECONDS * 1000),
       timeoutsMs: {
         import: e.PERSONALIZE_IMPORT_TIMEOUT_MINUTES * 60_000,

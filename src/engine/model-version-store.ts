@@ -5,6 +5,7 @@
 import { Prisma } from '../generated/prisma/client';
 import type { Database } from '../db/database';
 import type { ModelEvaluation, RecipeName, SplitKind, TrainedModel } from './training-engine';
+import { previousTuningOf, type PreviousTuning } from './tuning-policy';
 
 export class ModelVersionStore {
   constructor(private readonly db: Database) {}
@@ -17,6 +18,7 @@ export class ModelVersionStore {
         engine,
         params: m.params as Prisma.InputJsonObject,
         dataSnapshot: m.dataSnapshot as Prisma.InputJsonObject,
+        tuning: m.tuning ? (m.tuning as Prisma.InputJsonObject) : Prisma.DbNull,
         // Figures of an earlier training of this run describe a model that is gone.
         metrics: Prisma.DbNull,
         status: 'trained',
@@ -69,6 +71,18 @@ export class ModelVersionStore {
         throw new Error(`run ${runId}'s model version for ${recipe} has no parameters object`);
       return { recipe, params };
     });
+  }
+
+  /** The newest tuning the engine made (not a reuse of one), for a later run to reuse. */
+  async latestTuning(engine: string, beforeRunId: number): Promise<PreviousTuning | null> {
+    const rows = await this.db.pool.query<{ run_id: number; tuning: unknown }>(
+      `SELECT run_id, tuning FROM model_versions
+        WHERE engine = $1 AND run_id < $2 AND tuning->>'status' = 'tuned'
+        ORDER BY run_id DESC, id DESC LIMIT 1`,
+      [engine, beforeRunId],
+    );
+    const row = rows.rows[0];
+    return row ? previousTuningOf(row.run_id, row.tuning) : null;
   }
 
   /** The newest run that trained the recipe, if any. */

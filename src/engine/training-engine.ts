@@ -3,6 +3,7 @@
 // so the loader and the API never know which engine ran.
 import type { ObjectStore } from '../storage/object-store';
 import type { Logger } from '../infra/logger';
+import type { PreviousTuning } from './tuning-policy';
 
 export const RECIPES = [
   'popularity-count',
@@ -46,6 +47,8 @@ export interface EngineContext {
   logger: Logger;
   /** Reports progress (0-100) with a short message; shown by `recs pipeline run --wait`. */
   progress: (percent: number, message: string) => Promise<void>;
+  /** train only: whether the run asked to re-tune, and the newest earlier tuning to reuse. */
+  tuning?: { retune: boolean; previous: PreviousTuning | null };
 }
 
 /**
@@ -60,6 +63,8 @@ export interface TrainedModel {
   recipe: RecipeName;
   params: Record<string, unknown>;
   dataSnapshot: Record<string, unknown>;
+  /** Where `params` came from (tuned, reused, untuned; AWS: its HPO settings), stored with the version. */
+  tuning?: Record<string, unknown>;
   externalId?: string; // e.g. a solution version ARN
 }
 

@@ -28,6 +28,8 @@ export interface PipelineRunView {
   engine: string;
   recipes: string[];
   stages: Partial<Record<StageName, StageState>>;
+  /** The engine re-tunes its parameters in this run instead of reusing the last tuning. */
+  retune: boolean;
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -48,6 +50,8 @@ export interface StartRunOptions {
   recipes?: string[];
   syncFirst?: boolean;
   trigger?: string;
+  /** Re-tune the engine's parameters (FULL runs only). */
+  retune?: boolean;
 }
 
 export interface PipelineService {

@@ -33,12 +33,15 @@ export class QueuePipelineService implements PipelineService {
     const unknown = recipes.filter((r) => !isRecipe(r));
     if (unknown.length) throw new UnknownRecipeError(unknown);
     const syncFirst = opts.syncFirst ?? Boolean(config.shopify.shop && config.shopify.accessToken);
+    if (opts.retune && opts.mode === 'UPDATE')
+      throw new InvalidPipelineRequestError('retune needs a FULL run (an UPDATE run keeps the current parameters)');
     const run = await this.runs.create({
       mode: opts.mode ?? 'FULL',
       trigger: opts.trigger ?? 'manual',
       engine: config.engine.kind,
       recipes: [...new Set(recipes)],
       stages: planStages({ syncFirst }),
+      retune: opts.retune ?? false,
     });
     await this.enqueueFirst(run);
     return run;

@@ -22,6 +22,7 @@ interface RunRow {
   engine: string;
   recipes: string[] | null;
   stages: Record<string, StageState>;
+  retune: boolean;
   error: string | null;
   created_at: Date;
   started_at: Date | null;
@@ -38,6 +39,7 @@ function toView(r: RunRow): PipelineRunView {
     engine: r.engine,
     recipes: r.recipes ?? [],
     stages: r.stages,
+    retune: r.retune,
     error: r.error,
     createdAt: r.created_at,
     startedAt: r.started_at,
@@ -56,6 +58,7 @@ export class RunStore {
     engine: string;
     recipes: string[];
     stages: StageName[];
+    retune?: boolean;
   }): Promise<PipelineRunView> {
     return this.db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [RUN_LOCK]);
@@ -66,9 +69,9 @@ export class RunStore {
       if (active.rows[0]) throw new RunAlreadyActiveError(active.rows[0].id);
       const stages = Object.fromEntries(input.stages.map((s) => [s, { status: 'pending' } satisfies StageState]));
       const { rows } = await client.query<RunRow>(
-        `INSERT INTO pipeline_runs (mode, status, trigger, engine, recipes, stages)
-         VALUES ($1, 'queued', $2, $3, $4, $5) RETURNING *`,
-        [input.mode, input.trigger, input.engine, input.recipes, JSON.stringify(stages)],
+        `INSERT INTO pipeline_runs (mode, status, trigger, engine, recipes, stages, retune)
+         VALUES ($1, 'queued', $2, $3, $4, $5, $6) RETURNING *`,
+        [input.mode, input.trigger, input.engine, input.recipes, JSON.stringify(stages), input.retune ?? false],
       );
       return toView(oneRow(rows, 'INSERT INTO pipeline_runs'));
     });

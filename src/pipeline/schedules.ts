@@ -36,7 +36,7 @@ export interface Schedule {
 }
 
 export const SCHEDULES = [
-  { name: 'pipeline', cron: 'pipeline', run: startScheduledRun },
+  { name: 'pipeline', cron: 'pipeline', run: (ctx) => startScheduledRun(ctx) },
   {
     name: 'sync',
     cron: 'sync',
@@ -60,14 +60,17 @@ export const SCHEDULES = [
         { olderThanMs: ctx.config.shopify.webhooks.sweepAfterMs },
       ),
   },
+  // Weekly by default: a FULL run that re-tunes the engine on the newest data (other FULL runs
+  // reuse the last tuning while the data has not changed much).
+  { name: 'retune', cron: 'retune', run: (ctx) => startScheduledRun(ctx, true) },
 ] as const satisfies readonly Schedule[];
 
 export type ScheduleName = (typeof SCHEDULES)[number]['name'];
 export const SCHEDULE_NAMES: readonly ScheduleName[] = SCHEDULES.map((s) => s.name);
 
-async function startScheduledRun(ctx: ScheduleContext): Promise<unknown> {
+async function startScheduledRun(ctx: ScheduleContext, retune = false): Promise<unknown> {
   try {
-    const run = await ctx.pipeline.startRun({ mode: 'FULL', trigger: 'schedule' });
+    const run = await ctx.pipeline.startRun({ mode: 'FULL', trigger: retune ? 'schedule-retune' : 'schedule', retune });
     return { runId: run.id };
   } catch (err) {
     // A scheduled run never queues behind a long one: it is skipped, visibly.

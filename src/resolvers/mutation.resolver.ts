@@ -10,9 +10,19 @@ import { userError, withUserErrors } from './user-errors';
 export const Mutation: MutationResolvers = {
   async triggerRetrain(_, args, ctx) {
     ctx.requireRole('admin');
-    const { mode, recipes, syncFirst } = args.input;
+    const { mode, recipes, syncFirst, retune } = args.input;
     if (recipes && (!recipes.length || recipes.length > 10))
       return { run: null, userErrors: [userError('INVALID', 'recipes must list 1-10 recipes', ['input', 'recipes'])] };
+    if (retune && mode === 'UPDATE')
+      return {
+        run: null,
+        userErrors: [
+          userError('INVALID', 'retune needs a FULL run (an UPDATE run keeps the current parameters)', [
+            'input',
+            'retune',
+          ]),
+        ],
+      };
     return withUserErrors(
       { run: null },
       async () => {
@@ -21,6 +31,7 @@ export const Mutation: MutationResolvers = {
           mode: mode ?? 'FULL',
           recipes: recipes ?? undefined,
           syncFirst: syncFirst ?? false,
+          retune: retune ?? false,
           trigger: 'api',
         });
         return { run };

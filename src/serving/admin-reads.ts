@@ -40,6 +40,8 @@ export interface ModelVersionRow {
   runId: number | null;
   trainedAt: Date | null;
   metrics: Record<string, number> | null;
+  /** model_versions.tuning as stored (see src/engine/local/tuning/run-tuning.ts). */
+  tuning: unknown;
 }
 
 export class AdminReads {
@@ -81,7 +83,7 @@ export class AdminReads {
 
   async latestModelVersions(): Promise<ModelVersionRow[]> {
     const { rows } = await this.pool.query<ModelVersionRow>(
-      `SELECT DISTINCT ON (recipe) id, recipe, engine, status, run_id AS "runId", trained_at AS "trainedAt", metrics
+      `SELECT DISTINCT ON (recipe) id, recipe, engine, status, run_id AS "runId", trained_at AS "trainedAt", metrics, tuning
          FROM model_versions ORDER BY recipe, created_at DESC, id DESC`,
     );
     return rows;

@@ -36,6 +36,8 @@ function spawnWorker(ctx: TestContext, argv: string[], env: Record<string, strin
       QUEUE_PREFIX: ctx.config.redis.prefix,
       OBJECT_STORE_DIR: ctx.config.objectStore.dir,
       SCHEDULES_ENABLED: 'false',
+      ENGINE_TUNING: String(ctx.config.engine.tuning.enabled),
+      TUNING_BUDGET_SECONDS: String(ctx.config.engine.tuning.budgetMs / 1000),
       LOG_LEVEL: 'info',
       ...env,
     },

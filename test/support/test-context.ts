@@ -24,6 +24,8 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     DATABASE_SCHEMA: id,
     QUEUE_PREFIX: id,
     SCHEDULES_ENABLED: 'false',
+    // The engine's self-tuning costs up to its budget per FULL run: only the tests about it turn it on.
+    ENGINE_TUNING: 'false',
     ...overrides,
   });
   const admin = new Pool({ connectionString: config.database.url, max: 1 });

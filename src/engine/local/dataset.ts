@@ -126,8 +126,7 @@ export function buildDataset(
   const scale = resolveTimeScale(params, timeSpan(raw, use, ref));
   // The personal models may decay events faster than popularity does (see modelHalfLife).
   const modelHalfLife = scale.modelHalfLifeDays;
-  const accPop =
-    modelHalfLife === scale.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
+  const accPop = modelHalfLife === scale.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);
   const itemPopularity = new Float32Array(nItems);
   const itemTrend = new Float32Array(nItems);
   const accTrend = new Float64Array(nItems);

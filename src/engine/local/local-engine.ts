@@ -37,6 +37,8 @@ import { popularityLists, trainModel } from './local-model';
 import { loadModel, saveModel } from './model-files';
 import { Recommender } from './recommender';
 import { poolSize, UserPool } from './user-pool';
+import { decideTuning } from '../tuning-policy';
+import { tuneForRun } from './tuning/run-tuning';
 
 /** Rejected rows listed in a model's data snapshot (all are logged up to the reader's cap). */
 const SNAPSHOT_REJECTIONS = 20;
@@ -65,12 +67,15 @@ export class LocalEngine implements TrainingEngine {
   readonly params: EngineParams;
 
   /** Without `jobs` (unit tests, benches) batch outputs are written but not recorded in batch_job_metadata. */
+  private readonly tuning: Config['engine']['tuning'];
+
   constructor(
     engine: Config['engine'],
     overrides: Partial<EngineParams> = {},
     private readonly jobs?: JobMetadata,
   ) {
     this.params = paramsFromConfig(engine, overrides);
+    this.tuning = engine.tuning;
   }
 
   async train(ctx: EngineContext): Promise<StepResult<TrainResult>> {
@@ -86,15 +91,28 @@ export class LocalEngine implements TrainingEngine {
     if (rejectedCount > rejected.length)
       logger.warn({ more: rejectedCount - rejected.length }, 'more malformed rows skipped');
     checkMinimums(raw);
+    // Tuning runs only inside a pipeline run (which passes ctx.tuning); direct calls train as configured.
+    const decision = ctx.tuning
+      ? decideTuning({
+          enabled: this.tuning.enabled,
+          retune: ctx.tuning.retune,
+          mode: ctx.mode,
+          previous: ctx.tuning.previous,
+          data: { interactions: raw.length, users: raw.userIds.length, items: raw.itemIds.length },
+          retuneChange: this.tuning.retuneChange,
+        })
+      : ({ action: 'untuned', reason: 'trained outside a pipeline run' } as const);
+    if (decision.action === 'tune') await ctx.progress(5, `tuning (budget ${this.tuning.budgetMs / 1000} s)`);
+    const { params, tuning } = tuneForRun(raw, this.params, decision, this.tuning.budgetMs, logger);
     await ctx.progress(10, `building the matrix (${raw.length} interactions)`);
-    const data = buildDataset(raw, this.params, items, users);
+    const data = buildDataset(raw, params, items, users);
     const started = Date.now();
     let lastReport = 0;
     // popularity-count alone needs no item model: skip its cost.
     const itemModel = ctx.recipes.some((r) => r !== 'popularity-count');
     const model = trainModel(
       data,
-      this.params,
+      params,
       (f, message) => {
         // Training is synchronous CPU work; progress lands in the log and, between phases, the run.
         if (Date.now() - lastReport > 2000) {
@@ -110,7 +128,8 @@ export class LocalEngine implements TrainingEngine {
     const trainedAt = new Date().toISOString();
     const models: TrainedModel[] = ctx.recipes.map((recipe) => ({
       recipe,
-      params: { ...this.params },
+      params: { ...params },
+      tuning,
       // How many products the item model covers depends on the data, not on a setting.
       dataSnapshot: {
         ...snapshot,

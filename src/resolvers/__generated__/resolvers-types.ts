@@ -87,6 +87,7 @@ export type ResolversTypes = {
   Count: ResolverTypeWrapper<Types.Count>;
   Customer: ResolverTypeWrapper<CustomerRow>;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
+  EngineTuning: ResolverTypeWrapper<Types.EngineTuning>;
   EventInput: Types.EventInput;
   EventRejection: ResolverTypeWrapper<Types.EventRejection>;
   Float: ResolverTypeWrapper<Types.Scalars['Float']['output']>;
@@ -117,6 +118,7 @@ export type ResolversTypes = {
   TrainingMode: Types.TrainingMode;
   TriggerRetrainInput: Types.TriggerRetrainInput;
   TriggerRetrainPayload: ResolverTypeWrapper<Omit<Types.TriggerRetrainPayload, 'run'> & { run?: Types.Maybe<ResolversTypes['PipelineRun']> }>;
+  TuningTrial: ResolverTypeWrapper<Types.TuningTrial>;
   UserError: ResolverTypeWrapper<Types.UserError>;
   UserErrorCode: Types.UserErrorCode;
   UserSegment: ResolverTypeWrapper<Types.UserSegment>;
@@ -134,6 +136,7 @@ export type ResolversParentTypes = {
   Count: Types.Count;
   Customer: CustomerRow;
   DateTime: Types.Scalars['DateTime']['output'];
+  EngineTuning: Types.EngineTuning;
   EventInput: Types.EventInput;
   EventRejection: Types.EventRejection;
   Float: Types.Scalars['Float']['output'];
@@ -161,6 +164,7 @@ export type ResolversParentTypes = {
   SystemStatus: Omit<Types.SystemStatus, 'activeAlerts' | 'lastRun' | 'modelVersions' | 'schedules'> & { activeAlerts: Array<ResolversParentTypes['Alert']>, lastRun?: Types.Maybe<ResolversParentTypes['PipelineRun']>, modelVersions: Array<ResolversParentTypes['ModelVersion']>, schedules: Array<ResolversParentTypes['Schedule']> };
   TriggerRetrainInput: Types.TriggerRetrainInput;
   TriggerRetrainPayload: Omit<Types.TriggerRetrainPayload, 'run'> & { run?: Types.Maybe<ResolversParentTypes['PipelineRun']> };
+  TuningTrial: Types.TuningTrial;
   UserError: Types.UserError;
   UserSegment: Types.UserSegment;
   WebhookCounts: Types.WebhookCounts;
@@ -219,6 +223,27 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type EngineTuningResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EngineTuning'] = ResolversParentTypes['EngineTuning']> = {
+  budgetMs?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  chosen?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  elapsedMs?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  performAutoML?: Resolver<Types.Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  performHPO?: Resolver<Types.Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stoppedBy?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  trials?: Resolver<Array<ResolversTypes['TuningTrial']>, ParentType, ContextType>;
+  tunedAt?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tunedInRunId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  usersSplitNdcgTuned?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  usersSplitNdcgUntuned?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  validationNdcgTuned?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  validationNdcgUntuned?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  windowCustomers?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  windowDays?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  windowStart?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type EventRejectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EventRejection'] = ResolversParentTypes['EventRejection']> = {
   eventId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -238,6 +263,7 @@ export type ModelVersionResolvers<ContextType = GatewayContext, ParentType exten
   runId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   trainedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  tuning?: Resolver<Types.Maybe<ResolversTypes['EngineTuning']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -265,6 +291,7 @@ export type PipelineRunResolvers<ContextType = GatewayContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['TrainingMode'], ParentType, ContextType>;
   recipes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  retune?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   stages?: Resolver<Array<ResolversTypes['PipelineStage']>, ParentType, ContextType>;
   startedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PipelineRunStatus'], ParentType, ContextType>;
@@ -389,6 +416,17 @@ export type TriggerRetrainPayloadResolvers<ContextType = GatewayContext, ParentT
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type TuningTrialResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TuningTrial'] = ResolversParentTypes['TuningTrial']> = {
+  changes?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  gain?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  kept?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  ms?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ndcg?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  se?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UserErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
   code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -419,6 +457,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Count?: CountResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EngineTuning?: EngineTuningResolvers<ContextType>;
   EventRejection?: EventRejectionResolvers<ContextType>;
   InvalidateCachePayload?: InvalidateCachePayloadResolvers<ContextType>;
   ModelVersion?: ModelVersionResolvers<ContextType>;
@@ -439,6 +478,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   SetSchedulePayload?: SetSchedulePayloadResolvers<ContextType>;
   SystemStatus?: SystemStatusResolvers<ContextType>;
   TriggerRetrainPayload?: TriggerRetrainPayloadResolvers<ContextType>;
+  TuningTrial?: TuningTrialResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   UserSegment?: UserSegmentResolvers<ContextType>;
   WebhookCounts?: WebhookCountsResolvers<ContextType>;

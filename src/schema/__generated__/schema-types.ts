@@ -117,6 +117,47 @@ export type Customer = {
   totalSpend: Scalars['Float']['output'];
 };
 
+/** How a model version's parameters were chosen. The built-in engine tunes itself on the store's own newest interactions (a validation window it sizes from the data), picks by validation nDCG@10 with a noise margin and checks the pick on AWS's per-customer split; FULL runs reuse the last tuning while the data has not changed much. With ENGINE=aws, Personalize's performHPO / performAutoML settings. */
+export type EngineTuning = {
+  __typename?: 'EngineTuning';
+  /** The search's time budget, in milliseconds (TUNING_BUDGET_SECONDS). */
+  budgetMs: Maybe<Scalars['Float']['output']>;
+  /** The chosen parameters that differ from the configured ones, as a JSON object. */
+  chosen: Maybe<Scalars['String']['output']>;
+  /** How long the search took, in milliseconds. */
+  elapsedMs: Maybe<Scalars['Float']['output']>;
+  /** ENGINE=aws: whether Personalize chooses the recipe itself (PERSONALIZE_PERFORM_AUTO_ML, user-personalization only). */
+  performAutoML: Maybe<Scalars['Boolean']['output']>;
+  /** ENGINE=aws: whether Personalize tunes hyperparameters (PERSONALIZE_PERFORM_HPO). */
+  performHPO: Maybe<Scalars['Boolean']['output']>;
+  /** Why: the tuning policy's decision (retune requested, data changed by N%, tuning off, too little data, ...). */
+  reason: Scalars['String']['output'];
+  /** tuned (searched in this run), reused (an earlier run's choice), untuned (the configured parameters) or aws. */
+  status: Scalars['String']['output'];
+  /** What ended the search: plan (every trial ran), budget or max-trials. */
+  stoppedBy: Maybe<Scalars['String']['output']>;
+  /** Every trial of the search, in order (empty unless tuned in this run). */
+  trials: Array<TuningTrial>;
+  /** When that search ran (ISO-8601). */
+  tunedAt: Maybe<Scalars['String']['output']>;
+  /** The run whose search chose the parameters (this run's own when tuned). */
+  tunedInRunId: Maybe<Scalars['ID']['output']>;
+  /** nDCG@10 of the chosen parameters on AWS's per-customer split; a pick that loses more than 10% there is not taken. */
+  usersSplitNdcgTuned: Maybe<Scalars['Float']['output']>;
+  /** nDCG@10 of the configured parameters on AWS's per-customer split (the check). */
+  usersSplitNdcgUntuned: Maybe<Scalars['Float']['output']>;
+  /** Validation nDCG@10 of the chosen parameters on the same window. */
+  validationNdcgTuned: Maybe<Scalars['Float']['output']>;
+  /** Validation nDCG@10 of the configured (untuned) parameters on the validation window. */
+  validationNdcgUntuned: Maybe<Scalars['Float']['output']>;
+  /** How many customers the validation window scores. */
+  windowCustomers: Maybe<Scalars['Int']['output']>;
+  /** The validation window's length in days. */
+  windowDays: Maybe<Scalars['Float']['output']>;
+  /** Where the validation window starts (ISO-8601); it ends with the data. */
+  windowStart: Maybe<Scalars['String']['output']>;
+};
+
 /** An interaction to record (a view, cart add, purchase, ...). */
 export type EventInput = {
   /** A unique id; events with an id already stored are skipped (deduplication). Made up when omitted. */
@@ -174,6 +215,8 @@ export type ModelVersion = {
   status: Scalars['String']['output'];
   /** When it was trained. */
   trainedAt: Maybe<Scalars['DateTime']['output']>;
+  /** How its parameters were chosen: the engine's self-tuning, or Personalize's HPO settings; null for versions older than tuning. */
+  tuning: Maybe<EngineTuning>;
 };
 
 /**
@@ -280,6 +323,8 @@ export type PipelineRun = {
   mode: TrainingMode;
   /** The recipes the run trains. */
   recipes: Array<Scalars['String']['output']>;
+  /** Whether the run re-tunes the engine (the retune schedule, or triggerRetrain with retune). */
+  retune: Scalars['Boolean']['output'];
   /** Every stage, in pipeline order. */
   stages: Array<PipelineStage>;
   /** When the first stage started. */
@@ -576,7 +621,7 @@ export type Schedule = {
   cron: Scalars['String']['output'];
   /** Whether the schedule is active. */
   enabled: Scalars['Boolean']['output'];
-  /** The schedule name (pipeline, sync, prewarm, alerts). */
+  /** The schedule name (pipeline, sync, prewarm, alerts, retune). */
   name: Scalars['String']['output'];
   /** The next time it fires, when known. */
   next: Maybe<Scalars['DateTime']['output']>;
@@ -646,6 +691,8 @@ export type TriggerRetrainInput = {
   mode?: InputMaybe<TrainingMode>;
   /** The recipes to train; the configured ones when omitted. */
   recipes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Re-tune the engine's parameters on the newest data (FULL only) instead of reusing the last tuning. */
+  retune?: InputMaybe<Scalars['Boolean']['input']>;
   /** Sync orders from the store before exporting. */
   syncFirst?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -657,6 +704,27 @@ export type TriggerRetrainPayload = {
   run: Maybe<PipelineRun>;
   /** What was wrong with the input (unknown recipe, a run already active, ...); empty on success. */
   userErrors: Array<UserError>;
+};
+
+/** One trial of the engine's parameter search. */
+export type TuningTrial = {
+  __typename?: 'TuningTrial';
+  /** What it changed on top of the best parameters so far, as a JSON object. */
+  changes: Scalars['String']['output'];
+  /** Paired nDCG@10 gain over the best so far. */
+  gain: Scalars['Float']['output'];
+  /** Whether the change was kept. */
+  kept: Scalars['Boolean']['output'];
+  /** How long the trial took, in milliseconds. */
+  ms: Scalars['Float']['output'];
+  /** Its number, from 1. */
+  n: Scalars['Int']['output'];
+  /** Its validation nDCG@10. */
+  ndcg: Scalars['Float']['output'];
+  /** Standard error of that gain (the noise margin). */
+  se: Scalars['Float']['output'];
+  /** The search stage (event weights, item model, model half-life, regularisation, ...). */
+  stage: Scalars['String']['output'];
 };
 
 /**

@@ -46,11 +46,7 @@ export const SEARCH_STAGES: readonly SearchStage[] = [
   },
   {
     name: 'popularity prior',
-    options: () => [
-      { trendWeight: 0.05 },
-      { trendWeight: 0.2 },
-      { trendWeight: 0.2, trendHalfLife: 0.02 },
-    ],
+    options: () => [{ trendWeight: 0.05 }, { trendWeight: 0.2 }, { trendWeight: 0.2, trendHalfLife: 0.02 }],
   },
   { name: 'candidate depth', options: () => [50, 200].map((neighbors) => ({ neighbors })) },
   {

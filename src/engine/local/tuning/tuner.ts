@@ -26,6 +26,8 @@ export interface TuningOptions {
   marginShare?: number;
   /** Events at or after this are never read (a test window after the validation one). */
   until?: number;
+  /** Fewer validation customers than this: no search, the base parameters stand (default 30). */
+  minCases?: number;
   onTrial?: (trial: TuningTrial, done: number) => void;
   /** Injected clock (tests); Date.now by default. */
   now?: () => number;
@@ -58,7 +60,7 @@ export interface TuningResult {
   };
   learnedEventWeights: ReturnType<typeof learnEventWeights>;
   trials: TuningTrial[];
-  stoppedBy: 'plan' | 'budget' | 'max-trials';
+  stoppedBy: 'plan' | 'budget' | 'max-trials' | 'too-small';
   elapsedMs: number;
   seed: number;
 }
@@ -91,7 +93,7 @@ function differences(p: EngineParams, base: EngineParams): Partial<EngineParams>
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(p))
     if (JSON.stringify(v) !== JSON.stringify(base[key as keyof EngineParams])) out[key] = v;
-  return out as Partial<EngineParams>;
+  return out;
 }
 
 export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptions): TuningResult {
@@ -108,8 +110,26 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
   const learned = learnEventWeights(raw, (kk) => split.train[kk] === 1, base);
 
   const trials: TuningTrial[] = [];
+  const windowInfo = { ...window, cases: scorer.cases.length, cutoffIso: new Date(window.cutoff * 1000).toISOString() };
+  if (scorer.cases.length < (opts.minCases ?? 30)) {
+    const none = { untunedNdcg: 0, tunedNdcg: 0, cases: 0, passed: true };
+    return {
+      chosen: {},
+      params: base,
+      window: windowInfo,
+      validation: { k, untunedNdcg: 0, tunedNdcg: 0, usersSplit: none },
+      learnedEventWeights: learned,
+      trials,
+      stoppedBy: 'too-small',
+      elapsedMs: now() - started,
+      seed: base.seed,
+    };
+  }
+  const baseStarted = now();
   let best = base;
   let bestScores = scorer.score(base);
+  // The users-split check after the search costs about two trials: the budget keeps room for it.
+  let trialMs = now() - baseStarted;
   const untunedNdcg = mean(bestScores);
   const tried = new Map<string, number>([[JSON.stringify(base), untunedNdcg]]);
   let stoppedBy: TuningResult['stoppedBy'] = 'plan';
@@ -134,7 +154,7 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
         stoppedBy = 'max-trials';
         break search;
       }
-      if (now() - started >= opts.budgetMs) {
+      if (now() - started + 2 * trialMs >= opts.budgetMs) {
         stoppedBy = 'budget';
         break search;
       }
@@ -149,7 +169,9 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
         stageBest = candidate;
         stageScores = scores;
       }
-      const trial = { n: trials.length + 1, stage: stage.name, changes: option, ndcg, gain, se, kept, ms: now() - t0 };
+      const ms = now() - t0;
+      trialMs = Math.max(trialMs, ms);
+      const trial = { n: trials.length + 1, stage: stage.name, changes: option, ndcg, gain, se, kept, ms };
       trials.push(trial);
       opts.onTrial?.(trial, trials.length);
     }
@@ -167,7 +189,7 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
   return {
     chosen: differences(chosenParams, base),
     params: chosenParams,
-    window: { ...window, cases: scorer.cases.length, cutoffIso: new Date(window.cutoff * 1000).toISOString() },
+    window: windowInfo,
     validation: {
       k,
       untunedNdcg,
