@@ -35,7 +35,7 @@ const engine =
   (params: EngineParams) =>
   (ctx: FitContext): Ranker => {
     const data = buildDataset(ctx.raw, params, null, null, { rows: ctx.train });
-    const model = trainModel(data, params, undefined, true, false);
+    const model = trainModel(data, params, undefined, true, { similarItems: false });
     const r = new Recommender(model, popularityLists(model, 200), 100);
     return (u, had, k) => firstNew(r.forUser(u).items, had, k);
   };

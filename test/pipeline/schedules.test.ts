@@ -35,11 +35,12 @@ describe('schedules', () => {
       ['alerts', '0 * * * *', 'UTC'],
       ['pipeline', '0 2 1,15 * *', 'UTC'],
       ['prewarm', '0 3 * * 1', 'UTC'],
+      ['retune', '0 4 * * 0', 'UTC'],
       ['sync', '0 2 * * *', 'UTC'],
       ['webhook-sweep', '* * * * *', 'UTC'],
     ]);
     // Each scheduler has exactly one pending (delayed) job for its next firing.
-    expect(await queues.get('scheduler').getJobCounts('delayed')).toEqual({ delayed: 5 });
+    expect(await queues.get('scheduler').getJobCounts('delayed')).toEqual({ delayed: 6 });
     await queues.close();
   });
 
@@ -71,10 +72,17 @@ describe('schedules', () => {
     };
     const handler = schedulerHandlers(scheduleCtx, { queues, runs: pipeline.runs })[QUEUE.scheduler]!;
     const firing = (kind: string) => ({ data: { kind } }) as unknown as Job<SchedulerJobData>;
-    expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts', 'webhook-sweep']);
+    expect(SCHEDULE_NAMES).toEqual(['pipeline', 'sync', 'prewarm', 'alerts', 'webhook-sweep', 'retune']);
     expect(await handler.process(firing('webhook-sweep'))).toEqual({ checked: 0, enqueued: 0, markedFailed: 0 });
     expect(await handler.process(firing('sync'))).toEqual({ skipped: 'no store connector configured' });
     expect(await handler.process(firing('alerts'))).toMatchObject({ raised: expect.any(Array) as unknown });
+    // The weekly re-tune starts a FULL run that re-tunes the engine.
+    const fired = (await handler.process(firing('retune'))) as { runId: number };
+    expect(await pipeline.getRun(fired.runId)).toMatchObject({
+      mode: 'FULL',
+      retune: true,
+      trigger: 'schedule-retune',
+    });
     await expect(handler.process(firing('nightly'))).rejects.toBeInstanceOf(UnrecoverableError);
     await queues.close();
   });

@@ -22,14 +22,46 @@ export interface LocalModel {
 
 export type TrainProgress = (fraction: number, message: string) => void;
 
+export interface TrainOptions {
+  /** False: no similar-items rows (tuning trials score customers only; cosine still builds them). */
+  similarItems?: boolean;
+  /**
+   * Item-model rows of earlier trainings on the same data, keyed by the parameters they depend
+   * on: tuning trials that change only scoring settings (profile decay, priors) or the other half
+   * of a blend reuse them instead of inverting EASE again.
+   */
+  cache?: Map<string, SparseRows>;
+}
+
+/** The parameters that shape the matrix values (every item model depends on them). */
+function valueKey(p: EngineParams): unknown[] {
+  return [p.eventWeights, p.defaultEventWeight, p.eventValue, p.targetEventTypes, p.halfLife, p.halfLifeDays];
+}
+
+const CACHE_ENTRIES = 6;
+
+function cached(cache: Map<string, SparseRows> | undefined, key: unknown[], make: () => SparseRows): SparseRows {
+  if (!cache) return make();
+  const k = JSON.stringify(key);
+  let rows = cache.get(k);
+  if (!rows) {
+    rows = make();
+    // A few entries cover a search stage; older ones are dropped to bound memory on big catalogues.
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(k, rows);
+  }
+  return rows;
+}
+
 export function trainModel(
   data: Dataset,
   params: EngineParams,
   onProgress: TrainProgress = () => undefined,
   itemModel = true,
-  /** False: no similar-items rows (tuning trials score customers only; cosine still builds them). */
-  similarItems = true,
+  opts: TrainOptions = {},
 ): LocalModel {
+  const similarItems = opts.similarItems ?? true;
+  const modelKey = [...valueKey(params), params.modelHalfLife, params.modelDecayFloor, params.neighbors];
   const nItems = data.itemIds.length;
   const popularity = data.itemPopularity;
   if (!itemModel) {
@@ -53,21 +85,24 @@ export function trainModel(
     const subset = mostActiveItems(long ? transpose(easeData) : t, params.easeMaxItems);
     modelledItems = subset.length;
     onProgress(0.3, `EASE over ${subset.length} products`);
-    rec = easeRows(easeData, subset, params.easeLambda, params.neighbors, (f) => {
-      onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`);
-    });
+    const easeKey = ['ease', ...(long ? valueKey(params) : modelKey), params.easeLambda, params.easeMaxItems];
+    rec = cached(opts.cache, [...easeKey, params.neighbors], () =>
+      easeRows(easeData, subset, params.easeLambda, params.neighbors, (f) => {
+        onProgress(0.3 + 0.6 * f, `EASE over ${subset.length} products`);
+      }),
+    );
     if (params.graphBlend > 0) {
       onProgress(0.9, 'RP3beta blend');
-      rec = blendRows(
-        rec,
+      const graph = cached(opts.cache, ['rp3', ...modelKey, params.rp3Alpha, params.rp3Beta], () =>
         rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta),
-        params.graphBlend,
-        params.neighbors,
       );
+      rec = blendRows(rec, graph, params.graphBlend, params.neighbors);
     }
   } else if (params.algorithm === 'rp3beta') {
     onProgress(0.3, 'RP3beta');
-    rec = rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta);
+    rec = cached(opts.cache, ['rp3', ...modelKey, params.rp3Alpha, params.rp3Beta], () =>
+      rp3betaRows(data, t, params.neighbors, params.rp3Alpha, params.rp3Beta),
+    );
   }
   onProgress(1, 'trained');
   return { params, data, rec, similar, popularity, modelledItems, itemModel };

@@ -9,6 +9,7 @@ import { buildDataset } from '../dataset';
 import type { RawInteractions } from '../dataset-reader';
 import type { EngineParams } from '../engine-params';
 import { splitInteractions, type Split } from '../evaluation';
+import type { SparseRows } from '../item-model';
 import { popularityLists, trainModel } from '../local-model';
 import { Recommender } from '../recommender';
 import { learnEventWeights, scaledWeights } from './event-weights';
@@ -76,11 +77,12 @@ interface Scorer {
 function scorerOn(raw: RawInteractions, split: Split, base: EngineParams, k: number, rule: TruthRule): Scorer {
   const ids = buildDataset(raw, base, null, null, { rows: split.train });
   const cases = holdoutCases(raw, split, ids, base.targetEventTypes, rule);
+  const cache = new Map<string, SparseRows>();
   return {
     cases,
     score(params) {
       const data = buildDataset(raw, params, null, null, { rows: split.train });
-      const model = trainModel(data, params, undefined, true, params.algorithm === 'cosine');
+      const model = trainModel(data, params, undefined, true, { similarItems: false, cache });
       const size = Math.max(50, k * 3);
       return scoreRecommender(new Recommender(model, popularityLists(model, size * 2), size), cases, k).ndcg;
     },
