@@ -42,7 +42,7 @@ describe('engine tuning in pipeline runs', () => {
       ENGINE_TUNING: 'true',
       TUNING_BUDGET_SECONDS: '600',
     });
-    await seedSyntheticStore(ctx.db, { customers: 1500, products: 120, interactions: 24_000 });
+    await seedSyntheticStore(ctx.db, { customers: 700, products: 60, interactions: 10_000 });
     redis = createRedis(ctx.config, 'worker');
     const logger = createLogger(ctx.config);
     deps = {
@@ -106,14 +106,15 @@ describe('engine tuning in pipeline runs', () => {
   });
 
   it("triggerRetrain(retune: true) makes a run that tunes again, and GraphQL shows each version's tuning", async () => {
-    const r = await h.gql<{ triggerRetrain: { id: string; retune: boolean } }>(
-      `mutation { triggerRetrain(input: { retune: true }) { id retune } }`,
+    const r = await h.gql<{ triggerRetrain: { run: { id: string; retune: boolean }; userErrors: unknown[] } }>(
+      `mutation { triggerRetrain(input: { retune: true }) { run { id retune } userErrors { message } } }`,
       {},
       admin,
     );
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data!.triggerRetrain.retune).toBe(true);
-    const run = (await runs.get(Number(r.body.data!.triggerRetrain.id)))!;
+    expect(r.body.data!.triggerRetrain.userErrors).toEqual([]);
+    expect(r.body.data!.triggerRetrain.run.retune).toBe(true);
+    const run = (await runs.get(Number(r.body.data!.triggerRetrain.run.id)))!;
     const rows = await trainRun(run);
     expect(rows[0]!.tuning).toMatchObject({ status: 'tuned' });
     expect((rows[0]!.tuning as { reason: string }).reason).toContain('re-tune requested');
@@ -140,9 +141,17 @@ describe('engine tuning in pipeline runs', () => {
     expect(JSON.parse(up.tuning!.chosen as string)).toEqual((rows[0]!.tuning as { chosen: unknown }).chosen);
   });
 
-  it('refuses retune on an UPDATE run, with a clear error', async () => {
-    const r = await h.gql(`mutation { triggerRetrain(input: { mode: UPDATE, retune: true }) { id } }`, {}, admin);
-    expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(r.body.errors?.[0]?.message).toMatch(/retune needs a FULL run/);
+  it('refuses retune on an UPDATE run, with a clear user error', async () => {
+    const r = await h.gql<{ triggerRetrain: { run: null; userErrors: { field: string[]; message: string }[] } }>(
+      `mutation { triggerRetrain(input: { mode: UPDATE, retune: true }) { run { id } userErrors { field message } } }`,
+      {},
+      admin,
+    );
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data!.triggerRetrain.run).toBeNull();
+    const [mistake, ...more] = r.body.data!.triggerRetrain.userErrors;
+    expect(more).toEqual([]);
+    expect(mistake!.field).toEqual(['input', 'retune']);
+    expect(mistake!.message).toMatch(/retune needs a FULL run/);
   });
 });
