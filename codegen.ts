@@ -52,6 +52,8 @@ const config: CodegenConfig = {
           BatchJob: '../../serving/admin-reads#BatchJobRow',
           ModelVersion: '../../serving/admin-reads#ModelVersionRow',
           Alert: '../../serving/admin-reads#AlertRow',
+          Experiment: '../../experiments/experiment-types#Experiment',
+          ExperimentResults: '../../experiments/experiment-results#ExperimentResults',
         },
       },
     },

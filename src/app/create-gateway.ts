@@ -43,6 +43,9 @@ import { DASHBOARD_PATH, queueDashboard } from '../gateway/queue-dashboard';
 import { requestLog } from '../gateway/request-log';
 import { legacyRestRouter, openApiRoute, REST_PREFIX } from '../gateway/rest/legacy-rest-router';
 import { ResponseCache } from '../gateway/response-cache';
+import { experimentsRouter } from '../gateway/experiments-routes';
+import { ExperimentService, ExperimentStore, ExposureRecorder, ServingExperiments } from '../experiments';
+import { ExperimentLists } from '../serving/experiment-lists';
 import { responseCacheLane } from '../gateway/response-cache-lane';
 import { responseCachePlugin } from '../gateway/response-cache.plugin';
 import { loadTypeDefs } from '../gateway/schema-loader';
@@ -120,6 +123,20 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         }
       : null;
   const admin = new AdminReads(db.pool);
+  const exposures = new ExposureRecorder(db.pool, logger, {
+    flushMs: config.experiments.exposureFlushMs,
+    maxPendingSubjects: config.experiments.exposureMaxPending,
+  });
+  const servingExperiments = new ServingExperiments(
+    new ExperimentStore(db),
+    logger,
+    config.experiments.refreshSeconds * 1000,
+  );
+  const experimentLists = new ExperimentLists(servingExperiments, recs, exposures);
+  responseCache.epochOf = () => servingExperiments.epoch;
+  responseCache.onReplay = (list) => {
+    for (const e of list) experimentLists.replay(e);
+  };
   const webhooksQueue = queues.find((q) => q.name === QUEUE.webhooks);
   if (!webhooksQueue) throw new Error(`the gateway needs the ${QUEUE.webhooks} queue`);
   const services: GatewayServices = {
@@ -134,6 +151,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     hot,
     responseCache,
     webhooks: new WebhookAdmin(db.pool, bullWebhookQueue(webhooksQueue, config), logger),
+    // A change made through this gateway serves at once; other gateways see it within EXPERIMENTS_REFRESH_SECONDS.
+    experiments: new ExperimentService(db, () => servingExperiments.refresh()),
+    experimentLists,
   };
   const metrics = new GatewayMetrics({
     hot,
@@ -193,6 +213,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   await budget.start();
   await tracker.start();
   await catalogueRanking.start();
+  await servingExperiments.start();
+  exposures.start();
 
   const adminOnly: RequestHandler = async (req, res, next) => {
     try {
@@ -216,7 +238,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.use(requestLog(logger));
   app.use(opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics }));
   app.use(openApiRoute());
-  app.use(REST_PREFIX, legacyRestRouter({ config, recs, authenticator, publishableLimiter, metrics, logger }));
+  app.use(
+    REST_PREFIX,
+    legacyRestRouter({ config, recs, experimentLists, authenticator, publishableLimiter, metrics, logger }),
+  );
+  app.use(experimentsRouter({ experiments: services.experiments, authenticator, config }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
   const graphql = createGraphqlHandler({ apollo, services, authenticator, publishableLimiter, logger });
@@ -270,6 +296,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       }
       tracker.stop();
       corsPolicy.stop();
+      servingExperiments.stop();
+      // After the server has closed: the last lists' exposures are written before the pool goes.
+      await exposures.close().catch((err: unknown) => {
+        logger.error({ err }, 'the last experiment exposures could not be written');
+      });
       catalogueRanking.stop();
       budget.stop();
       await apollo.stop();

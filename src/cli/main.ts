@@ -5,6 +5,7 @@ import { registerAws } from './commands/aws.command';
 import { registerDemo } from './commands/demo.command';
 import { registerDoctor } from './commands/doctor.command';
 import { registerEvaluate } from './commands/evaluate.command';
+import { registerExperiments } from './commands/experiments.command';
 import { registerGenerate } from './commands/generate.command';
 import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerWebhooks(program);
   registerApiKey(program);
+  registerExperiments(program);
   registerServe(program);
   registerDemo(program);
   return program;

@@ -110,6 +110,11 @@ const schema = z.object({
   // sales figures): reloaded at each new batch and this often; at most this many products held.
   CATALOGUE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
   CATALOGUE_MAX_PRODUCTS: z.coerce.number().int().min(1).max(5_000_000).default(200_000),
+  // Experiments: how soon every gateway sees a start/pause/stop/ship made elsewhere, how often it
+  // writes the exposures it counted, and how many subjects it holds between writes at most.
+  EXPERIMENTS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  EXPOSURE_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
+  EXPOSURE_MAX_PENDING: z.coerce.number().int().min(1_000).max(50_000_000).default(1_000_000),
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
   SYNC_CRON: cron.default('0 2 * * *'),
   PREWARM_CRON: cron.default('0 3 * * 1'),
@@ -205,6 +210,7 @@ export interface Config {
   };
   api: { readAuth: Env['READ_AUTH']; corsOrigins: string[]; publishableRatePerMinute: number };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
+  experiments: { refreshSeconds: number; exposureFlushMs: number; exposureMaxPending: number };
   schedules: {
     enabled: boolean;
     pipeline: string;
@@ -305,6 +311,11 @@ export function loadConfig(
       publishableRatePerMinute: e.PUBLISHABLE_RATE_PER_MINUTE,
     },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },
+    experiments: {
+      refreshSeconds: e.EXPERIMENTS_REFRESH_SECONDS,
+      exposureFlushMs: e.EXPOSURE_FLUSH_MS,
+      exposureMaxPending: e.EXPOSURE_MAX_PENDING,
+    },
     schedules: {
       enabled: e.SCHEDULES_ENABLED,
       pipeline: e.PIPELINE_CRON,

@@ -9,14 +9,16 @@ import type { HotCache, ProductRow } from '../results';
 import type { AdminReads } from '../serving/admin-reads';
 import type { CatalogRepository, ProductStats } from '../serving/catalog-repository';
 import type { CatalogueRanking } from '../serving/catalogue-ranking';
+import type { ExperimentService } from '../experiments';
 import type { EventIngest } from '../serving/event-ingest';
+import type { ExperimentLists, ServedList } from '../serving/experiment-lists';
 import type { RankingService } from '../serving/ranking-service';
 import type { RecommendationService } from '../serving/recommendation-service';
 import type { WebhookAdmin } from '../serving/webhook-admin';
 import { authorize, type AuthState } from './auth/authenticator';
 import type { Role } from './auth/api-keys';
 import { gqlError } from './graphql-errors';
-import type { ResponseCache } from './response-cache';
+import type { ResponseCache, ResponseStamps } from './response-cache';
 
 export interface GatewayServices {
   config: Config;
@@ -30,7 +32,10 @@ export interface GatewayServices {
   hot: HotCache;
   responseCache: ResponseCache;
   webhooks: WebhookAdmin;
+  experiments: ExperimentService;
+  experimentLists: ExperimentLists;
 }
+
 
 export interface GatewayContext {
   services: GatewayServices;
@@ -51,9 +56,12 @@ export interface GatewayContext {
    */
   outcome: { cacheKey: string | null; operation: string | null; storeAs: string | null };
   batchVersion: number;
-  stamps: { ids: string[]; generatedAt: string };
-  /** A fresh recommendationId (and the response time), recorded so cached copies can be re-stamped. */
-  stamp(): { recommendationId: string; generatedAt: string };
+  stamps: ResponseStamps;
+  /**
+   * A fresh recommendationId (after `prefix`, which names an experiment's variant) and the response
+   * time, recorded so cached copies can be re-stamped and their exposures counted again.
+   */
+  stamp(prefix?: string, exposure?: ServedList['exposure']): { recommendationId: string; generatedAt: string };
   requireRole(role: Role): void;
 }
 
@@ -65,7 +73,12 @@ export function createContext(
   responseCacheKey: string | null,
 ): GatewayContext {
   const { catalog } = services;
-  const stamps = { ids: [] as string[], generatedAt: new Date().toISOString() };
+  const stamps: ResponseStamps = {
+    ids: [],
+    generatedAt: new Date().toISOString(),
+    exposures: [],
+    epoch: services.experimentLists.experiments.epoch,
+  };
   return {
     services,
     auth,
@@ -86,10 +99,11 @@ export function createContext(
     outcome: { cacheKey: responseCacheKey, operation: null, storeAs: null },
     batchVersion: services.recs.batchVersion,
     stamps,
-    stamp() {
-      const recommendationId = randomUUID();
-      stamps.ids.push(recommendationId);
-      return { recommendationId, generatedAt: stamps.generatedAt };
+    stamp(prefix = '', exposure = null) {
+      const unique = randomUUID();
+      stamps.ids.push(unique);
+      stamps.exposures.push(exposure);
+      return { recommendationId: prefix + unique, generatedAt: stamps.generatedAt };
     },
     requireRole(role) {
       const verdict = authorize(auth, role, services.config.api.readAuth);

@@ -9,6 +9,20 @@
 // writes: serving a hit allocates almost nothing the garbage collector has to walk.
 import { randomUUID } from 'node:crypto';
 import { DocumentTable } from './document-table';
+import type { Exposure } from '../experiments';
+
+/** The exposure a served list is, counted again each time a cached copy of it is served. */
+type ListExposure = Omit<Exposure, 'at'> | null;
+
+/** What a response stamped: its ids (re-stamped in cached copies), time, exposures and experiments epoch. */
+export interface ResponseStamps {
+  ids: string[];
+  generatedAt: string;
+  /** exposures[i]: the exposure the list of ids[i] is, or null. */
+  exposures: ListExposure[];
+  /** The served experiments' epoch the answer was made under (a cached copy of another is never used). */
+  epoch: number;
+}
 
 interface Template {
   version: number;
@@ -20,6 +34,10 @@ interface Template {
   /** slots[i]: an index into the response's fresh ids, or -1 for the response time. */
   slots: number[];
   ids: number;
+  /** The experiments epoch it was made under: answers of another never serve (variants may differ). */
+  epoch: number;
+  /** Per id slot, the exposure its list is (counted again on each hit), or null. */
+  exposures: ListExposure[] | null;
 }
 
 export interface ResponseCacheStats {
@@ -65,6 +83,11 @@ export class ResponseCache {
 
   /** What the entries hold, as counted against maxBytes. */
   private bytes = 0;
+
+  /** The served experiments' epoch now (set by the gateway); 0 without experiments. */
+  epochOf: () => number = () => 0;
+  /** Counts the exposures of a cached answer served again (set by the gateway). */
+  onReplay: (exposures: NonNullable<ListExposure>[]) => void = () => undefined;
 
   constructor(
     private readonly maxEntries: number,
@@ -145,11 +168,12 @@ export class ResponseCache {
   render(pendingOrKey: string, version: number): RenderedResponse | null {
     const key = this.settle(pendingOrKey, false);
     const t = key === null ? undefined : this.entries.get(key);
-    if (!t || t.version !== version) {
+    if (!t || t.version !== version || t.epoch !== this.epochOf()) {
       this.stats.misses += 1;
       return null;
     }
     this.stats.hits += 1;
+    if (t.exposures) this.onReplay(t.exposures.filter((e): e is NonNullable<ListExposure> => e !== null));
     const ids: string[] = new Array<string>(t.ids);
     let length = t.body.length;
     for (let i = 0; i < t.ids; i++) ids[i] = randomUUID();
@@ -181,9 +205,11 @@ export class ResponseCache {
     version: number,
     operation: string,
     body: string,
-    stamps: { ids: string[]; generatedAt: string },
+    stamps: Pick<ResponseStamps, 'ids' | 'generatedAt'> & Partial<ResponseStamps>,
   ): void {
-    if (!this.enabled) return;
+    const epoch = stamps.epoch ?? 0;
+    // Made under experiments that no longer serve: its variants may not be the subjects' now.
+    if (!this.enabled || epoch !== this.epochOf()) return;
     const key = this.settle(pendingOrKey, true);
     if (key === null) return;
     // Where each stamp stands in the body (the ids and the time are distinct fixed strings).
@@ -224,7 +250,17 @@ export class ResponseCache {
       if (this.entries.size < this.maxEntries && this.bytes + cost <= this.maxBytes) break;
       this.remove(oldKey, old);
     }
-    this.entries.set(key, { version, operation, body: bytes, cuts, slots, ids: stamps.ids.length });
+    const exposures = stamps.exposures?.some((e) => e !== null) ? [...stamps.exposures] : null;
+    this.entries.set(key, {
+      version,
+      operation,
+      body: bytes,
+      cuts,
+      slots,
+      ids: stamps.ids.length,
+      epoch,
+      exposures,
+    });
     this.bytes += cost;
     this.stats.stored += 1;
   }

@@ -5,6 +5,7 @@ import { Alert } from './alert.resolver';
 import { BatchJob } from './batch-job.resolver';
 import { Customer } from './customer.resolver';
 import { DateTime } from './date-time.scalar';
+import { Experiment, ExperimentResults } from './experiment.resolver';
 import { ModelVersion } from './model-version.resolver';
 import { Mutation } from './mutation.resolver';
 import { PipelineRun } from './pipeline-run.resolver';
@@ -25,4 +26,6 @@ export const resolvers: Resolvers = {
   Alert,
   Schedule,
   DateTime,
+  Experiment: guardUnavailable(Experiment),
+  ExperimentResults,
 };

@@ -5,9 +5,12 @@ import { LIMITS, checkId, parseIntId } from '../gateway/input-limits';
 import { cronProblem } from '../config/cron-expression';
 import { isScheduleName, SCHEDULE_NAMES } from '../pipeline/schedules';
 import type { MutationResolvers } from './__generated__/resolvers-types';
+import { experimentMutations } from './experiment-mutations';
 import { userError, withUserErrors } from './user-errors';
 
 export const Mutation: MutationResolvers = {
+  ...experimentMutations,
+
   async triggerRetrain(_, args, ctx) {
     ctx.requireRole('admin');
     const { mode, recipes, syncFirst, retune } = args.input;

@@ -13,14 +13,25 @@ import {
   encodeCursor,
   parseIntId,
 } from '../gateway/input-limits';
+import type { ServedList } from '../serving/experiment-lists';
 import type { BuiltList } from '../serving/list-builder';
 import { UnknownProductsError } from '../serving/ranking-service';
 import type { QueryResolvers, ResolversParentTypes } from './__generated__/resolvers-types';
 
-export function toListView(ctx: GatewayContext, built: BuiltList): ResolversParentTypes['RecommendationList'] {
+const plain = (built: BuiltList): ServedList => ({ built, assignment: null, exposure: null });
+
+export function toListView(ctx: GatewayContext, served: ServedList): ResolversParentTypes['RecommendationList'] {
+  const { built, assignment } = served;
   if (built.degraded) ctx.cacheable = false;
-  const { recommendationId, generatedAt } = ctx.stamp();
+  const { recommendationId, generatedAt } = ctx.stamp(assignment?.idPrefix, served.exposure);
   return {
+    experiment: assignment
+      ? {
+          experimentId: String(assignment.experimentId),
+          variant: assignment.variant.key,
+          measured: assignment.measured,
+        }
+      : null,
     items: built.items.map((item, i) => ({ ...item, rank: i + 1 })),
     source: built.source,
     filled: built.filled,
@@ -55,9 +66,12 @@ export const Query: QueryResolvers = {
     const limit = checkLimit('limit', args.limit, 10);
     // Interactions change between batches: such answers are not reused.
     if (args.filter?.excludeInteracted) ctx.cacheable = false;
+    const { recs, experimentLists } = ctx.services;
     return toListView(
       ctx,
-      await ctx.services.recs.forUser('userRecommendations', args.userId, { limit, filter: args.filter }),
+      await experimentLists.serve('RECOMMENDATIONS', args.userId, { limit, filter: args.filter }, (req) =>
+        recs.forUser('userRecommendations', args.userId, req),
+      ),
     );
   },
 
@@ -68,14 +82,23 @@ export const Query: QueryResolvers = {
     if (args.filter?.excludeInteracted)
       throw badInput('filter.excludeInteracted needs a customer; similarItems has none', { argument: 'filter' });
     const limit = checkLimit('limit', args.limit, 10);
-    return toListView(ctx, await ctx.services.recs.similar(args.productId, { limit, filter: args.filter }));
+    if (args.userId != null) checkId('userId', args.userId);
+    if (args.sessionId != null) checkId('sessionId', args.sessionId);
+    const { recs, experimentLists } = ctx.services;
+    const subject = args.userId ?? args.sessionId;
+    return toListView(
+      ctx,
+      await experimentLists.serve('SIMILAR_ITEMS', subject, { limit, filter: args.filter }, (req) =>
+        recs.similar(args.productId, req),
+      ),
+    );
   },
 
   async itemAffinity(_, args, ctx) {
     ctx.requireRole('read');
     checkId('userId', args.userId);
     const limit = checkLimit('limit', args.limit, 10);
-    return toListView(ctx, await ctx.services.recs.forUser('itemAffinity', args.userId, { limit }));
+    return toListView(ctx, plain(await ctx.services.recs.forUser('itemAffinity', args.userId, { limit })));
   },
 
   async usersForItem(_, args, ctx) {
@@ -97,7 +120,10 @@ export const Query: QueryResolvers = {
     const limit = checkLimit('limit', args.limit, 10);
     if (args.category != null) checkId('category', args.category);
     if (args.province != null) checkId('province', args.province);
-    return toListView(ctx, await ctx.services.recs.popularItems(limit, args.category ?? null, args.province ?? null));
+    return toListView(
+      ctx,
+      plain(await ctx.services.recs.popularItems(limit, args.category ?? null, args.province ?? null)),
+    );
   },
 
   async rankItems(_, args, ctx) {
@@ -105,7 +131,16 @@ export const Query: QueryResolvers = {
     checkId('userId', args.userId);
     checkIdList('productIds', args.productIds, LIMITS.maxRankIds);
     try {
-      return toListView(ctx, await ctx.services.ranking.rank(args.userId, args.productIds));
+      const { ranking, experimentLists } = ctx.services;
+      // The caller's list is the request: a POPULAR variant orders it by popularity, a HOLDOUT answers none.
+      const served = await experimentLists.serve(
+        'RANK_ITEMS',
+        args.userId,
+        { limit: args.productIds.length },
+        () => ranking.rank(args.userId, args.productIds),
+        () => ranking.byPopularity(args.productIds),
+      );
+      return toListView(ctx, served);
     } catch (err) {
       if (err instanceof UnknownProductsError)
         throw badInput(err.message, { argument: 'productIds', productIds: err.productIds });
@@ -150,6 +185,17 @@ export const Query: QueryResolvers = {
   async pipelineRun(_, args, ctx) {
     ctx.requireRole('admin');
     return ctx.services.pipeline.getRun(parseIntId('id', args.id));
+  },
+
+  async experiments(_, args, ctx) {
+    ctx.requireRole('admin');
+    const first = checkFirst(args.first);
+    return ctx.services.experiments.store.list({ status: args.status ?? undefined, first });
+  },
+
+  async experiment(_, args, ctx) {
+    ctx.requireRole('admin');
+    return ctx.services.experiments.store.get(parseIntId('id', args.id));
   },
 
   async systemStatus(_, __, ctx) {

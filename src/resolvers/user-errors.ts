@@ -3,6 +3,7 @@
 // BAD_USER_INPUT GraphQLErrors naming their argument, and the pipeline service throws typed
 // errors; both become userErrors here. Auth refusals and outages stay top-level errors.
 import { GraphQLError } from 'graphql';
+import { ExperimentError } from '../experiments';
 import {
   InvalidPipelineRequestError,
   RunAlreadyActiveError,
@@ -29,6 +30,12 @@ export function asUserError(err: unknown, field: string[] | null = null): UserEr
   if (err instanceof RunFinishedError) return userError('RUN_FINISHED', err.message, field);
   if (err instanceof UnknownRecipeError) return userError('UNKNOWN_RECIPE', err.message, field);
   if (err instanceof InvalidPipelineRequestError) return userError('INVALID', err.message, field);
+  if (err instanceof ExperimentError) {
+    // Paths inside the input keep their place under the argument that carries them.
+    const path =
+      err.field && field && err.field[0] !== 'id' && err.field[0] !== 'variant' ? [...field, ...err.field] : err.field;
+    return userError(err.reason, err.message, path);
+  }
   return null;
 }
 

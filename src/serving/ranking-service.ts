@@ -22,11 +22,38 @@ export class RankingService {
     private readonly logger: Logger,
   ) {}
 
-  async rank(userId: string, productIds: string[]): Promise<BuiltList> {
+  private async known(productIds: string[]) {
     const ids = [...new Set(productIds)];
     const products = await this.catalog.productsByIds(ids);
     const unknown = ids.filter((id) => !products.has(id));
     if (unknown.length) throw new UnknownProductsError(unknown);
+    return { ids, products };
+  }
+
+  /** The caller's products by overall popularity (an experiment's POPULAR variant on rankItems). */
+  async byPopularity(productIds: string[]): Promise<BuiltList> {
+    const { ids, products } = await this.known(productIds);
+    const popular = await this.recs.popular('global');
+    const rank = new Map(popular?.items.map((i, index) => [i.product.id, { index, score: i.score }]) ?? []);
+    const sorted = ids
+      .map((id, input) => ({ id, input, at: rank.get(id)?.index ?? Infinity }))
+      .sort((a, b) => a.at - b.at || a.input - b.input);
+    return {
+      items: sorted.map(({ id }) => ({
+        product: known(products, id),
+        score: rank.get(id)?.score ?? 0,
+        source: 'POPULAR' as const,
+      })),
+      source: 'POPULAR',
+      filled: false,
+      modelVersion: popular?.modelVersion ?? null,
+      degraded: false,
+      batchVersion: this.recs.batchVersion,
+    };
+  }
+
+  async rank(userId: string, productIds: string[]): Promise<BuiltList> {
+    const { ids, products } = await this.known(productIds);
 
     if (this.ranker) {
       try {

@@ -13,7 +13,7 @@ import type { Config } from '../../config/config';
 import type { Logger } from '../../infra/logger';
 import { HotLayerUnavailableError, type RecommendationSource } from '../../results';
 import { isDatabaseUnavailable } from '../../serving/database-unavailable';
-import type { BuiltList } from '../../serving/list-builder';
+import type { ExperimentLists, ServedList } from '../../serving/experiment-lists';
 import type { RecommendationService } from '../../serving/recommendation-service';
 import { ServingUnavailableError } from '../../serving/serving-unavailable-error';
 import { authorize, keyFromHeaders, originOf, type Authenticator } from '../auth/authenticator';
@@ -39,6 +39,7 @@ const RECIPE_OF: Record<RecommendationSource, string> = {
 export interface LegacyRestDeps {
   config: Config;
   recs: RecommendationService;
+  experimentLists: ExperimentLists;
   authenticator: Authenticator;
   publishableLimiter: RequestLimiter;
   metrics: GatewayMetrics;
@@ -63,7 +64,8 @@ function sendError(res: Response, status: number, code: string, message: string,
 }
 
 /** The old row shape: the list's items as [{product_id, score}] plus where they came from. */
-function body(d: LegacyRestDeps, built: BuiltList, primary: RecommendationSource) {
+function body(d: LegacyRestDeps, served: ServedList, primary: RecommendationSource) {
+  const { built, assignment } = served;
   const loadedAt = d.recs.batch.version === built.batchVersion ? d.recs.batch.loadedAt : null;
   return {
     items: built.items.map((i) => ({ product_id: i.product.id, score: i.score })),
@@ -72,9 +74,12 @@ function body(d: LegacyRestDeps, built: BuiltList, primary: RecommendationSource
       updated_at: loadedAt ? loadedAt.toISOString() : null,
       source: built.source,
       fallback: built.source !== primary,
-      recommendation_id: randomUUID(),
+      recommendation_id: `${assignment?.idPrefix ?? ''}${randomUUID()}`,
       model_version: built.modelVersion,
       batch_version: built.batchVersion,
+      experiment: assignment
+        ? { experiment_id: assignment.experimentId, variant: assignment.variant.key, measured: assignment.measured }
+        : null,
     },
   };
 }
@@ -134,11 +139,13 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
     '/recommendations/:user_id',
     endpoint('recommendations', async (req) => {
       const userId = restId('user_id', req.params.user_id);
-      const built = await d.recs.forUser('userRecommendations', userId, {
-        limit: restLimit(req.query),
-        filter: restFilter(req.query, true),
-      });
-      const { items, meta } = body(d, built, 'PERSONALIZED');
+      const served = await d.experimentLists.serve(
+        'REST',
+        userId,
+        { limit: restLimit(req.query), filter: restFilter(req.query, true) },
+        (r) => d.recs.forUser('userRecommendations', userId, r),
+      );
+      const { items, meta } = body(d, served, 'PERSONALIZED');
       return { user_id: userId, recommendations: items, ...meta };
     }),
   );
@@ -146,11 +153,14 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
     '/similar-items/:product_id',
     endpoint('similar-items', async (req) => {
       const productId = restId('product_id', req.params.product_id);
-      const built = await d.recs.similar(productId, {
-        limit: restLimit(req.query),
-        filter: restFilter(req.query, false),
-      });
-      const { items, meta } = body(d, built, 'SIMILAR_ITEMS');
+      const session = typeof req.query.session_id === 'string' ? restId('session_id', req.query.session_id) : null;
+      const served = await d.experimentLists.serve(
+        'REST',
+        session,
+        { limit: restLimit(req.query), filter: restFilter(req.query, false) },
+        (r) => d.recs.similar(productId, r),
+      );
+      const { items, meta } = body(d, served, 'SIMILAR_ITEMS');
       return { product_id: productId, similar_products: items, ...meta };
     }),
   );
@@ -159,7 +169,7 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
     endpoint('item-affinity', async (req) => {
       const userId = restId('user_id', req.params.user_id);
       const built = await d.recs.forUser('itemAffinity', userId, { limit: restLimit(req.query), filter: null });
-      const { items, meta } = body(d, built, 'ITEM_AFFINITY');
+      const { items, meta } = body(d, { built, assignment: null, exposure: null }, 'ITEM_AFFINITY');
       return { user_id: userId, item_affinities: items, ...meta };
     }),
   );

@@ -37,6 +37,17 @@ const listMeta = {
     description: 'The model version that produced the leading items (model_versions.id); null for a pure fallback.',
   },
   batch_version: { type: 'integer', description: 'The cache batch the list was read from; 0 before the first load.' },
+  experiment: {
+    type: ['object', 'null'],
+    description:
+      'The experiment and variant the list was served under (surface REST); null when none applies. recommendation_id then starts with e<experiment_id>.<variant>.',
+    properties: {
+      experiment_id: { type: 'integer' },
+      variant: { type: 'string' },
+      measured: { type: 'boolean', description: 'True while the experiment runs (the list counts as an exposure).' },
+    },
+    required: ['experiment_id', 'variant', 'measured'],
+  },
 };
 
 const metaNames = Object.keys(listMeta);
@@ -131,7 +142,17 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'getSimilarItems',
           summary:
             'Products related to a product (offline_similar_items), filled from its category and overall popularity.',
-          parameters: [pathId('product_id', 'The product id'), limitParam, ...filterParams],
+          parameters: [
+            pathId('product_id', 'The product id'),
+            limitParam,
+            ...filterParams,
+            {
+              name: 'session_id',
+              in: 'query',
+              description: "The shopper's session: under an experiment on REST, the variant is the session's.",
+              schema: { type: 'string', minLength: 1, maxLength: 255 },
+            },
+          ],
           responses: listResponse('SimilarItemsResponse', 'The list, best first.'),
         },
       },

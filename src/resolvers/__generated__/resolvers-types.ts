@@ -5,6 +5,8 @@ import type { ProductRow } from '../../results';
 import type { CustomerRow } from '../../serving/catalog-repository';
 import type { PipelineRunView, ScheduleView } from '../../pipeline/pipeline-service';
 import type { BatchJobRow, ModelVersionRow, AlertRow } from '../../serving/admin-reads';
+import type { Experiment } from '../../experiments/experiment-types';
+import type { ExperimentResults } from '../../experiments/experiment-results';
 import type { GatewayContext } from '../../gateway/gateway-context';
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -84,16 +86,33 @@ export type ResolversTypes = {
   BatchJobStatus: Types.BatchJobStatus;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
   CancelPipelineRunPayload: ResolverTypeWrapper<Omit<Types.CancelPipelineRunPayload, 'run'> & { run?: Types.Maybe<ResolversTypes['PipelineRun']> }>;
+  ComparisonDirection: Types.ComparisonDirection;
   Count: ResolverTypeWrapper<Types.Count>;
+  CreateExperimentInput: Types.CreateExperimentInput;
   Customer: ResolverTypeWrapper<CustomerRow>;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   EngineTuning: ResolverTypeWrapper<Types.EngineTuning>;
   EventInput: Types.EventInput;
   EventRejection: ResolverTypeWrapper<Types.EventRejection>;
+  Experiment: ResolverTypeWrapper<Experiment>;
+  ExperimentAssignment: ResolverTypeWrapper<Types.ExperimentAssignment>;
+  ExperimentHistoryEntry: ResolverTypeWrapper<Types.ExperimentHistoryEntry>;
+  ExperimentMetric: Types.ExperimentMetric;
+  ExperimentPayload: ResolverTypeWrapper<Omit<Types.ExperimentPayload, 'experiment'> & { experiment?: Types.Maybe<ResolversTypes['Experiment']> }>;
+  ExperimentResults: ResolverTypeWrapper<ExperimentResults>;
+  ExperimentStatus: Types.ExperimentStatus;
+  ExperimentSurface: Types.ExperimentSurface;
+  ExperimentVariant: ResolverTypeWrapper<Types.ExperimentVariant>;
+  ExperimentVariantInput: Types.ExperimentVariantInput;
   Float: ResolverTypeWrapper<Types.Scalars['Float']['output']>;
+  GuardrailResult: ResolverTypeWrapper<Types.GuardrailResult>;
+  GuardrailState: Types.GuardrailState;
   ID: ResolverTypeWrapper<Types.Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Types.Scalars['Int']['output']>;
+  Interval: ResolverTypeWrapper<Types.Interval>;
   InvalidateCachePayload: ResolverTypeWrapper<Types.InvalidateCachePayload>;
+  MetricComparison: ResolverTypeWrapper<Types.MetricComparison>;
+  MetricResult: ResolverTypeWrapper<Types.MetricResult>;
   ModelVersion: ResolverTypeWrapper<ModelVersionRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<Types.PageInfo>;
@@ -113,6 +132,10 @@ export type ResolversTypes = {
   Schedule: ResolverTypeWrapper<ScheduleView>;
   SegmentUser: ResolverTypeWrapper<Types.SegmentUser>;
   SetSchedulePayload: ResolverTypeWrapper<Omit<Types.SetSchedulePayload, 'schedule'> & { schedule?: Types.Maybe<ResolversTypes['Schedule']> }>;
+  Strategy: ResolverTypeWrapper<Types.Strategy>;
+  StrategyFilter: ResolverTypeWrapper<Types.StrategyFilter>;
+  StrategyFilterInput: Types.StrategyFilterInput;
+  StrategyKind: Types.StrategyKind;
   String: ResolverTypeWrapper<Types.Scalars['String']['output']>;
   SystemStatus: ResolverTypeWrapper<Omit<Types.SystemStatus, 'activeAlerts' | 'lastRun' | 'modelVersions' | 'schedules'> & { activeAlerts: Array<ResolversTypes['Alert']>, lastRun?: Types.Maybe<ResolversTypes['PipelineRun']>, modelVersions: Array<ResolversTypes['ModelVersion']>, schedules: Array<ResolversTypes['Schedule']> }>;
   TrainingMode: Types.TrainingMode;
@@ -122,6 +145,7 @@ export type ResolversTypes = {
   UserError: ResolverTypeWrapper<Types.UserError>;
   UserErrorCode: Types.UserErrorCode;
   UserSegment: ResolverTypeWrapper<Types.UserSegment>;
+  VariantResult: ResolverTypeWrapper<Types.VariantResult>;
   WebhookCounts: ResolverTypeWrapper<Types.WebhookCounts>;
 };
 
@@ -134,15 +158,27 @@ export type ResolversParentTypes = {
   Boolean: Types.Scalars['Boolean']['output'];
   CancelPipelineRunPayload: Omit<Types.CancelPipelineRunPayload, 'run'> & { run?: Types.Maybe<ResolversParentTypes['PipelineRun']> };
   Count: Types.Count;
+  CreateExperimentInput: Types.CreateExperimentInput;
   Customer: CustomerRow;
   DateTime: Types.Scalars['DateTime']['output'];
   EngineTuning: Types.EngineTuning;
   EventInput: Types.EventInput;
   EventRejection: Types.EventRejection;
+  Experiment: Experiment;
+  ExperimentAssignment: Types.ExperimentAssignment;
+  ExperimentHistoryEntry: Types.ExperimentHistoryEntry;
+  ExperimentPayload: Omit<Types.ExperimentPayload, 'experiment'> & { experiment?: Types.Maybe<ResolversParentTypes['Experiment']> };
+  ExperimentResults: ExperimentResults;
+  ExperimentVariant: Types.ExperimentVariant;
+  ExperimentVariantInput: Types.ExperimentVariantInput;
   Float: Types.Scalars['Float']['output'];
+  GuardrailResult: Types.GuardrailResult;
   ID: Types.Scalars['ID']['output'];
   Int: Types.Scalars['Int']['output'];
+  Interval: Types.Interval;
   InvalidateCachePayload: Types.InvalidateCachePayload;
+  MetricComparison: Types.MetricComparison;
+  MetricResult: Types.MetricResult;
   ModelVersion: ModelVersionRow;
   Mutation: Record<PropertyKey, never>;
   PageInfo: Types.PageInfo;
@@ -160,6 +196,9 @@ export type ResolversParentTypes = {
   Schedule: ScheduleView;
   SegmentUser: Types.SegmentUser;
   SetSchedulePayload: Omit<Types.SetSchedulePayload, 'schedule'> & { schedule?: Types.Maybe<ResolversParentTypes['Schedule']> };
+  Strategy: Types.Strategy;
+  StrategyFilter: Types.StrategyFilter;
+  StrategyFilterInput: Types.StrategyFilterInput;
   String: Types.Scalars['String']['output'];
   SystemStatus: Omit<Types.SystemStatus, 'activeAlerts' | 'lastRun' | 'modelVersions' | 'schedules'> & { activeAlerts: Array<ResolversParentTypes['Alert']>, lastRun?: Types.Maybe<ResolversParentTypes['PipelineRun']>, modelVersions: Array<ResolversParentTypes['ModelVersion']>, schedules: Array<ResolversParentTypes['Schedule']> };
   TriggerRetrainInput: Types.TriggerRetrainInput;
@@ -167,6 +206,7 @@ export type ResolversParentTypes = {
   TuningTrial: Types.TuningTrial;
   UserError: Types.UserError;
   UserSegment: Types.UserSegment;
+  VariantResult: Types.VariantResult;
   WebhookCounts: Types.WebhookCounts;
 };
 
@@ -250,9 +290,91 @@ export type EventRejectionResolvers<ContextType = GatewayContext, ParentType ext
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ExperimentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Experiment'] = ResolversParentTypes['Experiment']> = {
+  attributionWindowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  controlKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['ExperimentHistoryEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  plannedCustomersPerVariant?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<ResolversTypes['ExperimentResults'], ParentType, ContextType>;
+  shippedVariant?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExperimentStatus'], ParentType, ContextType>;
+  surfaces?: Resolver<Array<ResolversTypes['ExperimentSurface']>, ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ExperimentVariant']>, ParentType, ContextType>;
+};
+
+export type ExperimentAssignmentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExperimentAssignment'] = ResolversParentTypes['ExperimentAssignment']> = {
+  experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  measured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExperimentHistoryEntryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExperimentHistoryEntry'] = ResolversParentTypes['ExperimentHistoryEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fromStatus?: Resolver<Types.Maybe<ResolversTypes['ExperimentStatus']>, ParentType, ContextType>;
+  note?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['ExperimentStatus'], ParentType, ContextType>;
+};
+
+export type ExperimentPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExperimentPayload'] = ResolversParentTypes['ExperimentPayload']> = {
+  experiment?: Resolver<Types.Maybe<ResolversTypes['Experiment']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ExperimentResultsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExperimentResults'] = ResolversParentTypes['ExperimentResults']> = {
+  alpha?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  computedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  csv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  guardrails?: Resolver<Array<ResolversTypes['GuardrailResult']>, ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['VariantResult']>, ParentType, ContextType>;
+};
+
+export type ExperimentVariantResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExperimentVariant'] = ResolversParentTypes['ExperimentVariant']> = {
+  isControl?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['Strategy'], ParentType, ContextType>;
+};
+
+export type GuardrailResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GuardrailResult'] = ResolversParentTypes['GuardrailResult']> = {
+  metric?: Resolver<ResolversTypes['ExperimentMetric'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['GuardrailState'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type IntervalResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Interval'] = ResolversParentTypes['Interval']> = {
+  high?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  low?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type InvalidateCachePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InvalidateCachePayload'] = ResolversParentTypes['InvalidateCachePayload']> = {
   removedKeys?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MetricComparisonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MetricComparison'] = ResolversParentTypes['MetricComparison']> = {
+  difference?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  differenceInterval?: Resolver<Types.Maybe<ResolversTypes['Interval']>, ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['ComparisonDirection'], ParentType, ContextType>;
+  lift?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  liftInterval?: Resolver<Types.Maybe<ResolversTypes['Interval']>, ParentType, ContextType>;
+  pValue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  significant?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type MetricResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MetricResult'] = ResolversParentTypes['MetricResult']> = {
+  interval?: Resolver<Types.Maybe<ResolversTypes['Interval']>, ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['ExperimentMetric'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  vsControl?: Resolver<Types.Maybe<ResolversTypes['MetricComparison']>, ParentType, ContextType>;
 };
 
 export type ModelVersionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
@@ -268,10 +390,16 @@ export type ModelVersionResolvers<ContextType = GatewayContext, ParentType exten
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelPipelineRun?: Resolver<ResolversTypes['CancelPipelineRunPayload'], ParentType, ContextType, RequireFields<Types.MutationCancelPipelineRunArgs, 'id'>>;
+  createExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationCreateExperimentArgs, 'input'>>;
   invalidateCache?: Resolver<ResolversTypes['InvalidateCachePayload'], ParentType, ContextType>;
+  pauseExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationPauseExperimentArgs, 'id'>>;
   recordEvents?: Resolver<ResolversTypes['RecordEventsPayload'], ParentType, ContextType, RequireFields<Types.MutationRecordEventsArgs, 'events'>>;
   replayWebhooks?: Resolver<ResolversTypes['ReplayWebhooksPayload'], ParentType, ContextType, Partial<Types.MutationReplayWebhooksArgs>>;
+  resumeExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationResumeExperimentArgs, 'id'>>;
   setSchedule?: Resolver<ResolversTypes['SetSchedulePayload'], ParentType, ContextType, RequireFields<Types.MutationSetScheduleArgs, 'cron' | 'name'>>;
+  shipExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationShipExperimentArgs, 'force' | 'id' | 'variant'>>;
+  startExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationStartExperimentArgs, 'id'>>;
+  stopExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationStopExperimentArgs, 'id'>>;
   triggerRetrain?: Resolver<ResolversTypes['TriggerRetrainPayload'], ParentType, ContextType, RequireFields<Types.MutationTriggerRetrainArgs, 'input'>>;
 };
 
@@ -334,6 +462,8 @@ export type ProductResolvers<ContextType = GatewayContext, ParentType extends Re
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   batchJobs?: Resolver<ResolversTypes['BatchJobConnection'], ParentType, ContextType, Partial<Types.QueryBatchJobsArgs>>;
   customer?: Resolver<Types.Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<Types.QueryCustomerArgs, 'id'>>;
+  experiment?: Resolver<Types.Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<Types.QueryExperimentArgs, 'id'>>;
+  experiments?: Resolver<Array<ResolversTypes['Experiment']>, ParentType, ContextType, Partial<Types.QueryExperimentsArgs>>;
   itemAffinity?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<Types.QueryItemAffinityArgs, 'limit' | 'userId'>>;
   pipelineRun?: Resolver<Types.Maybe<ResolversTypes['PipelineRun']>, ParentType, ContextType, RequireFields<Types.QueryPipelineRunArgs, 'id'>>;
   pipelineRuns?: Resolver<ResolversTypes['PipelineRunConnection'], ParentType, ContextType, Partial<Types.QueryPipelineRunsArgs>>;
@@ -355,6 +485,7 @@ export type RecommendationItemResolvers<ContextType = GatewayContext, ParentType
 
 export type RecommendationListResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RecommendationList'] = ResolversParentTypes['RecommendationList']> = {
   batchVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  experiment?: Resolver<Types.Maybe<ResolversTypes['ExperimentAssignment']>, ParentType, ContextType>;
   filled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['RecommendationItem']>, ParentType, ContextType>;
@@ -393,6 +524,18 @@ export type SegmentUserResolvers<ContextType = GatewayContext, ParentType extend
 export type SetSchedulePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SetSchedulePayload'] = ResolversParentTypes['SetSchedulePayload']> = {
   schedule?: Resolver<Types.Maybe<ResolversTypes['Schedule']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type StrategyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Strategy'] = ResolversParentTypes['Strategy']> = {
+  filter?: Resolver<Types.Maybe<ResolversTypes['StrategyFilter']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['StrategyKind'], ParentType, ContextType>;
+};
+
+export type StrategyFilterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StrategyFilter'] = ResolversParentTypes['StrategyFilter']> = {
+  categories?: Resolver<Types.Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  excludeInteracted?: Resolver<Types.Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  maxPrice?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  minPrice?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type SystemStatusResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SystemStatus'] = ResolversParentTypes['SystemStatus']> = {
@@ -441,6 +584,19 @@ export type UserSegmentResolvers<ContextType = GatewayContext, ParentType extend
   users?: Resolver<Array<ResolversTypes['SegmentUser']>, ParentType, ContextType>;
 };
 
+export type VariantResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VariantResult'] = ResolversParentTypes['VariantResult']> = {
+  carts?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  clicks?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  conversions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exposures?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  isControl?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metrics?: Resolver<Array<ResolversTypes['MetricResult']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type WebhookCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookCounts'] = ResolversParentTypes['WebhookCounts']> = {
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   oldestOwedSeconds?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -459,7 +615,17 @@ export type Resolvers<ContextType = GatewayContext> = {
   DateTime?: GraphQLScalarType;
   EngineTuning?: EngineTuningResolvers<ContextType>;
   EventRejection?: EventRejectionResolvers<ContextType>;
+  Experiment?: ExperimentResolvers<ContextType>;
+  ExperimentAssignment?: ExperimentAssignmentResolvers<ContextType>;
+  ExperimentHistoryEntry?: ExperimentHistoryEntryResolvers<ContextType>;
+  ExperimentPayload?: ExperimentPayloadResolvers<ContextType>;
+  ExperimentResults?: ExperimentResultsResolvers<ContextType>;
+  ExperimentVariant?: ExperimentVariantResolvers<ContextType>;
+  GuardrailResult?: GuardrailResultResolvers<ContextType>;
+  Interval?: IntervalResolvers<ContextType>;
   InvalidateCachePayload?: InvalidateCachePayloadResolvers<ContextType>;
+  MetricComparison?: MetricComparisonResolvers<ContextType>;
+  MetricResult?: MetricResultResolvers<ContextType>;
   ModelVersion?: ModelVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -476,11 +642,14 @@ export type Resolvers<ContextType = GatewayContext> = {
   Schedule?: ScheduleResolvers<ContextType>;
   SegmentUser?: SegmentUserResolvers<ContextType>;
   SetSchedulePayload?: SetSchedulePayloadResolvers<ContextType>;
+  Strategy?: StrategyResolvers<ContextType>;
+  StrategyFilter?: StrategyFilterResolvers<ContextType>;
   SystemStatus?: SystemStatusResolvers<ContextType>;
   TriggerRetrainPayload?: TriggerRetrainPayloadResolvers<ContextType>;
   TuningTrial?: TuningTrialResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   UserSegment?: UserSegmentResolvers<ContextType>;
+  VariantResult?: VariantResultResolvers<ContextType>;
   WebhookCounts?: WebhookCountsResolvers<ContextType>;
 };
 

@@ -91,6 +91,15 @@ export type CancelPipelineRunPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Which way a significant difference goes. */
+export type ComparisonDirection =
+  /** Significantly higher than the control. */
+  | 'BETTER'
+  /** No difference established. */
+  | 'NONE'
+  /** Significantly lower than the control. */
+  | 'WORSE';
+
 /** A named count. */
 export type Count = {
   __typename?: 'Count';
@@ -98,6 +107,24 @@ export type Count = {
   name: Scalars['String']['output'];
   /** How many. */
   value: Scalars['Float']['output'];
+};
+
+/** A new experiment. */
+export type CreateExperimentInput = {
+  /** Orders within this many days of the last exposure count (1-90, default 7). */
+  attributionWindowDays?: InputMaybe<Scalars['Int']['input']>;
+  /** The control variant's key. */
+  controlKey: Scalars['String']['input'];
+  /** What it tests. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** A name (1-200 characters). */
+  name: Scalars['String']['input'];
+  /** Customers per variant the intervals are tuned for (default 10,000). */
+  plannedCustomersPerVariant?: InputMaybe<Scalars['Int']['input']>;
+  /** Where it applies (at least one). */
+  surfaces: Array<ExperimentSurface>;
+  /** 2-5 variants. */
+  variants: Array<ExperimentVariantInput>;
 };
 
 /** A customer of the store. */
@@ -189,6 +216,192 @@ export type EventRejection = {
   reason: Scalars['String']['output'];
 };
 
+/** An A/B test of recommendation strategies. */
+export type Experiment = {
+  __typename?: 'Experiment';
+  /** Orders within this many days of a customer's last exposure count for the customer's variant. */
+  attributionWindowDays: Scalars['Int']['output'];
+  /** The control variant's key. */
+  controlKey: Scalars['String']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** What it tests, for people. */
+  description: Maybe<Scalars['String']['output']>;
+  /** When it was stopped or shipped. */
+  endedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Every lifecycle move, oldest first. */
+  history: Array<ExperimentHistoryEntry>;
+  /** The experiment's id. */
+  id: Scalars['ID']['output'];
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** The customers per variant the intervals are tuned for (they are valid at any size, narrowest here). */
+  plannedCustomersPerVariant: Scalars['Int']['output'];
+  /** Results per variant (attributes new events and orders first). */
+  results: ExperimentResults;
+  /** The winner, once shipped. */
+  shippedVariant: Maybe<Scalars['String']['output']>;
+  /** When it first started. */
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Where it is in its life. */
+  status: ExperimentStatus;
+  /** Where it applies. */
+  surfaces: Array<ExperimentSurface>;
+  /** Its 2-5 variants, in assignment order. */
+  variants: Array<ExperimentVariant>;
+};
+
+/** The experiment and variant a list was served under. */
+export type ExperimentAssignment = {
+  __typename?: 'ExperimentAssignment';
+  /** The experiment's id. */
+  experimentId: Scalars['ID']['output'];
+  /** True while the experiment runs (the list counts as an exposure); false for a shipped winner. */
+  measured: Scalars['Boolean']['output'];
+  /** The variant's key. */
+  variant: Scalars['String']['output'];
+};
+
+/** One entry of an experiment's history. */
+export type ExperimentHistoryEntry = {
+  __typename?: 'ExperimentHistoryEntry';
+  /** create, start, pause, resume, stop or ship. */
+  action: Scalars['String']['output'];
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** The status before (null for create). */
+  fromStatus: Maybe<ExperimentStatus>;
+  /** What was noted with it (the shipped variant, forced). */
+  note: Maybe<Scalars['String']['output']>;
+  /** The status after. */
+  toStatus: ExperimentStatus;
+};
+
+/** The measures compared between variants. */
+export type ExperimentMetric =
+  /** Cart events with the list's recommendationId per exposure. */
+  | 'ADD_TO_CART_RATE'
+  /** Revenue of order lines of products the customer was shown (last touch) per exposed customer. */
+  | 'ATTRIBUTED_REVENUE_PER_CUSTOMER'
+  /** Clicks (click and view events with the list's recommendationId) per exposure. */
+  | 'CLICK_THROUGH_RATE'
+  /** Share of exposed customers who purchased (a purchase event from a list, or any order line in the attribution window). */
+  | 'CONVERSION_RATE'
+  /** Order revenue (line value) per exposed customer in the attribution window. A guardrail. */
+  | 'REVENUE_PER_CUSTOMER'
+  /** Order revenue per exposure. */
+  | 'REVENUE_PER_EXPOSURE';
+
+/** The outcome of an experiment mutation. */
+export type ExperimentPayload = {
+  __typename?: 'ExperimentPayload';
+  /** The experiment after the change; null when userErrors is not empty. */
+  experiment: Maybe<Experiment>;
+  /** What was wrong (INVALID, NOT_FOUND, INVALID_TRANSITION, SURFACE_BUSY, GUARDRAIL_FAILED). */
+  userErrors: Array<UserError>;
+};
+
+/** An experiment's results. */
+export type ExperimentResults = {
+  __typename?: 'ExperimentResults';
+  /** The overall error rate of the intervals (0.05). */
+  alpha: Scalars['Float']['output'];
+  /** When they were computed. */
+  computedAt: Scalars['DateTime']['output'];
+  /** The same figures as CSV (also GET /experiments/{id}/results.csv with an admin key). */
+  csv: Scalars['String']['output'];
+  /** Every non-control variant's guardrails. */
+  guardrails: Array<GuardrailResult>;
+  /** The results in plain words. */
+  summary: Scalars['String']['output'];
+  /** Per variant, control included. */
+  variants: Array<VariantResult>;
+};
+
+/** Where an experiment is in its life. */
+export type ExperimentStatus =
+  /** Created, not yet serving. */
+  | 'DRAFT'
+  /** Not serving (everyone gets the default); resume to go on. */
+  | 'PAUSED'
+  /** Serving its variants and counting exposures. */
+  | 'RUNNING'
+  /** Ended with a winner, which now serves everyone on the experiment's surfaces (until a new experiment runs there or it is stopped). */
+  | 'SHIPPED'
+  /** Ended without a winner; serving is back to the default. */
+  | 'STOPPED';
+
+/** Where an experiment applies: a GraphQL field, or the old REST endpoints (recommendations and similar-items). */
+export type ExperimentSurface =
+  /** The `rankItems` query. */
+  | 'RANK_ITEMS'
+  /** The `recommendations` query. */
+  | 'RECOMMENDATIONS'
+  /** GET /api/v1/personalize/recommendations/{user_id} and /similar-items/{product_id} (subject: user_id, or the session_id query parameter). */
+  | 'REST'
+  /** The `similarItems` query (subject: its userId or sessionId argument). */
+  | 'SIMILAR_ITEMS';
+
+/** One arm of an experiment. */
+export type ExperimentVariant = {
+  __typename?: 'ExperimentVariant';
+  /** True for the variant the others are compared with. */
+  isControl: Scalars['Boolean']['output'];
+  /** Short key (a-z, 0-9, _), written into the recommendationIds of its lists. */
+  key: Scalars['String']['output'];
+  /** A name for people. */
+  name: Scalars['String']['output'];
+  /** Percent of the experiment's traffic. */
+  share: Scalars['Int']['output'];
+  /** How it serves. */
+  strategy: Strategy;
+};
+
+/** A variant of a new experiment. */
+export type ExperimentVariantInput = {
+  /** The filter of a FILTER strategy. */
+  filter?: InputMaybe<StrategyFilterInput>;
+  /** Short key: 1-20 of a-z, 0-9, _. */
+  key: Scalars['String']['input'];
+  /** A name for people. */
+  name: Scalars['String']['input'];
+  /** Percent of traffic (whole, 1-99); the shares add up to 100. */
+  share: Scalars['Int']['input'];
+  /** How it serves. */
+  strategy: StrategyKind;
+};
+
+/** A guardrail of one variant. */
+export type GuardrailResult = {
+  __typename?: 'GuardrailResult';
+  /** The guarded metric (REVENUE_PER_CUSTOMER, CONVERSION_RATE). */
+  metric: ExperimentMetric;
+  /** Its state. */
+  state: GuardrailState;
+  /** The variant's key. */
+  variant: Scalars['String']['output'];
+};
+
+/** The state of a guardrail (a metric that must not drop) for one variant. */
+export type GuardrailState =
+  /** Below the control, not significantly. */
+  | 'AT_RISK'
+  /** Significantly worse than the control: shipping this variant is refused without force. */
+  | 'FAILED'
+  /** Too few customers to tell. */
+  | 'INSUFFICIENT_DATA'
+  /** Not worse than the control. */
+  | 'OK';
+
+/** A range of values. */
+export type Interval = {
+  __typename?: 'Interval';
+  /** Upper end. */
+  high: Scalars['Float']['output'];
+  /** Lower end. */
+  low: Scalars['Float']['output'];
+};
+
 /** The outcome of invalidateCache. */
 export type InvalidateCachePayload = {
   __typename?: 'InvalidateCachePayload';
@@ -196,6 +409,38 @@ export type InvalidateCachePayload = {
   removedKeys: Scalars['Int']['output'];
   /** Always empty: invalidateCache takes no input. Present so every mutation answers alike. */
   userErrors: Array<UserError>;
+};
+
+/** A variant against the control on one metric, with the sequential test. */
+export type MetricComparison = {
+  __typename?: 'MetricComparison';
+  /** Variant minus control. */
+  difference: Scalars['Float']['output'];
+  /** Always-valid 95% interval of the difference (Bonferroni-adjusted over the variants); null while a variant has under 30 customers. */
+  differenceInterval: Maybe<Interval>;
+  /** BETTER or WORSE when significant, else NONE. */
+  direction: ComparisonDirection;
+  /** Relative lift (variant - control) / control; null when the control is 0. */
+  lift: Maybe<Scalars['Float']['output']>;
+  /** The difference interval relative to the control. */
+  liftInterval: Maybe<Interval>;
+  /** Always-valid p-value of no difference (mSPRT): valid however often it is looked at. */
+  pValue: Scalars['Float']['output'];
+  /** True when the interval excludes 0. */
+  significant: Scalars['Boolean']['output'];
+};
+
+/** One metric of one variant. */
+export type MetricResult = {
+  __typename?: 'MetricResult';
+  /** Always-valid 95% interval; null while the variant has under 30 customers. */
+  interval: Maybe<Interval>;
+  /** The metric. */
+  metric: ExperimentMetric;
+  /** Its value. */
+  value: Scalars['Float']['output'];
+  /** Against the control; null for the control itself. */
+  vsControl: Maybe<MetricComparison>;
 };
 
 /** A trained model version with its offline metrics. */
@@ -228,14 +473,26 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Cancels a queued or running pipeline run (admin); userErrors NOT_FOUND or RUN_FINISHED otherwise. */
   cancelPipelineRun: CancelPipelineRunPayload;
+  /** Creates an experiment as a DRAFT (admin). */
+  createExperiment: ExperimentPayload;
   /** Drops every hot-layer entry and cached response of the current batch (admin). */
   invalidateCache: InvalidateCachePayload;
+  /** Pauses a RUNNING experiment (admin): everyone gets the default until resumed. */
+  pauseExperiment: ExperimentPayload;
   /** Records up to 1,000 interaction events (ingest); invalid ones are rejected with a reason, repeated event ids are skipped. */
   recordEvents: RecordEventsPayload;
   /** Queues failed Shopify webhook deliveries again from their stored bodies (admin): the given ids, or every failed one when ids is omitted. Deliveries that are not failed are left alone. */
   replayWebhooks: ReplayWebhooksPayload;
+  /** Resumes a PAUSED experiment (admin). */
+  resumeExperiment: ExperimentPayload;
   /** Sets a cron schedule, in UTC (admin); userErrors UNKNOWN_SCHEDULE or INVALID_CRON for bad input. */
   setSchedule: SetSchedulePayload;
+  /** Ships a variant (admin): it serves everyone on the surfaces. Refused (GUARDRAIL_FAILED) when it is significantly worse than the control on a guardrail, unless force. */
+  shipExperiment: ExperimentPayload;
+  /** Starts a DRAFT (admin); SURFACE_BUSY when another running experiment covers a surface. */
+  startExperiment: ExperimentPayload;
+  /** Stops an experiment for good without a winner (admin); a SHIPPED one stops serving its winner. */
+  stopExperiment: ExperimentPayload;
   /** Starts a pipeline run (admin); userErrors RUN_ALREADY_ACTIVE when one is active, UNKNOWN_RECIPE for a recipe it does not know. */
   triggerRetrain: TriggerRetrainPayload;
 };
@@ -247,6 +504,26 @@ export type Mutation = {
  * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
  */
 export type MutationCancelPipelineRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationCreateExperimentArgs = {
+  input: CreateExperimentInput;
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationPauseExperimentArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -276,9 +553,52 @@ export type MutationReplayWebhooksArgs = {
  * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
  * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
  */
+export type MutationResumeExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type MutationSetScheduleArgs = {
   cron: Scalars['String']['input'];
   name: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationShipExperimentArgs = {
+  force?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  variant: Scalars['String']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationStartExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationStopExperimentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -419,6 +739,10 @@ export type Query = {
   batchJobs: BatchJobConnection;
   /** A customer; null when there is none with this id. */
   customer: Maybe<Customer>;
+  /** One experiment (admin); null when there is none with this id. */
+  experiment: Maybe<Experiment>;
+  /** Experiments, newest first (admin). `first` is 1-100 (default 20). */
+  experiments: Array<Experiment>;
   /** Products the customer has an affinity for (offline_item_affinity); popular items when none. `limit` is 1-100. */
   itemAffinity: RecommendationList;
   /** One pipeline run with its stages, timings and counts (admin); null when there is none with this id. */
@@ -431,9 +755,15 @@ export type Query = {
   product: Maybe<Product>;
   /** The given products (1-100 ids) reordered for a customer by the ranking model; when no model is trained, by the customer's cached scores, then popularity. */
   rankItems: RecommendationList;
-  /** Personalised recommendations for a customer; popular items when the customer has none. `limit` is 1-100. */
+  /**
+   * Personalised recommendations for a customer; popular items when the customer has none. `limit` is 1-100.
+   * Under an experiment on RECOMMENDATIONS the customer's variant serves.
+   */
   recommendations: RecommendationList;
-  /** Products related to a product; popular items in its category, then overall, when it has none. `limit` is 1-100. */
+  /**
+   * Products related to a product; popular items in its category, then overall, when it has none. `limit` is 1-100.
+   * Under an experiment on SIMILAR_ITEMS the variant of the shopper (userId, else sessionId) serves; without either, the default.
+   */
   similarItems: RecommendationList;
   /** Coverage, freshness, last run, alerts, schedules, engine and model versions (admin). */
   systemStatus: SystemStatus;
@@ -454,6 +784,19 @@ export type QueryBatchJobsArgs = {
 /** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
+export type QueryExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
+export type QueryExperimentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ExperimentStatus>;
 };
 
 
@@ -511,6 +854,8 @@ export type QuerySimilarItemsArgs = {
   filter?: InputMaybe<RecommendationFilter>;
   limit?: InputMaybe<Scalars['Int']['input']>;
   productId: Scalars['ID']['input'];
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -552,6 +897,8 @@ export type RecommendationList = {
   __typename?: 'RecommendationList';
   /** The cache batch the list was read from (cache_batches.id); 0 before the first load. */
   batchVersion: Scalars['Int']['output'];
+  /** The experiment and variant this list was served under; null when none applies. */
+  experiment: Maybe<ExperimentAssignment>;
   /** True when some items were filled from a fallback list. */
   filled: Scalars['Boolean']['output'];
   /** When this response was generated. */
@@ -646,6 +993,51 @@ export type SetSchedulePayload = {
   /** What was wrong (unknown schedule name, not a cron expression); empty on success. */
   userErrors: Array<UserError>;
 };
+
+/** A variant's serving strategy. */
+export type Strategy = {
+  __typename?: 'Strategy';
+  /** The filter of a FILTER strategy; null for the others. */
+  filter: Maybe<StrategyFilter>;
+  /** What kind of strategy. */
+  kind: StrategyKind;
+};
+
+/** The narrowing a FILTER strategy adds. */
+export type StrategyFilter = {
+  __typename?: 'StrategyFilter';
+  /** Only these categories. */
+  categories: Maybe<Array<Scalars['String']['output']>>;
+  /** Leave out products the customer already ordered or interacted with. */
+  excludeInteracted: Maybe<Scalars['Boolean']['output']>;
+  /** Only products priced at or below this. */
+  maxPrice: Maybe<Scalars['Float']['output']>;
+  /** Only products priced at or above this. */
+  minPrice: Maybe<Scalars['Float']['output']>;
+};
+
+/** The narrowing of a FILTER strategy, as input. */
+export type StrategyFilterInput = {
+  /** Only these categories (1-50). */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Leave out products the customer already ordered or interacted with. */
+  excludeInteracted?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only products priced at or below this. */
+  maxPrice?: InputMaybe<Scalars['Float']['input']>;
+  /** Only products priced at or above this. */
+  minPrice?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** How a variant serves its lists. */
+export type StrategyKind =
+  /** The current batch: what serving does without an experiment. */
+  | 'BATCH'
+  /** The current batch narrowed by the strategy's filter (merged into the request's). */
+  | 'FILTER'
+  /** No recommendations: an empty list (a holdout group; rankItems answers the caller's order unchanged). */
+  | 'HOLDOUT'
+  /** The popular fallback (most popular products overall, narrowed by the request's filter). */
+  | 'POPULAR';
 
 /** The health of the recommendation system at a glance. */
 export type SystemStatus = {
@@ -744,16 +1136,22 @@ export type UserError = {
 
 /** What kind of mistake a userError reports; stable, for code to branch on. */
 export type UserErrorCode =
+  /** The variant is significantly worse than the control on a guardrail; ship with force to override. */
+  | 'GUARDRAIL_FAILED'
   /** An argument is malformed or out of range (the message says which and why). */
   | 'INVALID'
   /** Not a cron expression (five fields, UTC). */
   | 'INVALID_CRON'
+  /** The experiment cannot make this move from its status (e.g. pausing a draft). */
+  | 'INVALID_TRANSITION'
   /** The object the mutation names does not exist. */
   | 'NOT_FOUND'
   /** A pipeline run is already queued or running; wait for it or cancel it first. */
   | 'RUN_ALREADY_ACTIVE'
   /** The pipeline run has already finished (succeeded, failed or cancelled). */
   | 'RUN_FINISHED'
+  /** Another running experiment covers one of the surfaces. */
+  | 'SURFACE_BUSY'
   /** A recipe that this service does not know. */
   | 'UNKNOWN_RECIPE'
   /** A schedule name that is not one of the known schedules. */
@@ -772,6 +1170,31 @@ export type UserSegment = {
   productId: Scalars['ID']['output'];
   /** The customers, most likely first. */
   users: Array<SegmentUser>;
+};
+
+/** What one variant did. */
+export type VariantResult = {
+  __typename?: 'VariantResult';
+  /** Cart events attributed. */
+  carts: Scalars['Float']['output'];
+  /** Click and view events attributed. */
+  clicks: Scalars['Float']['output'];
+  /** Customers who converted. */
+  conversions: Scalars['Int']['output'];
+  /** Exposed subjects (customers, or sessions of anonymous visitors). */
+  customers: Scalars['Int']['output'];
+  /** Lists served. */
+  exposures: Scalars['Float']['output'];
+  /** True for the control. */
+  isControl: Scalars['Boolean']['output'];
+  /** The variant's key. */
+  key: Scalars['String']['output'];
+  /** Every metric with its interval and comparison. */
+  metrics: Array<MetricResult>;
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** Order revenue in the attribution window. */
+  revenue: Scalars['Float']['output'];
 };
 
 /** Shopify webhook deliveries that are stored but not yet done. */

@@ -1,0 +1,175 @@
+// Exposures, batched: every served list of a running experiment is counted in this process's
+// memory (one Map update, no I/O on the request path), and the counts are added to PostgreSQL in
+// a few set-based statements every `flushMs`. Repeated lists to one subject fold into one row, so
+// the writes grow with subjects, not with requests. A flush that fails keeps its counts for the
+// next one; past `maxPendingSubjects` new subjects are dropped and counted (visible in stats and
+// the log), never the request.
+import type { Pool } from 'pg';
+import type { Logger } from '../infra/logger';
+
+export interface Exposure {
+  experimentId: number;
+  variantKey: string;
+  subject: string;
+  productIds: readonly string[];
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+interface Pending {
+  experimentId: number;
+  subject: string;
+  variantKey: string;
+  count: number;
+  first: number;
+  last: number;
+  products: Map<string, number>;
+}
+
+export interface ExposureStats {
+  recorded: number;
+  flushedSubjects: number;
+  dropped: number;
+  failedFlushes: number;
+}
+
+/** Products remembered per subject between flushes (last-touch attribution needs only recent ones). */
+const MAX_PRODUCTS_PER_SUBJECT = 200;
+const CHUNK = 5_000;
+
+export class ExposureRecorder {
+  private pending = new Map<string, Pending>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  readonly stats: ExposureStats = { recorded: 0, flushedSubjects: 0, dropped: 0, failedFlushes: 0 };
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+    private readonly opts: { flushMs: number; maxPendingSubjects: number },
+  ) {}
+
+  record(e: Exposure): void {
+    const key = `${e.experimentId}\u0001${e.subject}`;
+    let p = this.pending.get(key);
+    if (!p) {
+      if (this.pending.size >= this.opts.maxPendingSubjects) {
+        this.stats.dropped += 1;
+        return;
+      }
+      p = {
+        experimentId: e.experimentId,
+        subject: e.subject,
+        variantKey: e.variantKey,
+        count: 0,
+        first: e.at,
+        last: e.at,
+        products: new Map(),
+      };
+      this.pending.set(key, p);
+    }
+    p.count += 1;
+    if (e.at < p.first) p.first = e.at;
+    if (e.at > p.last) p.last = e.at;
+    for (const id of e.productIds) {
+      if (p.products.size >= MAX_PRODUCTS_PER_SUBJECT && !p.products.has(id)) break;
+      p.products.set(id, e.at);
+    }
+    this.stats.recorded += 1;
+  }
+
+  get pendingSubjects(): number {
+    return this.pending.size;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.flush().catch(() => undefined); // flush() logs and keeps the counts itself
+    }, this.opts.flushMs);
+    this.timer.unref();
+  }
+
+  /** Writes what is pending; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => this.flush());
+    if (!this.pending.size) return Promise.resolve();
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.write(batch)
+      .then(() => {
+        this.stats.flushedSubjects += batch.length;
+      })
+      .catch((err: unknown) => {
+        this.stats.failedFlushes += 1;
+        this.logger.error(
+          { err, subjects: batch.length },
+          'experiment exposures could not be written; kept for the next flush',
+        );
+        for (const p of batch) this.restore(p);
+        throw err;
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  private restore(p: Pending): void {
+    const key = `${p.experimentId}\u0001${p.subject}`;
+    const now = this.pending.get(key);
+    if (!now) {
+      this.pending.set(key, p);
+      return;
+    }
+    now.count += p.count;
+    now.first = Math.min(now.first, p.first);
+    now.last = Math.max(now.last, p.last);
+    for (const [id, at] of p.products) now.products.set(id, Math.max(at, now.products.get(id) ?? 0));
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += CHUNK) {
+      const part = batch.slice(i, i + CHUNK);
+      // The first variant stored for a subject stays: assignment is sticky.
+      await this.pool.query(
+        `INSERT INTO experiment_subjects (experiment_id, subject_id, variant, exposures, first_exposed_at, last_exposed_at)
+         SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
+         ON CONFLICT (experiment_id, subject_id) DO UPDATE SET
+           exposures = experiment_subjects.exposures + EXCLUDED.exposures,
+           first_exposed_at = LEAST(experiment_subjects.first_exposed_at, EXCLUDED.first_exposed_at),
+           last_exposed_at = GREATEST(experiment_subjects.last_exposed_at, EXCLUDED.last_exposed_at)`,
+        [
+          part.map((p) => p.experimentId),
+          part.map((p) => p.subject),
+          part.map((p) => p.variantKey),
+          part.map((p) => p.count),
+          part.map((p) => new Date(p.first)),
+          part.map((p) => new Date(p.last)),
+        ],
+      );
+      const items = part.flatMap((p) => [...p.products].map(([id, at]) => ({ p, id, at })));
+      for (let j = 0; j < items.length; j += CHUNK) {
+        const rows = items.slice(j, j + CHUNK);
+        await this.pool.query(
+          `INSERT INTO experiment_exposed_items (experiment_id, subject_id, product_id, last_exposed_at)
+           SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[])
+           ON CONFLICT (experiment_id, subject_id, product_id) DO UPDATE SET
+             last_exposed_at = GREATEST(experiment_exposed_items.last_exposed_at, EXCLUDED.last_exposed_at)`,
+          [
+            rows.map((r) => r.p.experimentId),
+            rows.map((r) => r.p.subject),
+            rows.map((r) => r.id),
+            rows.map((r) => new Date(r.at)),
+          ],
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// What this gateway serves under experiments: the running and shipped experiments, reloaded from
+// PostgreSQL every `refreshMs` (and at once after a change made through this gateway), and the
+// variant of a subject on a surface. Assignment is a pure hash (assignment.ts), so gateways agree
+// without talking to each other; `epoch` changes whenever the set served changes, so cached
+// answers made under another set are never reused (the response cache checks it).
+import type { Logger } from '../infra/logger';
+import { variantFor } from './assignment';
+import type { ExperimentStore } from './experiment-store';
+import type { Experiment, Surface, Variant } from './experiment-types';
+import { experimentIdPrefix } from './recommendation-id';
+
+export interface Assignment {
+  experimentId: number;
+  variant: Variant;
+  /** True while the experiment runs (the list is an exposure); false for a shipped winner. */
+  measured: boolean;
+  /** Goes before the uuid of the list's recommendationId. */
+  idPrefix: string;
+}
+
+export class ServingExperiments {
+  private bySurface = new Map<Surface, Experiment>();
+  private digest = '';
+  private timer: NodeJS.Timeout | null = null;
+  /** Bumped whenever the served set changes. */
+  epoch = 0;
+
+  constructor(
+    private readonly store: ExperimentStore,
+    private readonly logger: Logger,
+    private readonly refreshMs: number,
+  ) {}
+
+  get active(): boolean {
+    return this.bySurface.size > 0;
+  }
+
+  async refresh(): Promise<void> {
+    const list = await this.store.serving();
+    const digest = JSON.stringify(list.map((x) => [x.id, x.status, x.shippedVariant]));
+    if (digest === this.digest) return;
+    const next = new Map<Surface, Experiment>();
+    // Running first: it owns its surfaces; a shipped winner serves only surfaces nobody tests.
+    for (const x of [...list.filter((e) => e.status === 'RUNNING'), ...list.filter((e) => e.status === 'SHIPPED')])
+      for (const s of x.surfaces) if (!next.has(s)) next.set(s, x);
+    this.bySurface = next;
+    this.digest = digest;
+    this.epoch += 1;
+    this.logger.info({ experiments: list.map((x) => x.id), epoch: this.epoch }, 'experiments served changed');
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => {
+      this.refresh().catch((err: unknown) => {
+        this.logger.error({ err }, 'experiments could not be reloaded; serving the last known set');
+      });
+    }, this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The subject's variant on this surface, or null when no experiment covers it (or no subject). */
+  assign(surface: Surface, subject: string | null | undefined): Assignment | null {
+    const x = this.bySurface.get(surface);
+    if (!x || !subject) return null;
+    if (x.status === 'SHIPPED') {
+      const winner = x.variants.find((v) => v.key === x.shippedVariant);
+      return winner
+        ? { experimentId: x.id, variant: winner, measured: false, idPrefix: experimentIdPrefix(x.id, winner.key) }
+        : null;
+    }
+    const variant = variantFor(x.id, x.variants, subject);
+    return { experimentId: x.id, variant, measured: true, idPrefix: experimentIdPrefix(x.id, variant.key) };
+  }
+}
