@@ -36,7 +36,6 @@ export interface GatewayServices {
   experimentLists: ExperimentLists;
 }
 
-
 export interface GatewayContext {
   services: GatewayServices;
   auth: AuthState;
