@@ -39,6 +39,7 @@ import { LIMITS } from '../gateway/input-limits';
 import { GatewayMetrics } from '../gateway/metrics';
 import { operationLimitsPlugin } from '../gateway/operation-limits.plugin';
 import { opsRouter } from '../gateway/ops-routes';
+import { rateLimited, RequestRateLimiter } from '../gateway/rate-limit';
 import { DASHBOARD_PATH, queueDashboard } from '../gateway/queue-dashboard';
 import { requestLog } from '../gateway/request-log';
 import { legacyRestRouter, openApiRoute, REST_PREFIX } from '../gateway/rest/legacy-rest-router';
@@ -247,6 +248,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
   const graphql = createGraphqlHandler({ apollo, services, authenticator, publishableLimiter, logger });
   app.use('/graphql', graphqlRouter(graphql));
+  const limiter = new RequestRateLimiter(redis, prefix, config.rateLimit, logger);
   const lane = responseCacheLane(
     {
       cache: responseCache,
@@ -259,9 +261,21 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     },
     app,
   );
+  // Inside CORS, so a browser can read a 429.
+  const limited = rateLimited(
+    {
+      limiter,
+      authenticator,
+      logger,
+      onRefused: (scope) => {
+        metrics.rateLimited(scope);
+      },
+    },
+    lane,
+  );
 
   await corsPolicy.start();
-  const handler = withCors(corsPolicy, lane);
+  const handler = withCors(corsPolicy, limited);
 
   let server: Server | undefined;
   return {

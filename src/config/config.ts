@@ -106,6 +106,10 @@ const schema = z.object({
     .default([]),
   // Requests per minute per client IP with a publishable key (they ship in storefront JavaScript).
   PUBLISHABLE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  // Requests to /graphql and /api/ per window: per API key (a valid one), else per client IP.
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(2_000),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(1),
   // The catalogue ordered by sales, in each gateway's memory (the fill rule's last resort, product
   // sales figures): reloaded at each new batch and this often; at most this many products held.
   CATALOGUE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -209,6 +213,7 @@ export interface Config {
     hotMaxMb: number;
   };
   api: { readAuth: Env['READ_AUTH']; corsOrigins: string[]; publishableRatePerMinute: number };
+  rateLimit: { perKey: number; perIp: number; windowSeconds: number };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
   experiments: { refreshSeconds: number; exposureFlushMs: number; exposureMaxPending: number };
   schedules: {
@@ -310,6 +315,7 @@ export function loadConfig(
       corsOrigins: e.CORS_ORIGINS,
       publishableRatePerMinute: e.PUBLISHABLE_RATE_PER_MINUTE,
     },
+    rateLimit: { perKey: e.RATE_LIMIT_PER_KEY, perIp: e.RATE_LIMIT_PER_IP, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },
     experiments: {
       refreshSeconds: e.EXPERIMENTS_REFRESH_SECONDS,

@@ -24,6 +24,8 @@ export class GatewayMetrics {
     executed: new Map<string, Histogram.Internal<'operation' | 'path'>>(),
   };
 
+  private readonly refused: Counter<'scope'>;
+
   constructor(sources: MetricsSources | null, opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     this.duration = new Histogram({
@@ -33,7 +35,17 @@ export class GatewayMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    this.refused = new Counter({
+      name: 'recs_rate_limited_total',
+      help: 'Requests refused 429 by the rate limits, per scope (key or ip)',
+      labelNames: ['scope'],
+      registers: [this.registry],
+    });
     if (sources) this.registerSourced(sources);
+  }
+
+  rateLimited(scope: 'key' | 'ip'): void {
+    this.refused.inc({ scope });
   }
 
   observeRequest(operation: string, seconds: number, path: 'response-cache' | 'executed'): void {

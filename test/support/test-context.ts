@@ -26,6 +26,9 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     SCHEDULES_ENABLED: 'false',
     // The engine's self-tuning costs up to its budget per FULL run: only the tests about it turn it on.
     ENGINE_TUNING: 'false',
+    // Tests send bursts from one address; test/gateway/rate-limit.test.ts sets its own limits.
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_KEY: '1000000',
     ...overrides,
   });
   const admin = new Pool({ connectionString: config.database.url, max: 1 });
