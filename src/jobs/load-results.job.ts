@@ -1,5 +1,6 @@
 // load-results: every batch output of the run goes into the cache tables in one transaction,
-// then the batch version is bumped in Redis so older hot entries are never served again.
+// then the batch version is bumped in Redis so older hot entries are never served again. A batch
+// the load guard refuses (src/results/load-guard.ts) fails the stage at once; the live one stays.
 import { PermanentStageError } from '../errors/permanent-stage-error';
 import type { StageFn } from './stage-types';
 import { batchVersionKey, loadResults } from '../results';
@@ -23,12 +24,13 @@ export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, pr
     outputs,
     only,
     fillUsersFromPopularity: !recipes.includes('user-personalization'),
+    guard: { ...deps.config.pipeline.load, force: run.forceLoad },
   });
   for (const p of result.problems) deps.logger.warn({ runId: run.id, ...p }, 'batch output line skipped');
   await progress(95, 'publishing batch version');
   await deps.redis.set(batchVersionKey(deps.config.redis.prefix), String(result.batchVersion));
   return {
     status: 'done',
-    counts: { batchVersion: result.batchVersion, failedLines: result.failedLines, ...result.rows },
+    counts: { batchVersion: result.batchVersion, lines: result.lines, failedLines: result.failedLines, ...result.rows },
   };
 };

@@ -36,6 +36,8 @@ export interface PipelineRunView {
   finishedAt: Date | null;
   /** Last change of the run's row (stage patches, status changes). */
   updatedAt: Date;
+  /** An admin forced the load: load-results skips the load guard. */
+  forceLoad: boolean;
 }
 
 export interface ScheduleView {
@@ -52,6 +54,8 @@ export interface StartRunOptions {
   trigger?: string;
   /** Re-tune the engine's parameters (FULL runs only). */
   retune?: boolean;
+  /** Load the batch even if the load guard would refuse it (too many failed lines, low coverage). */
+  forceLoad?: boolean;
 }
 
 export interface PipelineService {

@@ -42,6 +42,7 @@ export class QueuePipelineService implements PipelineService {
       recipes: [...new Set(recipes)],
       stages: planStages({ syncFirst }),
       retune: opts.retune ?? false,
+      forceLoad: opts.forceLoad ?? false,
     });
     await this.enqueueFirst(run);
     return run;

@@ -28,6 +28,7 @@ interface RunRow {
   started_at: Date | null;
   finished_at: Date | null;
   updated_at: Date;
+  force_load: boolean;
 }
 
 function toView(r: RunRow): PipelineRunView {
@@ -45,6 +46,7 @@ function toView(r: RunRow): PipelineRunView {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     updatedAt: r.updated_at,
+    forceLoad: r.force_load,
   };
 }
 
@@ -59,6 +61,7 @@ export class RunStore {
     recipes: string[];
     stages: StageName[];
     retune?: boolean;
+    forceLoad?: boolean;
   }): Promise<PipelineRunView> {
     return this.db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [RUN_LOCK]);
@@ -69,9 +72,17 @@ export class RunStore {
       if (active.rows[0]) throw new RunAlreadyActiveError(active.rows[0].id);
       const stages = Object.fromEntries(input.stages.map((s) => [s, { status: 'pending' } satisfies StageState]));
       const { rows } = await client.query<RunRow>(
-        `INSERT INTO pipeline_runs (mode, status, trigger, engine, recipes, stages, retune)
-         VALUES ($1, 'queued', $2, $3, $4, $5, $6) RETURNING *`,
-        [input.mode, input.trigger, input.engine, input.recipes, JSON.stringify(stages), input.retune ?? false],
+        `INSERT INTO pipeline_runs (mode, status, trigger, engine, recipes, stages, retune, force_load)
+         VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [
+          input.mode,
+          input.trigger,
+          input.engine,
+          input.recipes,
+          JSON.stringify(stages),
+          input.retune ?? false,
+          input.forceLoad ?? false,
+        ],
       );
       return toView(oneRow(rows, 'INSERT INTO pipeline_runs'));
     });

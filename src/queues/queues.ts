@@ -20,10 +20,15 @@ export class Queues {
 
   constructor(config: Pick<Config, 'redis'>, connection: Redis) {
     for (const name of QUEUE_NAMES) {
-      this.queues.set(
-        name,
-        new Queue(name, { connection, prefix: config.redis.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-      );
+      const queue = new Queue(name, {
+        connection,
+        prefix: config.redis.prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
+      // As in createRedis: a lost connection surfaces through the call that fails (startRun's
+      // enqueue timeout, the stuck-run sweep); unheard, BullMQ prints every reconnect attempt.
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
     }
   }
 

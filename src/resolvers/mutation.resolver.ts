@@ -13,7 +13,7 @@ export const Mutation: MutationResolvers = {
 
   async triggerRetrain(_, args, ctx) {
     ctx.requireRole('admin');
-    const { mode, recipes, syncFirst, retune } = args.input;
+    const { mode, recipes, syncFirst, retune, forceLoad } = args.input;
     if (recipes && (!recipes.length || recipes.length > 10))
       return { run: null, userErrors: [userError('INVALID', 'recipes must list 1-10 recipes', ['input', 'recipes'])] };
     if (retune && mode === 'UPDATE')
@@ -35,6 +35,7 @@ export const Mutation: MutationResolvers = {
           recipes: recipes ?? undefined,
           syncFirst: syncFirst ?? false,
           retune: retune ?? false,
+          forceLoad: forceLoad ?? false,
           trigger: 'api',
         });
         return { run };

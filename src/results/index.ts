@@ -46,6 +46,8 @@ export {
   type ResultKindSpec,
 } from './result-kinds';
 export { loadResults, type LoadRequest, type LoadResult } from './result-loader';
+export { type LoadGuard } from './load-guard';
+export { LoadRefusedError } from './load-refused-error';
 export type { ProductLookup, ResultStore } from './result-store';
 export type {
   CachedList,

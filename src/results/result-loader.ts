@@ -11,6 +11,7 @@ import { BATCH_COLUMNS, batchFromRow, provenanceOf, type Batch, type BatchRow, t
 import type { BatchLineProblem } from './batch-output-reader';
 import { kindOfOutput, RESULT_KINDS, type ResultKind } from './result-kinds';
 import { copyOutputToStaging } from './staging-writer';
+import { checkCoverage, checkFailedShare, type LoadGuard } from './load-guard';
 
 export interface LoadRequest {
   runId: number;
@@ -21,6 +22,8 @@ export interface LoadRequest {
   only?: { users: Set<string>; items: Set<string> };
   /** When no personalised output exists, every customer gets the global popularity list. */
   fillUsersFromPopularity: boolean;
+  /** When to refuse the batch instead of swapping it in (load-guard.ts). */
+  guard: LoadGuard;
 }
 
 export interface LoadResult {
@@ -28,6 +31,8 @@ export interface LoadResult {
   batch: Batch;
   rows: Partial<Record<ResultKind, number>>;
   failedLines: number;
+  /** Every line of the batch outputs, good or failed. */
+  lines: number;
   problems: BatchLineProblem[];
 }
 
@@ -101,6 +106,7 @@ async function mergeIn(client: PoolClient, t: ResultKind): Promise<number> {
 export async function loadResults(db: Database, store: ObjectStore, req: LoadRequest): Promise<LoadResult> {
   const problems: BatchLineProblem[] = [];
   let failedLines = 0;
+  let lines = 0;
   const onProblem = (p: BatchLineProblem, name: string) => {
     failedLines += 1;
     if (problems.length < MAX_PROBLEMS_KEPT) problems.push({ line: p.line, reason: `${name}.jsonl: ${p.reason}` });
@@ -122,7 +128,8 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
         onProblem(p, o.name);
       },
     }).then((n) => {
-      rows[o.target] = (rows[o.target] ?? 0) + n;
+      rows[o.target] = (rows[o.target] ?? 0) + n.rows;
+      lines += n.lines;
     });
 
   const client = await db.pool.connect();
@@ -133,6 +140,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       inTransaction = true;
       for (const t of staged) await createStaging(client, t, req.mode);
       for (const o of outputs) await copyOne(client, o);
+      checkFailedShare(req.guard, failedLines, lines);
       if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
       for (const t of staged) rows[t] = await mergeIn(client, t);
     } else {
@@ -142,7 +150,9 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       const copies = await Promise.allSettled(outputs.map((o) => withClient(db, (c) => copyOne(c, o))));
       const failed = copies.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed) throw failed.reason;
+      checkFailedShare(req.guard, failedLines, lines);
       if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
+      await checkCoverage(client, req.guard, rows, staged);
       for (const t of staged) await client.query(`ANALYZE "${staging(t, 'FULL')}"`);
       await client.query('BEGIN');
       inTransaction = true;
@@ -151,7 +161,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
     const batch = await insertBatch(client, req, { ...rows, failedLines });
     await client.query('COMMIT');
     inTransaction = false;
-    return { batchVersion: batch.version, batch, rows, failedLines, problems };
+    return { batchVersion: batch.version, batch, rows, failedLines, lines, problems };
   } catch (err) {
     if (inTransaction) await client.query('ROLLBACK');
     if (req.mode === 'FULL') {

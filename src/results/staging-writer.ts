@@ -67,14 +67,21 @@ export async function copyOutputToStaging(
   client: PoolClient,
   store: ObjectStore,
   req: StagingRequest,
-): Promise<number> {
+): Promise<{ rows: number; lines: number }> {
   const spec = RESULT_KINDS[req.target];
   const seen = new Set<string>();
   let rows = 0;
+  // Every line of the file, good or failed: the load guard's denominator.
+  let lines = 0;
+  const onReaderProblem = (p: BatchLineProblem) => {
+    lines += 1;
+    req.onProblem(p);
+  };
   // Rows are batched into chunks: one stream write per row costs more than the rows themselves.
   async function* chunks(): AsyncGenerator<string> {
     let chunk = '';
-    for await (const record of readBatchOutput(await store.get(req.objectKey), req.onProblem)) {
+    for await (const record of readBatchOutput(await store.get(req.objectKey), onReaderProblem)) {
+      lines += 1;
       const key = keyOf(req.target, record);
       if (!key) {
         req.onProblem({ line: record.line, reason: `input does not fit ${spec.table}` });
@@ -95,5 +102,5 @@ export async function copyOutputToStaging(
   const columns = [...spec.keyColumns, spec.listColumn, 'recipe_name'].map((c) => `"${c}"`).join(', ');
   // Text format: an empty key (the global popularity scope) is '' (only \N is NULL).
   await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY "${req.stagingTable}" (${columns}) FROM STDIN`)));
-  return rows;
+  return { rows, lines };
 }

@@ -5,6 +5,7 @@ import { loadResults } from '../../src/results';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { createTestContext, type TestContext } from '../support/test-context';
+import { DEFAULT_LOAD_GUARD } from '../support/factories';
 
 // Batch A recommends only A-* products, batch B only B-*. Each customer's personalised list has 3
 // items and a request asks for 6, so every answer also draws on the batch's global popular list:
@@ -68,6 +69,7 @@ describe('a reader during a load', () => {
         'popularity-count': `${batch}/popularity-count.jsonl`,
       },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
     letterOf.set(batchVersion, batch);
     return batchVersion;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadResults } from '../../src/results';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { createTestContext, type TestContext } from '../support/test-context';
+import { DEFAULT_LOAD_GUARD } from '../support/factories';
 
 const USERS = 3_000;
 
@@ -41,6 +42,7 @@ describe('loadResults under concurrent reads', () => {
       mode: 'FULL',
       outputs: { 'user-personalization': `${batch}/user-personalization.jsonl` },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
 
   it('a reader sees the old batch or the new one, never a mix and never an empty table', async () => {

@@ -9,6 +9,7 @@ import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedCatalogue } from '../support/serving-fixtures';
 import { createTestContext, type TestContext } from '../support/test-context';
+import { DEFAULT_LOAD_GUARD } from '../support/factories';
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
@@ -57,6 +58,7 @@ describe('batch provenance: the served modelVersion', () => {
       mode: 'FULL',
       outputs: { 'user-personalization': 'f/user-personalization.jsonl' },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
     expect(first.batch.modelVersions).toEqual({ 'user-personalization': userModel });
     expect(first.batch.paramsDigest).toMatch(/^[0-9a-f]{16}$/);
@@ -78,6 +80,7 @@ describe('batch provenance: the served modelVersion', () => {
       outputs: { 'similar-items': 'u/similar-items.jsonl' },
       only: { users: new Set(), items: new Set(['p1']) },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
     expect(second.batch.modelVersions).toEqual({ 'user-personalization': userModel, 'similar-items': similarModel });
     expect(second.batch.paramsDigest).not.toBe(first.batch.paramsDigest);
@@ -100,6 +103,7 @@ describe('batch provenance: the served modelVersion', () => {
       mode: 'FULL',
       outputs: { 'user-personalization': 'a/user-personalization.jsonl' },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
 
     // Run B trains (its model row is written) and then fails before load-results: nothing is loaded.

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadResults } from '../../src/results';
+import { LoadRefusedError, loadResults } from '../../src/results';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
-import { insertStore } from '../support/factories';
+import { insertStore, DEFAULT_LOAD_GUARD } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/test-context';
 
 const jsonl = (rows: unknown[]) => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
@@ -58,6 +58,7 @@ describe('loadResults', () => {
         'popularity-count': 'b1/popularity-count.jsonl',
       },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
     expect(result.rows).toEqual({ userRecommendations: 2, similarItems: 1, itemSegments: 1, popularItems: 2 });
     expect(result.failedLines).toBe(0);
@@ -96,26 +97,90 @@ describe('loadResults', () => {
     expect(batches.map((b: { id: number }) => b.id)).toEqual([result.batchVersion]);
   });
 
-  it('FULL replaces the previous batch; failed and malformed lines are counted, the rest loads', async () => {
-    await store.put(
-      'b2/user-personalization.jsonl',
-      jsonl([
-        { input: { userId: 'u3' }, output: { recommendedItems: ['p9'], scores: [0.2] } },
-        { input: { userId: 'u9' }, output: null, error: 'user not found' },
-        '{not json',
-        { input: { userId: 'u4' }, output: { recommendedItems: ['p1'], scores: [0.1, 0.2] } },
-      ]),
+  const liveUsers = async () =>
+    (
+      await ctx.db.pool.query<{ user_id: string }>('SELECT user_id FROM offline_user_recommendations ORDER BY 1')
+    ).rows.map((r) => r.user_id);
+  const batchCount = async () =>
+    (await ctx.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cache_batches')).rows[0]!.n;
+  const mostlyBad = jsonl([
+    { input: { userId: 'u3' }, output: { recommendedItems: ['p9'], scores: [0.2] } },
+    { input: { userId: 'u9' }, output: null, error: 'user not found' },
+    '{not json',
+    { input: { userId: 'u4' }, output: { recommendedItems: ['p1'], scores: [0.1, 0.2] } },
+  ]);
+
+  it('refuses a batch whose failed lines exceed the limit (3 of 4): the live batch keeps serving', async () => {
+    const before = await liveUsers();
+    const batches = await batchCount();
+    await store.put('b2/user-personalization.jsonl', mostlyBad);
+    const load = loadResults(ctx.db, store, {
+      runId: 2,
+      mode: 'FULL',
+      outputs: { 'user-personalization': 'b2/user-personalization.jsonl' },
+      fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
+    });
+    await expect(load).rejects.toBeInstanceOf(LoadRefusedError);
+    await expect(load).rejects.toThrow(
+      'load refused: 3 of 4 batch output lines failed (75.0%, limit 1.0%); the live batch keeps serving',
     );
+    expect(await liveUsers()).toEqual(before);
+    expect(await batchCount()).toBe(batches);
+    const { rows: leftovers } = await ctx.db.pool.query(
+      `SELECT tablename FROM pg_tables WHERE tablename LIKE 'stage_%'`,
+    );
+    expect(leftovers).toEqual([]);
+  });
+
+  it('refuses a batch that covers under half the live customers, and an empty one', async () => {
+    const four = ['u1', 'u2', 'u3', 'u4'].map((userId) => ({
+      input: { userId },
+      output: { recommendedItems: ['p1'] },
+    }));
+    await store.put('b2f/user-personalization.jsonl', jsonl(four));
+    await loadResults(ctx.db, store, {
+      runId: 2,
+      mode: 'FULL',
+      outputs: { 'user-personalization': 'b2f/user-personalization.jsonl' },
+      fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
+    });
+    const before = await liveUsers();
+    expect(before).toHaveLength(4);
+    await store.put(
+      'b2c/user-personalization.jsonl',
+      jsonl([{ input: { userId: 'u3' }, output: { recommendedItems: ['p9'], scores: [0.2] } }]),
+    );
+    await store.put('b2e/user-personalization.jsonl', '');
+    for (const key of ['b2c/user-personalization.jsonl', 'b2e/user-personalization.jsonl']) {
+      await expect(
+        loadResults(ctx.db, store, {
+          runId: 2,
+          mode: 'FULL',
+          outputs: { 'user-personalization': key },
+          fillUsersFromPopularity: false,
+          guard: DEFAULT_LOAD_GUARD,
+        }),
+      ).rejects.toThrow(
+        /load refused: the new batch covers [01] customers, (25\.0|0\.0)% of the live batch's 4 \(limit 50\.0%\)/,
+      );
+    }
+    expect(await liveUsers()).toEqual(before);
+  });
+
+  it('an admin can force a refused batch in: failed lines are counted, the rest loads', async () => {
+    await store.put('b2/user-personalization.jsonl', mostlyBad);
     const result = await loadResults(ctx.db, store, {
       runId: 2,
       mode: 'FULL',
       outputs: { 'user-personalization': 'b2/user-personalization.jsonl' },
       fillUsersFromPopularity: false,
+      guard: { ...DEFAULT_LOAD_GUARD, force: true },
     });
-    expect(result.failedLines).toBe(3);
+    expect(result).toMatchObject({ failedLines: 3, lines: 4 });
     expect(result.problems.map((p) => p.line)).toEqual([2, 3, 4]);
-    const { rows } = await ctx.db.pool.query('SELECT user_id FROM offline_user_recommendations ORDER BY 1');
-    expect(rows).toEqual([{ user_id: 'u3' }]);
+    expect(await liveUsers()).toEqual(['u3']);
     // Tables the run produced nothing for keep their rows.
     const { rows: similar } = await ctx.db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM offline_similar_items',
@@ -137,6 +202,7 @@ describe('loadResults', () => {
       outputs: { 'user-personalization': 'b3/user-personalization.jsonl' },
       only: { users: new Set(['u1']), items: new Set() },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
     const { rows } = await ctx.db.pool.query(
       'SELECT user_id, recommendations FROM offline_user_recommendations ORDER BY 1',
@@ -157,6 +223,7 @@ describe('loadResults', () => {
       mode: 'FULL',
       outputs: { 'popularity-count': 'b4/popularity-count.jsonl' },
       fillUsersFromPopularity: true,
+      guard: DEFAULT_LOAD_GUARD,
     });
     expect(result.rows.userRecommendations).toBe(3);
     const { rows } = await ctx.db.pool.query(
@@ -184,6 +251,7 @@ describe('loadResults', () => {
         mode: 'FULL',
         outputs: { 'user-personalization': 'b5/user-personalization.jsonl', 'similar-items': 'b5/missing.jsonl' },
         fillUsersFromPopularity: false,
+        guard: DEFAULT_LOAD_GUARD,
       }),
     ).rejects.toThrow(/not found/);
     const { rows } = await ctx.db.pool.query<{ n: number }>(

@@ -1,5 +1,7 @@
 // Builders for test data, written straight to the test's schema.
+import { loadConfig } from '../../src/config/config';
 import type { Database } from '../../src/db/database';
+import type { LoadGuard } from '../../src/results';
 
 export interface LineSpec {
   customer: string;
@@ -65,3 +67,6 @@ export async function insertStore(
     );
   }
 }
+
+/** The load guard with the production defaults (1% failed lines, 50% coverage), not forced. */
+export const DEFAULT_LOAD_GUARD: LoadGuard = { ...loadConfig({}).pipeline.load, force: false };

@@ -19,29 +19,33 @@ export function registerPipeline(program: Command): void {
     .option('--mode <mode>', 'FULL or UPDATE', parseMode, 'FULL' as RunMode)
     .option('--recipes <list>', 'comma-separated recipes (default RECIPES)')
     .option('--sync-first', 'pull orders from the store connector before exporting')
-    .action(async (opts: { wait?: boolean; mode: RunMode; recipes?: string; syncFirst?: boolean }) => {
-      const services = buildServices(loadConfigOrExit(), { name: 'cli' });
-      try {
-        const run = await services.pipeline.startRun({
-          mode: opts.mode,
-          recipes: opts.recipes
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          syncFirst: opts.syncFirst,
-          trigger: 'cli',
-        });
-        process.stdout.write(`started pipeline run ${run.id}\n`);
-        if (!opts.wait) return;
-        const final = await waitForRun(services.pipeline, run.id);
-        if (final.status !== 'succeeded') {
-          process.stderr.write(`pipeline run ${run.id} ${final.status}: ${final.error ?? ''}\n`);
-          process.exitCode = 1;
+    .option('--force-load', 'load the batch even if the load guard refuses it (failed lines, low coverage)')
+    .action(
+      async (opts: { wait?: boolean; mode: RunMode; recipes?: string; syncFirst?: boolean; forceLoad?: boolean }) => {
+        const services = buildServices(loadConfigOrExit(), { name: 'cli' });
+        try {
+          const run = await services.pipeline.startRun({
+            mode: opts.mode,
+            recipes: opts.recipes
+              ?.split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            syncFirst: opts.syncFirst,
+            forceLoad: opts.forceLoad,
+            trigger: 'cli',
+          });
+          process.stdout.write(`started pipeline run ${run.id}\n`);
+          if (!opts.wait) return;
+          const final = await waitForRun(services.pipeline, run.id);
+          if (final.status !== 'succeeded') {
+            process.stderr.write(`pipeline run ${run.id} ${final.status}: ${final.error ?? ''}\n`);
+            process.exitCode = 1;
+          }
+        } finally {
+          await services.close();
         }
-      } finally {
-        await services.close();
-      }
-    });
+      },
+    );
   pipeline
     .command('status [run]')
     .description('show one run (default: the newest) with its stages, timings and counts')

@@ -416,6 +416,7 @@ export type PipelineRunResolvers<ContextType = GatewayContext, ParentType extend
   engine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   error?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  forceLoad?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['TrainingMode'], ParentType, ContextType>;
   recipes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

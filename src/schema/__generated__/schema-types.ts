@@ -637,6 +637,8 @@ export type PipelineRun = {
   error: Maybe<Scalars['String']['output']>;
   /** When the run finished. */
   finishedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Whether an admin forced this run's load past the load guard. */
+  forceLoad: Scalars['Boolean']['output'];
   /** The run id. */
   id: Scalars['ID']['output'];
   /** FULL or UPDATE. */
@@ -1079,6 +1081,12 @@ export type TrainingMode =
 
 /** What triggerRetrain should do. */
 export type TriggerRetrainInput = {
+  /**
+   * Load the run's batch even if the load guard would refuse it (failed lines above
+   * LOAD_MAX_FAILED_SHARE, or fewer customers or products than LOAD_MIN_COVERAGE_SHARE of the live
+   * batch). An admin's decision, recorded on the run.
+   */
+  forceLoad?: InputMaybe<Scalars['Boolean']['input']>;
   /** FULL retrains from scratch; UPDATE updates the current models. */
   mode?: InputMaybe<TrainingMode>;
   /** The recipes to train; the configured ones when omitted. */

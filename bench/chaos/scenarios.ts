@@ -1,0 +1,8 @@
+// Every chaos scenario, in the order the table prints them. Add a scenario here (one import, one
+// entry); the runner knows nothing else about them.
+import type { ChaosScenario } from './chaos-scenario';
+import { redisDownAtStart } from './scenarios/redis-down-at-start';
+import { redisRestartAfterStage } from './scenarios/redis-restart-after-stage';
+import { workerKilledInTrain } from './scenarios/worker-killed-in-train';
+
+export const SCENARIOS: readonly ChaosScenario[] = [workerKilledInTrain, redisRestartAfterStage, redisDownAtStart];
