@@ -14,7 +14,10 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/src/schema ./dist/schema
-COPY package.json ./
+COPY package.json LICENSE ./
+# The object-store volume is mounted here; a new named volume takes this directory's owner, so the
+# non-root user can write datasets and batch outputs (a root-owned volume refused them).
+RUN mkdir -p /data/object-store && chown node:node /data/object-store
 USER node
 ENTRYPOINT ["node", "bin/recs.js"]
 CMD ["serve"]

@@ -175,7 +175,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     // the handlers send no-store); without the plugin Apollo does not wrap every field resolver.
     plugins: [operationLimitsPlugin(), responseCachePlugin(metrics), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxLexicalTokens: LIMITS.maxTokens },
-    includeStacktraceInErrorResponses: config.env === 'development',
+    // Production unless RECS_DEV_MODE: no stack traces, no internal messages (they are logged).
+    includeStacktraceInErrorResponses: config.devMode,
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
       if (original instanceof ServingUnavailableError || original instanceof HotLayerUnavailableError) {
@@ -187,11 +188,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       // Unexpected errors are logged with their detail; clients get no internals in production.
       if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
         logger.error({ err: original, path: formatted.path }, 'resolver failed');
-        if (config.env === 'production') return { ...formatted, message: 'internal error; see the gateway log' };
+        if (!config.devMode) return { ...formatted, message: 'internal error; see the gateway log' };
       }
       return formatted;
     },
-    introspection: true,
+    introspection: config.api.introspection,
     // One shutdown path (src/infra/shutdown.ts): Apollo must not install its own signal handlers.
     stopOnTerminationSignals: false,
     logger: {
@@ -237,7 +238,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
-  app.use(opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics }));
+  app.use(
+    opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics, metricsToken: config.api.metricsToken }),
+  );
   app.use(openApiRoute());
   app.use(
     REST_PREFIX,

@@ -1,4 +1,6 @@
 // `recs`: the command-line entry point. Each command lives in its own file under commands/.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerApiKey } from './commands/apikey.command';
 import { registerAws } from './commands/aws.command';
@@ -15,9 +17,18 @@ import { registerSync } from './commands/sync.command';
 import { registerWebhooks } from './commands/webhooks.command';
 import { registerWorker } from './commands/worker.command';
 
+/** package.json's version: two folders up from src/cli and from dist/cli alike. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 export function buildProgram(): Command {
   const program = new Command('recs')
     .description('storefront-recs: recommendations for online stores, on a built-in engine or AWS Personalize')
+    .version(packageVersion(), '-V, --version', 'print the version of storefront-recs')
     .showHelpAfterError()
     .exitOverride();
   registerMigrate(program);

@@ -41,6 +41,12 @@ const list = z.string().transform((s) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Development mode shows clients stack traces and internal error messages; off unless asked for.
+  RECS_DEV_MODE: bool.default(false),
+  // The schema is public documentation (as GitHub's and Shopify's are); a deployment may close it.
+  GRAPHQL_INTROSPECTION: bool.default(true),
+  // When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>" (Prometheus' bearer_token).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
@@ -188,6 +194,8 @@ type Env = z.infer<typeof schema>;
 
 export interface Config {
   env: Env['NODE_ENV'];
+  /** RECS_DEV_MODE: stack traces and internal messages in error responses. */
+  devMode: boolean;
   logLevel: Env['LOG_LEVEL'];
   database: { url: string; schema: string };
   redis: { url: string; prefix: string };
@@ -212,7 +220,13 @@ export interface Config {
     negativeTtlSeconds: number;
     hotMaxMb: number;
   };
-  api: { readAuth: Env['READ_AUTH']; corsOrigins: string[]; publishableRatePerMinute: number };
+  api: {
+    readAuth: Env['READ_AUTH'];
+    corsOrigins: string[];
+    publishableRatePerMinute: number;
+    introspection: boolean;
+    metricsToken?: string;
+  };
   rateLimit: { perKey: number; perIp: number; windowSeconds: number };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
   experiments: { refreshSeconds: number; exposureFlushMs: number; exposureMaxPending: number };
@@ -283,6 +297,7 @@ export function loadConfig(
   }
   return {
     env: e.NODE_ENV,
+    devMode: e.RECS_DEV_MODE,
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
@@ -314,6 +329,8 @@ export function loadConfig(
       readAuth: e.READ_AUTH,
       corsOrigins: e.CORS_ORIGINS,
       publishableRatePerMinute: e.PUBLISHABLE_RATE_PER_MINUTE,
+      introspection: e.GRAPHQL_INTROSPECTION,
+      metricsToken: e.METRICS_TOKEN,
     },
     rateLimit: { perKey: e.RATE_LIMIT_PER_KEY, perIp: e.RATE_LIMIT_PER_IP, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },

@@ -1,5 +1,6 @@
 // GET /health (the process is alive), /ready (PostgreSQL, Redis, batch freshness) and /metrics.
 // Freshness is the served Batch's (src/results defines it), read from memory: no query.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
@@ -59,7 +60,15 @@ export async function readiness(
   return { status, checks: { postgres, redis, batch } };
 }
 
-export function opsRouter(d: ReadinessDeps & { metrics: GatewayMetrics }): Router {
+/** Whether the request carries the metrics token (compared in constant time). */
+function hasToken(header: string | undefined, token: string): boolean {
+  const sent = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
+  const a = createHash('sha256').update(sent).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function opsRouter(d: ReadinessDeps & { metrics: GatewayMetrics; metricsToken?: string }): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -68,7 +77,14 @@ export function opsRouter(d: ReadinessDeps & { metrics: GatewayMetrics }): Route
     const result = await readiness(d);
     res.status(result.status === 'unavailable' ? 503 : 200).json(result);
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (d.metricsToken !== undefined && !hasToken(req.headers.authorization, d.metricsToken)) {
+      res.status(401).setHeader('www-authenticate', 'Bearer').json({
+        error: 'UNAUTHENTICATED',
+        message: '/metrics needs "Authorization: Bearer <METRICS_TOKEN>"',
+      });
+      return;
+    }
     res.setHeader('content-type', d.metrics.registry.contentType);
     res.send(await d.metrics.registry.metrics());
   });

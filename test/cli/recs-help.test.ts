@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'recs.js');
@@ -25,6 +26,21 @@ describe('recs --help', () => {
     ]) {
       expect(out).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
+  });
+
+  it('prints the version of package.json with --version', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+      license: string;
+    };
+    const out = execFileSync(process.execPath, [BIN, '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(out.trim()).toBe(pkg.version);
+    // LICENSE says what package.json says.
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync(path.resolve(__dirname, '..', '..', 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   });
 
   it('names the bad variable and exits 2 on invalid configuration', () => {

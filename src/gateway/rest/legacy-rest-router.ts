@@ -86,7 +86,7 @@ function body(d: LegacyRestDeps, served: ServedList, primary: RecommendationSour
 
 export function legacyRestRouter(d: LegacyRestDeps): Router {
   const router = Router();
-  const production = d.config.env === 'production';
+  const production = !d.config.devMode;
 
   const endpoint =
     (operation: string, answer: (req: Request) => Promise<object>) => async (req: Request, res: Response) => {
