@@ -3,6 +3,7 @@
 // autocannon at 10 connections. Customers are drawn at random from the cache for every request.
 //
 //   npm run bench:serving            (BENCH_DURATION=10 BENCH_CUSTOMERS=3000 BENCH_ROUNDS=3)
+//   BENCH_EXPERIMENT=1 npm run bench:serving   adds the gateway with an experiment running, in the same rounds
 //
 // Each server runs in its own child process; both are warmed with one request per customer, then
 // BENCH_WARMUP (5) s under the measurement's load, then measured in alternating rounds. A last run of the gateway without its response cache is
@@ -22,6 +23,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+/** BENCH_EXPERIMENT=1 adds a third server: the gateway with an A/B experiment running on `recommendations`. */
+const EXPERIMENT = process.env.BENCH_EXPERIMENT === '1';
 const PRODUCTS = 2000;
 const CONNECTIONS = 10;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -279,8 +282,29 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_IP: '1000000000',
     };
     const bare = await startServer('bench/serving/bare-server.ts', env);
-    const gateway = await startServer('bench/serving/gateway-server.ts', env);
+    // With BENCH_EXPERIMENT the plain gateway reads the experiments once, before one exists, and never again.
+    const gateway = await startServer(
+      'bench/serving/gateway-server.ts',
+      EXPERIMENT ? { ...env, EXPERIMENTS_REFRESH_SECONDS: '3600' } : env,
+    );
     children.push(bare.child, gateway.child);
+    let withExperiment: Awaited<ReturnType<typeof startServer>> | null = null;
+    if (EXPERIMENT) {
+      // Two variants of the same strategy: the answers are alike, so only the experiment's own
+      // work differs (assignment, the variant on the answer and in its id, exposure counting).
+      await pool.query(
+        `INSERT INTO experiments (name, status, surfaces, variants, control_key, started_at)
+         VALUES ('bench', 'RUNNING', '{RECOMMENDATIONS}', $1, 'a', now())`,
+        [
+          JSON.stringify([
+            { key: 'a', name: 'A', share: 50, strategy: { kind: 'BATCH' } },
+            { key: 'b', name: 'B', share: 50, strategy: { kind: 'BATCH' } },
+          ]),
+        ],
+      );
+      withExperiment = await startServer('bench/serving/gateway-server.ts', env);
+      children.push(withExperiment.child);
+    }
 
     const sample = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
@@ -299,13 +323,17 @@ async function main(): Promise<void> {
       JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${u}` } }),
     );
     await warm(gateway.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+    if (withExperiment)
+      await warm(withExperiment.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
     // Then the same load as the measurement, unmeasured, so neither server is measured while it
     // still digests its warm-up (JIT, the garbage of the first requests).
     process.stdout.write(`steady-state warm-up: ${WARMUP} s each under load\n`);
     await measure('warm-up', bare, 'bare', bodyFor('bare', users, prefix), WARMUP);
     await measure('warm-up', gateway, 'gateway', bodyFor('gateway', users, prefix), WARMUP);
+    if (withExperiment) await measure('warm-up', withExperiment, 'gateway', bodyFor('gateway', users, prefix), WARMUP);
 
     const rows: Summary[] = [];
+    const experimentRows: Summary[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       process.stdout.write(`round ${round}: ${DURATION} s each, ${CONNECTIONS} connections\n`);
       rows.push(
@@ -319,8 +347,18 @@ async function main(): Promise<void> {
           bodyFor('gateway', users, prefix),
         ),
       );
+      if (withExperiment)
+        experimentRows.push(
+          await measure(
+            `gateway, experiment running (round ${round})`,
+            withExperiment,
+            'gateway',
+            bodyFor('gateway', users, prefix),
+          ),
+        );
     }
     await stop(gateway.child);
+    if (withExperiment) await stop(withExperiment.child);
     const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, RESPONSE_CACHE_ENTRIES: '0' });
     children.push(noCache.child);
     await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
@@ -331,7 +369,7 @@ async function main(): Promise<void> {
       bodyFor('gateway', users, prefix),
     );
 
-    print([...rows, info]);
+    print([...rows, ...experimentRows, info]);
     // Rounds alternate bare/gateway, so each pair saw about the same background load: compare
     // within pairs and report the median pair (the machine is shared; single rounds are noisy).
     const pairs = Array.from({ length: ROUNDS }, (_, i) => ({
@@ -352,6 +390,12 @@ async function main(): Promise<void> {
     process.stdout.write(
       `server CPU per request gateway/bare per round: ${fmt(cpuRatios)}; median ${median(cpuRatios).toFixed(2)}x\n`,
     );
+    if (experimentRows.length) {
+      const withX = experimentRows.map((r, i) => r.rps / present(rows[2 * i + 1], `gateway round ${i}`).rps);
+      process.stdout.write(
+        `throughput with an experiment running / without, per round: ${fmt(withX)}; median ${median(withX).toFixed(2)}x (goal >= 0.90x)\n`,
+      );
+    }
     const bareMedian = median(pairs.map((p) => p.bare.rps));
     process.stdout.write(
       `without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99.toFixed(2)} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`,

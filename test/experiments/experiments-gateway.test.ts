@@ -183,4 +183,28 @@ describe('experiments through the gateway', () => {
     expect(after.body.data?.recommendations.experiment).toBeNull();
     expect(after.body.data?.recommendations.items).toHaveLength(5);
   });
+  it('the REST endpoints serve the variant too, with it in recommendation_id', async () => {
+    const created = await h.gql<{ createExperiment: Payload }>(CREATE, { input: input('rest', ['REST']) }, admin);
+    const id = created.body.data!.createExperiment.experiment!.id;
+    await h.gql(MOVE('startExperiment'), { id }, admin);
+    const users = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    const holdout = users.find((u) => bucketOf(Number(id), u) >= 5000)!;
+    const batch = users.find((u) => bucketOf(Number(id), u) < 5000)!;
+    const get = async (u: string) =>
+      JSON.parse((await h.get(`/api/v1/personalize/recommendations/${u}?limit=3`)).text) as {
+        recommendations: unknown[];
+        recommendation_id: string;
+        experiment: { experiment_id: number; variant: string; measured: boolean } | null;
+      };
+    const held = await get(holdout);
+    expect(held.recommendations).toEqual([]);
+    expect(held.experiment).toEqual({ experiment_id: Number(id), variant: 'holdout', measured: true });
+    expect(parseRecommendationId(held.recommendation_id)?.variantKey).toBe('holdout');
+    const served = await get(batch);
+    expect(served.recommendations).toHaveLength(3);
+    expect(served.experiment?.variant).toBe('batch');
+    // GraphQL's recommendations is not a surface of this experiment.
+    const gql = await h.gql<RecsAnswer>(RECS, { u: holdout });
+    expect(gql.body.data?.recommendations.experiment).toBeNull();
+  });
 });
