@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../infra/logger';
 import type { EventInput, RecordEventsPayload } from '../schema/__generated__/schema-types';
 import type { EventsForwardJobData } from '../queues/registry';
+import { EventGroupCommit, type StoredEvent } from './event-group-commit';
 
 export const MAX_EVENTS_PER_CALL = 1_000;
 const MAX_ID = 255;
@@ -16,16 +17,7 @@ export type RecordEventsResult = Omit<RecordEventsPayload, 'userErrors'>;
 
 export type EnqueueForward = (data: EventsForwardJobData) => Promise<void>;
 
-interface ValidEvent {
-  eventId: string;
-  userId: string;
-  productId: string;
-  eventType: string;
-  eventValue: number | null;
-  occurredAt: Date;
-  recommendationId: string | null;
-  sessionId: string | null;
-}
+type ValidEvent = StoredEvent;
 
 export function parseTimestamp(raw: string): Date | null {
   const text = raw.trim();
@@ -74,11 +66,17 @@ export function validateEvent(e: EventInput, now: Date): ValidEvent | string {
 }
 
 export class EventIngest {
+  private readonly writer: EventGroupCommit;
+
+  /** `groupWindowMs`: how long a write waits for other calls' events to share its INSERT (event-group-commit.ts). */
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly enqueueForward: EnqueueForward | null,
     private readonly logger: Logger,
-  ) {}
+    groupWindowMs = 1,
+  ) {
+    this.writer = new EventGroupCommit(pool, groupWindowMs);
+  }
 
   async record(events: EventInput[], now = new Date()): Promise<RecordEventsResult> {
     const rejected: RecordEventsResult['rejected'] = [];
@@ -96,7 +94,8 @@ export class EventIngest {
         valid.push(result);
       }
     });
-    const stored = valid.length ? await this.insert(valid) : [];
+    // Answered only after the INSERT holding these events has committed (shared with other calls).
+    const stored = valid.length ? await this.writer.write(valid) : [];
     duplicates += valid.length - stored.length;
     let forwarded = false;
     if (stored.length && this.enqueueForward) {
@@ -110,26 +109,5 @@ export class EventIngest {
       }
     }
     return { accepted: stored.length, duplicates, rejected, forwarded };
-  }
-
-  private async insert(events: ValidEvent[]): Promise<string[]> {
-    const { rows } = await this.pool.query<{ event_id: string }>(
-      `INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source)
-       SELECT e.*, 'api' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[], $7::text[], $8::text[])
-         AS e(event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id)
-       ON CONFLICT (event_id) DO NOTHING
-       RETURNING event_id`,
-      [
-        events.map((e) => e.eventId),
-        events.map((e) => e.userId),
-        events.map((e) => e.productId),
-        events.map((e) => e.eventType),
-        events.map((e) => e.eventValue),
-        events.map((e) => e.occurredAt),
-        events.map((e) => e.recommendationId),
-        events.map((e) => e.sessionId),
-      ],
-    );
-    return rows.map((r) => r.event_id);
   }
 }

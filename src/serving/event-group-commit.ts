@@ -1,0 +1,120 @@
+// Group commit for recordEvents: the events of every call that arrives while one INSERT is in
+// flight (or within `windowMs` of the first) are written by the next single INSERT, and each call
+// is answered only once the statement holding its events has committed. So an acknowledged event
+// is durable (PostgreSQL's commit) and stored once (event_id is unique; within one group the first
+// call to name an id owns it), while the database sees one statement for many small calls instead
+// of one each: the cost that held a storefront mix back (BENCHMARKS.md, serving).
+import type { Pool } from 'pg';
+
+export interface StoredEvent {
+  eventId: string;
+  userId: string;
+  productId: string;
+  eventType: string;
+  eventValue: number | null;
+  occurredAt: Date;
+  recommendationId: string | null;
+  sessionId: string | null;
+}
+
+interface Waiting {
+  events: StoredEvent[];
+  resolve: (stored: string[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** One statement for a whole group: rows whose event_id is already stored are skipped. */
+async function insertEvents(pool: Pool, events: StoredEvent[]): Promise<Set<string>> {
+  const { rows } = await pool.query<{ event_id: string }>(
+    `INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source)
+     SELECT e.*, 'api' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[], $7::text[], $8::text[])
+       AS e(event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id)
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id`,
+    [
+      events.map((e) => e.eventId),
+      events.map((e) => e.userId),
+      events.map((e) => e.productId),
+      events.map((e) => e.eventType),
+      events.map((e) => e.eventValue),
+      events.map((e) => e.occurredAt),
+      events.map((e) => e.recommendationId),
+      events.map((e) => e.sessionId),
+    ],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+export class EventGroupCommit {
+  private queue: Waiting[] = [];
+  private queued = 0;
+  private writing = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * `windowMs`: how long the first call of an idle writer waits for company (0: write at once; calls
+   * arriving during a write still share the next one). `maxEvents`: a group's size limit.
+   */
+  constructor(
+    private readonly pool: Pool,
+    private readonly windowMs = 1,
+    private readonly maxEvents = 5_000,
+  ) {}
+
+  /** Resolves with the ids this call stored (the rest were stored before), after their commit. */
+  write(events: StoredEvent[]): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.queued += events.length;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.writing || this.timer) return;
+    if (this.queued >= this.maxEvents || this.windowMs === 0) {
+      void this.flush();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.windowMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing || !this.queue.length) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing = true;
+    const group: Waiting[] = [];
+    let size = 0;
+    while (this.queue.length && (size === 0 || size + (this.queue[0]?.events.length ?? 0) <= this.maxEvents)) {
+      const next = this.queue.shift();
+      if (!next) break;
+      group.push(next);
+      size += next.events.length;
+    }
+    this.queued -= size;
+    // The first call of the group to name an id owns it; a later one reports it as a duplicate.
+    const owner = new Map<string, Waiting>();
+    const rows: StoredEvent[] = [];
+    for (const w of group)
+      for (const e of w.events)
+        if (!owner.has(e.eventId)) {
+          owner.set(e.eventId, w);
+          rows.push(e);
+        }
+    try {
+      const inserted = await insertEvents(this.pool, rows);
+      for (const w of group)
+        w.resolve(w.events.filter((e) => inserted.has(e.eventId) && owner.get(e.eventId) === w).map((e) => e.eventId));
+    } catch (err) {
+      // Nothing of the group was committed (one statement): every call of it is told so.
+      for (const w of group) w.reject(err);
+    } finally {
+      this.writing = false;
+      if (this.queue.length) this.schedule();
+    }
+  }
+}
