@@ -49,13 +49,17 @@ export class ServingExperiments {
     this.logger.info({ experiments: list.map((x) => x.id), epoch: this.epoch }, 'experiments served changed');
   }
 
+  /**
+   * Loads the set once, then every refreshMs. A gateway started while PostgreSQL is down still
+   * starts (it serves degraded answers from Redis) and serves no experiment until the next reload.
+   */
   async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => {
+    const reload = () =>
       this.refresh().catch((err: unknown) => {
         this.logger.error({ err }, 'experiments could not be reloaded; serving the last known set');
       });
-    }, this.refreshMs);
+    await reload();
+    this.timer = setInterval(() => void reload(), this.refreshMs);
     this.timer.unref();
   }
 

@@ -37,7 +37,7 @@ describe('degraded operation', () => {
         retryStrategy: () => null,
       });
       deadRedis.on('error', () => undefined);
-      const h = await startGateway(ctx, { redis: deadRedis, queues: [] });
+      const h = await startGateway(ctx, { redis: deadRedis });
       try {
         const r = await h.gql<List>(LIST, { u: 'c1' });
         expect(r.body.errors).toBeUndefined();
@@ -116,7 +116,7 @@ describe('degraded operation', () => {
           db,
           config: { ...ctx.config, redis: { ...ctx.config.redis, prefix: `${ctx.config.redis.prefix}-empty` } },
         },
-        { responseCacheEntries: 0, queues: [] },
+        { responseCacheEntries: 0 },
       );
       try {
         const r = await h.gql<List>(LIST, { u: 'c1' });
