@@ -27,6 +27,7 @@ import { RecommendationService } from '../serving/recommendation-service';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { InvalidPipelineRequestError, RunNotFoundError } from '../pipeline/pipeline-service';
 import { WebhookAdmin } from '../serving/webhook-admin';
+import { eraseCustomers } from '../privacy/customer-erasure';
 import { bullWebhookQueue } from '../queues/webhook-queue';
 import { authorize, keyFromHeaders, originOf, Authenticator } from '../gateway/auth/authenticator';
 import { FixedWindowLimiter } from '../gateway/auth/request-limiter';
@@ -155,6 +156,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     // A change made through this gateway serves at once; other gateways see it within EXPERIMENTS_REFRESH_SECONDS.
     experiments: new ExperimentService(db, () => servingExperiments.refresh()),
     experimentLists,
+    async eraseCustomer(customerId) {
+      const counts = await eraseCustomers({ db, redis, prefix, logger }, [customerId], 'admin request');
+      responseCache.clear();
+      return counts;
+    },
   };
   const metrics = new GatewayMetrics({
     hot,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerApiKey } from './commands/apikey.command';
 import { registerAws } from './commands/aws.command';
+import { registerCustomers } from './commands/customers.command';
 import { registerDemo } from './commands/demo.command';
 import { registerDoctor } from './commands/doctor.command';
 import { registerEvaluate } from './commands/evaluate.command';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerAws(program);
   registerSync(program);
   registerWebhooks(program);
+  registerCustomers(program);
   registerApiKey(program);
   registerExperiments(program);
   registerServe(program);

@@ -15,6 +15,7 @@ import type { ExperimentLists, ServedList } from '../serving/experiment-lists';
 import type { RankingService } from '../serving/ranking-service';
 import type { RecommendationService } from '../serving/recommendation-service';
 import type { WebhookAdmin } from '../serving/webhook-admin';
+import type { ErasureCounts } from '../privacy/customer-erasure';
 import { authorize, type AuthState } from './auth/authenticator';
 import type { Role } from './auth/api-keys';
 import { gqlError } from './graphql-errors';
@@ -34,6 +35,8 @@ export interface GatewayServices {
   webhooks: WebhookAdmin;
   experiments: ExperimentService;
   experimentLists: ExperimentLists;
+  /** Right to erasure (src/privacy), then the answers cached in this process are dropped. */
+  eraseCustomer(customerId: string): Promise<ErasureCounts>;
 }
 
 export interface GatewayContext {

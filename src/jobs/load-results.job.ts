@@ -5,6 +5,7 @@ import { PermanentStageError } from '../errors/permanent-stage-error';
 import type { StageFn } from './stage-types';
 import { batchVersionKey, loadResults } from '../results';
 import { changedSince } from './changed-since';
+import { scrubErasedFromCache } from '../privacy/customer-erasure';
 
 export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, progress }) => {
   const files = await deps.store.list(layout.outputPrefix);
@@ -27,6 +28,9 @@ export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, pr
     guard: { ...deps.config.pipeline.load, force: run.forceLoad },
   });
   for (const p of result.problems) deps.logger.warn({ runId: run.id, ...p }, 'batch output line skipped');
+  // Customers erased since this run exported its datasets are still in its output: never serve them.
+  const scrubbed = await scrubErasedFromCache(deps.db.pool);
+  if (scrubbed) deps.logger.info({ runId: run.id, scrubbed }, 'erased customers removed from the loaded batch');
   await progress(95, 'publishing batch version');
   await deps.redis.set(batchVersionKey(deps.config.redis.prefix), String(result.batchVersion));
   return {

@@ -92,6 +92,16 @@ export const Mutation: MutationResolvers = {
     });
   },
 
+  async eraseCustomer(_, args, ctx) {
+    ctx.requireRole('admin');
+    return withUserErrors({ erased: false, removed: [] }, async () => {
+      checkId('id', args.id);
+      const counts: Record<string, number> = { ...(await ctx.services.eraseCustomer(args.id)) };
+      const removed = Object.keys(counts).map((name) => ({ name, value: counts[name] ?? 0 }));
+      return { erased: true, removed };
+    });
+  },
+
   async recordEvents(_, args, ctx) {
     ctx.requireRole('ingest');
     const nothing = { accepted: 0, duplicates: 0, rejected: [], forwarded: false };

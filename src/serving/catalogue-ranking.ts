@@ -26,6 +26,7 @@ export class CatalogueRanking {
   private unavailableIds: ReadonlySet<string> = new Set();
   private unavailableTimer: NodeJS.Timeout | undefined;
   private readonly unavailableListeners: (() => void)[] = [];
+  private erased = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -43,16 +44,23 @@ export class CatalogueRanking {
 
   /** Re-reads the products not to recommend; a failure keeps the last set (logged). */
   async refreshUnavailable(): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM products WHERE status <> 'active' OR NOT in_stock`,
+    // Erasures ride along: a customer erased by another process must leave cached answers too.
+    const { rows } = await this.pool.query<{ ids: string[]; erased: number }>(
+      `SELECT array(SELECT id FROM products WHERE status <> 'active' OR NOT in_stock) AS ids,
+              (SELECT count(*) FROM erased_customers)::int AS erased`,
     );
-    const next = new Set(rows.map((r) => r.id));
-    const changed = next.size !== this.unavailableIds.size || rows.some((r) => !this.unavailableIds.has(r.id));
+    const { ids, erased } = rows[0] ?? { ids: [], erased: 0 };
+    const next = new Set(ids);
+    const changed =
+      next.size !== this.unavailableIds.size ||
+      ids.some((id) => !this.unavailableIds.has(id)) ||
+      erased !== this.erased;
     this.unavailableIds = next;
+    this.erased = erased;
     if (changed) for (const fn of this.unavailableListeners) fn();
   }
 
-  /** Called when the set of products not to recommend changes (whole-answer caches must forget). */
+  /** Called when the set of products not to recommend, or of erased customers, changes (whole-answer caches must forget). */
   onUnavailableChange(fn: () => void): void {
     this.unavailableListeners.push(fn);
   }

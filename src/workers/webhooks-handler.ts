@@ -5,6 +5,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { checkWebhookAlert } from '../alerts/check-alerts';
 import { processShopifyWebhook } from '../connectors/shopify';
+import type { Redis } from 'ioredis';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
 import { QUEUE, type WebhookJobData } from '../queues/registry';
@@ -15,13 +16,13 @@ export function isFinalAttempt(job: Pick<Job<WebhookJobData>, 'attemptsMade' | '
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
-export function webhooksHandlers(db: Database, logger: Logger): HandlerSet {
+export function webhooksHandlers(db: Database, logger: Logger, hot?: { redis: Redis; prefix: string }): HandlerSet {
   return {
     [QUEUE.webhooks]: {
       async process(job) {
         const finalAttempt = isFinalAttempt(job);
         try {
-          return await processShopifyWebhook({ db, logger }, job.data, { finalAttempt });
+          return await processShopifyWebhook({ db, logger, hot }, job.data, { finalAttempt });
         } catch (err) {
           if (finalAttempt || err instanceof UnrecoverableError) await checkWebhookAlert(db);
           throw err;

@@ -49,7 +49,7 @@ export function defaultHandlers(services: Services, concurrency: number): Handle
       { config, db, redis: queueRedis, logger, pipeline: services.pipeline, queues: services.queues },
       { queues: services.queues, runs: services.pipeline.runs },
     ),
-    webhooksHandlers(db, logger),
+    webhooksHandlers(db, logger, { redis: queueRedis, prefix: config.redis.prefix }),
     eventsForwardHandlers(config, db, logger),
   ];
 }

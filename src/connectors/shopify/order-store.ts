@@ -2,6 +2,7 @@
 // line_key, customer id, product id, quarantine key), so a replayed page or webhook changes nothing.
 // An order older than the one stored (a late webhook, a sync racing a webhook) is skipped whole.
 import type { PoolClient } from 'pg';
+import { erasedAmong } from '../../privacy/customer-erasure';
 import type { OrderItemRow, OrderRows, QuarantineEntry, ShopifyCustomer, ShopifyProduct } from './order-mapper';
 
 export interface ApplyCounts {
@@ -10,6 +11,8 @@ export interface ApplyCounts {
   customers: number;
   products: number;
   stale: number;
+  /** Orders of customers erased on request: never stored again. */
+  erased: number;
   quarantined: number;
 }
 
@@ -34,7 +37,13 @@ function lastById<T extends { id: string }>(rows: T[], prefer?: (a: T, b: T) => 
 }
 
 export async function upsertCustomers(client: PoolClient, customers: ShopifyCustomer[]): Promise<number> {
-  const rows = lastById(customers, newer);
+  const all = lastById(customers, newer);
+  // A customer erased on request is never stored again (a late customers/update, an old order).
+  const erased = await erasedAmong(
+    client,
+    all.map((r) => r.id),
+  );
+  const rows = all.filter((r) => !erased.has(r.id));
   if (!rows.length) return 0;
   // A payload without an address must not erase the one we know; one older than what we hold
   // (a late customers/update) changes nothing.
@@ -164,7 +173,15 @@ export async function quarantine(client: PoolClient, entries: QuarantineEntry[])
 
 /** Applies mapped orders inside the caller's transaction. */
 export async function applyOrderRows(client: PoolClient, mapped: OrderRows[]): Promise<ApplyCounts> {
-  const counts: ApplyCounts = { orders: 0, lineItems: 0, customers: 0, products: 0, stale: 0, quarantined: 0 };
+  const counts: ApplyCounts = {
+    orders: 0,
+    lineItems: 0,
+    customers: 0,
+    products: 0,
+    stale: 0,
+    erased: 0,
+    quarantined: 0,
+  };
   counts.quarantined = await quarantine(
     client,
     mapped.flatMap((m) => m.quarantined),
@@ -184,11 +201,14 @@ export async function applyOrderRows(client: PoolClient, mapped: OrderRows[]): P
     const prev = newest.get(m.order.id);
     if (!prev || prev.order.updatedAt.getTime() <= m.order.updatedAt.getTime()) newest.set(m.order.id, m);
   }
-  const fresh = [...newest.values()].filter((m) => {
+  const current = [...newest.values()].filter((m) => {
     const stored = storedAt.get(m.order.id);
     return stored === undefined || stored <= m.order.updatedAt.getTime();
   });
-  counts.stale = withOrder.length - fresh.length;
+  counts.stale = withOrder.length - current.length;
+  const erased = await erasedAmong(client, [...new Set(current.map((m) => m.order.customerId))]);
+  const fresh = current.filter((m) => !erased.has(m.order.customerId));
+  counts.erased = current.length - fresh.length;
   if (!fresh.length) return counts;
 
   counts.customers = await upsertCustomers(

@@ -159,6 +159,7 @@ async function runSync(
     products: 0,
     quarantined: 0,
     stale: 0,
+    erased: 0,
     pages: 0,
     resumed,
     watermark: point.since,
@@ -249,7 +250,7 @@ async function runSync(
         return c;
       });
       result.pages += 1;
-      for (const k of ['orders', 'lineItems', 'customers', 'products', 'quarantined', 'stale'] as const)
+      for (const k of ['orders', 'lineItems', 'customers', 'products', 'quarantined', 'stale', 'erased'] as const)
         result[k] += counts[k];
       deps.progress?.({ done: point.done, total: point.total, pages: result.pages, resumed });
       if (last) break;

@@ -19,6 +19,10 @@ export const HANDLED_TOPICS = [
   'products/update',
   'products/delete',
   'customers/update',
+  // Shopify's mandatory compliance topics.
+  'customers/data_request',
+  'customers/redact',
+  'shop/redact',
 ] as const;
 export type HandledTopic = (typeof HANDLED_TOPICS)[number];
 
@@ -76,6 +80,19 @@ export const productPayload = z.object({
 });
 export const productDeletePayload = z.object({ id });
 export const customerPayload = customer;
+const complianceCustomer = z.object({ id });
+export const customerRedactPayload = z.object({
+  shop_domain: z.string().nullish(),
+  customer: complianceCustomer,
+  orders_to_redact: z.array(id).default([]),
+});
+export const customerDataRequestPayload = z.object({
+  shop_domain: z.string().nullish(),
+  customer: complianceCustomer,
+  orders_requested: z.array(id).default([]),
+  data_request: z.object({ id }).nullish(),
+});
+export const shopRedactPayload = z.object({ shop_domain: z.string().nullish() });
 
 function normalizeRefund(r: z.infer<typeof refund>): ShopifyRefund {
   const refundId = shopifyId(r.id);

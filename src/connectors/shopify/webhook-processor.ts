@@ -4,7 +4,10 @@
 // retrying cannot fix them); a refund whose order we have not seen yet fails retryably, since
 // orders/create is usually just behind it.
 import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { PoolClient } from 'pg';
+import { deleteCustomerHotKeys } from '../../privacy/customer-erasure';
+import { recordDataRequest, redactCustomer, redactShop } from './webhook-compliance';
 import type { z } from 'zod';
 import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
@@ -20,7 +23,10 @@ import {
   normalizeWebhookProduct,
   normalizeWebhookRefund,
   orderPayload,
+  customerDataRequestPayload,
+  customerRedactPayload,
   productDeletePayload,
+  shopRedactPayload,
   productPayload,
   refundPayload,
 } from './webhook-payloads';
@@ -28,6 +34,8 @@ import {
 export interface WebhookProcessorDeps {
   db: Database;
   logger: Logger;
+  /** The hot layer, whose keys of erased customers go after a redact commits (absent: they expire with their batch). */
+  hot?: { redis: Redis; prefix: string };
 }
 
 /** superseded: a job of an earlier round (the delivery was stored again since; the newer job does the work). */
@@ -68,6 +76,7 @@ export async function processShopifyWebhook(
   attempt: AttemptInfo = { finalAttempt: true },
 ): Promise<WebhookOutcome> {
   const { db, logger } = deps;
+  let erased: string[] = [];
   try {
     const outcome = await db.transaction(async (tx): Promise<WebhookOutcome> => {
       const { rows } = await tx.query<StoredDelivery>(
@@ -80,7 +89,7 @@ export async function processShopifyWebhook(
       if (row.status === 'ignored' || !isHandledTopic(data.topic)) return 'ignored';
       if (row.round !== data.round) return 'superseded';
       if (row.body === null) throw new UnrecoverableError(`delivery ${data.webhookId} has no stored body`);
-      await apply(tx, data.topic, parseWebhookBody(row.body));
+      erased = await apply(tx, data.topic, parseWebhookBody(row.body), data.shop);
       await tx.query(
         `UPDATE webhook_deliveries SET status = 'processed', body = NULL, error = NULL, attempts = attempts + 1,
            processed_at = now(), updated_at = now() WHERE webhook_id = $1`,
@@ -88,6 +97,7 @@ export async function processShopifyWebhook(
       );
       return 'processed';
     });
+    if (erased.length && deps.hot) await deleteCustomerHotKeys(deps.hot.redis, deps.hot.prefix, erased);
     logger.debug({ webhookId: data.webhookId, topic: data.topic, outcome }, 'shopify webhook done');
     return outcome;
   } catch (err) {
@@ -107,27 +117,36 @@ export async function processShopifyWebhook(
   }
 }
 
-async function apply(tx: PoolClient, topic: string, payload: unknown): Promise<void> {
+/** Applies one delivery's payload; returns the customers it erased (their hot keys go after commit). */
+async function apply(tx: PoolClient, topic: string, payload: unknown, shop: string | null): Promise<string[]> {
   switch (topic) {
+    case 'customers/redact':
+      return redactCustomer(tx, parse(customerRedactPayload, payload, topic));
+    case 'shop/redact':
+      parse(shopRedactPayload, payload, topic);
+      return redactShop(tx, shop);
+    case 'customers/data_request':
+      await recordDataRequest(tx, parse(customerDataRequestPayload, payload, topic));
+      return [];
     case 'orders/create':
     case 'orders/updated':
     case 'orders/cancelled': {
       const order = normalizeWebhookOrder(parse(orderPayload, payload, topic));
       await applyOrderRows(tx, [mapOrder(order)]);
-      return;
+      return [];
     }
     case 'refunds/create':
       await applyRefund(tx, parse(refundPayload, payload, topic));
-      return;
+      return [];
     case 'products/update':
       await upsertProducts(tx, [normalizeWebhookProduct(parse(productPayload, payload, topic))]);
-      return;
+      return [];
     case 'products/delete':
       await markProductDeleted(tx, shopifyId(parse(productDeletePayload, payload, topic).id));
-      return;
+      return [];
     case 'customers/update':
       await upsertCustomers(tx, [normalizeWebhookCustomer(parse(customerPayload, payload, topic))]);
-      return;
+      return [];
     default:
       throw new UnrecoverableError(`no handler for topic ${topic}`);
   }

@@ -92,6 +92,7 @@ export type ResolversTypes = {
   Customer: ResolverTypeWrapper<CustomerRow>;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   EngineTuning: ResolverTypeWrapper<Types.EngineTuning>;
+  EraseCustomerPayload: ResolverTypeWrapper<Types.EraseCustomerPayload>;
   EventInput: Types.EventInput;
   EventRejection: ResolverTypeWrapper<Types.EventRejection>;
   Experiment: ResolverTypeWrapper<Experiment>;
@@ -162,6 +163,7 @@ export type ResolversParentTypes = {
   Customer: CustomerRow;
   DateTime: Types.Scalars['DateTime']['output'];
   EngineTuning: Types.EngineTuning;
+  EraseCustomerPayload: Types.EraseCustomerPayload;
   EventInput: Types.EventInput;
   EventRejection: Types.EventRejection;
   Experiment: Experiment;
@@ -284,6 +286,12 @@ export type EngineTuningResolvers<ContextType = GatewayContext, ParentType exten
   windowStart?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type EraseCustomerPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EraseCustomerPayload'] = ResolversParentTypes['EraseCustomerPayload']> = {
+  erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['Count']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type EventRejectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EventRejection'] = ResolversParentTypes['EventRejection']> = {
   eventId?: Resolver<Types.Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -391,6 +399,7 @@ export type ModelVersionResolvers<ContextType = GatewayContext, ParentType exten
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelPipelineRun?: Resolver<ResolversTypes['CancelPipelineRunPayload'], ParentType, ContextType, RequireFields<Types.MutationCancelPipelineRunArgs, 'id'>>;
   createExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationCreateExperimentArgs, 'input'>>;
+  eraseCustomer?: Resolver<ResolversTypes['EraseCustomerPayload'], ParentType, ContextType, RequireFields<Types.MutationEraseCustomerArgs, 'id'>>;
   invalidateCache?: Resolver<ResolversTypes['InvalidateCachePayload'], ParentType, ContextType>;
   pauseExperiment?: Resolver<ResolversTypes['ExperimentPayload'], ParentType, ContextType, RequireFields<Types.MutationPauseExperimentArgs, 'id'>>;
   recordEvents?: Resolver<ResolversTypes['RecordEventsPayload'], ParentType, ContextType, RequireFields<Types.MutationRecordEventsArgs, 'events'>>;
@@ -615,6 +624,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Customer?: CustomerResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EngineTuning?: EngineTuningResolvers<ContextType>;
+  EraseCustomerPayload?: EraseCustomerPayloadResolvers<ContextType>;
   EventRejection?: EventRejectionResolvers<ContextType>;
   Experiment?: ExperimentResolvers<ContextType>;
   ExperimentAssignment?: ExperimentAssignmentResolvers<ContextType>;

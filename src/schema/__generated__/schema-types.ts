@@ -185,6 +185,17 @@ export type EngineTuning = {
   windowStart: Maybe<Scalars['String']['output']>;
 };
 
+/** What eraseCustomer removed. */
+export type EraseCustomerPayload = {
+  __typename?: 'EraseCustomerPayload';
+  /** True when the erasure ran (also when nothing was held: the id is still refused from now on). */
+  erased: Scalars['Boolean']['output'];
+  /** Rows removed per kind: customers, orders, orderItems, events, cachedLists, segments, hotKeys. */
+  removed: Array<Count>;
+  /** Mistakes in the input (INVALID for a malformed id); empty when the erasure ran. */
+  userErrors: Array<UserError>;
+};
+
 /** An interaction to record (a view, cart add, purchase, ...). */
 export type EventInput = {
   /** A unique id; events with an id already stored are skipped (deduplication). Made up when omitted. */
@@ -475,6 +486,8 @@ export type Mutation = {
   cancelPipelineRun: CancelPipelineRunPayload;
   /** Creates an experiment as a DRAFT (admin). */
   createExperiment: ExperimentPayload;
+  /** Erases a customer (admin; right to erasure): their orders, order lines, events, cached recommendations and affinities, their place in every segment and their hot-layer keys. Only a hash of the id is kept, so later data for them is refused and the id never appears in an export or a segment again. Shopify's customers/redact does the same. */
+  eraseCustomer: EraseCustomerPayload;
   /** Drops every hot-layer entry and cached response of the current batch (admin). */
   invalidateCache: InvalidateCachePayload;
   /** Pauses a RUNNING experiment (admin): everyone gets the default until resumed. */
@@ -515,6 +528,16 @@ export type MutationCancelPipelineRunArgs = {
  */
 export type MutationCreateExperimentArgs = {
   input: CreateExperimentInput;
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
