@@ -24,6 +24,8 @@ interface Pending {
   first: number;
   last: number;
   products: Map<string, number>;
+  /** The product list last folded in: a cached answer served again passes the same array, skipped. */
+  lastProducts: readonly string[] | null;
 }
 
 export interface ExposureStats {
@@ -36,9 +38,17 @@ export interface ExposureStats {
 /** Products remembered per subject between flushes (last-touch attribution needs only recent ones). */
 const MAX_PRODUCTS_PER_SUBJECT = 200;
 const CHUNK = 5_000;
+/**
+ * An exposed product is written again for a subject at most this often: last touch is judged in
+ * days, so an hour's precision is plenty, and a storefront showing the same list all day does
+ * not rewrite its rows every flush.
+ */
+const ITEM_REWRITE_MS = 3_600_000;
 
 export class ExposureRecorder {
   private pending = new Map<string, Pending>();
+  /** When each (subject, product) was last written; bounded like pending (emptied when full). */
+  private written = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   readonly stats: ExposureStats = { recorded: 0, flushedSubjects: 0, dropped: 0, failedFlushes: 0 };
@@ -65,15 +75,19 @@ export class ExposureRecorder {
         first: e.at,
         last: e.at,
         products: new Map(),
+        lastProducts: null,
       };
       this.pending.set(key, p);
     }
     p.count += 1;
     if (e.at < p.first) p.first = e.at;
     if (e.at > p.last) p.last = e.at;
-    for (const id of e.productIds) {
-      if (p.products.size >= MAX_PRODUCTS_PER_SUBJECT && !p.products.has(id)) break;
-      p.products.set(id, e.at);
+    if (p.lastProducts !== e.productIds) {
+      p.lastProducts = e.productIds;
+      for (const id of e.productIds) {
+        if (p.products.size >= MAX_PRODUCTS_PER_SUBJECT && !p.products.has(id)) break;
+        p.products.set(id, e.at);
+      }
     }
     this.stats.recorded += 1;
   }
@@ -107,6 +121,8 @@ export class ExposureRecorder {
           'experiment exposures could not be written; kept for the next flush',
         );
         for (const p of batch) this.restore(p);
+        // Which items reached PostgreSQL is unknown: write them all again next time.
+        this.written.clear();
         throw err;
       })
       .finally(() => {
@@ -134,6 +150,25 @@ export class ExposureRecorder {
     for (const [id, at] of p.products) now.products.set(id, Math.max(at, now.products.get(id) ?? 0));
   }
 
+  /** The subject's products not written within ITEM_REWRITE_MS, marked as written. */
+  private itemsToWrite(p: Pending): { p: Pending; id: string; at: number }[] {
+    const key = `${p.experimentId}\u0001${p.subject}`;
+    let done = this.written.get(key);
+    if (!done) {
+      if (this.written.size >= this.opts.maxPendingSubjects) this.written.clear();
+      done = new Map();
+      this.written.set(key, done);
+    }
+    const out: { p: Pending; id: string; at: number }[] = [];
+    for (const [id, at] of p.products) {
+      const before = done.get(id);
+      if (before !== undefined && at - before < ITEM_REWRITE_MS) continue;
+      done.set(id, at);
+      out.push({ p, id, at });
+    }
+    return out;
+  }
+
   private async write(batch: Pending[]): Promise<void> {
     for (let i = 0; i < batch.length; i += CHUNK) {
       const part = batch.slice(i, i + CHUNK);
@@ -154,7 +189,7 @@ export class ExposureRecorder {
           part.map((p) => new Date(p.last)),
         ],
       );
-      const items = part.flatMap((p) => [...p.products].map(([id, at]) => ({ p, id, at })));
+      const items = part.flatMap((p) => this.itemsToWrite(p));
       for (let j = 0; j < items.length; j += CHUNK) {
         const rows = items.slice(j, j + CHUNK);
         await this.pool.query(

@@ -36,8 +36,8 @@ interface Template {
   ids: number;
   /** The experiments epoch it was made under: answers of another never serve (variants may differ). */
   epoch: number;
-  /** Per id slot, the exposure its list is (counted again on each hit), or null. */
-  exposures: ListExposure[] | null;
+  /** The exposures its lists are (counted again on each hit), or null when none. */
+  exposures: NonNullable<ListExposure>[] | null;
 }
 
 export interface ResponseCacheStats {
@@ -173,7 +173,7 @@ export class ResponseCache {
       return null;
     }
     this.stats.hits += 1;
-    if (t.exposures) this.onReplay(t.exposures.filter((e): e is NonNullable<ListExposure> => e !== null));
+    if (t.exposures) this.onReplay(t.exposures);
     const ids: string[] = new Array<string>(t.ids);
     let length = t.body.length;
     for (let i = 0; i < t.ids; i++) ids[i] = randomUUID();
@@ -250,7 +250,8 @@ export class ResponseCache {
       if (this.entries.size < this.maxEntries && this.bytes + cost <= this.maxBytes) break;
       this.remove(oldKey, old);
     }
-    const exposures = stamps.exposures?.some((e) => e !== null) ? [...stamps.exposures] : null;
+    const listed = (stamps.exposures ?? []).filter((e): e is NonNullable<ListExposure> => e !== null);
+    const exposures = listed.length ? listed : null;
     this.entries.set(key, {
       version,
       operation,
