@@ -107,7 +107,13 @@ async function advanceSolution(rt: AwsRuntime, datasetGroupArn: string, r: Recip
           'personalize:CreateSolution',
           () =>
             rt.personalize.send(
-              new CreateSolutionCommand({ name, datasetGroupArn, ...tuningOf(rt, r.recipe, r.recipeArn) }),
+              new CreateSolutionCommand({
+                name,
+                datasetGroupArn,
+                // Always explicit: Personalize's default is true (a billed retraining every 7 days).
+                performAutoTraining: rt.config.aws.autoTraining,
+                ...tuningOf(rt, r.recipe, r.recipeArn),
+              }),
             ),
           rt.retry,
         )

@@ -168,6 +168,9 @@ const schema = z.object({
   PERSONALIZE_BATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
   // Personalize allows 5 batch jobs at once per account and region; lower it to leave room for others.
   PERSONALIZE_MAX_BATCH_JOBS: z.coerce.number().int().min(1).max(5).default(5),
+  // Personalize's own default for a new solution is automatic training every 7 days (billed);
+  // the pipeline schedules training itself, so it is off unless asked for.
+  PERSONALIZE_AUTO_TRAINING: bool.default(false),
   PERSONALIZE_RANKING_ITEMS: z.coerce.number().int().min(1).max(500).default(100),
   AWS_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   S3_PART_SIZE_MB: z.coerce.number().int().min(5).max(5120).default(16),
@@ -261,6 +264,7 @@ export interface Config {
     timeoutsMs: { import: number; train: number; batch: number };
     maxBatchJobs: number;
     rankingItems: number;
+    autoTraining: boolean;
     retryAttempts: number;
     partSizeBytes: number;
     costRates: Record<string, number>;
@@ -380,6 +384,7 @@ export function loadConfig(
       },
       maxBatchJobs: e.PERSONALIZE_MAX_BATCH_JOBS,
       rankingItems: e.PERSONALIZE_RANKING_ITEMS,
+      autoTraining: e.PERSONALIZE_AUTO_TRAINING,
       retryAttempts: e.AWS_RETRY_ATTEMPTS,
       partSizeBytes: e.S3_PART_SIZE_MB * 1024 * 1024,
       costRates: e.AWS_COST_RATES,

@@ -26,6 +26,8 @@ describe('AwsPersonalizeEngine.train', () => {
       ['shop-item-affinity', 'arn:aws:personalize:::recipe/aws-item-affinity'],
     ]);
     expect(fake.byKind('solution-version').every((v) => v.input.trainingMode === 'FULL')).toBe(true);
+    // Personalize would retrain every solution every 7 days by default: the pipeline says no.
+    expect(fake.byKind('solution').map((s) => s.input.performAutoTraining)).toEqual(RECIPES.map(() => false));
 
     expect(result.models.map((m) => m.recipe)).toEqual([...RECIPES]);
     const versions = fake.byKind('solution-version');

@@ -5,6 +5,7 @@ import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { Config } from '../../config/config';
 import { createPersonalizeClient } from '../../aws-sdk/aws-clients';
 import { retryPolicyFrom } from '../../aws-sdk/aws-call';
+import { ratesFrom } from '../../aws/cost-estimate';
 import { iamPolicies } from '../../aws/iam-policies';
 import { setupPersonalize, type SetupStep } from '../../aws/personalize-setup';
 import { loadConfigOrExit, withApp } from './app-context';
@@ -62,8 +63,26 @@ export async function runAwsSetup(
   printPolicies(config, out);
 }
 
-export async function printCosts(db: Database, out: Out, limit: number): Promise<void> {
+/** What PERSONALIZE_AUTO_TRAINING adds: Personalize retrains every solution every 7 days on its own. */
+function autoTrainingLine(autoTraining: boolean, latestTrainingHours: number | undefined, rate: number): string {
+  if (!autoTraining) {
+    return 'automatic training: off (PERSONALIZE_AUTO_TRAINING=false): solutions train only when the pipeline runs';
+  }
+  const perMonth = latestTrainingHours === undefined ? null : latestTrainingHours * (30 / 7) * rate;
+  return (
+    'automatic training: ON (PERSONALIZE_AUTO_TRAINING=true): Personalize retrains every solution every 7 days, ' +
+    `billed on top of the runs below${perMonth === null ? '' : ` (about $${perMonth.toFixed(2)}/month at the newest run's training hours)`}`
+  );
+}
+
+export async function printCosts(
+  db: Database,
+  out: Out,
+  limit: number,
+  aws: Pick<Config['aws'], 'autoTraining' | 'costRates'>,
+): Promise<void> {
   const rows = await db.prisma.runCostEstimate.findMany({ orderBy: { runId: 'desc' }, take: limit });
+  out(autoTrainingLine(aws.autoTraining, rows[0]?.trainingHours, ratesFrom(aws.costRates).trainingHour));
   if (rows.length === 0) {
     out('no cost estimates yet: they are stored at the end of each ENGINE=aws batch-infer stage');
     return;
@@ -108,6 +127,6 @@ export function registerAws(program: Command): void {
     .description('estimated cost of recent runs, with the days between them (cost versus freshness)')
     .option('--limit <n>', 'how many runs', '20')
     .action((opts: { limit: string }) =>
-      withApp(({ db }) => printCosts(db, out, Math.max(1, Number(opts.limit) || 20))),
+      withApp(({ db, config }) => printCosts(db, out, Math.max(1, Number(opts.limit) || 20), config.aws)),
     );
 }
