@@ -3,6 +3,7 @@
 // consumes it also runs the stuck-run sweep on a timer: a timer in the process, not a job in
 // Redis, so a Redis restart that loses every job cannot lose the sweep that detects it.
 import { UnrecoverableError } from 'bullmq';
+import { createOutboxDrain } from '../aws/events-forwarder';
 import {
   registerSchedules,
   scheduleNamed,
@@ -16,8 +17,14 @@ import type { Queues } from '../queues/queues';
 import { QUEUE } from '../queues/registry';
 import type { HandlerSet } from './handler-table';
 
-/** One sweep: fail stuck runs, and put back job schedulers a Redis restart took away. */
-async function sweep(ctx: ScheduleContext, deps: { queues: Queues; runs: RunStore }): Promise<void> {
+/**
+ * One sweep: fail stuck runs, forward the events still in the outbox (when forwarding to
+ * Personalize is configured), and put back job schedulers a Redis restart took away.
+ */
+async function sweep(
+  ctx: ScheduleContext,
+  deps: { queues: Queues; runs: RunStore; drainOutbox: ReturnType<typeof createOutboxDrain> },
+): Promise<void> {
   await sweepStuckRuns({
     db: ctx.db,
     runs: deps.runs,
@@ -25,6 +32,10 @@ async function sweep(ctx: ScheduleContext, deps: { queues: Queues; runs: RunStor
     logger: ctx.logger,
     graceMs: ctx.config.pipeline.stuckGraceMs,
   });
+  if (deps.drainOutbox) {
+    const sent = await deps.drainOutbox();
+    if (sent.forwarded || sent.quarantined) ctx.logger.info(sent, 'events outbox drained');
+  }
   if (!ctx.config.schedules.enabled) return;
   const registered = await deps.queues.get(QUEUE.scheduler).getJobSchedulersCount();
   if (registered < SCHEDULES.length) {
@@ -37,6 +48,7 @@ async function sweep(ctx: ScheduleContext, deps: { queues: Queues; runs: RunStor
 }
 
 export function schedulerHandlers(ctx: ScheduleContext, deps: { queues: Queues; runs: RunStore }): HandlerSet {
+  const drainOutbox = createOutboxDrain(ctx.config, ctx.db, ctx.logger);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let inFlight: Promise<void> | undefined;
@@ -47,7 +59,7 @@ export function schedulerHandlers(ctx: ScheduleContext, deps: { queues: Queues; 
   };
   const tick = async () => {
     try {
-      await sweep(ctx, deps);
+      await sweep(ctx, { ...deps, drainOutbox });
     } catch (err) {
       // PostgreSQL or Redis is down right now: the next tick tries again.
       ctx.logger.error({ err: (err as Error).message }, 'stuck-run sweep failed; retrying on the next tick');
