@@ -16,7 +16,7 @@ import type { RankingService } from '../serving/ranking-service';
 import type { RecommendationService } from '../serving/recommendation-service';
 import type { WebhookAdmin } from '../serving/webhook-admin';
 import type { ErasureCounts } from '../privacy/customer-erasure';
-import { authorize, type AuthState } from './auth/authenticator';
+import { authorize, authorizeCustomerData, CUSTOMER_DATA_REFUSAL, type AuthState } from './auth/authenticator';
 import type { Role } from './auth/api-keys';
 import { gqlError } from './graphql-errors';
 import type { ResponseCache, ResponseStamps } from './response-cache';
@@ -65,6 +65,8 @@ export interface GatewayContext {
    */
   stamp(prefix?: string, exposure?: ServedList['exposure']): { recommendationId: string; generatedAt: string };
   requireRole(role: Role): void;
+  /** Refuses callers without a secret API key (authorizeCustomerData). */
+  requireCustomerDataAccess(): void;
 }
 
 export function createContext(
@@ -118,6 +120,11 @@ export function createContext(
         'FORBIDDEN',
         `this needs a key with role ${role} (yours is ${auth.kind === 'key' ? auth.role : 'none'})`,
       );
+    },
+    requireCustomerDataAccess() {
+      if (auth.kind === 'unchecked') throw gqlError('SERVICE_UNAVAILABLE', `${auth.reason}: customer data needs it`);
+      const verdict = authorizeCustomerData(auth);
+      if (verdict !== 'ok') throw gqlError(verdict, CUSTOMER_DATA_REFUSAL);
     },
   };
 }

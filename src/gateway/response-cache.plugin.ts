@@ -5,15 +5,11 @@ import { Kind, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from './gateway-context';
 import type { GatewayMetrics } from './metrics';
 
-/** Root fields whose answers depend only on the batch (and their arguments). */
-const CACHEABLE_FIELDS = new Set([
-  'recommendations',
-  'similarItems',
-  'itemAffinity',
-  'usersForItem',
-  'popularItems',
-  '__typename',
-]);
+/**
+ * Root fields whose answers depend only on the batch (and their arguments). Not usersForItem: it is
+ * customer data (a key is needed), and the lane serves cached answers to anyone reads are open to.
+ */
+const CACHEABLE_FIELDS = new Set(['recommendations', 'similarItems', 'itemAffinity', 'popularItems', '__typename']);
 
 /**
  * The metrics label of an operation: its type and root fields (bounded by the schema), never the

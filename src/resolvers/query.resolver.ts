@@ -64,6 +64,8 @@ export const Query: QueryResolvers = {
     checkId('userId', args.userId);
     checkFilter(args.filter);
     const limit = checkLimit('limit', args.limit, 10);
+    // Comparing lists with and without it shows what the customer bought: customer data.
+    if (args.filter?.excludeInteracted) ctx.requireCustomerDataAccess();
     // Interactions change between batches: such answers are not reused.
     if (args.filter?.excludeInteracted) ctx.cacheable = false;
     const { recs, experimentLists } = ctx.services;
@@ -103,6 +105,7 @@ export const Query: QueryResolvers = {
 
   async usersForItem(_, args, ctx) {
     ctx.requireRole('read');
+    ctx.requireCustomerDataAccess();
     checkId('productId', args.productId);
     const limit = checkLimit('limit', args.limit, 25);
     const segment = await ctx.services.recs.segment(args.productId);
@@ -156,6 +159,7 @@ export const Query: QueryResolvers = {
 
   async customer(_, args, ctx) {
     ctx.requireRole('read');
+    ctx.requireCustomerDataAccess();
     checkId('id', args.id);
     return ctx.services.catalog.customer(args.id);
   },

@@ -44,10 +44,11 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
   };
   const get = (path: string) => oldClient(h.url)(path);
 
-  const graphqlList = async (query: string, variables: Json) => {
+  const graphqlList = async (query: string, variables: Json, key?: string) => {
     const r = await h.gql<Record<string, { items: { product: { id: string }; score: number }[]; source: string }>>(
       query,
       variables,
+      key,
     );
     expect(r.body.errors).toBeUndefined();
     return Object.values(r.body.data!)[0]!;
@@ -94,20 +95,26 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
   });
 
   it('takes the filters as query parameters (exclude_interacted, categories, prices, exclude_product_ids)', async () => {
-    const r = await get(
-      '/api/v1/personalize/recommendations/c1?limit=4&exclude_interacted=true&categories=Shoes,Bags&max_price=40&exclude_product_ids=p10',
-    );
+    const path =
+      '/api/v1/personalize/recommendations/c1?limit=4&exclude_interacted=true&categories=Shoes,Bags&max_price=40&exclude_product_ids=p10';
+    // exclude_interacted shows what the customer bought: customer data needs a key, reads open or not.
+    expect((await get(path)).status).toBe(401);
+    const r = await oldClient(h.url, readKey)(path);
     expect(r.status).toBe(200);
     const gql = await graphqlList(
       `query($f: RecommendationFilter) { recommendations(userId: "c1", limit: 4, filter: $f) { items { product { id } score } source } }`,
       { f: { excludeInteracted: true, categories: ['Shoes', 'Bags'], maxPrice: 40, excludeProductIds: ['p10'] } },
+      readKey,
     );
     const ids = (r.body.recommendations as { product_id: string }[]).map((i) => i.product_id);
     expect(ids).toEqual(gql.items.map((i) => i.product.id));
     expect(ids).not.toEqual(expect.arrayContaining(['p1']));
     expect(ids).not.toContain('p10');
     // Repeated parameters are the same list as comma-separated ones.
-    const repeated = await get(
+    const repeated = await oldClient(
+      h.url,
+      readKey,
+    )(
       '/api/v1/personalize/recommendations/c1?limit=4&exclude_interacted=1&categories=Shoes&categories=Bags&max_price=40&exclude_product_ids=p10',
     );
     expect(repeated.body.recommendations).toEqual(r.body.recommendations);

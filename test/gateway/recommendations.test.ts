@@ -1,3 +1,4 @@
+import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { batchVersionKey } from '../../src/results';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
@@ -24,10 +25,13 @@ describe('recommendation queries', () => {
   let ctx: TestContext;
   let h: Harness;
   let fx: ServingFixture;
+  /** Customer data (customer, usersForItem, excludeInteracted) needs a key whatever READ_AUTH says. */
+  let readKey: string;
 
   beforeAll(async () => {
     ctx = await createTestContext();
     fx = await seedServing(ctx.db);
+    readKey = (await createApiKey(ctx.db.pool, 'read', 'customer data')).key;
     h = await startGateway(ctx);
   });
   afterAll(async () => {
@@ -39,6 +43,7 @@ describe('recommendation queries', () => {
     const r = await h.gql<{ recommendations: ListData }>(
       `query($userId: ID!, $limit: Int, $filter: RecommendationFilter) { recommendations(userId: $userId, limit: $limit, filter: $filter) { ${LIST} } }`,
       variables,
+      readKey,
     );
     expect(r.body.errors).toBeUndefined();
     return r.body.data!.recommendations;
@@ -176,6 +181,8 @@ describe('recommendation queries', () => {
         b: { users: unknown[] };
       }>(
         `{ a: usersForItem(productId: "p1", limit: 2) { productId users { userId score rank } modelVersion batchVersion generatedAt } b: usersForItem(productId: "p2") { users { userId } } }`,
+        {},
+        readKey,
       );
       expect(r.body.data!.a.users).toEqual([
         { userId: 'c1', score: 0.9, rank: 1 },
@@ -272,6 +279,8 @@ describe('recommendation queries', () => {
     it('serves a customer with order count and spend', async () => {
       const r = await h.gql<{ customer: Record<string, unknown> }>(
         `{ customer(id: "c1") { id city province orderCount totalSpend hasRecommendations } }`,
+        {},
+        readKey,
       );
       expect(r.body.data!.customer).toEqual({
         id: 'c1',
@@ -284,7 +293,11 @@ describe('recommendation queries', () => {
     });
 
     it('answers null for unknown ids without failing the rest of the response', async () => {
-      const r = await h.gql(`{ product(id: "zzz") { id } customer(id: "zzz") { id } known: product(id: "p1") { id } }`);
+      const r = await h.gql(
+        `{ product(id: "zzz") { id } customer(id: "zzz") { id } known: product(id: "p1") { id } }`,
+        {},
+        readKey,
+      );
       expect(r.body).toEqual({ data: { product: null, customer: null, known: { id: 'p1' } } });
     });
   });

@@ -121,3 +121,18 @@ export function authorize(
     return needed === 'read' && readAuth === 'open' ? 'ok' : 'UNAUTHENTICATED';
   return RANK[state.role] >= RANK[needed] ? 'ok' : 'FORBIDDEN';
 }
+
+/**
+ * Customer data (a customer's city, spend and orders, a product's likely buyers, what a customer
+ * bought as revealed by excludeInteracted) needs a secret API key of any role, whatever READ_AUTH
+ * says: open reads are for storefronts, which must never see other customers' data. Publishable
+ * keys ship in storefront JavaScript, so they never qualify.
+ */
+export function authorizeCustomerData(state: AuthState): 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN' {
+  if (state.kind === 'key') return 'ok';
+  return state.kind === 'publishable' ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+}
+
+/** The message for a refusal of customer data. */
+export const CUSTOMER_DATA_REFUSAL =
+  'customer data needs a secret API key (any role), whatever READ_AUTH says: send "Authorization: Bearer <key>"';

@@ -16,7 +16,15 @@ import { isDatabaseUnavailable } from '../../serving/database-unavailable';
 import type { ExperimentLists, ServedList } from '../../serving/experiment-lists';
 import type { RecommendationService } from '../../serving/recommendation-service';
 import { ServingUnavailableError } from '../../serving/serving-unavailable-error';
-import { authorize, keyFromHeaders, originOf, type Authenticator } from '../auth/authenticator';
+import {
+  authorize,
+  authorizeCustomerData,
+  CUSTOMER_DATA_REFUSAL,
+  keyFromHeaders,
+  originOf,
+  type AuthState,
+  type Authenticator,
+} from '../auth/authenticator';
 import { limitPublishable, type RequestLimiter } from '../auth/request-limiter';
 import type { GatewayMetrics } from '../metrics';
 import { openApiDocument, OPENAPI_PATH } from './openapi-document';
@@ -89,7 +97,8 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
   const production = !d.config.devMode;
 
   const endpoint =
-    (operation: string, answer: (req: Request) => Promise<object>) => async (req: Request, res: Response) => {
+    (operation: string, answer: (req: Request, auth: AuthState) => Promise<object>) =>
+    async (req: Request, res: Response) => {
       const started = process.hrtime.bigint();
       res.locals.operation = `rest:${operation}`;
       try {
@@ -107,7 +116,7 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
         if (verdict === 'UNAUTHENTICATED')
           throw new RestRefusal(401, verdict, 'a valid API key is required: send "Authorization: Bearer <key>"');
         if (verdict === 'FORBIDDEN') throw new RestRefusal(403, verdict, 'this needs a key with role read');
-        const result = await answer(req);
+        const result = await answer(req, auth);
         res.setHeader('cache-control', 'no-store');
         res.json(result);
       } catch (err) {
@@ -137,13 +146,17 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
 
   router.get(
     '/recommendations/:user_id',
-    endpoint('recommendations', async (req) => {
+    endpoint('recommendations', async (req, auth) => {
       const userId = restId('user_id', req.params.user_id);
-      const served = await d.experimentLists.serve(
-        'REST',
-        userId,
-        { limit: restLimit(req.query), filter: restFilter(req.query, true) },
-        (r) => d.recs.forUser('userRecommendations', userId, r),
+      const filter = restFilter(req.query, true);
+      // What the customer bought shows through exclude_interacted: customer data (authorizeCustomerData).
+      if (filter?.excludeInteracted) {
+        const verdict = authorizeCustomerData(auth);
+        if (verdict !== 'ok')
+          throw new RestRefusal(verdict === 'FORBIDDEN' ? 403 : 401, verdict, CUSTOMER_DATA_REFUSAL);
+      }
+      const served = await d.experimentLists.serve('REST', userId, { limit: restLimit(req.query), filter }, (r) =>
+        d.recs.forUser('userRecommendations', userId, r),
       );
       const { items, meta } = body(d, served, 'PERSONALIZED');
       return { user_id: userId, recommendations: items, ...meta };

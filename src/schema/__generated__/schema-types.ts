@@ -762,7 +762,7 @@ export type Query = {
   __typename?: 'Query';
   /** Batch jobs, newest first (admin). `first` is 1-100 (default 20). */
   batchJobs: BatchJobConnection;
-  /** A customer; null when there is none with this id. */
+  /** A customer; null when there is none with this id. Customer data: needs a secret API key (any role) whatever READ_AUTH says. */
   customer: Maybe<Customer>;
   /** One experiment (admin); null when there is none with this id. */
   experiment: Maybe<Experiment>;
@@ -792,7 +792,7 @@ export type Query = {
   similarItems: RecommendationList;
   /** Coverage, freshness, last run, alerts, schedules, engine and model versions (admin). */
   systemStatus: SystemStatus;
-  /** The customers most likely to interact with a product (the item-affinity segment). `limit` is 1-100. */
+  /** The customers most likely to interact with a product (the item-affinity segment). `limit` is 1-100. Customer data: needs a secret API key (any role) whatever READ_AUTH says. */
   usersForItem: UserSegment;
 };
 
@@ -894,7 +894,7 @@ export type QueryUsersForItemArgs = {
 export type RecommendationFilter = {
   /** Keep only products in these categories (at most 50). */
   categories?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Drop products the customer has already ordered or interacted with (orders and recorded events). */
+  /** Drop products the customer has already ordered or interacted with (orders and recorded events). Customer data (the difference shows what they bought): needs a secret API key (any role) whatever READ_AUTH says. */
   excludeInteracted?: InputMaybe<Scalars['Boolean']['input']>;
   /** Drop these products (at most 500 ids). */
   excludeProductIds?: InputMaybe<Array<Scalars['ID']['input']>>;
