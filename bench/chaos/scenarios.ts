@@ -3,6 +3,14 @@
 import type { ChaosScenario } from './chaos-scenario';
 import { redisDownAtStart } from './scenarios/redis-down-at-start';
 import { redisRestartAfterStage } from './scenarios/redis-restart-after-stage';
+import { webhooks64BitIds, webhooksFailingThenRetry, webhooksRedisDown } from './scenarios/shopify-webhooks';
 import { workerKilledInTrain } from './scenarios/worker-killed-in-train';
 
-export const SCENARIOS: readonly ChaosScenario[] = [workerKilledInTrain, redisRestartAfterStage, redisDownAtStart];
+export const SCENARIOS: readonly ChaosScenario[] = [
+  workerKilledInTrain,
+  redisRestartAfterStage,
+  redisDownAtStart,
+  webhooksRedisDown,
+  webhooks64BitIds,
+  webhooksFailingThenRetry,
+];
