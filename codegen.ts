@@ -54,6 +54,7 @@ const config: CodegenConfig = {
           Alert: '../../serving/admin-reads#AlertRow',
           Experiment: '../../experiments/experiment-types#Experiment',
           ExperimentResults: '../../experiments/experiment-results#ExperimentResults',
+          RecommendationItem: '../../serving/list-builder#BuiltItem',
         },
       },
     },

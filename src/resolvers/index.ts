@@ -11,6 +11,7 @@ import { Mutation } from './mutation.resolver';
 import { PipelineRun } from './pipeline-run.resolver';
 import { Product } from './product.resolver';
 import { Query } from './query.resolver';
+import { RecommendationItem } from './recommendation-item.resolver';
 import { Schedule } from './schedule.resolver';
 import { guardUnavailable } from './unavailable-guard';
 
@@ -28,4 +29,6 @@ export const resolvers: Resolvers = {
   DateTime,
   Experiment: guardUnavailable(Experiment),
   ExperimentResults,
+  // No PostgreSQL guard: a reason names products by id when the catalogue cannot be read.
+  RecommendationItem,
 };

@@ -14,6 +14,8 @@ export interface BatchRecord {
   /** recommendedItems or recommendedUsers, best first. */
   ids: string[];
   scores: number[] | null;
+  /** The built-in engine's optional reasons of the first items (JSON text of each, for the cache entries). */
+  reasons: string[] | null;
 }
 
 export interface BatchLineProblem {
@@ -29,6 +31,11 @@ function isObject(v: unknown): v is Json {
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/** A reason of the engine's output: `{"kind": "...", "productIds": [...]?}`. */
+function isReason(v: unknown): v is { kind: string; productIds?: string[] } {
+  return isObject(v) && typeof v.kind === 'string' && (v.productIds === undefined || isStringArray(v.productIds));
 }
 
 function parseInput(input: Json): BatchInput | string {
@@ -74,7 +81,20 @@ export function parseBatchLine(text: string, line: number): BatchRecord | BatchL
   ) {
     return { line, reason: 'scores do not match the recommended ids' };
   }
-  return { line, input, ids, scores: scores ?? null };
+  const reasons = output.reasons;
+  if (
+    reasons !== undefined &&
+    !(Array.isArray(reasons) && reasons.length <= ids.length && reasons.every((r) => isReason(r)))
+  ) {
+    return { line, reason: 'reasons do not match the recommended ids' };
+  }
+  return {
+    line,
+    input,
+    ids,
+    scores: scores ?? null,
+    reasons: reasons ? reasons.map((r) => JSON.stringify({ kind: r.kind, productIds: r.productIds ?? [] })) : null,
+  };
 }
 
 export async function* readBatchOutput(

@@ -51,6 +51,7 @@ export { LoadRefusedError } from './load-refused-error';
 export type { ProductLookup, ResultStore } from './result-store';
 export type {
   CachedList,
+  StoredReason,
   CachedSegment,
   PopularScope,
   ProductRow,

@@ -11,6 +11,7 @@ import type {
   PopularScope,
   ProductRow,
   ScoredProductJson,
+  StoredReason,
   ScoredUserJson,
 } from './result-types';
 import { oneRow } from '../db/one-row';
@@ -122,10 +123,23 @@ export class PostgresResultStore implements ResultStore {
     const items = [];
     for (const e of scored) {
       const product = products.get(e.product_id);
-      if (product) items.push({ product, score: typeof e.score === 'number' ? e.score : 0 });
+      if (!product) continue;
+      const reason = storedReason(e.reason);
+      items.push({ product, score: typeof e.score === 'number' ? e.score : 0, ...(reason ? { reason } : {}) });
     }
     return { items, recipe, modelVersion: modelVersionOf(batch, recipe) };
   }
+}
+
+const REASON_KINDS: readonly string[] = ['history', 'popular-in-province', 'trending'];
+
+/** An entry's reason when it is well formed, else none (older batches and AWS outputs have none). */
+function storedReason(raw: unknown): StoredReason | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as { kind?: unknown; productIds?: unknown };
+  if (typeof r.kind !== 'string' || !REASON_KINDS.includes(r.kind)) return null;
+  const ids = Array.isArray(r.productIds) ? r.productIds.filter((x): x is string => typeof x === 'string') : [];
+  return { kind: r.kind as StoredReason['kind'], productIds: ids };
 }
 
 /** The well-formed entries of a cached JSON list. */

@@ -12,9 +12,19 @@ export interface ProductRow {
   price: number | null;
 }
 
+/**
+ * Why an item is in a batch list, as the built-in engine's batch output says (its `reasons`
+ * field): 'history' names the customer's products that contributed most to its score;
+ * 'popular-in-province' and 'trending' are the engine's fallback tiers. AWS outputs carry none.
+ */
+export interface StoredReason {
+  kind: 'history' | 'popular-in-province' | 'trending';
+  productIds: string[];
+}
+
 /** One cached list as stored in the hot layer: products resolved, model version attached. */
 export interface CachedList {
-  items: { product: ProductRow; score: number }[];
+  items: { product: ProductRow; score: number; reason?: StoredReason | null }[];
   recipe: string | null;
   modelVersion: string | null;
 }
@@ -28,6 +38,7 @@ export interface CachedSegment {
 export interface ScoredProductJson {
   product_id: string;
   score?: number | null;
+  reason?: StoredReason | null;
 }
 
 export interface ScoredUserJson {

@@ -40,12 +40,13 @@ function allowed(target: ResultKind, key: string[], only: StagingRequest['only']
 }
 
 /** [{"product_id": id, "score": s}, ...] built as text: no intermediate objects on the hot path. */
-function entriesJson(entryId: string, ids: string[], scores: number[] | null): string {
+function entriesJson(entryId: string, ids: string[], scores: number[] | null, reasons: string[] | null): string {
   const parts = new Array<string>(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const score = scores?.[i] ?? null;
+    const reason = reasons?.[i];
     parts[i] =
-      `{"${entryId}":${JSON.stringify(ids[i])},"score":${score === null || !Number.isFinite(score) ? 'null' : score}}`;
+      `{"${entryId}":${JSON.stringify(ids[i])},"score":${score === null || !Number.isFinite(score) ? 'null' : score}${reason ? `,"reason":${reason}` : ''}}`;
   }
   return `[${parts.join(',')}]`;
 }
@@ -91,7 +92,7 @@ export async function copyOutputToStaging(
       if (seen.has(k) || !allowed(req.target, key, req.only)) continue;
       seen.add(k);
       rows += 1;
-      chunk += copyTextRow([...key, entriesJson(spec.entryId, record.ids, record.scores), req.name]);
+      chunk += copyTextRow([...key, entriesJson(spec.entryId, record.ids, record.scores, record.reasons), req.name]);
       if (chunk.length > 1 << 20) {
         yield chunk;
         chunk = '';

@@ -3,7 +3,13 @@
 // says which source it came from. A source that fails (PostgreSQL down on a miss) is skipped and
 // reported as `degraded`, so the response is not cached.
 import type { Logger } from '../infra/logger';
-import { BatchMovedError, type CachedList, type ProductRow, type RecommendationSource } from '../results';
+import {
+  BatchMovedError,
+  type CachedList,
+  type ProductRow,
+  type RecommendationSource,
+  type StoredReason,
+} from '../results';
 import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { CatalogueFillQuery } from './catalog-repository';
 import { ServingUnavailableError } from './serving-unavailable-error';
@@ -26,8 +32,16 @@ export interface BuildListInput {
   batchVersion: number;
 }
 
+/** One item of a built list: the reason is the batch's own, when its output carried one. */
+export interface BuiltItem {
+  product: ProductRow;
+  score: number;
+  source: RecommendationSource;
+  reason?: StoredReason | null;
+}
+
 export interface BuiltList {
-  items: { product: ProductRow; score: number; source: RecommendationSource }[];
+  items: BuiltItem[];
   source: RecommendationSource;
   filled: boolean;
   modelVersion: string | null;
@@ -66,11 +80,11 @@ export async function buildList(input: BuildListInput, logger: Logger): Promise<
     }
     if (!list) continue;
     const before = items.length;
-    for (const { product, score } of list.items) {
+    for (const { product, score, reason } of list.items) {
       if (items.length >= limit) break;
       if (seen.has(product.id) || input.unavailable?.has(product.id) || !productPasses(product, filter)) continue;
       seen.add(product.id);
-      items.push({ product, score, source: candidate.source });
+      items.push({ product, score, source: candidate.source, reason: reason ?? null });
     }
     if (before === 0 && items.length > 0) modelVersion = list.modelVersion;
   }

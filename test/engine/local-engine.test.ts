@@ -54,7 +54,7 @@ describe('LocalEngine', () => {
     await run(f);
     const up = await readText(f.store, `${f.ctx.layout.outputPrefix}user-personalization.jsonl`);
     expect(up.split('\n')[0]).toMatch(
-      /^\{"input":\{"userId":"u00"\},"output":\{"recommendedItems":\["[^"]+"(,"[^"]+")*\],"scores":\[[0-9.e-]+(,[0-9.e-]+)*\]\}\}$/,
+      /^\{"input":\{"userId":"u00"\},"output":\{"recommendedItems":\["[^"]+"(,"[^"]+")*\],"scores":\[[0-9.e-]+(,[0-9.e-]+)*\],"reasons":\[\{"kind":"[a-z-]+"(,"productIds":\["[^"]+"(,"[^"]+")?\])?\}(,\{"kind":"[a-z-]+"(,"productIds":\["[^"]+"(,"[^"]+")?\])?\})*\]\}\}$/,
     );
     const sim = await lines(f, 'similar-items');
     expect(Object.keys(sim[0]!.input)).toEqual(['itemId']);

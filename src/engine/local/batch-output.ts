@@ -1,6 +1,6 @@
 // Personalize's batch output (REFERENCE.md, exact) as streams of JSON Lines, written as byte
 // chunks of about 256 KB, never as one giant string. Order is deterministic: ids ascending.
-import type { Recommender, RankedList } from './recommender';
+import type { ItemReason, Recommender, RankedList } from './recommender';
 import { LineBuffer } from './line-buffer';
 import { TopK } from './top-k';
 
@@ -25,9 +25,20 @@ const ITEMS = B('{"recommendedItems":[');
 const USERS = B('{"recommendedUsers":[');
 const SCORES = B('],"scores":[');
 const END = B(']}}\n');
+const REASONS = B('],"reasons":[');
+const HISTORY = B('{"kind":"history","productIds":[');
+const PROVINCE = B('{"kind":"popular-in-province"}');
+const TRENDING = B('{"kind":"trending"}');
+const CLOSE_HISTORY = B(']}');
 
 /** `{"recommendedItems":[...],"scores":[...]}}` and the line's newline. */
-function writeList(out: LineBuffer, ids: Buffer[], list: RankedList, field: Buffer = ITEMS): void {
+function writeList(
+  out: LineBuffer,
+  ids: Buffer[],
+  list: RankedList,
+  field: Buffer = ITEMS,
+  reasonCount = list.items.length,
+): void {
   out.bytes(field);
   for (let a = 0; a < list.items.length; a++) {
     if (a) out.byte(44);
@@ -38,7 +49,30 @@ function writeList(out: LineBuffer, ids: Buffer[], list: RankedList, field: Buff
     if (a) out.byte(44);
     out.score(list.scores[a]!);
   }
+  if (list.reasons) writeReasons(out, ids, list.reasons, reasonCount);
   out.bytes(END);
+}
+
+/**
+ * `],"reasons":[...` (the extra field of this engine's user-personalization output, one reason per
+ * recommended item up to `count`: the page the API shows, numResults; the candidates beyond it are
+ * there for filters and cost bytes; docs/local-engine.md): the history products behind a model
+ * score, or the fallback tier. Loaders that do not know the field ignore it; AWS's have none.
+ */
+function writeReasons(out: LineBuffer, ids: Buffer[], reasons: ItemReason[], count: number): void {
+  out.bytes(REASONS);
+  for (let a = 0; a < Math.min(count, reasons.length); a++) {
+    if (a) out.byte(44);
+    const r = reasons[a]!;
+    if (r.kind === 'history') {
+      out.bytes(HISTORY);
+      for (let b = 0; b < r.items.length; b++) {
+        if (b) out.byte(44);
+        out.bytes(ids[r.items[b]!]!);
+      }
+      out.bytes(CLOSE_HISTORY);
+    } else out.bytes(r.kind === 'popular-in-province' ? PROVINCE : TRENDING);
+  }
 }
 
 export interface LineSource {
@@ -78,14 +112,18 @@ export function writeCustomerLine(
   u: number,
   out: LineBuffer,
   norm?: Float64Array,
+  /** Reasons per item: user-personalization lines carry them (false only to measure their cost). */
+  explain = task === 'user-personalization',
 ): void {
   const d = r.model.data;
   if (task === 'item-affinity-users' && !norm) throw new Error('item-affinity-users needs the segments first');
+  r.explain = explain;
   const list = r.forUser(u, task === 'item-affinity-users' ? norm : undefined);
+  r.explain = false;
   out.bytes(USER_IN);
   out.bytes(jsonIds(d.userIds)[u]!);
   out.bytes(OUTPUT);
-  writeList(out, jsonIds(d.itemIds), list);
+  writeList(out, jsonIds(d.itemIds), list, ITEMS, r.model.params.numResults);
 }
 
 export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn): LineSource {

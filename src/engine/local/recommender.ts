@@ -6,7 +6,17 @@ import { TopK } from './top-k';
 export interface RankedList {
   items: number[];
   scores: number[];
+  /** Why each item is there (explained lists only: see Recommender.explain). */
+  reasons?: ItemReason[];
 }
+
+/**
+ * An item's reason: the customer's products that contributed most to its score ('history'), or
+ * the fallback tier it came from.
+ */
+export type ItemReason = { kind: 'history'; items: number[] } | { kind: 'popular-in-province' } | { kind: 'trending' };
+
+const PROVINCE_REASON: ItemReason = { kind: 'popular-in-province' };
 
 export class Recommender {
   readonly nItems: number;
@@ -22,6 +32,13 @@ export class Recommender {
   private readonly outVal: Float64Array;
   /** Per product: recent popularity scaled to [0, 1], times trendWeight (empty when off). */
   private readonly trend: Float64Array;
+  /** Per scored product: its two largest contributions (history product, amount); explain only. */
+  private readonly top1: Int32Array;
+  private readonly top1Val: Float64Array;
+  private readonly top2: Int32Array;
+  private readonly top2Val: Float64Array;
+  /** Lists carry a reason per item (batch inference); off for evaluation and ranking. */
+  explain = false;
 
   constructor(
     readonly model: LocalModel,
@@ -41,6 +58,10 @@ export class Recommender {
     for (const t of model.data.itemTrend) top = Math.max(top, t);
     this.trend =
       beta > 0 && top > 0 ? Float64Array.from(model.data.itemTrend, (t) => (beta * t) / top) : new Float64Array(0);
+    this.top1 = new Int32Array(this.nItems);
+    this.top1Val = new Float64Array(this.nItems);
+    this.top2 = new Int32Array(this.nItems);
+    this.top2Val = new Float64Array(this.nItems);
   }
 
   /** Computes customer u's model scores (call clear() before the next customer). */
@@ -56,10 +77,33 @@ export class Recommender {
         if (!this.mark[j]) {
           this.mark[j] = 1;
           this.touched[this.touchedCount++] = j;
+          if (this.explain) {
+            this.top1Val[j] = 0;
+            this.top2Val[j] = 0;
+          }
         }
-        this.scores[j]! += x * rec.w[q]!;
+        const c = x * rec.w[q]!;
+        this.scores[j]! += c;
+        if (this.explain && c > this.top2Val[j]!) {
+          if (c > this.top1Val[j]!) {
+            this.top2[j] = this.top1[j]!;
+            this.top2Val[j] = this.top1Val[j]!;
+            this.top1[j] = i;
+            this.top1Val[j] = c;
+          } else {
+            this.top2[j] = i;
+            this.top2Val[j] = c;
+          }
+        }
       }
     }
+  }
+
+  /** The (at most two) history products behind product j's score (after score(u), before clear()). */
+  private contributors(j: number): number[] {
+    const out = [this.top1[j]!];
+    if (this.top2Val[j]! > 0) out.push(this.top2[j]!);
+    return out;
   }
 
   clear(): void {
@@ -74,7 +118,7 @@ export class Recommender {
   /** Starts a new list: nothing is excluded yet. */
   private begin(): RankedList {
     this.generation += 1;
-    return { items: [], scores: [] };
+    return this.explain ? { items: [], scores: [], reasons: [] } : { items: [], scores: [] };
   }
 
   private excludeBought(u: number): void {
@@ -100,7 +144,11 @@ export class Recommender {
       if (s > 0 && s >= heap.threshold()) heap.push(j, s);
     }
     const c = heap.drain(this.outIdx, this.outVal);
-    for (let a = 0; a < c && list.items.length < this.size; a++) this.add(list, this.outIdx[a]!, this.outVal[a]!);
+    for (let a = 0; a < c && list.items.length < this.size; a++) {
+      const j = this.outIdx[a]!;
+      this.add(list, j, this.outVal[a]!);
+      list.reasons?.push({ kind: 'history', items: this.contributors(j) });
+    }
   }
 
   private blendTrend(): void {
@@ -122,14 +170,22 @@ export class Recommender {
    * Fills the list from a best-first fallback tier; its scores are scaled to stay below the last
    * score already in the list, so scores remain descending.
    */
-  appendTier(list: RankedList, items: ArrayLike<number>, scores: ArrayLike<number>): void {
+  appendTier(
+    list: RankedList,
+    items: ArrayLike<number>,
+    scores: ArrayLike<number>,
+    reason: ItemReason = { kind: 'trending' },
+  ): void {
     if (list.items.length >= this.size || items.length === 0) return;
     const top = scores[0]! > 0 ? scores[0]! : 1;
     const last = list.scores.length ? list.scores[list.scores.length - 1]! : 0;
     const factor = list.items.length ? (0.9 * last) / top : 1 / top;
     for (let a = 0; a < items.length && list.items.length < this.size; a++) {
       const i = items[a]!;
-      if (!this.excluded(i)) this.add(list, i, scores[a]! * factor);
+      if (!this.excluded(i)) {
+        this.add(list, i, scores[a]! * factor);
+        list.reasons?.push(reason);
+      }
     }
   }
 
@@ -137,7 +193,7 @@ export class Recommender {
     const pv = u >= 0 ? this.model.data.userProvince[u]! : -1;
     if (pv >= 0) {
       const p = this.popular.byProvince[pv]!;
-      this.appendTier(list, p.items, p.scores);
+      this.appendTier(list, p.items, p.scores, PROVINCE_REASON);
     }
     this.appendTier(list, this.popular.global, this.popular.globalScores);
   }

@@ -7,6 +7,7 @@ import type { PipelineRunView, ScheduleView } from '../../pipeline/pipeline-serv
 import type { BatchJobRow, ModelVersionRow, AlertRow } from '../../serving/admin-reads';
 import type { Experiment } from '../../experiments/experiment-types';
 import type { ExperimentResults } from '../../experiments/experiment-results';
+import type { BuiltItem } from '../../serving/list-builder';
 import type { GatewayContext } from '../../gateway/gateway-context';
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
@@ -124,9 +125,11 @@ export type ResolversTypes = {
   PipelineStage: ResolverTypeWrapper<Types.PipelineStage>;
   Product: ResolverTypeWrapper<ProductRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReasonKind: Types.ReasonKind;
   RecommendationFilter: Types.RecommendationFilter;
-  RecommendationItem: ResolverTypeWrapper<Omit<Types.RecommendationItem, 'product'> & { product: ResolversTypes['Product'] }>;
+  RecommendationItem: ResolverTypeWrapper<BuiltItem>;
   RecommendationList: ResolverTypeWrapper<Omit<Types.RecommendationList, 'items'> & { items: Array<ResolversTypes['RecommendationItem']> }>;
+  RecommendationReason: ResolverTypeWrapper<Types.RecommendationReason>;
   RecommendationSource: Types.RecommendationSource;
   RecordEventsPayload: ResolverTypeWrapper<Types.RecordEventsPayload>;
   ReplayWebhooksPayload: ResolverTypeWrapper<Types.ReplayWebhooksPayload>;
@@ -191,8 +194,9 @@ export type ResolversParentTypes = {
   Product: ProductRow;
   Query: Record<PropertyKey, never>;
   RecommendationFilter: Types.RecommendationFilter;
-  RecommendationItem: Omit<Types.RecommendationItem, 'product'> & { product: ResolversParentTypes['Product'] };
+  RecommendationItem: BuiltItem;
   RecommendationList: Omit<Types.RecommendationList, 'items'> & { items: Array<ResolversParentTypes['RecommendationItem']> };
+  RecommendationReason: Types.RecommendationReason;
   RecordEventsPayload: Types.RecordEventsPayload;
   ReplayWebhooksPayload: Types.ReplayWebhooksPayload;
   Schedule: ScheduleView;
@@ -489,6 +493,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
 export type RecommendationItemResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RecommendationItem'] = ResolversParentTypes['RecommendationItem']> = {
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['RecommendationReason'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['RecommendationSource'], ParentType, ContextType>;
 };
@@ -502,6 +507,12 @@ export type RecommendationListResolvers<ContextType = GatewayContext, ParentType
   modelVersion?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recommendationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['RecommendationSource'], ParentType, ContextType>;
+};
+
+export type RecommendationReasonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RecommendationReason'] = ResolversParentTypes['RecommendationReason']> = {
+  kind?: Resolver<ResolversTypes['ReasonKind'], ParentType, ContextType>;
+  productIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RecordEventsPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RecordEventsPayload'] = ResolversParentTypes['RecordEventsPayload']> = {
@@ -648,6 +659,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Query?: QueryResolvers<ContextType>;
   RecommendationItem?: RecommendationItemResolvers<ContextType>;
   RecommendationList?: RecommendationListResolvers<ContextType>;
+  RecommendationReason?: RecommendationReasonResolvers<ContextType>;
   RecordEventsPayload?: RecordEventsPayloadResolvers<ContextType>;
   ReplayWebhooksPayload?: ReplayWebhooksPayloadResolvers<ContextType>;
   Schedule?: ScheduleResolvers<ContextType>;

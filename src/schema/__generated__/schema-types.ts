@@ -890,6 +890,21 @@ export type QueryUsersForItemArgs = {
   productId: Scalars['ID']['input'];
 };
 
+/** What a reason rests on. */
+export type ReasonKind =
+  /** Often bought together with the product asked about (similar items). */
+  | 'BOUGHT_TOGETHER'
+  /** The customer's own history: `productIds` are the products that contributed most to the score. */
+  | 'HISTORY'
+  /** The model's score for the customer, without a finer reason (e.g. AWS Personalize's outputs). */
+  | 'PERSONALIZED'
+  /** Popular in the product's category. */
+  | 'POPULAR_IN_CATEGORY'
+  /** Popular with customers in the customer's province. */
+  | 'POPULAR_IN_PROVINCE'
+  /** Selling well now (popular overall, recency-weighted). */
+  | 'TRENDING';
+
 /** Narrows a recommendation list. Items removed by the filter are replaced from the fallback. */
 export type RecommendationFilter = {
   /** Keep only products in these categories (at most 50). */
@@ -911,6 +926,8 @@ export type RecommendationItem = {
   product: Product;
   /** Position in the list, starting at 1. */
   rank: Scalars['Int']['output'];
+  /** Why this item is recommended: the customer's products behind its score, or its fallback's reason. */
+  reason: RecommendationReason;
   /** The score the model gave it (higher is better); popularity lists use normalised counts. */
   score: Scalars['Float']['output'];
   /** Where this item came from: differs from the list's source when the list was filled from a fallback. */
@@ -936,6 +953,17 @@ export type RecommendationList = {
   recommendationId: Scalars['ID']['output'];
   /** Where the list came from (the source of its leading items). */
   source: RecommendationSource;
+};
+
+/** Why an item is recommended. */
+export type RecommendationReason = {
+  __typename?: 'RecommendationReason';
+  /** What the reason rests on. */
+  kind: ReasonKind;
+  /** The products it names (for HISTORY: the customer's products behind the score, strongest first). */
+  productIds: Array<Scalars['ID']['output']>;
+  /** A short sentence for shoppers, e.g. "Because you bought Lunch bag and Tea set". */
+  text: Scalars['String']['output'];
 };
 
 /**

@@ -1,0 +1,50 @@
+// Why a recommended item is there, in one place for every API (GraphQL RecommendationItem.reason
+// and the REST responses): the batch's own reason when the engine wrote one ("because you bought
+// X and Y"), otherwise what the item's source says (popular in your province, trending now, often
+// bought with this product, ...). Product names come from the caller's lookup.
+import type { ProductRow, RecommendationSource, StoredReason } from '../results';
+
+export type ReasonKind =
+  'HISTORY' | 'POPULAR_IN_PROVINCE' | 'POPULAR_IN_CATEGORY' | 'TRENDING' | 'BOUGHT_TOGETHER' | 'PERSONALIZED';
+
+export interface ItemReasonView {
+  kind: ReasonKind;
+  /** The products the reason names (the customer's history products for HISTORY). */
+  productIds: string[];
+  text: string;
+}
+
+const FIXED: Record<RecommendationSource, Omit<ItemReasonView, 'productIds'>> = {
+  PERSONALIZED: { kind: 'PERSONALIZED', text: 'Recommended for you' },
+  PERSONALIZED_RANKING: { kind: 'PERSONALIZED', text: 'Ranked for you' },
+  CACHED_SCORES: { kind: 'PERSONALIZED', text: 'Ranked for you' },
+  ITEM_AFFINITY: { kind: 'PERSONALIZED', text: 'Matches what you buy' },
+  SIMILAR_ITEMS: { kind: 'BOUGHT_TOGETHER', text: 'Often bought with this product' },
+  POPULAR: { kind: 'TRENDING', text: 'Trending now' },
+  POPULAR_IN_PROVINCE: { kind: 'POPULAR_IN_PROVINCE', text: 'Popular in your province' },
+  POPULAR_IN_CATEGORY: { kind: 'POPULAR_IN_CATEGORY', text: 'Popular in this category' },
+};
+
+function names(ids: string[], products: Map<string, ProductRow | null>): string {
+  const shown = ids.map((id) => products.get(id)?.name ?? id);
+  const last = shown.pop() ?? '';
+  return shown.length ? `${shown.join(', ')} and ${last}` : last;
+}
+
+/** The ids a reason needs looked up (to name them in its text). */
+export function reasonProductIds(reason: StoredReason | null | undefined): string[] {
+  return reason?.kind === 'history' ? reason.productIds : [];
+}
+
+export function itemReason(
+  item: { source: RecommendationSource; reason?: StoredReason | null },
+  products: Map<string, ProductRow | null>,
+): ItemReasonView {
+  const r = item.reason;
+  if (r?.kind === 'history' && r.productIds.length)
+    return { kind: 'HISTORY', productIds: r.productIds, text: `Because you bought ${names(r.productIds, products)}` };
+  if (r?.kind === 'popular-in-province')
+    return { kind: 'POPULAR_IN_PROVINCE', productIds: [], text: FIXED.POPULAR_IN_PROVINCE.text };
+  if (r?.kind === 'trending') return { kind: 'TRENDING', productIds: [], text: FIXED.POPULAR.text };
+  return { ...FIXED[item.source], productIds: [] };
+}
