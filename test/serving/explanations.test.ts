@@ -8,6 +8,7 @@ import { loadResults } from '../../src/results';
 import { DirectoryObjectStore } from '../../src/storage/directory-object-store';
 import { fixtureStore, interactionsCsv, readJsonLines, type Fixture } from '../engine/fixtures';
 import { startGateway, type Harness } from '../support/gateway-harness';
+import { DEFAULT_LOAD_GUARD } from '../support/factories';
 import { createTestContext, type TestContext } from '../support/test-context';
 
 interface Line {
@@ -57,6 +58,7 @@ describe('explanations (reasons per recommended item)', () => {
       mode: 'FULL',
       outputs: { 'user-personalization': 'mixed/user-personalization.jsonl' },
       fillUsersFromPopularity: false,
+      guard: DEFAULT_LOAD_GUARD,
     });
     h = await startGateway(ctx);
   });
