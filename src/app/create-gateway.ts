@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { Queue } from 'bullmq';
 import express, { type RequestHandler } from 'express';
@@ -192,7 +193,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       const mistake = inputErrorCode(original);
       if (mistake) return { ...formatted, extensions: { ...formatted.extensions, code: mistake } };
       // Unexpected errors are logged with their detail; clients get no internals in production.
-      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+      // A GraphQLError that wraps nothing was written for the client (Apollo's own request errors,
+      // such as an APQ hash that does not match its query), so its message stays.
+      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && !(original instanceof GraphQLError)) {
         logger.error({ err: original, path: formatted.path }, 'resolver failed');
         if (!config.devMode) return { ...formatted, message: 'internal error; see the gateway log' };
       }
