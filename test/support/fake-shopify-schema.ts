@@ -23,13 +23,16 @@ type MailingAddress { city: String province: String }
 type Customer implements Node { id: ID! defaultAddress: MailingAddress }
 type ProductPriceRangeV2 { minVariantPrice: MoneyV2! maxVariantPrice: MoneyV2! }
 type Product implements Node { id: ID! title: String! productType: String! priceRangeV2: ProductPriceRangeV2! }
-type LineItem implements Node { id: ID! title: String! quantity: Int! originalUnitPriceSet: MoneyBag! product: Product }
+type Attribute { key: String! value: String }
+type LineItem implements Node {
+  id: ID! title: String! quantity: Int! originalUnitPriceSet: MoneyBag! product: Product customAttributes: [Attribute!]!
+}
 type LineItemConnection { pageInfo: PageInfo! nodes: [LineItem!]! }
 type RefundLineItem { id: ID quantity: Int! priceSet: MoneyBag! lineItem: LineItem! }
 type RefundLineItemConnection { pageInfo: PageInfo! nodes: [RefundLineItem!]! }
 type Refund implements Node { id: ID! createdAt: DateTime refundLineItems(first: Int, after: String, last: Int, before: String): RefundLineItemConnection! }
 type Order implements Node {
-  id: ID! createdAt: DateTime! updatedAt: DateTime! cancelledAt: DateTime customer: Customer
+  id: ID! createdAt: DateTime! updatedAt: DateTime! cancelledAt: DateTime customer: Customer customAttributes: [Attribute!]!
   lineItems(first: Int, after: String, last: Int, before: String): LineItemConnection!
   refunds(first: Int): [Refund!]!
 }

@@ -263,6 +263,7 @@ export class FakeShopifyServer {
       quantity: l.quantity,
       originalUnitPriceSet: moneyBag(l.price),
       product: product(l.productId),
+      customAttributes: l.attributes ?? [],
     });
     const refund = (o: FxOrder, r: FxOrder['refunds'][number]) => ({
       __typename: 'Refund',
@@ -292,6 +293,7 @@ export class FakeShopifyServer {
         customer: c
           ? { id: gid('Customer', c.id), defaultAddress: c.city ? { city: c.city, province: c.province } : null }
           : null,
+        customAttributes: o.attributes ?? [],
         lineItems: (args: ConnArgs) => connection(o.lines.map(lineItem), args, (x) => x.id),
         refunds: ({ first }: { first?: number }) => o.refunds.slice(0, first ?? undefined).map((r) => refund(o, r)),
       };

@@ -17,6 +17,12 @@ export interface FxLine {
   quantity: number;
   price: string;
   title: string;
+  /** Line item properties (GraphQL customAttributes), e.g. a recommendationId the storefront carried. */
+  attributes?: FxAttribute[];
+}
+export interface FxAttribute {
+  key: string;
+  value: string | null;
 }
 export interface FxRefund {
   id: number;
@@ -31,6 +37,8 @@ export interface FxOrder {
   customerId: number | null;
   lines: FxLine[];
   refunds: FxRefund[];
+  /** Cart attributes (REST note_attributes, GraphQL customAttributes). */
+  attributes?: FxAttribute[];
   /** Served with an invalid createdAt: the sync must quarantine it, not fail. */
   corrupt?: boolean;
 }
@@ -218,7 +226,9 @@ export function webhookOrder(store: FxStore, order: FxOrder): Record<string, unk
       quantity: l.quantity,
       price: l.price,
       title: l.title,
+      properties: (l.attributes ?? []).map((a) => ({ name: a.key, value: a.value })),
     })),
+    note_attributes: (order.attributes ?? []).map((a) => ({ name: a.key, value: a.value })),
     refunds: order.refunds.map((r) => webhookRefund(order, r)),
   };
 }

@@ -29,11 +29,34 @@ export interface ShopifyCustomer {
   updatedAt?: Date | null;
 }
 
+/** A name/value pair a storefront put on a line item (REST `properties`) or on the cart (`note_attributes`). */
+export interface ShopifyAttribute {
+  name: string;
+  value: string | null;
+}
+
+/**
+ * The names under which a storefront may carry the recommendationId of the list a product was
+ * added from: on the line item's properties (a leading underscore hides it at checkout), or on the
+ * cart's attributes for every line without its own. The first name found wins.
+ */
+export const RECOMMENDATION_ID_ATTRIBUTES = [
+  '_recommendation_id',
+  '_recommendationId',
+  'recommendation_id',
+  'recommendationId',
+] as const;
+
+/** Longer values cannot be one of ours (order_items.recommendation_id is 255 characters). */
+const MAX_RECOMMENDATION_ID = 255;
+
 export interface ShopifyLineItem {
   id: string;
   quantity: number;
   unitPrice: number | null;
   product: ShopifyProduct | null;
+  /** Line item properties (GraphQL customAttributes). */
+  attributes?: ShopifyAttribute[];
 }
 
 export interface ShopifyRefund {
@@ -50,6 +73,8 @@ export interface ShopifyOrder {
   customer: ShopifyCustomer | null;
   lineItems: ShopifyLineItem[];
   refunds: ShopifyRefund[];
+  /** Cart attributes (REST note_attributes, GraphQL customAttributes). */
+  attributes?: ShopifyAttribute[];
 }
 
 export interface OrderItemRow {
@@ -62,6 +87,8 @@ export interface OrderItemRow {
   eventType: 'purchase' | 'return';
   eventValue: number;
   occurredAt: Date;
+  /** The recommendationId the line carried (purchases only), see RECOMMENDATION_ID_ATTRIBUTES. */
+  recommendationId: string | null;
 }
 
 export interface QuarantineEntry {
@@ -102,6 +129,16 @@ export function orderStatus(order: ShopifyOrder): string {
   return refunded >= bought ? 'refunded' : 'partially_refunded';
 }
 
+/** The recommendationId among these attributes, under the first accepted name that has a usable value. */
+export function recommendationIdOf(attributes: ShopifyAttribute[] | undefined): string | null {
+  if (!attributes?.length) return null;
+  for (const name of RECOMMENDATION_ID_ATTRIBUTES) {
+    const value = attributes.find((a) => a.name === name)?.value?.trim();
+    if (value && value.length <= MAX_RECOMMENDATION_ID) return value;
+  }
+  return null;
+}
+
 /**
  * Purchases are the order's lines; refunds are returns (one per refund line); a cancelled order
  * returns whatever its refunds did not already return, so a cancel-with-refund counts once.
@@ -126,6 +163,7 @@ export function mapOrder(order: ShopifyOrder): OrderRows {
     updatedAt: order.updatedAt,
   };
 
+  const cartRecommendationId = recommendationIdOf(order.attributes);
   const productOfLine = new Map<string, string>();
   const seenProducts = new Set<string>();
   for (const line of order.lineItems) {
@@ -153,6 +191,7 @@ export function mapOrder(order: ShopifyOrder): OrderRows {
       eventType: 'purchase',
       eventValue: 1,
       occurredAt: order.createdAt,
+      recommendationId: recommendationIdOf(line.attributes) ?? cartRecommendationId,
     });
   }
 
@@ -189,6 +228,7 @@ export function mapOrder(order: ShopifyOrder): OrderRows {
         eventType: 'return',
         eventValue: 1,
         occurredAt: order.cancelledAt,
+        recommendationId: null,
       });
     }
   }
@@ -217,6 +257,7 @@ export function refundLineRow(
     eventType: 'return',
     eventValue: 1,
     occurredAt: refund.createdAt,
+    recommendationId: null,
   };
 }
 

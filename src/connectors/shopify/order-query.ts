@@ -4,7 +4,14 @@
 // Page structure is checked strictly (a malformed page is retried); each order is checked on its
 // own so one bad order is quarantined instead of failing its page.
 import { z } from 'zod';
-import { money, refundLineId, shopifyId, type ShopifyLineItem, type ShopifyOrder } from './order-mapper';
+import {
+  money,
+  refundLineId,
+  shopifyId,
+  type ShopifyAttribute,
+  type ShopifyLineItem,
+  type ShopifyOrder,
+} from './order-mapper';
 
 /** Order.refunds is a plain list: when the page's first 10 are all there may be, read up to 250. */
 export const PAGE_REFUNDS = 10;
@@ -15,6 +22,7 @@ fragment SyncLineItem on LineItem {
   quantity
   originalUnitPriceSet { shopMoney { amount } }
   product { id title productType priceRangeV2 { minVariantPrice { amount } } }
+  customAttributes { key value }
 }`;
 
 const REFUND_LINE_FIELDS = `
@@ -35,6 +43,7 @@ query SyncOrders($first: Int!, $after: String, $query: String, $lineItems: Int!)
       updatedAt
       cancelledAt
       customer { id defaultAddress { city province } }
+      customAttributes { key value }
       lineItems(first: $lineItems) { pageInfo { hasNextPage endCursor } nodes { ...SyncLineItem } }
       refunds(first: ${PAGE_REFUNDS}) { id createdAt }
     }
@@ -77,6 +86,12 @@ ${REFUND_LINE_FIELDS}`;
 const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
 const moneyBag = z.object({ shopMoney: z.object({ amount: z.union([z.string(), z.number()]) }) });
 
+// Line item properties and cart attributes (Attribute { key value }); absent from older stored pages.
+const customAttributes = z.array(z.object({ key: z.string(), value: z.string().nullish() })).nullish();
+type CustomAttributes = z.infer<typeof customAttributes>;
+const attributesOf = (a: CustomAttributes): ShopifyAttribute[] =>
+  (a ?? []).map((x) => ({ name: x.key, value: x.value ?? null }));
+
 const lineItemNode = z.object({
   id: z.string().min(1),
   quantity: z.number().int(),
@@ -89,6 +104,7 @@ const lineItemNode = z.object({
       priceRangeV2: z.object({ minVariantPrice: z.object({ amount: z.union([z.string(), z.number()]) }) }).nullish(),
     })
     .nullish(),
+  customAttributes,
 });
 export type LineItemNode = z.infer<typeof lineItemNode>;
 
@@ -114,6 +130,7 @@ export const orderNode = z.object({
       defaultAddress: z.object({ city: z.string().nullish(), province: z.string().nullish() }).nullish(),
     })
     .nullish(),
+  customAttributes,
   lineItems: lineItemConnection,
   refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })),
 });
@@ -155,6 +172,7 @@ function lineItem(node: LineItemNode): ShopifyLineItem {
           authoritative: true,
         }
       : null,
+    attributes: attributesOf(node.customAttributes),
   };
 }
 
@@ -170,6 +188,7 @@ export function normalizeGraphqlOrder(node: FullOrderNode): ShopifyOrder {
       ? { id: shopifyId(node.customer.id), city: address?.city ?? null, province: address?.province ?? null }
       : null,
     lineItems: node.lineItems.nodes.map(lineItem),
+    attributes: attributesOf(node.customAttributes),
     refunds: node.refunds.map((r) => {
       const refundId = shopifyId(r.id);
       return {

@@ -137,12 +137,14 @@ export async function upsertOrderItems(client: PoolClient, items: OrderItemRow[]
   const rows = [...byKey.values()];
   if (!rows.length) return 0;
   await client.query(
-    `INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, event_value, occurred_at)
+    `INSERT INTO order_items (line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, event_value,
+                              occurred_at, recommendation_id)
      SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::float8[],
-                          $7::varchar[], $8::float8[], $9::timestamptz[])
+                          $7::varchar[], $8::float8[], $9::timestamptz[], $10::varchar[])
      ON CONFLICT (line_key) DO UPDATE SET order_id = EXCLUDED.order_id, customer_id = EXCLUDED.customer_id,
        product_id = EXCLUDED.product_id, quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price,
-       event_type = EXCLUDED.event_type, event_value = EXCLUDED.event_value, occurred_at = EXCLUDED.occurred_at`,
+       event_type = EXCLUDED.event_type, event_value = EXCLUDED.event_value, occurred_at = EXCLUDED.occurred_at,
+       recommendation_id = EXCLUDED.recommendation_id`,
     [
       rows.map((r) => r.lineKey),
       rows.map((r) => r.orderId),
@@ -153,6 +155,7 @@ export async function upsertOrderItems(client: PoolClient, items: OrderItemRow[]
       rows.map((r) => r.eventType),
       rows.map((r) => r.eventValue),
       rows.map((r) => r.occurredAt),
+      rows.map((r) => r.recommendationId),
     ],
   );
   return rows.length;

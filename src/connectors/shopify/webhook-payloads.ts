@@ -5,6 +5,7 @@ import {
   money,
   refundLineId,
   shopifyId,
+  type ShopifyAttribute,
   type ShopifyCustomer,
   type ShopifyOrder,
   type ShopifyProduct,
@@ -35,6 +36,13 @@ const time = z.iso.datetime({ offset: true });
 const address = z.object({ city: z.string().nullish(), province: z.string().nullish() }).nullish();
 const customer = z.object({ id, updated_at: time.nullish(), default_address: address });
 
+// Storefront-set name/value pairs; Shopify sends any JSON value, so non-strings are kept as text.
+const attribute = z.object({
+  name: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean()]).nullish(),
+});
+const attributes = z.array(attribute).nullish();
+
 const refundLine = z.object({
   id: id.nullish(),
   line_item_id: id,
@@ -57,8 +65,10 @@ export const orderPayload = z.object({
       quantity: z.number().int(),
       price: z.union([z.string(), z.number()]).nullish(),
       title: z.string().nullish(),
+      properties: attributes,
     }),
   ),
+  note_attributes: attributes,
   refunds: z.array(refund).default([]),
 });
 export const refundPayload = refund.extend({ order_id: id });
@@ -114,6 +124,13 @@ function normalizeRefund(r: z.infer<typeof refund>): ShopifyRefund {
   };
 }
 
+function normalizeAttributes(a: z.infer<typeof attributes>): ShopifyAttribute[] {
+  return (a ?? []).map((x) => ({
+    name: x.name,
+    value: x.value === null || x.value === undefined ? null : String(x.value),
+  }));
+}
+
 export function normalizeWebhookOrder(p: z.infer<typeof orderPayload>): ShopifyOrder {
   return {
     id: shopifyId(p.id),
@@ -135,7 +152,9 @@ export function normalizeWebhookOrder(p: z.infer<typeof orderPayload>): ShopifyO
             authoritative: false,
           }
         : null,
+      attributes: normalizeAttributes(l.properties),
     })),
+    attributes: normalizeAttributes(p.note_attributes),
     refunds: p.refunds.map(normalizeRefund),
   };
 }
