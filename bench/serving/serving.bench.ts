@@ -1,6 +1,9 @@
 // Serving benchmark: the gateway's `recommendations` query (with product fields) against a bare
 // Apollo Server answering a one-field query from one Redis GET, side by side in one run, with
 // autocannon at 10 connections. Customers are drawn at random from the cache for every request.
+// Each round also measures the storefront mix (BENCH_MIX=0 leaves it out): 65% recommendations,
+// 25% similarItems, 5% rankItems (10 products), 5% recordEvents (one event), beside the same
+// round's bare figure.
 //
 //   npm run bench:serving            (BENCH_DURATION=10 BENCH_CUSTOMERS=3000 BENCH_ROUNDS=3)
 //   BENCH_EXPERIMENT=1 npm run bench:serving   adds the gateway with an experiment running, in the same rounds
@@ -17,6 +20,7 @@ import { Pool } from 'pg';
 import { batchVersionKey } from '../../src/results';
 import { loadConfig } from '../../src/config/config';
 import { migrate } from '../../src/db/migrator';
+import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { present } from '../support/present';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -31,6 +35,15 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
+
+// The storefront mix (issue 17): 65% recommendations, 25% similarItems, 5% rankItems and 5%
+// recordEvents with one event a call, customers and products drawn over the whole store.
+const SIMILAR_QUERY = `query Similar($productId: ID!) { similarItems(productId: $productId) { items { product { id name category price } score rank } source recommendationId } }`;
+const RANK_QUERY = `query Rank($userId: ID!, $productIds: [ID!]!) { rankItems(userId: $userId, productIds: $productIds) { items { product { id } score rank } source } }`;
+const RECORD_MUTATION = `mutation Record($events: [EventInput!]!) { recordEvents(events: $events) { accepted duplicates } }`;
+const MIX = process.env.BENCH_MIX !== '0';
+/** The ingest key the mix's recordEvents calls carry (made after migration). */
+const INGEST = { key: '' };
 
 type Summary = {
   name: string;
@@ -114,6 +127,16 @@ async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]>
     `INSERT INTO offline_user_recommendations (user_id, recommendations, recipe_name) SELECT u, r::jsonb, 'user-personalization' FROM unnest($1::text[], $2::text[]) AS t(u, r)`,
     [users, lists.map((l) => JSON.stringify(l))],
   );
+  const similar = ids.map(() =>
+    Array.from({ length: 25 }, (_, k) => ({
+      product_id: present(ids[Math.floor(rand() * PRODUCTS)], 'a product id'),
+      score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4,
+    })),
+  );
+  await pool.query(
+    `INSERT INTO offline_similar_items (product_id, similar_products, recipe_name) SELECT p, r::jsonb, 'similar-items' FROM unnest($1::text[], $2::text[]) AS t(p, r)`,
+    [ids, similar.map((l) => JSON.stringify(l))],
+  );
   await pool.query(
     `INSERT INTO offline_popular_items (scope, scope_value, items, recipe_name) VALUES ('global', '', $1, 'popularity-count')`,
     [JSON.stringify(ids.slice(0, 25).map((product_id, i) => ({ product_id, score: 1 - i / 25 })))],
@@ -173,6 +196,27 @@ function stop(child: ChildProcess): Promise<void> {
 
 const pick = <T>(xs: T[]): T => present(xs[Math.floor(Math.random() * xs.length)], 'a random element');
 
+let eventCounter = 0;
+function mixBody(users: string[], products: string[]): () => string {
+  return () => {
+    const r = Math.random();
+    if (r < 0.65) return JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: pick(users) } });
+    if (r < 0.9) return JSON.stringify({ query: SIMILAR_QUERY, variables: { productId: pick(products) } });
+    if (r < 0.95) {
+      const productIds = Array.from({ length: 10 }, () => pick(products));
+      return JSON.stringify({ query: RANK_QUERY, variables: { userId: pick(users), productIds } });
+    }
+    eventCounter += 1;
+    const event = {
+      userId: pick(users),
+      productId: pick(products),
+      eventType: 'view',
+      eventId: `mix-${process.pid}-${eventCounter}`,
+    };
+    return JSON.stringify({ query: RECORD_MUTATION, variables: { events: [event] } });
+  };
+}
+
 function bodyFor(kind: 'gateway' | 'bare', users: string[], prefix: string): () => string {
   return kind === 'gateway'
     ? () => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: pick(users) } })
@@ -217,7 +261,13 @@ async function measure(
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: makeBody() }),
+        setupRequest: (req) => {
+          const body = makeBody();
+          // recordEvents needs an ingest key (the mix's writes); reads go without one, as storefronts' do.
+          return body.startsWith('{"query":"mutation') && INGEST.key
+            ? { ...req, body, headers: { ...req.headers, authorization: `Bearer ${INGEST.key}` } }
+            : { ...req, body };
+        },
       },
     ],
   });
@@ -271,6 +321,7 @@ async function main(): Promise<void> {
   try {
     await migrate(admin, schema);
     const users = await seed(pool, redis, prefix);
+    INGEST.key = (await createApiKey(pool, 'ingest', 'bench')).key;
     process.stdout.write(`seeded ${users.length} cached customers, ${PRODUCTS} products (schema ${schema})\n`);
     const env = {
       DATABASE_SCHEMA: schema,
@@ -332,6 +383,13 @@ async function main(): Promise<void> {
     await measure('warm-up', gateway, 'gateway', bodyFor('gateway', users, prefix), WARMUP);
     if (withExperiment) await measure('warm-up', withExperiment, 'gateway', bodyFor('gateway', users, prefix), WARMUP);
 
+    const products = Array.from({ length: PRODUCTS }, (_, i) => `prod-${i + 1}`);
+    if (MIX) {
+      // The mix's reads are warmed as the single query is: one similarItems per product.
+      await warm(gateway.url, products, (p) => JSON.stringify({ query: SIMILAR_QUERY, variables: { productId: p } }));
+      await measure('warm-up', gateway, 'gateway', mixBody(users, products), WARMUP);
+    }
+    const mixRows: Summary[] = [];
     const rows: Summary[] = [];
     const experimentRows: Summary[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -347,6 +405,10 @@ async function main(): Promise<void> {
           bodyFor('gateway', users, prefix),
         ),
       );
+      if (MIX)
+        mixRows.push(
+          await measure(`gateway storefront mix (round ${round})`, gateway, 'gateway', mixBody(users, products)),
+        );
       if (withExperiment)
         experimentRows.push(
           await measure(
@@ -369,7 +431,7 @@ async function main(): Promise<void> {
       bodyFor('gateway', users, prefix),
     );
 
-    print([...rows, ...experimentRows, info]);
+    print([...rows, ...mixRows, ...experimentRows, info]);
     // Rounds alternate bare/gateway, so each pair saw about the same background load: compare
     // within pairs and report the median pair (the machine is shared; single rounds are noisy).
     const pairs = Array.from({ length: ROUNDS }, (_, i) => ({
@@ -397,6 +459,14 @@ async function main(): Promise<void> {
       );
     }
     const bareMedian = median(pairs.map((p) => p.bare.rps));
+    if (mixRows.length) {
+      // Each mix round ran in its round beside the bare measurement: about the same background load.
+      const mixRatios = mixRows.map((m, i) => m.rps / present(pairs[i], `pair ${i}`).bare.rps);
+      const mixP99 = mixRows.map((m) => m.p99);
+      process.stdout.write(
+        `storefront mix (65% recommendations, 25% similarItems, 5% rankItems, 5% recordEvents) / bare per round: ${fmt(mixRatios)}; median ${median(mixRatios).toFixed(2)}x (goal >= 2.0x); p99 ${fmt(mixP99)} ms, median ${median(mixP99).toFixed(2)} ms (goal <= 10 ms)\n`,
+      );
+    }
     process.stdout.write(
       `without the response cache (info): ${(info.rps / bareMedian).toFixed(2)}x the median bare throughput, p99 ${info.p99.toFixed(2)} ms, ${info.cpuUsPerReq.toFixed(0)} µs CPU/req\n`,
     );
