@@ -163,6 +163,17 @@ const schema = z.object({
   // v2 recipes (user-personalization, personalized-ranking) scale to 5M items; v1 allows UPDATE training.
   PERSONALIZE_V2_RECIPES: bool.default(true),
   PERSONALIZE_POLL_SECONDS: z.coerce.number().min(0).default(60),
+  // File imports: a longer record is quarantined unread; a gzip inflating past the cap is refused.
+  IMPORT_MAX_LINE_CHARS: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1 << 20),
+  IMPORT_MAX_DECOMPRESSED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 ** 3),
   PERSONALIZE_IMPORT_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
   PERSONALIZE_TRAIN_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
   PERSONALIZE_BATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
@@ -204,6 +215,8 @@ export interface Config {
   redis: { url: string; prefix: string };
   http: { host: string; port: number };
   objectStore: { kind: Env['OBJECT_STORE']; dir: string };
+  /** Limits of the CSV reader on imported files (see README "Hostile files"). */
+  imports: { maxLineChars: number; maxDecompressedBytes: number };
   engine: {
     kind: Env['ENGINE'];
     recipes: string[];
@@ -307,6 +320,7 @@ export function loadConfig(
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
     http: { host: e.HOST, port: e.PORT },
     objectStore: { kind: e.ENGINE === 'aws' ? 's3' : e.OBJECT_STORE, dir: e.OBJECT_STORE_DIR },
+    imports: { maxLineChars: e.IMPORT_MAX_LINE_CHARS, maxDecompressedBytes: e.IMPORT_MAX_DECOMPRESSED_BYTES },
     engine: {
       kind: e.ENGINE,
       recipes: e.RECIPES,

@@ -3,7 +3,9 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { CsvFileRefused, DEFAULT_CSV_LIMITS, type CsvLimits } from './csv-limits';
 import { readCsvRecords, type CsvRecord } from './csv-records';
 
 export interface CsvSource {
@@ -25,8 +27,26 @@ async function isGzipFile(file: string): Promise<boolean> {
   }
 }
 
+/** Fails the stream once more than `max` bytes have come out of gunzip (a gzip bomb). */
+function inflateLimit(file: string, max: number): Transform {
+  let out = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      out += chunk.length;
+      if (out > max)
+        done(
+          new CsvFileRefused(
+            `${path.basename(file)}: refused, it inflates to more than ${max} bytes ` +
+              `(IMPORT_MAX_DECOMPRESSED_BYTES); nothing of it was imported`,
+          ),
+        );
+      else done(null, chunk);
+    },
+  });
+}
+
 /** A plain or gzip file's byte stream, uncompressed; `onBytes` sees the bytes read from disk. */
-function openFileText(file: string, gzip: boolean, onBytes?: (n: number) => void): Readable {
+function openFileText(file: string, gzip: boolean, limits: CsvLimits, onBytes?: (n: number) => void): Readable {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   if (onBytes)
     raw.on('data', (chunk: Buffer | string) => {
@@ -34,21 +54,31 @@ function openFileText(file: string, gzip: boolean, onBytes?: (n: number) => void
     });
   if (!gzip) return raw;
   const gunzip = createGunzip();
+  const limited = inflateLimit(file, limits.maxDecompressedBytes);
   raw.on('error', (err) => gunzip.destroy(err));
-  return raw.pipe(gunzip);
+  // A truncated or corrupt gzip stream refuses the whole file: its last rows cannot be trusted.
+  gunzip.on('error', (err) =>
+    limited.destroy(
+      new CsvFileRefused(
+        `${path.basename(file)}: refused, the gzip stream is truncated or corrupt (${err.message}); nothing of it was imported`,
+      ),
+    ),
+  );
+  return raw.pipe(gunzip).pipe(limited);
 }
 
-export async function openCsv(file: string): Promise<CsvSource> {
+export async function openCsv(file: string, limits: Partial<CsvLimits> = {}): Promise<CsvSource> {
+  const lim: CsvLimits = { ...DEFAULT_CSV_LIMITS, ...limits };
   const [gzip, info] = await Promise.all([isGzipFile(file), stat(file)]);
   let read = 0;
   // The streams are made on first iteration: a 'data' listener starts the flow at once, and
   // data flowing before anyone reads the records would be lost.
   async function* records(): AsyncGenerator<CsvRecord> {
-    const text = openFileText(file, gzip, (n) => {
+    const text = openFileText(file, gzip, lim, (n) => {
       read += n;
     });
     try {
-      for await (const batch of readCsvRecords(text)) yield* batch;
+      for await (const batch of readCsvRecords(text, { maxLineChars: lim.maxLineChars })) yield* batch;
     } finally {
       text.destroy();
     }

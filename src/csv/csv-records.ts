@@ -6,6 +6,7 @@
 // and raw text while every other record still comes through (csv-parse's skip_records_with_error
 // silently swallows the lines after a bad quote).
 import { StringDecoder } from 'node:string_decoder';
+import { DEFAULT_CSV_LIMITS, OVERLONG_PREVIEW_CHARS } from './csv-limits';
 
 export interface CsvRecord {
   /** 1-based number of the record's first physical line (the header is line 1). */
@@ -71,15 +72,33 @@ export function splitCsvRecord(text: string): { fields: string[] } | { error: st
 export class CsvTokenizer {
   private rest = '';
   private physical = 0;
-  private pending: { line: number; parts: string[] } | undefined;
+  private pending: { line: number; parts: string[]; chars: number } | undefined;
+  /** An overlong line being skipped up to its line break: only its start is kept. */
+  private skipping: { line: number; preview: string } | undefined;
+
+  /** Lines longer than maxLineChars are quarantined unread, so memory stays bounded by it. */
+  constructor(private readonly maxLineChars: number = DEFAULT_CSV_LIMITS.maxLineChars) {}
 
   /** The records completed by this piece of text. */
   push(text: string): CsvRecord[] {
     const out: CsvRecord[] = [];
+    if (this.skipping) {
+      const nl = text.indexOf('\n');
+      if (nl === -1) return out;
+      this.endSkip(out);
+      text = text.slice(nl + 1);
+    }
     const all = this.rest + text;
     let start = 0;
     let nl = all.indexOf('\n');
     while (nl !== -1) {
+      if (nl - start > this.maxLineChars) {
+        this.startSkip(all.slice(start, start + OVERLONG_PREVIEW_CHARS), out);
+        this.endSkip(out);
+        start = nl + 1;
+        nl = all.indexOf('\n', start);
+        continue;
+      }
       // The hot path (no open record, no quote) stays inline: the engine reads ~2 M lines per run.
       if (this.pending === undefined && this.physical > 0) {
         const line = all.slice(start, nl > start && all.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
@@ -96,12 +115,37 @@ export class CsvTokenizer {
       nl = all.indexOf('\n', start);
     }
     this.rest = all.slice(start);
+    if (this.rest.length > this.maxLineChars) {
+      this.startSkip(this.rest.slice(0, OVERLONG_PREVIEW_CHARS), out);
+      this.rest = '';
+    }
     return out;
+  }
+
+  private tooLong(): string {
+    return `record longer than ${this.maxLineChars} characters (IMPORT_MAX_LINE_CHARS); only its first ${OVERLONG_PREVIEW_CHARS} are kept`;
+  }
+
+  /** Begins skipping an overlong physical line; an open quoted record before it ends unterminated. */
+  private startSkip(preview: string, out: CsvRecord[]): void {
+    if (this.pending) {
+      out.push({ line: this.pending.line, raw: this.pending.parts.join('\n'), error: UNTERMINATED });
+      this.pending = undefined;
+    }
+    this.physical++;
+    this.skipping = { line: this.physical, preview };
+  }
+
+  private endSkip(out: CsvRecord[]): void {
+    if (!this.skipping) return;
+    out.push({ line: this.skipping.line, raw: this.skipping.preview, error: this.tooLong() });
+    this.skipping = undefined;
   }
 
   /** The records left at the end of the input (a last line without a line break, an open quote). */
   end(): CsvRecord[] {
     const out: CsvRecord[] = [];
+    this.endSkip(out);
     if (this.rest.length) this.physicalLine(this.rest, out);
     this.rest = '';
     if (this.pending) out.push({ line: this.pending.line, raw: this.pending.parts.join('\n'), error: UNTERMINATED });
@@ -116,6 +160,14 @@ export class CsvTokenizer {
     const pending = this.pending;
     if (pending) {
       pending.parts.push(text);
+      pending.chars += text.length + 1;
+      if (pending.chars > this.maxLineChars) {
+        // A quoted field may not grow a record past the line limit either.
+        this.pending = undefined;
+        const raw = pending.parts.join('\n').slice(0, OVERLONG_PREVIEW_CHARS);
+        out.push({ line: pending.line, raw, error: this.tooLong() });
+        return;
+      }
       const raw = pending.parts.join('\n');
       const parsed = splitCsvRecord(raw);
       if (parsed !== 'open') {
@@ -141,7 +193,7 @@ export class CsvTokenizer {
       return;
     }
     const parsed = splitCsvRecord(text);
-    if (parsed === 'open') this.pending = { line: this.physical, parts: [text] };
+    if (parsed === 'open') this.pending = { line: this.physical, parts: [text], chars: text.length };
     else out.push({ line: this.physical, raw: text, ...parsed });
   }
 }
@@ -152,19 +204,40 @@ const BATCH_CHARS = 1 << 16;
  * The records of a UTF-8 byte (or text) stream, one batch per chunk read: the engine's hot loop
  * then awaits once per chunk, not once per line.
  */
-export async function* readCsvRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord[]> {
+export async function* readCsvRecords(
+  input: AsyncIterable<Buffer | string>,
+  opts: { maxLineChars?: number } = {},
+): AsyncGenerator<CsvRecord[]> {
   const decoder = new StringDecoder('utf8');
-  const tokenizer = new CsvTokenizer();
+  const tokenizer = new CsvTokenizer(opts.maxLineChars);
+  // Checked per record only once the text has shown one: clean files keep the fast path.
+  let suspect = false;
   for await (const chunk of input) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (!suspect && (text.includes('\uFFFD') || text.includes('\0'))) suspect = true;
     // Batches of a bounded size: a large chunk's records all alive at once outlive the young
     // generation, and the collector's extra work cost a third more CPU on 1 MiB chunks.
     for (let at = 0; at < text.length; at += BATCH_CHARS) {
       const records = tokenizer.push(at === 0 && text.length <= BATCH_CHARS ? text : text.slice(at, at + BATCH_CHARS));
-      if (records.length) yield records;
+      if (records.length) yield suspect ? records.map(rejectUnstorable) : records;
     }
   }
-  const last = tokenizer.push(decoder.end());
+  const tail = decoder.end();
+  if (tail.includes('\uFFFD')) suspect = true;
+  const last = tokenizer.push(tail);
   last.push(...tokenizer.end());
-  if (last.length) yield last;
+  if (last.length) yield suspect ? last.map(rejectUnstorable) : last;
+}
+
+/**
+ * A record whose text holds U+FFFD (what the decoder makes of invalid UTF-8) or NUL (which
+ * PostgreSQL text cannot store) is rejected, so no id is silently altered on its way in.
+ */
+function rejectUnstorable(r: CsvRecord): CsvRecord {
+  if (!r.fields) return r;
+  const bad = r.raw.indexOf('\uFFFD');
+  if (bad !== -1) return { line: r.line, raw: r.raw, error: `invalid UTF-8 at column ${bad + 1}` };
+  const nul = r.raw.indexOf('\0');
+  if (nul !== -1) return { line: r.line, raw: r.raw, error: `NUL byte at column ${nul + 1}` };
+  return r;
 }

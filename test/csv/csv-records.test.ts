@@ -118,3 +118,17 @@ describe('indexHeader', () => {
     expect(() => indexHeader(['A'], ['A', 'B'], [], 'f.csv')).toThrow(/missing required column\(s\) B/);
   });
 });
+
+describe('readCsvRecords limits', () => {
+  it('skips an overlong line arriving in many pieces, keeping its start, and numbers the lines after it', async () => {
+    const pieces = ['a,b\n1,', ...Array.from({ length: 50 }, () => 'x'.repeat(1000)), '\n2,3\n'];
+    const out: CsvRecord[] = [];
+    for await (const batch of readCsvRecords(Readable.from(pieces), { maxLineChars: 4096 })) out.push(...batch);
+    expect(out.map((r) => [r.line, r.fields ?? r.error])).toEqual([
+      [1, ['a', 'b']],
+      [2, expect.stringContaining('record longer than 4096 characters')],
+      [3, ['2', '3']],
+    ]);
+    expect(out[1]?.raw).toHaveLength(200);
+  });
+});

@@ -62,8 +62,8 @@ export function registerImport(program: Command): void {
     .requiredOption('--format <format>', `file format: ${ORDER_FORMATS.join(', ')}`, parseFormat)
     .argument('<file>', 'the file to import')
     .action((file: string) =>
-      withApp(async ({ db }) => {
-        const summary = await importOnlineRetail(db, file, { progress: createProgress() });
+      withApp(async ({ db, config }) => {
+        const summary = await importOnlineRetail(db, file, { progress: createProgress(), limits: config.imports });
         printOnlineRetailSummary(summary);
       }),
     );
@@ -75,8 +75,8 @@ export function registerImport(program: Command): void {
     .option('--items <file>', 'items.csv (ITEM_ID[,ITEM_NAME,CATEGORY,PRICE])')
     .option('--users <file>', 'users.csv (USER_ID[,CITY,PROVINCE])')
     .action((opts: { interactions: string; items?: string; users?: string }) =>
-      withApp(async ({ db }) => {
-        const summary = await importPersonalize(db, opts, { progress: createProgress() });
+      withApp(async ({ db, config }) => {
+        const summary = await importPersonalize(db, opts, { progress: createProgress(), limits: config.imports });
         printPersonalizeSummary(summary);
       }),
     );

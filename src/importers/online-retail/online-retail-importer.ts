@@ -3,6 +3,7 @@
 // moves them into place in one transaction, so a re-import changes nothing and a failure leaves
 // nothing half-done.
 import path from 'node:path';
+import type { CsvLimits } from '../../csv/csv-limits';
 import type { Database } from '../../db/database';
 import { silentProgress, type Progress } from '../../infra/progress';
 import { withIndexesRebuiltIfEmpty } from '../bulk-indexes';
@@ -46,7 +47,7 @@ const STAGE_COLUMNS = [
 export async function importOnlineRetail(
   db: Database,
   file: string,
-  opts: { progress?: Progress } = {},
+  opts: { progress?: Progress; limits?: Partial<CsvLimits> } = {},
 ): Promise<OnlineRetailImportSummary> {
   const started = Date.now();
   const progress = opts.progress ?? silentProgress;
@@ -57,6 +58,7 @@ export async function importOnlineRetail(
   async function* stagedRows(): AsyncGenerator<string> {
     let begun = false;
     for await (const r of readOnlineRetail(file, {
+      limits: opts.limits,
       onProgress: (done, total) => {
         if (!begun) progress.start(`import ${fileName}`, total, 'bytes');
         begun = true;

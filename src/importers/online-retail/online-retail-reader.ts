@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { indexHeader } from '../../csv/csv-header';
 import { openCsv } from '../../csv/csv-file';
+import type { CsvLimits } from '../../csv/csv-limits';
 import {
   ONLINE_RETAIL_COLUMNS,
   parseOnlineRetailLine,
@@ -15,6 +16,8 @@ export type { OnlineRetailRecord, OnlineRetailLine } from './online-retail-recor
 export interface ReadOnlineRetailOptions {
   /** Called now and then with (bytes read, total bytes) of the file on disk, for progress. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Line-length and inflated-size limits (src/config: IMPORT_MAX_*); the reader's defaults otherwise. */
+  limits?: Partial<CsvLimits>;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function* readOnlineRetail(
   file: string,
   opts: ReadOnlineRetailOptions = {},
 ): AsyncGenerator<OnlineRetailRecord> {
-  const source = await openCsv(file);
+  const source = await openCsv(file, opts.limits);
   let idx: ColumnIndex | undefined;
   let columnCount: number = ONLINE_RETAIL_COLUMNS.length;
   let n = 0;

@@ -8,6 +8,7 @@ import { silentProgress, type Progress } from '../../infra/progress';
 import { withIndexesRebuiltIfEmpty } from '../bulk-indexes';
 import { indexHeader } from '../../csv/csv-header';
 import { openCsv } from '../../csv/csv-file';
+import type { CsvLimits } from '../../csv/csv-limits';
 import { copyInto, copyRow } from '../pg-copy';
 import { quarantineRows, type RejectedRow } from '../quarantine';
 import { newAndPresent, rowCount, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
@@ -54,9 +55,10 @@ async function stageFile(
   file: string,
   format: PersonalizeFormat,
   progress: Progress,
+  limits?: Partial<CsvLimits>,
 ): Promise<Staged> {
   const name = path.basename(file);
-  const source = await openCsv(file);
+  const source = await openCsv(file, limits);
   const table = `stage_personalize_${format.kind}`;
   await client.query(`CREATE TEMP TABLE ${table} (line int NOT NULL, ${format.stageDdl}) ON COMMIT DROP`);
   const rejected: RejectedRow[] = [];
@@ -103,7 +105,7 @@ async function stageFile(
 export async function importPersonalize(
   db: Database,
   files: PersonalizeFiles,
-  opts: { progress?: Progress } = {},
+  opts: { progress?: Progress; limits?: Partial<CsvLimits> } = {},
 ): Promise<PersonalizeImportSummary> {
   const started = Date.now();
   const progress = opts.progress ?? silentProgress;
@@ -123,7 +125,7 @@ export async function importPersonalize(
     };
 
     if (files.users) {
-      const s = await stageFile(client, files.users, USERS_FORMAT, progress);
+      const s = await stageFile(client, files.users, USERS_FORMAT, progress, opts.limits);
       const counts = await upsertCounts(
         client,
         `
@@ -137,7 +139,7 @@ export async function importPersonalize(
       await finish('users', files.users, s, counts);
     }
     if (files.items) {
-      const s = await stageFile(client, files.items, ITEMS_FORMAT, progress);
+      const s = await stageFile(client, files.items, ITEMS_FORMAT, progress, opts.limits);
       const counts = await upsertCounts(
         client,
         `
@@ -151,7 +153,7 @@ export async function importPersonalize(
       await finish('items', files.items, s, counts);
     }
 
-    const s = await stageFile(client, files.interactions, INTERACTIONS_FORMAT, progress);
+    const s = await stageFile(client, files.interactions, INTERACTIONS_FORMAT, progress, opts.limits);
     // event_id: a digest of the interaction's values plus its occurrence among identical lines,
     // so the same file always yields the same ids and a re-import inserts nothing.
     const insertedEvents = await withIndexesRebuiltIfEmpty(client, 'events', (wasEmpty) =>
