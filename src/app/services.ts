@@ -31,11 +31,13 @@ export interface ServiceOverrides {
   /** Tests inject an engine whose cloud client is mocked (AWS); production builds it from config. */
   engine?: (deps: { db: Database; logger: Logger }) => TrainingEngine;
   store?: ObjectStore;
+  /** The gateway's services: its pool bounds every wait (createPool's requestPath). */
+  requestPath?: boolean;
 }
 
 export function buildServices(config: Config, opts: ServiceOverrides = {}): Services {
   const logger = opts.logger ?? createLogger(config, opts.name);
-  const db = createDatabase(config);
+  const db = createDatabase(config, { requestPath: opts.requestPath === true });
   const queueRedis = createRedis(config, 'worker');
   const queues = new Queues(config, queueRedis);
   const store = opts.store ?? createObjectStore(config);

@@ -56,6 +56,16 @@ const schema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain schema name')
     .default('public'),
+  // Bounds on PostgreSQL for the request path (docs/gateway.md, "Bounds"): a hung or locked
+  // database costs a request at most these, then a coded error or a degraded answer from Redis.
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  PG_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(1000),
+  // Client-side, for a server that never answers (statement_timeout needs a live server).
+  PG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+  // The result loader's table swap waits at most this for its ACCESS EXCLUSIVE locks; readers
+  // queue behind a waiting lock, so it must stay short. The load fails and its job retries.
+  LOAD_SWAP_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -211,7 +221,12 @@ export interface Config {
   /** RECS_DEV_MODE: stack traces and internal messages in error responses. */
   devMode: boolean;
   logLevel: Env['LOG_LEVEL'];
-  database: { url: string; schema: string };
+  database: {
+    url: string;
+    schema: string;
+    /** Request-path pool bounds, plus the loader's swap lock wait (all milliseconds). */
+    timeouts: { connectMs: number; statementMs: number; lockMs: number; queryMs: number; swapLockMs: number };
+  };
   redis: { url: string; prefix: string };
   http: { host: string; port: number };
   objectStore: { kind: Env['OBJECT_STORE']; dir: string };
@@ -316,7 +331,17 @@ export function loadConfig(
     env: e.NODE_ENV,
     devMode: e.RECS_DEV_MODE,
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
+    database: {
+      url: e.DATABASE_URL,
+      schema: e.DATABASE_SCHEMA,
+      timeouts: {
+        connectMs: e.PG_CONNECT_TIMEOUT_MS,
+        statementMs: e.PG_STATEMENT_TIMEOUT_MS,
+        lockMs: e.PG_LOCK_TIMEOUT_MS,
+        queryMs: e.PG_QUERY_TIMEOUT_MS,
+        swapLockMs: e.LOAD_SWAP_LOCK_TIMEOUT_MS,
+      },
+    },
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
     http: { host: e.HOST, port: e.PORT },
     objectStore: { kind: e.ENGINE === 'aws' ? 's3' : e.OBJECT_STORE, dir: e.OBJECT_STORE_DIR },

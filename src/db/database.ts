@@ -9,34 +9,52 @@ export interface Database {
   prisma: PrismaClient;
   pool: Pool;
   schema: string;
+  /** The configured bounds; the loader reads swapLockMs for its table swap. */
+  timeouts: Config['database']['timeouts'];
   /** Runs fn inside one transaction on one pooled connection. */
   transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-export function createPool(config: Pick<Config, 'database'>, max = 10): Pool {
-  const { url, schema } = config.database;
+export interface PoolOptions {
+  max?: number;
+  /**
+   * The gateway's pool: a hung or locked PostgreSQL must cost a request a bounded time, so waits
+   * for a connection, statements, locks and unanswered queries are all limited (config.database
+   * .timeouts). Workers' pools are not: their COPY and training queries legitimately run long.
+   */
+  requestPath?: boolean;
+}
+
+export function createPool(config: Pick<Config, 'database'>, opts: PoolOptions = {}): Pool {
+  const { url, schema, timeouts } = config.database;
+  const bounded = opts.requestPath === true;
+  // Every connection works inside the configured schema, so tests (and tenants) can share a
+  // database; and in UTC, so the cache tables' TIMESTAMP defaults hold UTC on any server.
+  const settings = [`-c TimeZone=UTC`];
+  if (schema !== 'public') settings.push(`-c search_path="${schema}"`);
+  if (bounded) settings.push(`-c statement_timeout=${timeouts.statementMs}`, `-c lock_timeout=${timeouts.lockMs}`);
   const pool = new Pool({
     connectionString: url,
-    max,
-    // Every connection works inside the configured schema, so tests (and tenants) can share a
-    // database; and in UTC, so the cache tables' TIMESTAMP defaults hold UTC on any server.
-    options: `-c TimeZone=UTC${schema === 'public' ? '' : ` -c search_path="${schema}"`}`,
+    max: opts.max ?? 10,
+    options: settings.join(' '),
     application_name: 'storefront-recs',
+    ...(bounded ? { connectionTimeoutMillis: timeouts.connectMs, query_timeout: timeouts.queryMs } : {}),
   });
   // An idle client's error (a server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;
 }
 
-export function createDatabase(config: Pick<Config, 'database'>, opts: { max?: number } = {}): Database {
-  const pool = createPool(config, opts.max);
+export function createDatabase(config: Pick<Config, 'database'>, opts: PoolOptions = {}): Database {
+  const pool = createPool(config, opts);
   const adapter = new PrismaPg(pool, { schema: config.database.schema });
   const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     pool,
     schema: config.database.schema,
+    timeouts: config.database.timeouts,
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -77,9 +77,12 @@ async function fillFromPopularity(
   return r.rowCount ?? 0;
 }
 
-async function swapIn(client: PoolClient, targets: ResultKind[]): Promise<void> {
+async function swapIn(client: PoolClient, targets: ResultKind[], lockTimeoutMs: number): Promise<void> {
   // Fixed order: two loads can never deadlock on each other's locks.
   const ordered = [...targets].sort();
+  // Readers queue behind a waiting ACCESS EXCLUSIVE request: a swap stuck behind a long reader
+  // must give up (the load fails and its job retries) instead of blocking every reader with it.
+  await client.query(`SET LOCAL lock_timeout = ${Math.floor(lockTimeoutMs)}`);
   for (const t of ordered) await client.query(`LOCK TABLE "${RESULT_KINDS[t].table}" IN ACCESS EXCLUSIVE MODE`);
   for (const t of ordered) {
     const live = RESULT_KINDS[t].table;
@@ -156,7 +159,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       for (const t of staged) await client.query(`ANALYZE "${staging(t, 'FULL')}"`);
       await client.query('BEGIN');
       inTransaction = true;
-      await swapIn(client, [...staged]);
+      await swapIn(client, [...staged], db.timeouts.swapLockMs);
     }
     const batch = await insertBatch(client, req, { ...rows, failedLines });
     await client.query('COMMIT');

@@ -15,13 +15,17 @@ const NETWORK_CODES = new Set([
 ]);
 
 /** SQLSTATEs of a server that is going away, starting, or full (class 08 is matched separately). */
-const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
+// 57014 and 55P03: the request pool's statement_timeout and lock_timeout (a hung or locked server).
+const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '55P03']);
 
 /** pg's own messages for a lost connection, a closed pool and a connect timeout. */
 const PG_MESSAGES = [
   'Connection terminated',
   'Cannot use a pool after calling end on the pool',
   'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+  // pg's query_timeout: the server never answered.
+  'Query read timeout',
   'Client has encountered a connection error and is not queryable',
 ];
 

@@ -12,7 +12,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'override PORT', (v) => Number(v))
     .action(async (opts: { port?: number }) => {
       const config = loadConfigOrExit();
-      const services = buildServices(config, { name: 'gateway' });
+      const services = buildServices(config, { name: 'gateway', requestPath: true });
       const gateway = await startGateway(services);
       const { url } = await gateway.listen(opts.port ?? config.http.port, config.http.host);
       process.stdout.write(`gateway listening on ${url}/graphql\n`);

@@ -1,0 +1,93 @@
+// A hung PostgreSQL (connected, silent: a frozen TCP proxy in front of the real server) must cost a
+// request a bounded time: a degraded answer from Redis where the hot layer has it, else a coded
+// SERVICE_UNAVAILABLE. Without the request pool's bounds every one of these requests hangs forever.
+import { Redis } from 'ioredis';
+import { batchVersionKey } from '../../src/results';
+import { createDatabase, type Database } from '../../src/db/database';
+import { createTestContext, type TestContext } from '../support/test-context';
+import { startGateway, type Harness } from '../support/gateway-harness';
+import { seedServing, type ServingFixture } from '../support/serving-fixtures';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+
+const LIST = `query($u: ID!) { recommendations(userId: $u, limit: 3) { items { product { id } } source } }`;
+type List = { recommendations: { items: { product: { id: string } }[]; source: string } };
+
+/** Far above the configured bounds (1 s here), far below "forever": the request must answer. */
+const ANSWER_WITHIN_MS = 20_000;
+
+async function within<T>(what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`${what} did not answer within ${ANSWER_WITHIN_MS} ms`));
+    }, ANSWER_WITHIN_MS);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('PostgreSQL hung behind a frozen proxy', () => {
+  let ctx: TestContext;
+  let fx: ServingFixture;
+  let proxy: TcpProxy;
+  let db: Database;
+  let h: Harness;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      PG_CONNECT_TIMEOUT_MS: '1000',
+      PG_STATEMENT_TIMEOUT_MS: '1000',
+      PG_LOCK_TIMEOUT_MS: '500',
+      PG_QUERY_TIMEOUT_MS: '1000',
+    });
+    fx = await seedServing(ctx.db);
+    const real = new URL(ctx.config.database.url);
+    proxy = await startTcpProxy({ host: real.hostname, port: Number(real.port || 5432) }, 'postgresql');
+    const proxied = new URL(ctx.config.database.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    db = createDatabase(
+      { database: { ...ctx.config.database, url: proxied.toString() } },
+      { max: 2, requestPath: true },
+    );
+    const redis = new Redis(ctx.config.redis.url);
+    await redis.set(batchVersionKey(ctx.config.redis.prefix), String(fx.batchVersion));
+    redis.disconnect();
+    h = await startGateway({ ...ctx, db }, { responseCacheEntries: 0 });
+  });
+  afterAll(async () => {
+    await h.close();
+    proxy.resume();
+    await proxy.close();
+    await db.pool.end().catch(() => undefined);
+    await ctx.close();
+  });
+
+  it('answers hot requests from Redis and the rest with SERVICE_UNAVAILABLE, each within a bound', async () => {
+    const warm = await h.gql<List>(LIST, { u: 'c1' });
+    expect(warm.body.errors).toBeUndefined();
+    await h.gql<List>(LIST, { u: 'nobody' }); // warms the global popular list
+    await new Promise((r) => setTimeout(r, 200)); // hot writes are not on the response path
+
+    proxy.pause();
+
+    const hot = await within('a hot recommendation', h.gql<List>(LIST, { u: 'c1' }));
+    expect(hot.body.errors).toBeUndefined();
+    expect(hot.body.data!.recommendations.items.map((i) => i.product.id)).toEqual(['p1', 'p2', 'p3']);
+
+    // Twice: the first waits on a pooled connection's unanswered query, later ones on new connects.
+    for (let i = 0; i < 2; i++) {
+      const product = await within('a product lookup', h.gql(`{ product(id: "p1") { id } }`));
+      expect(product.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+    }
+    const cold = await within('a cold recommendation', h.gql<List>(LIST, { u: 'c2' }));
+    expect(cold.body.errors).toBeUndefined();
+    expect(cold.body.data!.recommendations.source).toBe('POPULAR');
+
+    const ready = await within('/ready', h.get('/ready'));
+    expect(JSON.parse(ready.text)).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false } } });
+  }, 120_000);
+});
