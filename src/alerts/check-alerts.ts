@@ -2,7 +2,7 @@
 // recommendations (> 35 days), any FAILED batch job, coverage below 90%; and the store-data
 // rules: a Shopify webhook whose attempts all failed, or work owed for over an hour.
 import type { Database } from '../db/database';
-import { MAX_BATCH_AGE_DAYS, readHealthFigures, type HealthFigures } from '../results';
+import { MAX_BATCH_AGE_DAYS, readHealthFigures, recordHealthSnapshot, type HealthFigures } from '../results';
 import { raiseAlert, resolveAlert } from './alert-store';
 import { oneRow } from '../db/one-row';
 import { webhookCounts } from '../connectors/shopify/webhook-inbox';
@@ -56,6 +56,8 @@ async function failedBatchJobs(db: Database): Promise<number> {
 export async function checkAlerts(db: Database): Promise<{ figures: AlertFigures; raised: string[] }> {
   const [health, failed] = await Promise.all([readHealthFigures(db.pool), failedBatchJobs(db)]);
   const f: AlertFigures = { ...health, failedBatchJobs: failed };
+  // Every reading is kept: the dashboard plots coverage and freshness over time from these.
+  await recordHealthSnapshot(db.pool, health);
   const raised: string[] = [];
   const rule = async (kind: string, firing: boolean, message: string, details: Record<string, unknown>) => {
     if (firing) {

@@ -19,7 +19,9 @@ import {
   PostgresResultStore,
   RedisMemoryBudget,
 } from '../results';
+import { createApiKey, listApiKeys, revokeApiKey } from '../gateway/auth/api-keys';
 import { AdminReads } from '../serving/admin-reads';
+import { DashboardReads } from '../serving/dashboard-reads';
 import { CatalogRepository } from '../serving/catalog-repository';
 import { CatalogueRanking } from '../serving/catalogue-ranking';
 import { EventIngest } from '../serving/event-ingest';
@@ -30,9 +32,12 @@ import { InvalidPipelineRequestError, RunNotFoundError } from '../pipeline/pipel
 import { WebhookAdmin } from '../serving/webhook-admin';
 import { eraseCustomers } from '../privacy/customer-erasure';
 import { bullWebhookQueue } from '../queues/webhook-queue';
-import { authorize, keyFromHeaders, originOf, Authenticator } from '../gateway/auth/authenticator';
+import { authorize, Authenticator } from '../gateway/auth/authenticator';
 import { FixedWindowLimiter } from '../gateway/auth/request-limiter';
 import { CorsPolicy, withCors } from '../gateway/cors';
+import { RequestAuthenticator } from '../gateway/auth/request-auth';
+import { SessionStore } from '../gateway/auth/sessions';
+import { dashboardRouter, defaultDashboardDir, WEB_APP_PATH } from '../gateway/dashboard-route';
 import type { GatewayContext, GatewayServices } from '../gateway/gateway-context';
 import type { Gateway, GatewayDeps } from '../gateway/gateway-deps';
 import { createGraphqlHandler } from '../gateway/graphql-handler';
@@ -51,6 +56,7 @@ import { ExperimentService, ExperimentStore, ExposureRecorder, ServingExperiment
 import { ExperimentLists } from '../serving/experiment-lists';
 import { responseCacheLane } from '../gateway/response-cache-lane';
 import { responseCachePlugin } from '../gateway/response-cache.plugin';
+import { SESSION_PATH, sessionRouter } from '../gateway/session-routes';
 import { loadTypeDefs } from '../gateway/schema-loader';
 
 export interface GatewayHandle extends Gateway {
@@ -148,6 +154,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     ranking: new RankingService(deps.ranker ?? null, recs, catalog, logger),
     events: new EventIngest(db.pool, enqueueForward, logger),
     admin,
+    dashboard: new DashboardReads(db.pool),
+    apiKeys: {
+      list: () => listApiKeys(db.pool),
+      create: (role, name) => createApiKey(db.pool, role, name),
+      revoke: (id) => revokeApiKey(db.pool, id),
+    },
     catalog,
     catalogueRanking,
     pipeline: deps.pipeline,
@@ -174,6 +186,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
   const publishableLimiter = deps.publishableLimiter ?? new FixedWindowLimiter(config.api.publishableRatePerMinute);
   const corsPolicy = new CorsPolicy(config.api.corsOrigins, db.pool, logger, deps.corsRefreshMs);
+  const requestAuth = new RequestAuthenticator(authenticator, new SessionStore(db.pool, config.dashboard.sessionTtlMs));
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -229,7 +242,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
 
   const adminOnly: RequestHandler = async (req, res, next) => {
     try {
-      const state = await authenticator.authenticate(keyFromHeaders(req.headers), originOf(req.headers));
+      const state = await requestAuth.authenticate(req, 'same-origin');
       const verdict = authorize(state, 'admin', config.api.readAuth);
       if (verdict === 'ok') {
         next();
@@ -237,7 +250,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       }
       res
         .status(verdict === 'FORBIDDEN' ? 403 : 401)
-        .json({ error: verdict, message: 'the queue dashboard needs an admin API key' });
+        .json({ error: verdict, message: 'the queue dashboard needs an admin API key or an admin dashboard session' });
     } catch (err) {
       next(err);
     }
@@ -258,7 +271,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.use(experimentsRouter({ experiments: services.experiments, authenticator, config }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
   app.use(DASHBOARD_PATH, adminOnly, queueDashboard(queues));
-  const graphql = createGraphqlHandler({ apollo, services, authenticator, publishableLimiter, logger });
+  app.use(SESSION_PATH, sessionRouter(requestAuth, logger));
+  app.use(WEB_APP_PATH, dashboardRouter(config.dashboard.dir ?? defaultDashboardDir()));
+  app.get('/', (_req, res) => {
+    res.redirect(302, `${WEB_APP_PATH}/`);
+  });
+  const graphql = createGraphqlHandler({ apollo, services, auth: requestAuth, publishableLimiter, logger });
   app.use('/graphql', graphqlRouter(graphql));
   const limiter = new RequestRateLimiter(redis, prefix, config.rateLimit, logger);
   const lane = responseCacheLane(

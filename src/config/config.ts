@@ -135,6 +135,10 @@ const schema = z.object({
   EXPERIMENTS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   EXPOSURE_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   EXPOSURE_MAX_PENDING: z.coerce.number().int().min(1_000).max(50_000_000).default(1_000_000),
+  // How long a dashboard sign-in lasts; the browser holds only a session cookie, never the key.
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(720).default(12),
+  // Where the built dashboard is (`npm run web:build` writes web/dist); unset: web/dist of this checkout.
+  DASHBOARD_DIR: z.string().min(1).optional(),
   PIPELINE_CRON: cron.default('0 2 1,15 * *'),
   SYNC_CRON: cron.default('0 2 * * *'),
   PREWARM_CRON: cron.default('0 3 * * 1'),
@@ -232,6 +236,7 @@ export interface Config {
   objectStore: { kind: Env['OBJECT_STORE']; dir: string };
   /** Limits of the CSV reader on imported files (see README "Hostile files"). */
   imports: { maxLineChars: number; maxDecompressedBytes: number };
+  dashboard: { dir: string | undefined; sessionTtlMs: number };
   engine: {
     kind: Env['ENGINE'];
     recipes: string[];
@@ -346,6 +351,7 @@ export function loadConfig(
     http: { host: e.HOST, port: e.PORT },
     objectStore: { kind: e.ENGINE === 'aws' ? 's3' : e.OBJECT_STORE, dir: e.OBJECT_STORE_DIR },
     imports: { maxLineChars: e.IMPORT_MAX_LINE_CHARS, maxDecompressedBytes: e.IMPORT_MAX_DECOMPRESSED_BYTES },
+    dashboard: { dir: e.DASHBOARD_DIR, sessionTtlMs: Math.round(e.SESSION_TTL_HOURS * 3_600_000) },
     engine: {
       kind: e.ENGINE,
       recipes: e.RECIPES,

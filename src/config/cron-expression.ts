@@ -15,3 +15,11 @@ export function cronProblem(expression: string): string | null {
     return err instanceof Error ? err.message : String(err);
   }
 }
+
+/** The next `count` times a valid expression fires after `from` (UTC); throws on an invalid one. */
+export function nextFires(expression: string, count: number, from = new Date()): Date[] {
+  const problem = cronProblem(expression);
+  if (problem) throw new Error(problem);
+  const parsed = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: from });
+  return parsed.take(count).map((d) => d.toDate());
+}

@@ -7,6 +7,7 @@ import type { Logger } from '../infra/logger';
 import type { PipelineService } from '../pipeline/pipeline-service';
 import type { HotCache, ProductRow } from '../results';
 import type { AdminReads } from '../serving/admin-reads';
+import type { DashboardReads } from '../serving/dashboard-reads';
 import type { CatalogRepository, ProductStats } from '../serving/catalog-repository';
 import type { CatalogueRanking } from '../serving/catalogue-ranking';
 import type { ExperimentService } from '../experiments';
@@ -17,7 +18,7 @@ import type { RecommendationService } from '../serving/recommendation-service';
 import type { WebhookAdmin } from '../serving/webhook-admin';
 import type { ErasureCounts } from '../privacy/customer-erasure';
 import { authorize, authorizeCustomerData, CUSTOMER_DATA_REFUSAL, type AuthState } from './auth/authenticator';
-import type { Role } from './auth/api-keys';
+import type { ApiKeyInfo, Role } from './auth/api-keys';
 import { gqlError } from './graphql-errors';
 import type { ResponseCache, ResponseStamps } from './response-cache';
 
@@ -27,6 +28,12 @@ export interface GatewayServices {
   ranking: RankingService;
   events: EventIngest;
   admin: AdminReads;
+  dashboard: DashboardReads;
+  apiKeys: {
+    list(): Promise<ApiKeyInfo[]>;
+    create(role: Role, name?: string): Promise<{ key: string; info: ApiKeyInfo }>;
+    revoke(id: string): Promise<ApiKeyInfo>;
+  };
   catalog: CatalogRepository;
   catalogueRanking: CatalogueRanking;
   pipeline: PipelineService;
@@ -67,6 +74,11 @@ export interface GatewayContext {
   requireRole(role: Role): void;
   /** Refuses callers without a secret API key (authorizeCustomerData). */
   requireCustomerDataAccess(): void;
+  /**
+   * Needs a valid key (or dashboard session) of at least `role`, even when reads are open: for the
+   * store's own people (pipeline state, customers' orders), not for anonymous callers.
+   */
+  requireKey(role?: Role): void;
 }
 
 export function createContext(
@@ -82,6 +94,18 @@ export function createContext(
     generatedAt: new Date().toISOString(),
     exposures: [],
     epoch: services.experimentLists.experiments.epoch,
+  };
+  const requireRole = (role: Role): void => {
+    const verdict = authorize(auth, role, services.config.api.readAuth);
+    if (verdict === 'ok') return;
+    if (verdict === 'UNAUTHENTICATED') {
+      const why = auth.kind === 'invalid' || auth.kind === 'unchecked' ? auth.reason : 'an API key is required';
+      throw gqlError('UNAUTHENTICATED', `${why}: send "Authorization: Bearer <key>"`);
+    }
+    throw gqlError(
+      'FORBIDDEN',
+      `this needs a key with role ${role} (yours is ${auth.kind === 'key' ? auth.role : 'none'})`,
+    );
   };
   return {
     services,
@@ -109,17 +133,11 @@ export function createContext(
       stamps.exposures.push(exposure);
       return { recommendationId: prefix + unique, generatedAt: stamps.generatedAt };
     },
-    requireRole(role) {
-      const verdict = authorize(auth, role, services.config.api.readAuth);
-      if (verdict === 'ok') return;
-      if (verdict === 'UNAUTHENTICATED') {
-        const why = auth.kind === 'invalid' || auth.kind === 'unchecked' ? auth.reason : 'an API key is required';
-        throw gqlError('UNAUTHENTICATED', `${why}: send "Authorization: Bearer <key>"`);
-      }
-      throw gqlError(
-        'FORBIDDEN',
-        `this needs a key with role ${role} (yours is ${auth.kind === 'key' ? auth.role : 'none'})`,
-      );
+    requireRole,
+    requireKey(role = 'read') {
+      if (auth.kind === 'anonymous' || auth.kind === 'unchecked')
+        throw gqlError('UNAUTHENTICATED', 'this needs an API key (any role): send "Authorization: Bearer <key>"');
+      requireRole(role);
     },
     requireCustomerDataAccess() {
       if (auth.kind === 'unchecked') throw gqlError('SERVICE_UNAVAILABLE', `${auth.reason}: customer data needs it`);

@@ -6,14 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../infra/logger';
-import { keyFromHeaders, originOf, type AuthState, type Authenticator } from './auth/authenticator';
+import type { AuthState } from './auth/authenticator';
 import { limitPublishable, type RequestLimiter } from './auth/request-limiter';
+import type { RequestAuthenticator } from './auth/request-auth';
 import { createContext, type GatewayContext, type GatewayServices } from './gateway-context';
 
 export interface GraphqlHandlerDeps {
   apollo: ApolloServer<GatewayContext>;
   services: GatewayServices;
-  authenticator: Authenticator;
+  auth: RequestAuthenticator;
   /** Publishable keys' per-IP budget. */
   publishableLimiter: RequestLimiter;
   logger: Logger;
@@ -39,7 +40,7 @@ export function createGraphqlHandler(d: GraphqlHandlerDeps): GraphqlHandler {
   ): Promise<GatewayContext> => {
     let auth: AuthState;
     try {
-      auth = await d.authenticator.authenticate(keyFromHeaders(req.headers), originOf(req.headers));
+      auth = await d.auth.authenticate(req, 'token');
     } catch (err) {
       d.logger.warn({ err }, 'API key check failed');
       auth = { kind: 'unchecked', reason: 'the API key could not be checked (database unavailable)' };

@@ -6,6 +6,7 @@ import { BatchJob } from './batch-job.resolver';
 import { Customer } from './customer.resolver';
 import { DateTime } from './date-time.scalar';
 import { Experiment, ExperimentResults } from './experiment.resolver';
+import { ApiKey, CustomerEvent, DashboardMutation, DashboardQuery, OrderLine } from './dashboard.resolver';
 import { ModelVersion } from './model-version.resolver';
 import { Mutation } from './mutation.resolver';
 import { PipelineRun } from './pipeline-run.resolver';
@@ -17,8 +18,8 @@ import { guardUnavailable } from './unavailable-guard';
 
 export const resolvers: Resolvers = {
   // Resolvers that read PostgreSQL answer SERVICE_UNAVAILABLE when it is down.
-  Query: guardUnavailable(Query),
-  Mutation: guardUnavailable(Mutation),
+  Query: guardUnavailable({ ...Query, ...DashboardQuery }),
+  Mutation: guardUnavailable({ ...Mutation, ...DashboardMutation }),
   Product: guardUnavailable(Product),
   Customer: guardUnavailable(Customer),
   PipelineRun,
@@ -31,4 +32,7 @@ export const resolvers: Resolvers = {
   ExperimentResults,
   // No PostgreSQL guard: a reason names products by id when the catalogue cannot be read.
   RecommendationItem,
+  OrderLine,
+  CustomerEvent,
+  ApiKey,
 };

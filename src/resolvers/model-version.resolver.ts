@@ -8,4 +8,8 @@ export const ModelVersion: ModelVersionResolvers = {
   runId: (m) => (m.runId == null ? null : String(m.runId)),
   metrics: (m) => counts(m.metrics),
   tuning: (m) => engineTuningOf(m.tuning, m.runId),
+  parameters: (m) =>
+    Object.entries(m.params)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ name, value: JSON.stringify(value) })),
 };

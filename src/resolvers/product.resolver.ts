@@ -11,4 +11,7 @@ export const Product: ProductResolvers = {
   async revenue(p, _, ctx) {
     return (await ctx.loaders.productStats.load(p.id)).revenue;
   },
+  popularity(p, _, ctx) {
+    return ctx.services.dashboard.productPopularity(p.id);
+  },
 };

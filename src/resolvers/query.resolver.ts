@@ -165,7 +165,7 @@ export const Query: QueryResolvers = {
   },
 
   async batchJobs(_, args, ctx) {
-    ctx.requireRole('admin');
+    ctx.requireKey();
     const first = checkFirst(args.first);
     const afterId = decodeCursor('job', args.after);
     if (args.recipe != null) checkId('recipe', args.recipe);
@@ -179,7 +179,7 @@ export const Query: QueryResolvers = {
   },
 
   async pipelineRuns(_, args, ctx) {
-    ctx.requireRole('admin');
+    ctx.requireKey();
     const first = checkFirst(args.first);
     const afterId = decodeCursor('run', args.after);
     const runs = await ctx.services.pipeline.listRuns({ first: first + 1, afterId });
@@ -187,7 +187,7 @@ export const Query: QueryResolvers = {
   },
 
   async pipelineRun(_, args, ctx) {
-    ctx.requireRole('admin');
+    ctx.requireKey();
     return ctx.services.pipeline.getRun(parseIntId('id', args.id));
   },
 
@@ -203,10 +203,10 @@ export const Query: QueryResolvers = {
   },
 
   async systemStatus(_, __, ctx) {
-    ctx.requireRole('admin');
+    ctx.requireKey();
     const { admin, pipeline, config, hot } = ctx.services;
     const [coverage, lastRuns, activeAlerts, schedules, modelVersions, webhooks] = await Promise.all([
-      admin.coverage(),
+      admin.coverage(ctx.batchVersion),
       pipeline.listRuns({ first: 1 }),
       admin.activeAlerts(),
       pipeline.listSchedules(),
@@ -220,6 +220,7 @@ export const Query: QueryResolvers = {
       activeAlerts,
       schedules,
       engine: config.engine.kind,
+      recipes: config.engine.recipes,
       modelVersions,
       redisAvailable: hot.available,
       webhooks,

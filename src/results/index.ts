@@ -25,6 +25,7 @@ export {
 export { readCoverage, readHealthFigures, type CoverageFigures, type HealthFigures } from './health-figures';
 export { HotCache, type HotCacheOptions, type HotCacheStats, type HotLayer } from './hot-cache';
 export { RedisMemoryBudget } from './hot-memory-budget';
+export { readHealthHistory, recordHealthSnapshot, type HealthSnapshotRow } from './health-history';
 export { HOT_ENTRY, batchVersionKey, hotKey } from './hot-keys';
 export {
   topCustomersBySpend,

@@ -42,6 +42,8 @@ export interface ModelVersionRow {
   metrics: Record<string, number> | null;
   /** model_versions.tuning as stored (see src/engine/local/tuning/run-tuning.ts). */
   tuning: unknown;
+  /** The parameters it was trained with (engine-specific). */
+  params: Record<string, unknown>;
 }
 
 export class AdminReads {
@@ -83,7 +85,7 @@ export class AdminReads {
 
   async latestModelVersions(): Promise<ModelVersionRow[]> {
     const { rows } = await this.pool.query<ModelVersionRow>(
-      `SELECT DISTINCT ON (recipe) id, recipe, engine, status, run_id AS "runId", trained_at AS "trainedAt", metrics, tuning
+      `SELECT DISTINCT ON (recipe) id, recipe, engine, status, run_id AS "runId", trained_at AS "trainedAt", metrics, tuning, params
          FROM model_versions ORDER BY recipe, created_at DESC, id DESC`,
     );
     return rows;

@@ -5,7 +5,7 @@ import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing } from '../support/serving-fixtures';
 
 const READ = `{ popularItems(limit: 1) { source } }`;
-const ADMIN = `{ systemStatus { engine } }`;
+const ADMIN = `{ apiKeys { id } }`;
 const INGEST = `mutation { recordEvents(events: [{ userId: "c1", productId: "p1", eventType: "view" }]) { accepted } }`;
 
 describe('API keys and roles', () => {

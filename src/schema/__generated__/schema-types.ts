@@ -30,6 +30,25 @@ export type Alert = {
   severity: Scalars['String']['output'];
 };
 
+/** An API key, without its secret. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The key id. */
+  id: Scalars['ID']['output'];
+  /** When it was last used (recorded at most once a minute); null when never. */
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  /** A name for people. */
+  name: Scalars['String']['output'];
+  /** The key's first characters, to recognise it. */
+  prefix: Scalars['String']['output'];
+  /** When it was revoked; null while it works. */
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  /** read, ingest or admin. */
+  role: Scalars['String']['output'];
+};
+
 /** A batch inference or segment job (batch_job_metadata). */
 export type BatchJob = {
   __typename?: 'BatchJob';
@@ -109,6 +128,25 @@ export type Count = {
   value: Scalars['Float']['output'];
 };
 
+/** What createApiKey should make. */
+export type CreateApiKeyInput = {
+  /** A name for people (1-100 characters); `<role> key` when omitted. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** read, ingest or admin. */
+  role: Scalars['String']['input'];
+};
+
+/** The outcome of createApiKey. */
+export type CreateApiKeyPayload = {
+  __typename?: 'CreateApiKeyPayload';
+  /** The new key; null when userErrors says why none was made. */
+  apiKey: Maybe<ApiKey>;
+  /** The key's secret: shown this once, only its hash is stored. */
+  secret: Maybe<Scalars['String']['output']>;
+  /** What was wrong with the input; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A new experiment. */
 export type CreateExperimentInput = {
   /** Orders within this many days of the last exposure count (1-90, default 7). */
@@ -127,21 +165,80 @@ export type CreateExperimentInput = {
   variants: Array<ExperimentVariantInput>;
 };
 
+/** What a cron expression means. */
+export type CronPreview = {
+  __typename?: 'CronPreview';
+  /** Why it is not valid; null when it is. */
+  error: Maybe<Scalars['String']['output']>;
+  /** The next fire times, soonest first; empty when invalid. */
+  nextFires: Array<Scalars['DateTime']['output']>;
+  /** True when it is a valid five-field cron expression. */
+  valid: Scalars['Boolean']['output'];
+};
+
 /** A customer of the store. */
 export type Customer = {
   __typename?: 'Customer';
   /** City, null when unknown. */
   city: Maybe<Scalars['String']['output']>;
+  /** Interactions recorded for the customer (API events and imported interactions), newest first. Any key. `first` is 1-100 (default 20). */
+  events: Array<CustomerEvent>;
   /** True when the current batch holds personalised recommendations for this customer. */
   hasRecommendations: Scalars['Boolean']['output'];
   /** The customer id (USER_ID in the datasets). */
   id: Scalars['ID']['output'];
   /** How many orders the customer has placed. */
   orderCount: Scalars['Int']['output'];
+  /** The customer's orders, newest first, with their lines. Any key. `first` is 1-100 (default 20). */
+  orders: Array<CustomerOrder>;
   /** Province, null when unknown. */
   province: Maybe<Scalars['String']['output']>;
   /** What the customer has spent in total (quantity x unit price over purchase lines). */
   totalSpend: Scalars['Float']['output'];
+};
+
+
+/** A customer of the store. */
+export type CustomerEventsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer of the store. */
+export type CustomerOrdersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** An interaction recorded for a customer. */
+export type CustomerEvent = {
+  __typename?: 'CustomerEvent';
+  /** The event id. */
+  eventId: Scalars['ID']['output'];
+  /** view, cart, purchase, ... */
+  eventType: Scalars['String']['output'];
+  /** The event's value, when it has one. */
+  eventValue: Maybe<Scalars['Float']['output']>;
+  /** When it happened. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** The product. */
+  product: Product;
+  /** api or personalize (imported). */
+  source: Scalars['String']['output'];
+};
+
+/** One of the customer's orders. */
+export type CustomerOrder = {
+  __typename?: 'CustomerOrder';
+  /** The order id. */
+  id: Scalars['ID']['output'];
+  /** Its lines: purchases and returns. */
+  lines: Array<OrderLine>;
+  /** When it was placed. */
+  orderedAt: Scalars['DateTime']['output'];
+  /** Where the order came from (shopify, online-retail, synthetic, ...). */
+  source: Scalars['String']['output'];
+  /** placed, cancelled, ... */
+  status: Scalars['String']['output'];
 };
 
 /** How a model version's parameters were chosen. The built-in engine tunes itself on the store's own newest interactions (a validation window it sizes from the data), picks by validation nDCG@10 with a noise margin and checks the pick on AWS's per-customer split; FULL runs reuse the last tuning while the data has not changed much. With ENGINE=aws, Personalize's performHPO / performAutoML settings. */
@@ -404,6 +501,19 @@ export type GuardrailState =
   /** Not worse than the control. */
   | 'OK';
 
+/** Coverage and freshness at one moment. */
+export type HealthSnapshot = {
+  __typename?: 'HealthSnapshot';
+  /** The batch served then (0 before the first load). */
+  batchVersion: Scalars['Int']['output'];
+  /** Percent of ordering customers with cached recommendations. */
+  coverage: Scalars['Float']['output'];
+  /** Days since the served batch was loaded; null when none had been. */
+  freshnessDays: Maybe<Scalars['Float']['output']>;
+  /** When the figures were read. */
+  takenAt: Scalars['DateTime']['output'];
+};
+
 /** A range of values. */
 export type Interval = {
   __typename?: 'Interval';
@@ -463,6 +573,8 @@ export type ModelVersion = {
   id: Scalars['ID']['output'];
   /** Offline metrics (coverage, precision_at_10, normalized_discounted_cumulative_gain_at_10, ...). */
   metrics: Array<Count>;
+  /** The parameters it was trained with (engine-specific: regularisation, neighbours, half-life, ...). */
+  parameters: Array<Setting>;
   /** The recipe it was trained for. */
   recipe: Scalars['String']['output'];
   /** The pipeline run that trained it. */
@@ -484,6 +596,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Cancels a queued or running pipeline run (admin); userErrors NOT_FOUND or RUN_FINISHED otherwise. */
   cancelPipelineRun: CancelPipelineRunPayload;
+  /** Creates an API key (admin); its secret is in the payload, once, and never again. */
+  createApiKey: CreateApiKeyPayload;
   /** Creates an experiment as a DRAFT (admin). */
   createExperiment: ExperimentPayload;
   /** Erases a customer (admin; right to erasure): their orders, order lines, events, cached recommendations and affinities, their place in every segment and their hot-layer keys. Only a hash of the id is kept, so later data for them is refused and the id never appears in an export or a segment again. Shopify's customers/redact does the same. */
@@ -498,6 +612,8 @@ export type Mutation = {
   replayWebhooks: ReplayWebhooksPayload;
   /** Resumes a PAUSED experiment (admin). */
   resumeExperiment: ExperimentPayload;
+  /** Revokes an API key (admin); requests with it, and dashboard sessions made from it, stop working. userErrors NOT_FOUND when there is no such key. */
+  revokeApiKey: RevokeApiKeyPayload;
   /** Sets a cron schedule, in UTC (admin); userErrors UNKNOWN_SCHEDULE or INVALID_CRON for bad input. */
   setSchedule: SetSchedulePayload;
   /** Ships a variant (admin): it serves everyone on the surfaces. Refused (GUARDRAIL_FAILED) when it is significantly worse than the control on a guardrail, unless force. */
@@ -518,6 +634,16 @@ export type Mutation = {
  */
 export type MutationCancelPipelineRunArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
 };
 
 
@@ -586,6 +712,16 @@ export type MutationResumeExperimentArgs = {
  * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
  * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
  */
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Writes. Admin mutations need a key with role admin; recordEvents needs ingest or admin. Every
+ * mutation answers a payload whose `userErrors` lists what was wrong with its input (empty on
+ * success); a missing or weak key is a top-level UNAUTHENTICATED or FORBIDDEN error.
+ */
 export type MutationSetScheduleArgs = {
   cron: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -632,6 +768,19 @@ export type MutationStopExperimentArgs = {
  */
 export type MutationTriggerRetrainArgs = {
   input: TriggerRetrainInput;
+};
+
+/** One line of an order. */
+export type OrderLine = {
+  __typename?: 'OrderLine';
+  /** purchase or return. */
+  eventType: Scalars['String']['output'];
+  /** The product. */
+  product: Product;
+  /** Units. */
+  quantity: Scalars['Int']['output'];
+  /** Price per unit, when known. */
+  unitPrice: Maybe<Scalars['Float']['output']>;
 };
 
 /** Paging information of a connection (the Relay cursor connections specification). */
@@ -738,6 +887,19 @@ export type PipelineStage = {
   status: Scalars['String']['output'];
 };
 
+/** Where a product stands in one popularity list. */
+export type PopularityRank = {
+  __typename?: 'PopularityRank';
+  /** Its position, starting at 1. */
+  rank: Scalars['Int']['output'];
+  /** global, category or province. */
+  scope: Scalars['String']['output'];
+  /** The category or province; null for the overall list. */
+  scopeValue: Maybe<Scalars['String']['output']>;
+  /** Its popularity score in that list. */
+  score: Scalars['Float']['output'];
+};
+
 /** A product of the store's catalogue. Its sales figures are as of the gateway's last catalogue refresh (at each new batch and every CATALOGUE_REFRESH_SECONDS). */
 export type Product = {
   __typename?: 'Product';
@@ -749,6 +911,8 @@ export type Product = {
   name: Maybe<Scalars['String']['output']>;
   /** How many order lines (purchases) include this product. */
   orderCount: Scalars['Int']['output'];
+  /** Where the product stands in the current batch's popularity lists (overall, its category, each province), best rank first. */
+  popularity: Array<PopularityRank>;
   /** The current price, null when unknown. */
   price: Maybe<Scalars['Float']['output']>;
   /** Revenue from this product (quantity x unit price over its order lines). */
@@ -760,19 +924,27 @@ export type Product = {
 /** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
 export type Query = {
   __typename?: 'Query';
-  /** Batch jobs, newest first (admin). `first` is 1-100 (default 20). */
+  /** Every API key (admin). Secrets are never shown: only each key's prefix. */
+  apiKeys: Array<ApiKey>;
+  /** Batch jobs, newest first (any key). `first` is 1-100 (default 20). */
   batchJobs: BatchJobConnection;
+  /** Whether a cron expression (five fields, UTC) is valid, and when it would fire next. `count` is 1-20 (default 5). Any key. */
+  cronPreview: CronPreview;
   /** A customer; null when there is none with this id. Customer data: needs a secret API key (any role) whatever READ_AUTH says. */
   customer: Maybe<Customer>;
   /** One experiment (admin); null when there is none with this id. */
   experiment: Maybe<Experiment>;
   /** Experiments, newest first (admin). `first` is 1-100 (default 20). */
   experiments: Array<Experiment>;
+  /** Coverage and freshness over time, oldest first: one snapshot each time the alert rules ran (after every run, and on the alerts schedule). `days` is 1-366 (default 30). Any key. */
+  healthHistory: Array<HealthSnapshot>;
   /** Products the customer has an affinity for (offline_item_affinity); popular items when none. `limit` is 1-100. */
   itemAffinity: RecommendationList;
-  /** One pipeline run with its stages, timings and counts (admin); null when there is none with this id. */
+  /** Model versions with their metrics and parameters, newest first; `recipe` narrows to one recipe, `first` is 1-100 (default 50). Any key. */
+  modelVersions: Array<ModelVersion>;
+  /** One pipeline run with its stages, timings and counts (any key); null when there is none with this id. */
   pipelineRun: Maybe<PipelineRun>;
-  /** Pipeline runs, newest first (admin). `first` is 1-100 (default 20). */
+  /** Pipeline runs, newest first (any key). `first` is 1-100 (default 20). */
   pipelineRuns: PipelineRunConnection;
   /** Most popular products, overall or in a category or province. `limit` is 1-100. */
   popularItems: RecommendationList;
@@ -790,7 +962,7 @@ export type Query = {
    * Under an experiment on SIMILAR_ITEMS the variant of the shopper (userId, else sessionId) serves; without either, the default.
    */
   similarItems: RecommendationList;
-  /** Coverage, freshness, last run, alerts, schedules, engine and model versions (admin). */
+  /** Coverage, freshness, last run, alerts, schedules, engine and model versions (any key). */
   systemStatus: SystemStatus;
   /** The customers most likely to interact with a product (the item-affinity segment). `limit` is 1-100. Customer data: needs a secret API key (any role) whatever READ_AUTH says. */
   usersForItem: UserSegment;
@@ -803,6 +975,13 @@ export type QueryBatchJobsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   recipe?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<BatchJobStatus>;
+};
+
+
+/** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
+export type QueryCronPreviewArgs = {
+  count?: InputMaybe<Scalars['Int']['input']>;
+  cron: Scalars['String']['input'];
 };
 
 
@@ -826,9 +1005,22 @@ export type QueryExperimentsArgs = {
 
 
 /** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
+export type QueryHealthHistoryArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
 export type QueryItemAffinityArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   userId: Scalars['ID']['input'];
+};
+
+
+/** Read queries. Reads are open or need a key with role read, ingest or admin, by configuration (READ_AUTH). */
+export type QueryModelVersionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  recipe?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1014,6 +1206,15 @@ export type ReplayWebhooksPayload = {
   webhookIds: Array<Scalars['ID']['output']>;
 };
 
+/** The outcome of revokeApiKey. */
+export type RevokeApiKeyPayload = {
+  __typename?: 'RevokeApiKeyPayload';
+  /** The revoked key; null when userErrors says why none was. */
+  apiKey: Maybe<ApiKey>;
+  /** What was wrong with the input; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A cron schedule. */
 export type Schedule = {
   __typename?: 'Schedule';
@@ -1025,6 +1226,14 @@ export type Schedule = {
   name: Scalars['String']['output'];
   /** The next time it fires, when known. */
   next: Maybe<Scalars['DateTime']['output']>;
+  /** The next times it fires, soonest first; empty when disabled. `count` is 1-20 (default 5). */
+  nextFires: Array<Scalars['DateTime']['output']>;
+};
+
+
+/** A cron schedule. */
+export type ScheduleNextFiresArgs = {
+  count?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A customer likely to interact with a product. */
@@ -1045,6 +1254,15 @@ export type SetSchedulePayload = {
   schedule: Maybe<Schedule>;
   /** What was wrong (unknown schedule name, not a cron expression); empty on success. */
   userErrors: Array<UserError>;
+};
+
+/** A named setting. */
+export type Setting = {
+  __typename?: 'Setting';
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** Its value, as JSON text (a number, a string, a list, ...). */
+  value: Scalars['String']['output'];
 };
 
 /** A variant's serving strategy. */
@@ -1115,6 +1333,8 @@ export type SystemStatus = {
   orderingCustomers: Scalars['Int']['output'];
   /** How many products have cached similar items. */
   productsWithSimilarItems: Scalars['Int']['output'];
+  /** The recipes a run trains when none are given (RECIPES). */
+  recipes: Array<Scalars['String']['output']>;
   /** Whether Redis answers; when it does not, PostgreSQL serves every request. */
   redisAvailable: Scalars['Boolean']['output'];
   /** The cron schedules. */
