@@ -11,6 +11,7 @@ ENV NODE_ENV=production RECS_USE_DIST=1 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/src/schema ./dist/schema

@@ -4,11 +4,23 @@
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // Generated code (Prisma client, GraphQL types) and build output are not ours to lint.
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'src/generated/', '**/__generated__/', '.data/', '.scratch/'] },
+  {
+    ignores: [
+      'dist/',
+      'web/dist/',
+      'coverage/',
+      'node_modules/',
+      'src/generated/',
+      '**/__generated__/',
+      '.data/',
+      '.scratch/',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -26,6 +38,19 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
+    },
+  },
+  {
+    // The dashboard (web/): the same strict rules over its own tsconfig (DOM, JSX), plus React's
+    // rules of hooks, which catch the effects and state updates that would misbehave at run time.
+    files: ['web/**/*.{ts,tsx}'],
+    extends: [tseslint.configs.strictTypeChecked, reactHooks.configs.flat.recommended],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
   {

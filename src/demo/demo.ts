@@ -6,6 +6,7 @@ import { buildServices } from '../app/services';
 import { startGateway } from '../app/start-gateway';
 import type { Config } from '../config/config';
 import { migrate } from '../db/migrator';
+import { createApiKey } from '../gateway/auth/api-keys';
 import { generateSyntheticStore } from '../generate/synthetic-store';
 import { writeSyntheticStore } from '../generate/synthetic-store-writer';
 import { importOnlineRetail } from '../importers/online-retail/online-retail-importer';
@@ -16,6 +17,7 @@ import { RunAlreadyActiveError, type PipelineRunView } from '../pipeline/pipelin
 import { exampleQueries, runExample } from './example-queries';
 import { spawnWorkerProcess } from './worker-child';
 
+const DEMO_KEY_NAME = 'demo dashboard';
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -105,5 +107,10 @@ async function demo(config: Config, opts: DemoOptions, shutdownRef: { current?: 
     say(`\n# ${q.title}\n${q.query}${vars}`);
     say(JSON.stringify(await runExample(`${url}/graphql`, q), null, 2));
   }
-  say(`\nServing at ${url}/graphql (also /health, /ready, /metrics). Press Ctrl-C to stop.`);
+  // A fresh admin key for the person at the terminal; the previous demo's key stops working.
+  await db.pool.query(`UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL`, [DEMO_KEY_NAME]);
+  const { key } = await createApiKey(db.pool, 'admin', DEMO_KEY_NAME);
+  say(`\nServing at ${url}/graphql (also /health, /ready, /metrics, /admin/queues). Press Ctrl-C to stop.`);
+  say(`Sign in to the dashboard with this admin key (made for this demo, shown once): ${key}`);
+  say(`Dashboard: ${url}/dashboard/`);
 }

@@ -47,7 +47,7 @@ export interface ModelVersionRow {
 }
 
 export class AdminReads {
-  private coverageCache: { at: number; value: Promise<CoverageFigures> } | undefined;
+  private coverageCache: { at: number; batchVersion: number | undefined; value: Promise<CoverageFigures> } | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -66,14 +66,23 @@ export class AdminReads {
     return rows;
   }
 
-  /** Coverage and the newest batch's freshness (src/results/health-figures.ts defines both). */
-  coverage(now = Date.now()): Promise<CoverageFigures> {
-    if (!this.coverageCache || now - this.coverageCache.at > this.statusTtlMs) {
+  /**
+   * Coverage and the newest batch's freshness (src/results/health-figures.ts defines both). A new
+   * batch version, when the caller knows it, recomputes at once: a load changes coverage.
+   */
+  coverage(batchVersion?: number, now = Date.now()): Promise<CoverageFigures> {
+    const cached = this.coverageCache;
+    if (
+      !cached ||
+      now - cached.at > this.statusTtlMs ||
+      (batchVersion !== undefined && cached.batchVersion !== batchVersion)
+    ) {
       const value = this.computeCoverage();
       value.catch(() => (this.coverageCache = undefined));
-      this.coverageCache = { at: now, value };
+      this.coverageCache = { at: now, batchVersion, value };
+      return value;
     }
-    return this.coverageCache.value;
+    return cached.value;
   }
 
   async activeAlerts(): Promise<AlertRow[]> {
