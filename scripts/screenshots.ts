@@ -16,12 +16,12 @@ const WIDTHS = [
 ];
 
 async function runPipeline(env: DashboardEnv): Promise<string> {
-  const started = await env.gateway.gql<{ triggerRetrain: { id: string } }>(
-    `mutation { triggerRetrain(input: { mode: FULL }) { id } }`,
+  const started = await env.gateway.gql<{ triggerRetrain: { run: { id: string } | null } }>(
+    `mutation { triggerRetrain(input: { mode: FULL }) { run { id } userErrors { message } } }`,
     {},
     env.keys.admin,
   );
-  const id = started.body.data?.triggerRetrain.id;
+  const id = started.body.data?.triggerRetrain.run?.id;
   if (!id) throw new Error(`run not started: ${JSON.stringify(started.body)}`);
   for (;;) {
     const r = await env.gateway.gql<{ pipelineRun: { status: string; error: string | null } }>(
@@ -39,7 +39,7 @@ async function runPipeline(env: DashboardEnv): Promise<string> {
 
 async function signIn(page: Page, url: string, key: string): Promise<void> {
   await page.goto(url);
-  await page.getByLabel('API key').fill(key);
+  await page.getByLabel('API key', { exact: true }).fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
 }
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       ['alerts', '0 * * * *'],
     ] as const) {
       await env.gateway.gql(
-        `mutation($n: String!, $c: String!) { setSchedule(name: $n, cron: $c) { name } }`,
+        `mutation($n: String!, $c: String!) { setSchedule(name: $n, cron: $c) { schedule { name } } }`,
         { n: name, c: cron },
         env.keys.admin,
       );
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: width.viewport, colorScheme: width.colorScheme });
       const page = await context.newPage();
       await page.goto(env.url);
-      await page.getByLabel('API key').waitFor();
+      await page.getByLabel('API key', { exact: true }).waitFor();
       await page.screenshot({ path: path.join(OUT, `sign-in-${width.name}.png`) });
       await signIn(page, env.url, env.keys.admin);
       for (const p of pages) {

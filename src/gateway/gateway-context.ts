@@ -137,6 +137,9 @@ export function createContext(
     requireKey(role = 'read') {
       if (auth.kind === 'anonymous' || auth.kind === 'unchecked')
         throw gqlError('UNAUTHENTICATED', 'this needs an API key (any role): send "Authorization: Bearer <key>"');
+      // Publishable keys ship in storefront pages: they read recommendations, nothing of the store's own.
+      if (auth.kind === 'publishable')
+        throw gqlError('FORBIDDEN', 'a publishable key cannot read this: use a read, ingest or admin key');
       requireRole(role);
     },
     requireCustomerDataAccess() {

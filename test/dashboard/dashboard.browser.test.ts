@@ -69,12 +69,12 @@ suite('the dashboard in Chromium', () => {
 
   it('signs in with an admin key into an HttpOnly SameSite=Strict session', async () => {
     await page.goto(env.url);
-    await page.getByLabel('API key').waitFor();
+    await page.getByLabel('API key', { exact: true }).waitFor();
     await expectAccessible('sign-in');
-    await page.getByLabel('API key').fill('rk_not_a_real_key_at_all_000000');
+    await page.getByLabel('API key', { exact: true }).fill('rk_not_a_real_key_at_all_000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('unknown API key').waitFor();
-    await page.getByLabel('API key').fill(env.keys.admin);
+    await page.getByLabel('API key', { exact: true }).fill(env.keys.admin);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     const cookies = await context.cookies();
@@ -230,7 +230,7 @@ suite('the dashboard in Chromium', () => {
     const reader = await browser.newContext();
     const p = await reader.newPage();
     await p.goto(`${env.url}runs`);
-    await p.getByLabel('API key').fill(env.keys.read);
+    await p.getByLabel('API key', { exact: true }).fill(env.keys.read);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { level: 1, name: 'Pipeline runs' }).waitFor();
     await p.getByRole('table').waitFor();
@@ -241,10 +241,10 @@ suite('the dashboard in Chromium', () => {
 
   it('signs out: the cookie is gone and the pages ask to sign in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').waitFor();
+    await page.getByLabel('API key', { exact: true }).waitFor();
     expect((await context.cookies()).find((c) => c.name === 'recs_session')).toBeUndefined();
     await page.goto(`${env.url}settings`);
-    await page.getByLabel('API key').waitFor();
+    await page.getByLabel('API key', { exact: true }).waitFor();
     expect(problems).toEqual([]);
   });
 });
