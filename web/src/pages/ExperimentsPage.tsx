@@ -8,7 +8,10 @@ export default function ExperimentsPage() {
         A/B experiments (for example 80% batch recommendations against 20% popular fallback, measured by conversion,
         click-through and revenue) will be listed and created here, with their results and confidence intervals.
       </p>
-      <p className="hint">Not available yet: the API has no experiments.</p>
+      <p className="hint">
+        Not shown here yet: the API has them (`experiments`, `createExperiment`; see docs/gateway.md), this page will
+        list them.
+      </p>
     </section>
   );
 }

@@ -72,26 +72,40 @@ export type TrainingMode =
 
 /** What triggerRetrain should do. */
 export type TriggerRetrainInput = {
+  /**
+   * Load the run's batch even if the load guard would refuse it (failed lines above
+   * LOAD_MAX_FAILED_SHARE, or fewer customers or products than LOAD_MIN_COVERAGE_SHARE of the live
+   * batch). An admin's decision, recorded on the run.
+   */
+  forceLoad?: boolean | null | undefined;
   /** FULL retrains from scratch; UPDATE updates the current models. */
   mode?: TrainingMode | null | undefined;
   /** The recipes to train; the configured ones when omitted. */
   recipes?: Array<string> | null | undefined;
+  /** Re-tune the engine's parameters on the newest data (FULL only) instead of reusing the last tuning. */
+  retune?: boolean | null | undefined;
   /** Sync orders from the store before exporting. */
   syncFirst?: boolean | null | undefined;
 };
 
 /** What kind of mistake a userError reports; stable, for code to branch on. */
 export type UserErrorCode =
+  /** The variant is significantly worse than the control on a guardrail; ship with force to override. */
+  | 'GUARDRAIL_FAILED'
   /** An argument is malformed or out of range (the message says which and why). */
   | 'INVALID'
   /** Not a cron expression (five fields, UTC). */
   | 'INVALID_CRON'
+  /** The experiment cannot make this move from its status (e.g. pausing a draft). */
+  | 'INVALID_TRANSITION'
   /** The object the mutation names does not exist. */
   | 'NOT_FOUND'
   /** A pipeline run is already queued or running; wait for it or cancel it first. */
   | 'RUN_ALREADY_ACTIVE'
   /** The pipeline run has already finished (succeeded, failed or cancelled). */
   | 'RUN_FINISHED'
+  /** Another running experiment covers one of the surfaces. */
+  | 'SURFACE_BUSY'
   /** A recipe that this service does not know. */
   | 'UNKNOWN_RECIPE'
   /** A schedule name that is not one of the known schedules. */
