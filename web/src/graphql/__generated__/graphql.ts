@@ -31,7 +31,7 @@ export type PipelineRunStatus =
 export type RecommendationFilter = {
   /** Keep only products in these categories (at most 50). */
   categories?: Array<string> | null | undefined;
-  /** Drop products the customer has already ordered or interacted with (orders and recorded events). */
+  /** Drop products the customer has already ordered or interacted with (orders and recorded events). Customer data (the difference shows what they bought): needs a secret API key (any role) whatever READ_AUTH says. */
   excludeInteracted?: boolean | null | undefined;
   /** Drop these products (at most 500 ids). */
   excludeProductIds?: Array<string> | null | undefined;
