@@ -72,4 +72,22 @@ describe('loadResults under concurrent reads', () => {
     expect(reads).toBeGreaterThan(3);
     expect([...seen].sort()).toEqual(['A', 'B']);
   });
+  it('a swap stuck behind a long reader gives up after LOAD_SWAP_LOCK_TIMEOUT_MS instead of blocking readers', async () => {
+    await load('A', 20);
+    const reader = await ctx.db.pool.connect();
+    try {
+      // An open transaction that has read the live table holds ACCESS SHARE until it ends.
+      await reader.query('BEGIN');
+      await reader.query('SELECT 1 FROM offline_user_recommendations LIMIT 1');
+      await expect(load('B', 21)).rejects.toMatchObject({ code: '55P03' });
+      await reader.query('COMMIT');
+    } finally {
+      reader.release();
+    }
+    // The failed swap left the old batch live and nothing locked.
+    const { rows } = await ctx.db.pool.query<{ b: string }>(
+      `SELECT DISTINCT left(recommendations->0->>'product_id', 1) AS b FROM offline_user_recommendations`,
+    );
+    expect(rows.map((r) => r.b)).toEqual(['A']);
+  }, 60_000);
 });
