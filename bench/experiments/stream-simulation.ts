@@ -3,7 +3,7 @@
 // basket, and the results are computed every day (daily peeking) by the production code
 // (resultsFromSums). A fixed-horizon z-test looked at daily is the baseline in the same run.
 import type { Experiment, VariantSums } from '../../src/experiments';
-import { resultsFromSums } from '../../src/experiments';
+import { emptySums, resultsFromSums } from '../../src/experiments';
 import { Prng } from '../../src/generate/prng';
 
 export interface StreamPlan {
@@ -50,27 +50,6 @@ const experiment = (planned: number): Experiment => ({
   endedAt: null,
 });
 
-function empty(variant: string): VariantSums {
-  return {
-    variant,
-    customers: 0,
-    exposures: 0,
-    exposuresSq: 0,
-    clicks: 0,
-    clicksSq: 0,
-    clicksX: 0,
-    carts: 0,
-    cartsSq: 0,
-    cartsX: 0,
-    converted: 0,
-    revenue: 0,
-    revenueSq: 0,
-    revenueX: 0,
-    attributed: 0,
-    attributedSq: 0,
-  };
-}
-
 /** A standard normal draw (Box-Muller). */
 function normal(rng: Prng): number {
   return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
@@ -102,8 +81,8 @@ export function simulateStreams(plan: StreamPlan): StreamOutcome {
     liftAtEnd: [],
   };
   for (let r = 0; r < plan.reps; r++) {
-    const a = empty('a');
-    const b = empty('b');
+    const a = emptySums('a');
+    const b = emptySums('b');
     let conv = false;
     let rev = false;
     let naive = false;

@@ -102,7 +102,8 @@ function estimates(s: VariantSums): Record<Metric, Estimate> {
   };
 }
 
-const empty = (variant: string): VariantSums => ({
+/** A variant's sums before any exposure. */
+export const emptySums = (variant: string): VariantSums => ({
   variant,
   customers: 0,
   exposures: 0,
@@ -126,10 +127,10 @@ export function resultsFromSums(x: Experiment, sums: VariantSums[], computedAt =
   const byKey = new Map(sums.map((s) => [s.variant, s]));
   const planned = x.plannedCustomersPerVariant;
   const alpha = perComparisonAlpha(ALPHA, x.variants.length);
-  const control = estimates(byKey.get(x.controlKey) ?? empty(x.controlKey));
+  const control = estimates(byKey.get(x.controlKey) ?? emptySums(x.controlKey));
   const guardrails: GuardrailResult[] = [];
   const variants = x.variants.map((v): VariantResult => {
-    const s = byKey.get(v.key) ?? empty(v.key);
+    const s = byKey.get(v.key) ?? emptySums(v.key);
     const isControl = v.key === x.controlKey;
     const own = estimates(s);
     const metrics = METRICS.map((metric): MetricResult => {
@@ -219,7 +220,7 @@ export async function computeResults(pool: Pool, x: Experiment): Promise<Experim
     [x.id],
   );
   const sums = rows.map((r) => {
-    const out = empty(String(r.variant));
+    const out = emptySums(String(r.variant));
     for (const k of Object.keys(out) as (keyof VariantSums)[]) if (k !== 'variant') out[k] = Number(r[k]);
     return out;
   });

@@ -7,6 +7,7 @@ export {
   GUARDRAIL_METRICS,
   METRICS,
   computeResults,
+  emptySums,
   resultsCsv,
   resultsFromSums,
   type ExperimentResults,
