@@ -2,6 +2,7 @@
 // request"): lists longer than anything stored are filled from the in-memory catalogue ranking, and
 // product sales figures come from it too, so no request ever reads the order lines.
 import type { Pool } from 'pg';
+import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing } from '../support/serving-fixtures';
@@ -69,8 +70,12 @@ describe('database work per request', () => {
   it('reads at most a bounded number of a customer’s lines for excludeInteracted', async () => {
     const recorded = recordQueries(ctx.db.pool);
     try {
+      // excludeInteracted reveals what a customer bought, so it needs a key (customer-data.test.ts).
+      const key = (await createApiKey(ctx.db.pool, 'read')).key;
       const r = await h.gql(
         `{ recommendations(userId: "c1", limit: 100, filter: { excludeInteracted: true }) { items { product { id } } } }`,
+        {},
+        key,
       );
       expect(r.body.errors).toBeUndefined();
     } finally {

@@ -128,7 +128,7 @@ describe('loadResults', () => {
     expect(await liveUsers()).toEqual(before);
     expect(await batchCount()).toBe(batches);
     const { rows: leftovers } = await ctx.db.pool.query(
-      `SELECT tablename FROM pg_tables WHERE tablename LIKE 'stage_%'`,
+      `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'stage_%'`,
     );
     expect(leftovers).toEqual([]);
   });
