@@ -40,7 +40,9 @@ export default function SettingsPage() {
       {error && <ErrorMessage error={error} prefix="Schedules could not be loaded" />}
       <div className="cards">
         {data?.systemStatus.schedules.map((s) => (
-          <ScheduleEditor key={`${s.name}:${s.cron}`} schedule={s} canAct={canAct} />
+          // Keyed by name only: a key with the cron remounted the editor when the saved cron came
+          // back from the refetch, and the "Saved" confirmation vanished with it.
+          <ScheduleEditor key={s.name} schedule={s} canAct={canAct} />
         ))}
       </div>
       {canAct && (
