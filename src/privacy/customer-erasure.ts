@@ -106,7 +106,9 @@ export async function erasedAmong(q: Pick<PoolClient, 'query'>, customerIds: rea
   return new Set(rows.map((r) => byHash.get(r.id_hash)).filter((id): id is string => id !== undefined));
 }
 
-const HASH = (col: string) => `encode(sha256(convert_to(${col}, 'UTF8')), 'hex')`;
+/** SQL for the erased_customers hash of a text column (the same digest as customerIdHash). */
+export const idHashSql = (col: string): string => `encode(sha256(convert_to(${col}, 'UTF8')), 'hex')`;
+const HASH = idHashSql;
 
 /**
  * Removes erased customers from freshly loaded cache tables: a run that exported its datasets

@@ -5,6 +5,7 @@
 // call to name an id owns it), while the database sees one statement for many small calls instead
 // of one each: the cost that held a storefront mix back (BENCHMARKS.md, serving).
 import type { Pool } from 'pg';
+import { customerIdHash } from '../privacy/customer-erasure';
 
 export interface StoredEvent {
   eventId: string;
@@ -19,18 +20,38 @@ export interface StoredEvent {
 
 interface Waiting {
   events: StoredEvent[];
-  resolve: (stored: string[]) => void;
+  resolve: (result: GroupWriteResult) => void;
   reject: (err: unknown) => void;
 }
 
-/** One statement for a whole group: rows whose event_id is already stored are skipped. */
-async function insertEvents(pool: Pool, events: StoredEvent[]): Promise<Set<string>> {
-  const { rows } = await pool.query<{ event_id: string }>(
-    `INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source)
-     SELECT e.*, 'api' FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[], $7::text[], $8::text[])
-       AS e(event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id)
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
+/** What one call's events became: stored now, or refused because their customer was erased. */
+export interface GroupWriteResult {
+  stored: string[];
+  erased: string[];
+}
+
+/**
+ * One statement for a whole group: rows whose event_id is already stored are skipped, and rows of
+ * an erased customer (their id's SHA-256 is in erased_customers) are not stored but named, so the
+ * refusal costs no extra round trip on the ingest path.
+ */
+async function insertEvents(
+  pool: Pool,
+  events: StoredEvent[],
+): Promise<{ inserted: Set<string>; erased: Set<string> }> {
+  const { rows } = await pool.query<{ event_id: string; stored: boolean }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[], $7::text[], $8::text[], $9::text[])
+         AS e(event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, user_hash)),
+     erased AS (
+       SELECT i.event_id FROM input i WHERE EXISTS (SELECT 1 FROM erased_customers x WHERE x.id_hash = i.user_hash::char(64))),
+     ins AS (
+       INSERT INTO events (event_id, user_id, product_id, event_type, event_value, occurred_at, recommendation_id, session_id, source)
+       SELECT i.event_id, i.user_id, i.product_id, i.event_type, i.event_value, i.occurred_at, i.recommendation_id, i.session_id, 'api'
+         FROM input i WHERE NOT EXISTS (SELECT 1 FROM erased_customers x WHERE x.id_hash = i.user_hash::char(64))
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id)
+     SELECT event_id, true AS stored FROM ins UNION ALL SELECT event_id, false FROM erased`,
     [
       events.map((e) => e.eventId),
       events.map((e) => e.userId),
@@ -40,9 +61,13 @@ async function insertEvents(pool: Pool, events: StoredEvent[]): Promise<Set<stri
       events.map((e) => e.occurredAt),
       events.map((e) => e.recommendationId),
       events.map((e) => e.sessionId),
+      events.map((e) => customerIdHash(e.userId)),
     ],
   );
-  return new Set(rows.map((r) => r.event_id));
+  const inserted = new Set<string>();
+  const erased = new Set<string>();
+  for (const r of rows) (r.stored ? inserted : erased).add(r.event_id);
+  return { inserted, erased };
 }
 
 export class EventGroupCommit {
@@ -61,8 +86,11 @@ export class EventGroupCommit {
     private readonly maxEvents = 5_000,
   ) {}
 
-  /** Resolves with the ids this call stored (the rest were stored before), after their commit. */
-  write(events: StoredEvent[]): Promise<string[]> {
+  /**
+   * Resolves, after their commit, with the ids this call stored (the rest were stored before or
+   * are another call's) and those refused because their customer was erased.
+   */
+  write(events: StoredEvent[]): Promise<GroupWriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.queued += events.length;
@@ -106,9 +134,14 @@ export class EventGroupCommit {
           rows.push(e);
         }
     try {
-      const inserted = await insertEvents(this.pool, rows);
-      for (const w of group)
-        w.resolve(w.events.filter((e) => inserted.has(e.eventId) && owner.get(e.eventId) === w).map((e) => e.eventId));
+      const { inserted, erased } = await insertEvents(this.pool, rows);
+      for (const w of group) {
+        const owned = w.events.filter((e) => owner.get(e.eventId) === w);
+        w.resolve({
+          stored: owned.filter((e) => inserted.has(e.eventId)).map((e) => e.eventId),
+          erased: owned.filter((e) => erased.has(e.eventId)).map((e) => e.eventId),
+        });
+      }
     } catch (err) {
       // Nothing of the group was committed (one statement): every call of it is told so.
       for (const w of group) w.reject(err);

@@ -11,6 +11,7 @@ export const MAX_EVENTS_PER_CALL = 1_000;
 const MAX_ID = 255;
 const EVENT_TYPE = /^[A-Za-z0-9_-]{1,50}$/;
 const DAY_MS = 86_400_000;
+export const ERASED_REASON = 'userId belongs to an erased customer (right to erasure): the event is not stored';
 
 /** What recordEvents answers, less the call-level userErrors the resolver adds. */
 export type RecordEventsResult = Omit<RecordEventsPayload, 'userErrors'>;
@@ -81,22 +82,28 @@ export class EventIngest {
   async record(events: EventInput[], now = new Date()): Promise<RecordEventsResult> {
     const rejected: RecordEventsResult['rejected'] = [];
     const valid: ValidEvent[] = [];
-    const ids = new Set<string>();
+    const indexOf = new Map<string, number>();
     let duplicates = 0;
     events.forEach((e, index) => {
       const result = validateEvent(e, now);
       if (typeof result === 'string') {
         rejected.push({ index, eventId: e.eventId ?? null, reason: result });
-      } else if (ids.has(result.eventId)) {
+      } else if (indexOf.has(result.eventId)) {
         duplicates += 1;
       } else {
-        ids.add(result.eventId);
+        indexOf.set(result.eventId, index);
         valid.push(result);
       }
     });
     // Answered only after the INSERT holding these events has committed (shared with other calls).
-    const stored = valid.length ? await this.writer.write(valid) : [];
-    duplicates += valid.length - stored.length;
+    const { stored, erased } = valid.length ? await this.writer.write(valid) : { stored: [], erased: [] };
+    // Right to erasure: nothing more is stored about an erased customer (src/privacy).
+    for (const id of erased) {
+      const index = indexOf.get(id) ?? -1;
+      rejected.push({ index, eventId: events[index]?.eventId ?? null, reason: ERASED_REASON });
+    }
+    if (erased.length) rejected.sort((x, y) => x.index - y.index);
+    duplicates += valid.length - stored.length - erased.length;
     let forwarded = false;
     if (stored.length && this.enqueueForward) {
       // The events are stored either way; when the queue cannot take them they stay with

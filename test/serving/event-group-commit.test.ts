@@ -48,13 +48,13 @@ describe('recordEvents group commit', () => {
       writer.write(i === 0 ? [event('gc-0')] : [event(`gc-${i}`), event(`gc-${i - 1}`)]),
     );
     const stored = await Promise.all(calls);
-    const all = stored.flat();
+    const all = stored.flatMap((r) => r.stored);
     expect(all).toHaveLength(200);
     expect(new Set(all).size).toBe(200);
     expect(await countOf('gc-%')).toEqual({ n: 200, distinct: 200 });
     expect(statements).toBeLessThan(50);
     // Already stored: nothing is stored again, nothing is claimed.
-    expect(await writer.write([event('gc-7')])).toEqual([]);
+    expect(await writer.write([event('gc-7')])).toEqual({ stored: [], erased: [] });
   });
 
   it('fails every call of a group whose statement fails (nothing of it acknowledged)', async () => {

@@ -34,6 +34,7 @@ export function printOnlineRetailSummary(s: OnlineRetailImportSummary, write = o
   write(`  skipped (no customer)    ${n(s.skippedNoCustomer)}`);
   write(`  skipped (not a product)  ${n(s.skippedNonProduct)}`);
   write(`  quarantined              ${np(s.quarantined)}`);
+  if (s.erasedCustomerRows) write(`    of erased customers    ${n(s.erasedCustomerRows)}`);
   write(`  customers                ${np(s.customers)}, ${n(s.customers.updated)} updated`);
   write(`  products                 ${np(s.products)}, ${n(s.products.updated)} updated`);
   write(`  orders                   ${np(s.orders)}`);

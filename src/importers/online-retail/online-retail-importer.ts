@@ -8,6 +8,7 @@ import type { Database } from '../../db/database';
 import { silentProgress, type Progress } from '../../infra/progress';
 import { withIndexesRebuiltIfEmpty } from '../bulk-indexes';
 import { copyInto, copyRow } from '../pg-copy';
+import { quarantineErasedRows } from '../erased-rows';
 import { quarantineRows, type RejectedRow } from '../quarantine';
 import { readOnlineRetail } from './online-retail-reader';
 import { newAndPresent, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
@@ -23,6 +24,8 @@ export interface OnlineRetailImportSummary {
   /** Postage, fees and adjustments (StockCode not starting with a digit). */
   skippedNonProduct: number;
   quarantined: NewAndPresent;
+  /** Rows of erased customers, quarantined (counted in `quarantined` too). */
+  erasedCustomerRows: number;
   customers: NewAndPresent & { updated: number };
   products: NewAndPresent & { updated: number };
   orders: NewAndPresent;
@@ -113,6 +116,13 @@ export async function importOnlineRetail(
     await client.query('ANALYZE stage_online_retail');
 
     const quarantinedNew = await quarantineRows(client, ONLINE_RETAIL_SOURCE, fileName, rejected);
+    const erased = await quarantineErasedRows(
+      client,
+      'stage_online_retail',
+      'customer_id',
+      ONLINE_RETAIL_SOURCE,
+      fileName,
+    );
 
     // Country is the only place the file says where a customer is: it becomes the province.
     const customers = await upsertCounts(
@@ -177,11 +187,12 @@ export async function importOnlineRetail(
     return {
       file: fileName,
       ...counts,
-      quarantined: newAndPresent(rejected.length, quarantinedNew),
+      quarantined: newAndPresent(rejected.length + erased.total, quarantinedNew + erased.new),
+      erasedCustomerRows: erased.total,
       customers,
       products,
       orders: newAndPresent(orderTotal, orders.rowCount ?? 0),
-      orderItems: newAndPresent(staged, items.rowCount ?? 0),
+      orderItems: newAndPresent(staged - erased.total, items.rowCount ?? 0),
       seconds: (Date.now() - started) / 1000,
     };
   } catch (err) {

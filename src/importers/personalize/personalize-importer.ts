@@ -10,6 +10,7 @@ import { indexHeader } from '../../csv/csv-header';
 import { openCsv } from '../../csv/csv-file';
 import type { CsvLimits } from '../../csv/csv-limits';
 import { copyInto, copyRow } from '../pg-copy';
+import { quarantineErasedRows } from '../erased-rows';
 import { quarantineRows, type RejectedRow } from '../quarantine';
 import { newAndPresent, rowCount, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
 import {
@@ -48,6 +49,8 @@ interface Staged {
   table: string;
   rowsRead: number;
   rejected: RejectedRow[];
+  /** Rows of erased customers, already moved to the quarantine. */
+  erased: number;
 }
 
 async function stageFile(
@@ -98,8 +101,12 @@ async function stageFile(
     progress.stop();
   }
   await copyInto(client, table, ['line', ...format.stageColumns], rows());
+  const erased =
+    format.kind === 'items'
+      ? 0
+      : (await quarantineErasedRows(client, table, 'user_id', `${PERSONALIZE_SOURCE}-${format.kind}`, name)).total;
   await client.query(`ANALYZE ${table}`);
-  return { table, rowsRead, rejected };
+  return { table, rowsRead, rejected, erased };
 }
 
 export async function importPersonalize(
@@ -121,7 +128,7 @@ export async function importPersonalize(
     ): Promise<void> => {
       const name = path.basename(file);
       await quarantineRows(client, `${PERSONALIZE_SOURCE}-${kind}`, name, s.rejected);
-      summaries.push({ kind, file: name, rowsRead: s.rowsRead, quarantined: s.rejected.length, loaded });
+      summaries.push({ kind, file: name, rowsRead: s.rowsRead, quarantined: s.rejected.length + s.erased, loaded });
     };
 
     if (files.users) {
