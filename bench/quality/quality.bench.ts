@@ -68,9 +68,14 @@ function describeTuning(t: TuningResult): string {
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(' ');
   const u = t.validation.usersSplit;
+  const b = t.budget;
+  const check =
+    b.check.status === 'ran'
+      ? `users-split check ${f4(u.untunedNdcg ?? 0)} -> ${f4(u.tunedNdcg ?? 0)} (${u.passed ? 'passed' : 'FAILED: untuned kept'})`
+      : `users-split check ${b.check.status} (${b.check.reason})`;
   return (
     `tuning: ${t.trials.length} trials in ${(t.elapsedMs / 1000).toFixed(0)} s (stopped by ${t.stoppedBy}); window ${t.window.days.toFixed(1)} of ${t.window.spanDays.toFixed(0)} days from ${t.window.cutoffIso.slice(0, 16)}, ${t.window.cases} customers; ` +
-    `validation nDCG@10 untuned ${f4(t.validation.untunedNdcg)} -> tuned ${f4(t.validation.tunedNdcg)}; users-split check ${f4(u.untunedNdcg)} -> ${f4(u.tunedNdcg)} (${u.passed ? 'passed' : 'FAILED: untuned kept'}); ` +
+    `validation nDCG@10 untuned ${f4(t.validation.untunedNdcg)} -> tuned ${f4(t.validation.tunedNdcg)}; ${check}; budget ${b.budgetMs / 1000} s: setup ${(b.setupMs / 1000).toFixed(1)} s, baseline trial ${(b.baselineMs / 1000).toFixed(1)} s, ${b.plannedTrials} trials planned, spent ${(b.spentMs / 1000).toFixed(1)} s; ` +
     `learned event weights ${JSON.stringify(t.learnedEventWeights.weights)}; chosen: ${changed || '(untuned)'}\n`
   );
 }

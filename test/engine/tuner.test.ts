@@ -70,6 +70,51 @@ describe('tune', () => {
     expect(r.trials.length).toBeLessThan(3);
   });
 
+  // Issue 16: the baseline trial and the check used to come on top of the budget (241 s for 60).
+  it('counts the baseline trial and the check inside a tiny budget: plans, records, skips', () => {
+    let clock = 0;
+    const tick = () => (clock += 1_000); // every reading of the clock costs a second
+    const r = tune(raw, DEFAULT_PARAMS, { budgetMs: 9_000, now: tick });
+    const b = r.budget;
+    expect(b.budgetMs).toBe(9_000);
+    expect(b.baselineMs).toBeGreaterThan(0);
+    expect(b.setupMs).toBeGreaterThan(0);
+    // The plan: what is left after setup and baseline, less the check (setup + 2 trials), in trials.
+    const checkMs = b.setupMs + 2 * b.baselineMs;
+    expect(b.plannedTrials).toBeGreaterThan(0);
+    expect(b.setupMs + b.baselineMs + b.plannedTrials * b.baselineMs + checkMs).toBeLessThanOrEqual(9_000);
+    expect(r.trials.length).toBeLessThanOrEqual(b.plannedTrials);
+    expect(r.stoppedBy).toBe('budget');
+    // Planned use never passes the budget: setup + baseline + trials + the check's estimate.
+    const trialsMs = r.trials.reduce((s, t) => s + t.ms, 0);
+    expect(b.setupMs + b.baselineMs + trialsMs + b.setupMs + 2 * b.trialEstimateMs).toBeLessThanOrEqual(9_000);
+    expect(['not-needed', 'ran']).toContain(b.check.status);
+  });
+
+  it('skips the check when a trial ran over its estimate and no room is left, and logs why', () => {
+    let clock = 0;
+    let overran = false;
+    const r = tune(raw, DEFAULT_PARAMS, {
+      budgetMs: 600_000,
+      now: () => (clock += 1_000),
+      // The first kept change is followed by a slow stretch (a loaded machine): the budget is gone.
+      onTrial: (t) => {
+        if (t.kept && !overran) {
+          overran = true;
+          clock += 600_000;
+        }
+      },
+    });
+    expect(overran).toBe(true);
+    expect(r.stoppedBy).toBe('budget');
+    expect(r.budget.check.status).toBe('skipped');
+    expect(r.budget.check.reason).toMatch(/^budget: /);
+    expect(r.validation.usersSplit).toMatchObject({ untunedNdcg: null, tunedNdcg: null, cases: 0 });
+    // Without the check the pick stands on its validation margin.
+    expect(Object.keys(r.chosen).length).toBeGreaterThan(0);
+    expect(r.validation.tunedNdcg).toBeGreaterThan(r.validation.untunedNdcg);
+  });
+
   it('does not search on data too small to tune on', async () => {
     const tiny = await read(
       [

@@ -58,6 +58,8 @@ export function tuneForRun(
       tunedAt: new Date().toISOString(),
       budgetMs,
       elapsedMs: result.elapsedMs,
+      // Baseline, planned trials, check run or skipped: the budget's own account of the search.
+      budget: result.budget,
       stoppedBy: result.stoppedBy,
       seed: result.seed,
       chosen: result.chosen,

@@ -4,7 +4,8 @@
 // a change is kept only when it beats the best so far by more than the noise margin (1% and one
 // standard error of the paired per-customer difference). The pick is then checked on AWS's
 // per-customer split against the untuned parameters. Deterministic for a seed, unless the time
-// budget stops the search (the result says so). Nothing at or after `until` is read.
+// budget (a hard bound, trial-budget.ts) stops the search (the result says so). Nothing at or
+// after `until` is read.
 import { buildDataset } from '../dataset';
 import type { RawInteractions } from '../dataset-reader';
 import type { EngineParams } from '../engine-params';
@@ -15,10 +16,14 @@ import { Recommender } from '../recommender';
 import { learnEventWeights, scaledWeights } from './event-weights';
 import { holdoutCases, pairedGain, scoreRecommender, type HoldoutCase, type TruthRule } from './holdout-cases';
 import { SEARCH_STAGES, WEIGHT_FACTORS, type SearchStage } from './search-plan';
+import { TrialBudget, type BudgetLog } from './trial-budget';
 import { validationWindow, type ValidationWindow } from './validation-window';
 
 export interface TuningOptions {
-  /** The search stops starting trials after this long (the running one finishes). */
+  /**
+   * Everything counts inside it: the baseline trial, the search and the check. A trial starts
+   * only when it and the check fit (trial-budget.ts).
+   */
   budgetMs: number;
   maxTrials?: number;
   k?: number;
@@ -56,12 +61,17 @@ export interface TuningResult {
     k: number;
     untunedNdcg: number;
     tunedNdcg: number;
-    /** AWS's split (10% of customers, their newest 10% of events): the check. */
-    usersSplit: { untunedNdcg: number; tunedNdcg: number; cases: number; passed: boolean };
+    /**
+     * AWS's split (10% of customers, their newest 10% of events): the check. Null figures: not
+     * run (the pick was the untuned parameters, or the budget had no room; budget.check says which).
+     */
+    usersSplit: { untunedNdcg: number | null; tunedNdcg: number | null; cases: number; passed: boolean };
   };
   learnedEventWeights: ReturnType<typeof learnEventWeights>;
   trials: TuningTrial[];
   stoppedBy: 'plan' | 'budget' | 'max-trials' | 'too-small';
+  /** What the budget planned and held: baseline, trial estimate, check run or skipped. */
+  budget: BudgetLog;
   elapsedMs: number;
   seed: number;
 }
@@ -100,7 +110,7 @@ function differences(p: EngineParams, base: EngineParams): Partial<EngineParams>
 
 export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptions): TuningResult {
   const now = opts.now ?? Date.now;
-  const started = now();
+  const budget = new TrialBudget(opts.budgetMs, now);
   const k = opts.k ?? 10;
   const rule = opts.truth ?? 'new-target';
   const margin = opts.marginShare ?? 0.01;
@@ -114,7 +124,7 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
   const trials: TuningTrial[] = [];
   const windowInfo = { ...window, cases: scorer.cases.length, cutoffIso: new Date(window.cutoff * 1000).toISOString() };
   if (scorer.cases.length < (opts.minCases ?? 30)) {
-    const none = { untunedNdcg: 0, tunedNdcg: 0, cases: 0, passed: true };
+    const none = { untunedNdcg: null, tunedNdcg: null, cases: 0, passed: true };
     return {
       chosen: {},
       params: base,
@@ -123,15 +133,16 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
       learnedEventWeights: learned,
       trials,
       stoppedBy: 'too-small',
-      elapsedMs: now() - started,
+      budget: budget.log(),
+      elapsedMs: budget.elapsed(),
       seed: base.seed,
     };
   }
-  const baseStarted = now();
+  // The baseline is a trial like the others: it counts inside the budget and sets the plan.
+  const setupMs = budget.elapsed();
   let best = base;
   let bestScores = scorer.score(base);
-  // The users-split check after the search costs about two trials: the budget keeps room for it.
-  let trialMs = now() - baseStarted;
+  budget.baselineDone(setupMs, budget.elapsed() - setupMs);
   const untunedNdcg = mean(bestScores);
   const tried = new Map<string, number>([[JSON.stringify(base), untunedNdcg]]);
   let stoppedBy: TuningResult['stoppedBy'] = 'plan';
@@ -145,7 +156,8 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
             { eventWeights: Object.fromEntries(raw.eventTypes.map((t) => [t, 1])) },
           ],
   };
-  search: for (const stage of [weightStage, ...SEARCH_STAGES]) {
+  for (const stage of [weightStage, ...SEARCH_STAGES]) {
+    if (stoppedBy !== 'plan') break;
     let stageBest = best;
     let stageScores = bestScores;
     for (const option of stage.options(best)) {
@@ -154,11 +166,11 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
       if (tried.has(key)) continue;
       if (trials.length >= maxTrials) {
         stoppedBy = 'max-trials';
-        break search;
+        break;
       }
-      if (now() - started + 2 * trialMs >= opts.budgetMs) {
+      if (!budget.canStartTrial()) {
         stoppedBy = 'budget';
-        break search;
+        break;
       }
       const t0 = now();
       const scores = scorer.score(candidate);
@@ -172,36 +184,44 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
         stageScores = scores;
       }
       const ms = now() - t0;
-      trialMs = Math.max(trialMs, ms);
+      budget.trialDone(ms);
       const trial = { n: trials.length + 1, stage: stage.name, changes: option, ndcg, gain, se, kept, ms };
       trials.push(trial);
       opts.onTrial?.(trial, trials.length);
     }
+    // A stage cut short by the budget still keeps what it found.
     best = stageBest;
     bestScores = stageScores;
   }
 
-  // The check on AWS's per-customer split: the pick must not lose much against the untuned params.
-  const usersSplit = splitInteractions(raw, 'users', base.seed, undefined, until);
-  const users = scorerOn(raw, usersSplit, base, k, rule);
-  const untunedUsers = mean(users.score(base));
-  const tunedUsers = best === base ? untunedUsers : mean(users.score(best));
-  const passed = tunedUsers >= untunedUsers * (1 - USERS_SPLIT_TOLERANCE);
-  const chosenParams = passed ? best : base;
+  // The check on AWS's per-customer split: the pick must not lose much against the untuned
+  // params. Without room for it in the budget the pick stands on its validation margin alone.
+  let usersSplit: TuningResult['validation']['usersSplit'] = {
+    untunedNdcg: null,
+    tunedNdcg: null,
+    cases: 0,
+    passed: true,
+  };
+  if (budget.decideCheck(best === base)) {
+    const c0 = now();
+    const users = scorerOn(raw, splitInteractions(raw, 'users', base.seed, undefined, until), base, k, rule);
+    const untunedUsers = mean(users.score(base));
+    const tunedUsers = mean(users.score(best));
+    const passed = tunedUsers >= untunedUsers * (1 - USERS_SPLIT_TOLERANCE);
+    usersSplit = { untunedNdcg: untunedUsers, tunedNdcg: tunedUsers, cases: users.cases.length, passed };
+    budget.checkDone(now() - c0);
+  }
+  const chosenParams = usersSplit.passed ? best : base;
   return {
     chosen: differences(chosenParams, base),
     params: chosenParams,
     window: windowInfo,
-    validation: {
-      k,
-      untunedNdcg,
-      tunedNdcg: passed ? mean(bestScores) : untunedNdcg,
-      usersSplit: { untunedNdcg: untunedUsers, tunedNdcg: tunedUsers, cases: users.cases.length, passed },
-    },
+    validation: { k, untunedNdcg, tunedNdcg: usersSplit.passed ? mean(bestScores) : untunedNdcg, usersSplit },
     learnedEventWeights: learned,
     trials,
     stoppedBy,
-    elapsedMs: now() - started,
+    budget: budget.log(),
+    elapsedMs: budget.elapsed(),
     seed: base.seed,
   };
 }
