@@ -17,6 +17,7 @@ import { learnEventWeights, scaledWeights } from './event-weights';
 import { holdoutCases, pairedGain, scoreRecommender, type HoldoutCase, type TruthRule } from './holdout-cases';
 import { SEARCH_STAGES, WEIGHT_FACTORS, type SearchStage } from './search-plan';
 import { TrialBudget, type BudgetLog } from './trial-budget';
+import { trialSample, type TrialSample } from './trial-sample';
 import { validationWindow, type ValidationWindow } from './validation-window';
 
 export interface TuningOptions {
@@ -56,7 +57,8 @@ export interface TuningResult {
   /** The chosen parameters' differences from the base (untuned) ones. */
   chosen: Partial<EngineParams>;
   params: EngineParams;
-  window: ValidationWindow & { cases: number; cutoffIso: string };
+  /** `sample`: the customers and rows trials trained on (trial-sample.ts). */
+  window: ValidationWindow & { cases: number; cutoffIso: string; sample: TrialSample['info'] };
   validation: {
     k: number;
     untunedNdcg: number;
@@ -79,17 +81,33 @@ export interface TuningResult {
 /** The pick may lose at most this share of the untuned nDCG on AWS's split (a check, not a target). */
 const USERS_SPLIT_TOLERANCE = 0.1;
 
+/**
+ * Training rows a trial may use per second of budget: about 15 trials fit whatever the data's
+ * size (Retailrocket's 2.4 M rows took over 2 minutes a trial at load 20; trial-sample.ts).
+ */
+const TRIAL_ROWS_PER_BUDGET_SECOND = 5_000;
+
 interface Scorer {
   cases: HoldoutCase[];
+  sample: TrialSample['info'];
   score(params: EngineParams): Float64Array;
 }
 
-function scorerOn(raw: RawInteractions, split: Split, base: EngineParams, k: number, rule: TruthRule): Scorer {
+function scorerOn(
+  full: RawInteractions,
+  fullSplit: Split,
+  base: EngineParams,
+  k: number,
+  rule: TruthRule,
+  maxRows: number,
+): Scorer {
+  const { raw, split, info } = trialSample(full, fullSplit, base.targetEventTypes, maxRows, base.seed);
   const ids = buildDataset(raw, base, null, null, { rows: split.train });
   const cases = holdoutCases(raw, split, ids, base.targetEventTypes, rule);
   const cache = new Map<string, SparseRows>();
   return {
     cases,
+    sample: info,
     score(params) {
       const data = buildDataset(raw, params, null, null, { rows: split.train });
       const model = trainModel(data, params, undefined, true, { similarItems: false, cache });
@@ -118,11 +136,17 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
   const window = validationWindow(raw, base.targetEventTypes, opts.until);
   const until = Number.isFinite(window.until) ? window.until : undefined;
   const split = splitInteractions(raw, 'time', base.seed, window.cutoff, until);
-  const scorer = scorerOn(raw, split, base, k, rule);
+  const maxRows = Math.max(50_000, (opts.budgetMs / 1000) * TRIAL_ROWS_PER_BUDGET_SECOND);
+  const scorer = scorerOn(raw, split, base, k, rule, maxRows);
   const learned = learnEventWeights(raw, (kk) => split.train[kk] === 1, base);
 
   const trials: TuningTrial[] = [];
-  const windowInfo = { ...window, cases: scorer.cases.length, cutoffIso: new Date(window.cutoff * 1000).toISOString() };
+  const windowInfo = {
+    ...window,
+    cases: scorer.cases.length,
+    cutoffIso: new Date(window.cutoff * 1000).toISOString(),
+    sample: scorer.sample,
+  };
   if (scorer.cases.length < (opts.minCases ?? 30)) {
     const none = { untunedNdcg: null, tunedNdcg: null, cases: 0, passed: true };
     return {
@@ -204,7 +228,7 @@ export function tune(raw: RawInteractions, base: EngineParams, opts: TuningOptio
   };
   if (budget.decideCheck(best === base)) {
     const c0 = now();
-    const users = scorerOn(raw, splitInteractions(raw, 'users', base.seed, undefined, until), base, k, rule);
+    const users = scorerOn(raw, splitInteractions(raw, 'users', base.seed, undefined, until), base, k, rule, maxRows);
     const untunedUsers = mean(users.score(base));
     const tunedUsers = mean(users.score(best));
     const passed = tunedUsers >= untunedUsers * (1 - USERS_SPLIT_TOLERANCE);
