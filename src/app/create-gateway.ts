@@ -151,7 +151,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const services: GatewayServices = {
     config,
     recs,
-    ranking: new RankingService(deps.ranker ?? null, recs, catalog, logger),
+    ranking: new RankingService(deps.ranker ?? null, recs, catalogueRanking, catalog, logger),
     events: new EventIngest(db.pool, enqueueForward, logger),
     admin,
     dashboard: new DashboardReads(db.pool),

@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { Database } from '../db/database';
-import type { Ranker } from '../engine/ranker';
+import type { ServingRanker } from '../engine/ranker';
 import type { Logger } from '../infra/logger';
 import type { PipelineService } from '../pipeline/pipeline-service';
 import type { RequestLimiter } from './auth/request-limiter';
@@ -15,8 +15,8 @@ export interface GatewayDeps {
   logger: Logger;
   db: Database;
   pipeline: PipelineService;
-  /** The personalized-ranking model; null or absent when none is trained (rankItems then falls back). */
-  ranker?: Ranker | null;
+  /** The personalized-ranking model; null or absent (or ranking null) when none is trained: rankItems falls back. */
+  ranker?: ServingRanker | null;
   /** Request-path Redis (fail-fast). undefined: the gateway creates one; null: run without Redis. */
   redis?: Redis | null;
   /** BullMQ queues, one per registry name; undefined: the gateway creates them. */

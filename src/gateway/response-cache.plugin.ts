@@ -8,8 +8,17 @@ import type { GatewayMetrics } from './metrics';
 /**
  * Root fields whose answers depend only on the batch (and their arguments). Not usersForItem: it is
  * customer data (a key is needed), and the lane serves cached answers to anyone reads are open to.
+ * rankItems only when it answered from the batch (its resolver unsets `cacheable` for a ranking
+ * model's answer: a newer model may load within a batch).
  */
-const CACHEABLE_FIELDS = new Set(['recommendations', 'similarItems', 'itemAffinity', 'popularItems', '__typename']);
+const CACHEABLE_FIELDS = new Set([
+  'recommendations',
+  'similarItems',
+  'itemAffinity',
+  'popularItems',
+  'rankItems',
+  '__typename',
+]);
 
 /**
  * The metrics label of an operation: its type and root fields (bounded by the schema), never the

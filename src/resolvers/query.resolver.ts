@@ -143,6 +143,8 @@ export const Query: QueryResolvers = {
         () => ranking.rank(args.userId, args.productIds),
         () => ranking.byPopularity(args.productIds),
       );
+      // A ranking model's answer is not batch data: a newer model may load within the batch.
+      if (served.built.source === 'PERSONALIZED_RANKING') ctx.cacheable = false;
       return toListView(ctx, served);
     } catch (err) {
       if (err instanceof UnknownProductsError)

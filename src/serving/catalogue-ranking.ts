@@ -156,6 +156,16 @@ export class CatalogueRanking {
     return out;
   }
 
+  /** The products of `ids` held in memory (as of the last load; not those created since or beyond maxProducts). */
+  products(ids: readonly string[]): Map<string, ProductRow> {
+    const out = new Map<string, ProductRow>();
+    for (const id of ids) {
+      const held = this.byId.get(id);
+      if (held) out.set(id, held.product);
+    }
+    return out;
+  }
+
   /** Sales figures as of the last load (zero for products sold since, or beyond maxProducts). */
   stats(ids: readonly string[]): Map<string, ProductStats> {
     return new Map(ids.map((id) => [id, this.byId.get(id) ?? NO_STATS]));

@@ -3,24 +3,18 @@
 // gateway falls back to cached scores and popularity.
 import type { Database } from '../db/database';
 import { loadLocalRanker } from '../engine/local/local-ranker';
-import type { RankedItem, Ranker } from '../engine/ranker';
+import type { RankedItem, Ranker, ServingRanker } from '../engine/ranker';
 import { runLayout } from '../engine/training-engine';
 import type { Logger } from '../infra/logger';
 import type { ObjectStore } from '../storage/object-store';
 
 const RECHECK_MS = 10_000;
 
-export class NoModelError extends Error {
-  constructor() {
-    super('no trained personalized-ranking model yet');
-    this.name = 'NoModelError';
-  }
-}
-
-export class LatestModelRanker implements Ranker {
+export class LatestModelRanker implements ServingRanker {
   private current: { runId: number; ranker: Ranker } | null = null;
   private checkedAt = 0;
   private loading: Promise<void> | null = null;
+  private firstCheck: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -28,19 +22,29 @@ export class LatestModelRanker implements Ranker {
     private readonly logger: Logger,
   ) {}
 
-  async rank(userId: string, productIds: string[]): Promise<RankedItem[]> {
-    if (Date.now() - this.checkedAt > RECHECK_MS) {
-      this.loading ??= this.refresh().finally(() => {
+  async rank(userId: string, productIds: string[]): Promise<RankedItem[] | null> {
+    // Only the very first request waits for the check; later ones rank with the model they have
+    // while a newer one is looked for (and loaded from the object store) in the background.
+    this.firstCheck ??= this.check();
+    await this.firstCheck;
+    if (Date.now() - this.checkedAt > RECHECK_MS) void this.check();
+    return this.current ? this.current.ranker.rank(userId, productIds) : null;
+  }
+
+  /** One look for a newer run at a time; a failure is logged and the model in hand keeps serving. */
+  private check(): Promise<void> {
+    this.checkedAt = Date.now();
+    this.loading ??= this.refresh()
+      .catch((err: unknown) => {
+        this.logger.warn({ err }, 'could not look for a newer ranking model; keeping the one loaded');
+      })
+      .finally(() => {
         this.loading = null;
       });
-      await this.loading;
-    }
-    if (!this.current) throw new NoModelError();
-    return this.current.ranker.rank(userId, productIds);
+    return this.loading;
   }
 
   private async refresh(): Promise<void> {
-    this.checkedAt = Date.now();
     const { rows } = await this.db.pool.query<{ id: number }>(
       `SELECT id FROM pipeline_runs WHERE status = 'succeeded' AND engine = 'local' ORDER BY id DESC LIMIT 1`,
     );

@@ -35,7 +35,15 @@ const sourceOf = (kind: ListKind) => RESULT_KINDS[kind].source ?? 'POPULAR';
 /** A load committing during a request restarts it at the new batch; more than this many is a storm. */
 const MAX_BATCH_RESTARTS = 3;
 
+/** The overall popular list of one batch as positions and scores by product id. */
+export interface Popularity {
+  rank: ReadonlyMap<string, { index: number; score: number }>;
+  modelVersion: string | null;
+}
+
 export class RecommendationService {
+  private heldPopularity: { version: number; value: Promise<Popularity> } | null = null;
+
   /**
    * `results` serves the batch results (the hot layer in front of PostgreSQL); `hot` caches the
    * catalogue facts the fallbacks need (a customer's province, a product's category) per batch.
@@ -65,17 +73,44 @@ export class RecommendationService {
     return this.pinned((b) => this.popularAt(b, scope, value));
   }
 
-  /** The customer's cached scores and the overall popular list, of one batch (rankItems' fallback). */
+  /**
+   * The customer's cached scores and the overall popularity, of one batch (rankItems' fallback).
+   * The popularity is built once per batch version and held in memory; the customer's list is a
+   * hot-layer read (PostgreSQL only on a miss, as for `recommendations`).
+   */
   scoresAndPopularity(
     userId: string,
-  ): Promise<{ cached: CachedList | null; popular: CachedList | null; batchVersion: number }> {
+  ): Promise<{ cached: CachedList | null; popularity: Popularity; batchVersion: number }> {
     return this.pinned(async (b) => {
-      const [cached, popular] = await Promise.all([
+      const [cached, popularity] = await Promise.all([
         this.listAt(b, 'userRecommendations', userId),
-        this.popularAt(b, 'global', ''),
+        this.popularityAt(b),
       ]);
-      return { cached, popular, batchVersion: b.version };
+      return { cached, popularity, batchVersion: b.version };
     });
+  }
+
+  /** The overall popularity of the current batch, from memory once read (rankItems' POPULAR order). */
+  popularity(): Promise<Popularity & { batchVersion: number }> {
+    return this.pinned(async (b) => ({ ...(await this.popularityAt(b)), batchVersion: b.version }));
+  }
+
+  private popularityAt(b: Batch): Promise<Popularity> {
+    if (this.heldPopularity?.version !== b.version) {
+      const held = {
+        version: b.version,
+        value: this.popularAt(b, 'global', '').then((list) => ({
+          rank: new Map(list?.items.map((i, index) => [i.product.id, { index, score: i.score }]) ?? []),
+          modelVersion: list?.modelVersion ?? null,
+        })),
+      };
+      // A failed read (PostgreSQL down on a miss, or a newer batch) is not held: the next request reads again.
+      held.value.catch(() => {
+        if (this.heldPopularity === held) this.heldPopularity = null;
+      });
+      this.heldPopularity = held;
+    }
+    return this.heldPopularity.value;
   }
 
   segment(productId: string): Promise<(CachedSegment & { batchVersion: number }) | null> {

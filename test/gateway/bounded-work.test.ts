@@ -1,28 +1,11 @@
 // A request may cost only a bounded amount of database work (docs/gateway.md, "Database work per
 // request"): lists longer than anything stored are filled from the in-memory catalogue ranking, and
 // product sales figures come from it too, so no request ever reads the order lines.
-import type { Pool } from 'pg';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
+import { recordQueries } from '../support/query-recorder';
 import { seedServing } from '../support/serving-fixtures';
-
-/** Records the SQL of every pool.query the gateway sends from now on. */
-function recordQueries(pool: Pool): { sql: string[]; stop(): void } {
-  const sql: string[] = [];
-  const original = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  const spy = jest.spyOn(pool, 'query').mockImplementation((...args: unknown[]) => {
-    const first = args[0];
-    sql.push(typeof first === 'string' ? first : String((first as { text?: unknown }).text));
-    return original(...args);
-  });
-  return {
-    sql,
-    stop: () => {
-      spy.mockRestore();
-    },
-  };
-}
 
 describe('database work per request', () => {
   let ctx: TestContext;
