@@ -28,7 +28,8 @@ import { EventIngest } from '../serving/event-ingest';
 import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
-import { InvalidPipelineRequestError, RunNotFoundError } from '../pipeline/pipeline-service';
+import { InvalidPipelineRequestError, RunEnqueueError, RunNotFoundError } from '../pipeline/pipeline-service';
+import { RedisUnavailableError } from '../infra/redis-circuit';
 import { WebhookAdmin } from '../serving/webhook-admin';
 import { eraseCustomers } from '../privacy/customer-erasure';
 import { bullWebhookQueue } from '../queues/webhook-queue';
@@ -80,7 +81,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   let ownQueueConnection: ReturnType<typeof createRedis> | null = null;
   let queues = deps.queues;
   if (!queues) {
-    const connection = createRedis(config, 'worker');
+    const connection = createRedis(config, 'producer');
     ownQueueConnection = connection;
     queues = QUEUE_NAMES.map((name) => new Queue(name, { connection, prefix }));
   }
@@ -199,7 +200,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     includeStacktraceInErrorResponses: config.devMode,
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);
-      if (original instanceof ServingUnavailableError || original instanceof HotLayerUnavailableError) {
+      // Outages, not bugs: retry later (a run Redis did not take is failed at once, so a retry can start).
+      if (
+        original instanceof ServingUnavailableError ||
+        original instanceof HotLayerUnavailableError ||
+        original instanceof RunEnqueueError ||
+        original instanceof RedisUnavailableError
+      ) {
         return { ...formatted, extensions: { ...formatted.extensions, code: 'SERVICE_UNAVAILABLE' } };
       }
       // The caller's mistake wherever it surfaces (mutations report these as userErrors).

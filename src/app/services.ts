@@ -16,7 +16,7 @@ export interface Services {
   config: Config;
   logger: Logger;
   db: Database;
-  /** BullMQ's connection (blocking-safe: maxRetriesPerRequest null). */
+  /** BullMQ's connection: blocking-safe (maxRetriesPerRequest null) in workers, bounded (producer) in the gateway. */
   queueRedis: Redis;
   queues: Queues;
   store: ObjectStore;
@@ -38,11 +38,12 @@ export interface ServiceOverrides {
 export function buildServices(config: Config, opts: ServiceOverrides = {}): Services {
   const logger = opts.logger ?? createLogger(config, opts.name);
   const db = createDatabase(config, { requestPath: opts.requestPath === true });
-  const queueRedis = createRedis(config, 'worker');
+  // The gateway only adds and reads jobs: its queue commands are bounded and pass the breaker.
+  const queueRedis = createRedis(config, opts.requestPath === true ? 'producer' : 'worker');
   const queues = new Queues(config, queueRedis);
   const store = opts.store ?? createObjectStore(config);
   const engine = (opts.engine ?? ((d) => createEngine(config, d)))({ db, logger });
-  const pipeline = new QueuePipelineService({ config, db, queues });
+  const pipeline = new QueuePipelineService({ config, db, queues, logger });
   return {
     config,
     logger,

@@ -70,6 +70,14 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .default('redis://127.0.0.1:6379'),
+  // Gateway connections only (request reads and the queue producers): a Redis that is connected
+  // but silent costs a command at most REDIS_COMMAND_TIMEOUT_MS; after REDIS_BREAKER_FAILURES
+  // such failures in a row the circuit opens (commands fail at once) and one PING every
+  // REDIS_BREAKER_PROBE_MS decides when it closes. Workers' connections block on purpose.
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  REDIS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(3),
+  REDIS_BREAKER_PROBE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
@@ -231,7 +239,13 @@ export interface Config {
     /** Request-path pool bounds, plus the loader's swap lock wait (all milliseconds). */
     timeouts: { connectMs: number; statementMs: number; lockMs: number; queryMs: number; swapLockMs: number };
   };
-  redis: { url: string; prefix: string };
+  redis: {
+    url: string;
+    prefix: string;
+    /** Bounds of the gateway's connections (milliseconds); see createRedis. */
+    timeouts: { commandMs: number; connectMs: number };
+    breaker: { failures: number; probeMs: number };
+  };
   http: { host: string; port: number };
   objectStore: { kind: Env['OBJECT_STORE']; dir: string };
   /** Limits of the CSV reader on imported files (see README "Hostile files"). */
@@ -347,7 +361,12 @@ export function loadConfig(
         swapLockMs: e.LOAD_SWAP_LOCK_TIMEOUT_MS,
       },
     },
-    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      prefix: e.QUEUE_PREFIX,
+      timeouts: { commandMs: e.REDIS_COMMAND_TIMEOUT_MS, connectMs: e.REDIS_CONNECT_TIMEOUT_MS },
+      breaker: { failures: e.REDIS_BREAKER_FAILURES, probeMs: e.REDIS_BREAKER_PROBE_MS },
+    },
     http: { host: e.HOST, port: e.PORT },
     objectStore: { kind: e.ENGINE === 'aws' ? 's3' : e.OBJECT_STORE, dir: e.OBJECT_STORE_DIR },
     imports: { maxLineChars: e.IMPORT_MAX_LINE_CHARS, maxDecompressedBytes: e.IMPORT_MAX_DECOMPRESSED_BYTES },

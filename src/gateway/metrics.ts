@@ -98,6 +98,14 @@ export class GatewayMetrics {
       },
     });
     new Gauge({
+      name: 'recs_redis_available',
+      help: 'Whether Redis answered a PING during this scrape (0: no recs_queue_jobs figures from Redis either)',
+      registers: r,
+      async collect() {
+        this.set((await s.hot.answers()) ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'recs_hot_skipped_writes',
       help: 'Hot entries not written since start because Redis was at HOT_LAYER_MAX_MB',
       registers: r,
@@ -180,6 +188,9 @@ export class GatewayMetrics {
               const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
               for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
             } catch (err) {
+              // No stale figures: a queue Redis cannot count is absent from this scrape.
+              for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed'])
+                this.remove({ queue: q.name, state });
               s.logger.warn({ err, queue: q.name }, 'metrics: queue counts unavailable');
             }
           }),

@@ -7,6 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../infra/logger';
+import { redisAdmits } from '../infra/redis-circuit';
 import { keyFromHeaders, type Authenticator } from './auth/authenticator';
 
 export interface RateLimitSettings {
@@ -34,7 +35,7 @@ export class RequestRateLimiter {
     settings: RateLimitSettings,
     private readonly logger: Logger,
     /** Whether Redis may be asked now (false while its circuit is open: the local limiter answers). */
-    private readonly redisUsable: () => boolean = () => redis?.status === 'ready',
+    private readonly redisUsable: () => boolean = () => redis?.status === 'ready' && redisAdmits(redis),
   ) {
     const make = (scope: RateScope, points: number): ScopeLimiter => {
       const local = new RateLimiterMemory({ points, duration: settings.windowSeconds, keyPrefix: scope });

@@ -2,6 +2,7 @@
 import type { Config } from '../config/config';
 import { cronProblem } from '../config/cron-expression';
 import type { Database } from '../db/database';
+import type { Logger } from '../infra/logger';
 import { isRecipe } from '../engine/training-engine';
 import type { Queues } from '../queues/queues';
 import { QUEUE, runKeyOf } from '../queues/registry';
@@ -23,7 +24,15 @@ import { firstStage, planStages } from './stage-chain';
 export class QueuePipelineService implements PipelineService {
   readonly runs: RunStore;
 
-  constructor(private readonly deps: { config: Config; db: Database; queues: Queues }) {
+  constructor(
+    private readonly deps: {
+      config: Config;
+      db: Database;
+      queues: Queues;
+      /** Told when Redis cannot list the schedulers (the stored schedules answer instead). */
+      logger?: Logger;
+    },
+  ) {
     this.runs = new RunStore(deps.db);
   }
 
@@ -116,8 +125,22 @@ export class QueuePipelineService implements PipelineService {
     return { name, cron };
   }
 
+  /**
+   * BullMQ's job schedulers are the live truth (with the next fire time); when Redis cannot answer,
+   * the schedules table (written beside every change) answers, with no next time.
+   */
   async listSchedules(): Promise<{ name: string; cron: string; enabled: boolean; next: Date | null }[]> {
-    const schedulers = await this.deps.queues.get(QUEUE.scheduler).getJobSchedulers();
+    let schedulers;
+    try {
+      schedulers = await this.deps.queues.get(QUEUE.scheduler).getJobSchedulers();
+    } catch (err) {
+      this.deps.logger?.warn({ err }, 'schedules: Redis unavailable, answering from PostgreSQL');
+      const stored = new Map((await this.deps.db.prisma.schedule.findMany()).map((s) => [s.name, s]));
+      return SCHEDULE_NAMES.map((name) => {
+        const s = stored.get(name);
+        return { name, cron: s?.cron ?? '', enabled: s?.enabled ?? false, next: null };
+      });
+    }
     const byName = new Map(schedulers.map((s) => [s.key, s]));
     return SCHEDULE_NAMES.map((name) => {
       const s = byName.get(name);

@@ -3,6 +3,7 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Logger } from '../infra/logger';
+import { redisAdmits } from '../infra/redis-circuit';
 import { BATCH_COLUMNS, batchFromRow, NO_BATCH, versionOnlyBatch, type Batch, type BatchRow } from './batch';
 import { batchVersionKey } from './hot-keys';
 
@@ -86,7 +87,7 @@ export class BatchTracker implements BatchSource {
   }
 
   private async readRedis(): Promise<number | null> {
-    if (!this.redis || this.redis.status !== 'ready') return null;
+    if (!this.redis || this.redis.status !== 'ready' || !redisAdmits(this.redis)) return null;
     try {
       const raw = await this.redis.get(batchVersionKey(this.prefix));
       const n = raw === null ? NaN : Number(raw);

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { ExpiringLru } from '../infra/expiring-lru';
 import type { Logger } from '../infra/logger';
+import { redisAdmits } from '../infra/redis-circuit';
 import { HotLayerUnavailableError } from './hot-layer-unavailable-error';
 import { hotKey } from './hot-keys';
 
@@ -72,12 +73,26 @@ export class HotCache implements HotLayer {
     return this.available;
   }
 
+  /** Whether Redis answers a PING now (bounded by the connection's command timeout). */
+  async answers(): Promise<boolean> {
+    const redis = this.readyRedis();
+    if (!redis) return false;
+    try {
+      await redis.ping();
+      return true;
+    } catch (err) {
+      this.logger.debug({ err }, 'hot layer: Redis did not answer a PING');
+      return false;
+    }
+  }
+
   get available(): boolean {
     return this.readyRedis() !== null;
   }
 
   private readyRedis() {
-    return this.redis !== null && this.redis.status === 'ready' ? this.redis : null;
+    // An open circuit refuses every command at once: not asking spares the refusal and its log line.
+    return this.redis !== null && this.redis.status === 'ready' && redisAdmits(this.redis) ? this.redis : null;
   }
 
   /** Returns the cached value (null is a valid, cached value) or loads, stores and returns it. */

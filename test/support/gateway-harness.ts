@@ -29,7 +29,7 @@ export interface Harness {
 }
 
 export async function startGateway(ctx: TestContext, overrides: Partial<GatewayDeps> = {}): Promise<Harness> {
-  const queueRedis: Redis = createRedis(ctx.config, 'worker');
+  const queueRedis: Redis = createRedis(ctx.config, 'producer');
   const queues = new Queues(ctx.config, queueRedis);
   const pipeline = new QueuePipelineService({ config: ctx.config, db: ctx.db, queues });
   const logger = createLogger(ctx.config);
