@@ -2,10 +2,11 @@
 // Shipping is guarded: a variant that is significantly worse than the control on a guardrail
 // metric is refused unless forced, and the refusal says which metric and by how much.
 import type { Database } from '../db/database';
+import { batchOfModelVersion, releaseUnpinnedBatches } from '../results';
 import { ExperimentError } from './experiment-errors';
 import { computeResults, type ExperimentResults } from './experiment-results';
-import { ExperimentStore, type LifecycleAction } from './experiment-store';
-import type { Experiment, NewExperiment } from './experiment-types';
+import { ExperimentStore, pinnedModelVersions, type LifecycleAction } from './experiment-store';
+import { pinnedModelVersion, type Experiment, type NewExperiment } from './experiment-types';
 
 export class ExperimentService {
   readonly store: ExperimentStore;
@@ -34,8 +35,14 @@ export class ExperimentService {
 
   async move(id: number, action: Exclude<LifecycleAction, 'ship'>, note?: string): Promise<Experiment> {
     const x = await this.store.move(id, action, { note });
+    if (action === 'stop') await this.releasePins();
     await this.changed();
     return x;
+  }
+
+  /** An ended experiment's pinned batches are kept no longer (unless another experiment pins them). */
+  private async releasePins(): Promise<void> {
+    await releaseUnpinnedBatches(this.db, pinnedModelVersions);
   }
 
   async ship(id: number, variant: string, force = false, note?: string): Promise<Experiment> {
@@ -44,6 +51,18 @@ export class ExperimentService {
       throw new ExperimentError('INVALID', `variant must be one of ${x.variants.map((v) => v.key).join(', ')}`, [
         'variant',
       ]);
+    const pinned = x.variants.find((v) => v.key === variant);
+    const model = pinned ? pinnedModelVersion(pinned) : null;
+    if (model !== null) {
+      // Shipping ends the pin: the winner would serve the live batch, not the model it won with.
+      const batch = await batchOfModelVersion(this.db.pool, model);
+      if (!batch || batch.retained)
+        throw new ExperimentError(
+          'INVALID',
+          `variant ${variant} serves model version ${model}, which is not the live batch; load that model's results first (shipping would serve the live batch instead)`,
+          ['variant'],
+        );
+    }
     if (variant !== x.controlKey) {
       const r = await computeResults(this.db.pool, x);
       const failed = r.guardrails.filter((g) => g.variant === variant && g.state === 'FAILED');
@@ -64,6 +83,7 @@ export class ExperimentService {
       variant,
       note: force ? `forced${note ? `; ${note}` : ''}` : note,
     });
+    await this.releasePins();
     await this.changed();
     return shipped;
   }

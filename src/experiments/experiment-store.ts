@@ -4,8 +4,17 @@
 import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
 import { oneRow } from '../db/one-row';
+import { BATCH_PIN_LOCK, batchOfModelVersion, type Batch } from '../results';
 import { ExperimentError } from './experiment-errors';
-import type { Experiment, ExperimentStatus, HistoryEntry, NewExperiment, Surface, Variant } from './experiment-types';
+import {
+  pinnedModelVersion,
+  type Experiment,
+  type ExperimentStatus,
+  type HistoryEntry,
+  type NewExperiment,
+  type Surface,
+  type Variant,
+} from './experiment-types';
 import { validateNewExperiment } from './experiment-validation';
 
 const LOCK = 7_140_014;
@@ -55,12 +64,43 @@ const MOVES: Record<LifecycleAction, { from: ExperimentStatus[]; to: ExperimentS
   ship: { from: ['RUNNING', 'PAUSED', 'STOPPED'], to: 'SHIPPED' },
 };
 
+/** Experiments that hold their pins: every one not ended (a draft too, so it can still start). */
+const PINNING = `status IN ('DRAFT', 'RUNNING', 'PAUSED')`;
+
+/**
+ * The model versions variants of unended experiments are pinned to (the batches the loader keeps),
+ * read with the caller's client (the loader reads it inside its own transaction).
+ */
+export async function pinnedModelVersions(q: Pick<PoolClient, 'query'>): Promise<number[]> {
+  const { rows } = await q.query<{ variants: Variant[] }>(`SELECT variants FROM experiments WHERE ${PINNING}`);
+  return [...new Set(rows.flatMap((r) => r.variants.map(pinnedModelVersion).filter((m): m is number => m !== null)))];
+}
+
+/**
+ * A variant pinned to a model version needs that model's batch results: the live batch or a kept
+ * one. Under the pin lock, so no load drops it between this check and the experiment's insert.
+ */
+async function checkPinsAvailable(client: PoolClient, variants: readonly Variant[]): Promise<void> {
+  if (!variants.some((v) => pinnedModelVersion(v) !== null)) return;
+  await client.query('SELECT pg_advisory_xact_lock($1)', [BATCH_PIN_LOCK]);
+  for (const [i, v] of variants.entries()) {
+    const m = pinnedModelVersion(v);
+    if (m === null || (await batchOfModelVersion(client, m))) continue;
+    throw new ExperimentError(
+      'INVALID',
+      `model version ${m} has no batch results to serve: no loaded batch names it, or its batch was replaced while no experiment pinned it`,
+      ['variants', String(i), 'strategy', 'modelVersion'],
+    );
+  }
+}
+
 export class ExperimentStore {
   constructor(private readonly db: Database) {}
 
   async create(x: NewExperiment): Promise<Experiment> {
     validateNewExperiment(x);
     return this.db.transaction(async (client) => {
+      await checkPinsAvailable(client, x.variants);
       const { rows } = await client.query<Row>(
         `INSERT INTO experiments (name, description, surfaces, variants, control_key, attribution_window_days, planned_customers_per_variant)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
@@ -78,6 +118,11 @@ export class ExperimentStore {
       await this.record(client, created.id, 'create', null, 'DRAFT', null);
       return created;
     });
+  }
+
+  /** The batch serving a model version (live or kept), or null: see src/results/batch-retention.ts. */
+  batchOfModelVersion(modelVersion: number): Promise<Batch | null> {
+    return batchOfModelVersion(this.db.pool, modelVersion);
   }
 
   async get(id: number): Promise<Experiment | null> {

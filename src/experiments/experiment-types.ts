@@ -16,11 +16,21 @@ export interface StrategyFilter {
 }
 
 /**
- * How a variant serves: BATCH is the current batch (what serving does without an experiment),
- * POPULAR the popular fallback, FILTER the batch narrowed by a filter, HOLDOUT no recommendations.
+ * How a variant serves: BATCH is the current batch (what serving does without an experiment), or,
+ * with `modelVersion`, the batch that serves that model version (kept while the experiment is not
+ * stopped, src/results/batch-retention.ts); POPULAR the popular fallback, FILTER the batch
+ * narrowed by a filter, HOLDOUT no recommendations.
  */
 export type Strategy =
-  { kind: 'BATCH' } | { kind: 'POPULAR' } | { kind: 'FILTER'; filter: StrategyFilter } | { kind: 'HOLDOUT' };
+  | { kind: 'BATCH'; modelVersion?: number | null }
+  | { kind: 'POPULAR' }
+  | { kind: 'FILTER'; filter: StrategyFilter }
+  | { kind: 'HOLDOUT' };
+
+/** The model version a variant is pinned to, or null (it serves the live batch). */
+export function pinnedModelVersion(v: Variant): number | null {
+  return v.strategy.kind === 'BATCH' ? (v.strategy.modelVersion ?? null) : null;
+}
 
 export interface Variant {
   /** Short, stable, URL-safe: it is written into every recommendationId of the variant. */

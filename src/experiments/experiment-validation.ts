@@ -10,7 +10,20 @@ function fail(message: string, ...field: (string | number)[]): never {
   throw new ExperimentError('INVALID', message, field.map(String));
 }
 
-function checkStrategy(s: Strategy, at: number): void {
+function checkStrategy(s: Strategy, at: number, surfaces: readonly string[]): void {
+  if (s.kind === 'BATCH' && s.modelVersion != null) {
+    if (!Number.isInteger(s.modelVersion) || s.modelVersion < 1)
+      fail('modelVersion must be a model version id', 'variants', at, 'strategy', 'modelVersion');
+    // rankItems ranks with the in-process model, not with batch lists: a pinned batch cannot serve it.
+    if (surfaces.includes('RANK_ITEMS'))
+      fail(
+        'a variant pinned to a model version cannot cover RANK_ITEMS (rankItems ranks with the live model)',
+        'variants',
+        at,
+        'strategy',
+        'modelVersion',
+      );
+  }
   if (s.kind !== 'FILTER') return;
   const f = s.filter;
   if (f.minPrice != null && !(Number.isFinite(f.minPrice) && f.minPrice >= 0))
@@ -41,7 +54,7 @@ export function validateNewExperiment(x: NewExperiment): void {
     if (!Number.isInteger(v.share) || v.share < 1 || v.share > 99)
       fail('share must be a whole percent, 1-99', 'variants', i, 'share');
     total += v.share;
-    checkStrategy(v.strategy, i);
+    checkStrategy(v.strategy, i, x.surfaces);
   });
   if (total !== 100) fail(`the variants' shares add up to ${total}, not 100`, 'variants');
   if (!keys.has(x.controlKey)) fail(`controlKey ${x.controlKey} is not one of the variants' keys`, 'controlKey');

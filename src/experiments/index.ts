@@ -15,13 +15,14 @@ export {
   type VariantSums,
 } from './experiment-results';
 export { ExperimentService } from './experiment-service';
-export { ExperimentStore, type LifecycleAction } from './experiment-store';
+export { ExperimentStore, pinnedModelVersions, type LifecycleAction } from './experiment-store';
 export {
   STATUSES,
   SURFACES,
   type Experiment,
   type ExperimentStatus,
   type NewExperiment,
+  pinnedModelVersion,
   type Strategy,
   type Surface,
   type Variant,

@@ -4,9 +4,10 @@
 // without talking to each other; `epoch` changes whenever the set served changes, so cached
 // answers made under another set are never reused (the response cache checks it).
 import type { Logger } from '../infra/logger';
+import type { Batch } from '../results';
 import { variantFor } from './assignment';
 import type { ExperimentStore } from './experiment-store';
-import type { Experiment, Surface, Variant } from './experiment-types';
+import { pinnedModelVersion, type Experiment, type Surface, type Variant } from './experiment-types';
 import { experimentIdPrefix } from './recommendation-id';
 
 export interface Assignment {
@@ -16,10 +17,14 @@ export interface Assignment {
   measured: boolean;
   /** Goes before the uuid of the list's recommendationId. */
   idPrefix: string;
+  /** The batch a variant pinned to a model version serves; null: the live batch. */
+  batch: Batch | null;
 }
 
 export class ServingExperiments {
   private bySurface = new Map<Surface, Experiment>();
+  /** "<experimentId>:<variantKey>" -> the batch of its pinned model version (running experiments). */
+  private pins = new Map<string, Batch>();
   private digest = '';
   private timer: NodeJS.Timeout | null = null;
   /** Bumped whenever the served set changes. */
@@ -37,8 +42,11 @@ export class ServingExperiments {
 
   async refresh(): Promise<void> {
     const list = await this.store.serving();
-    const digest = JSON.stringify(list.map((x) => [x.id, x.status, x.shippedVariant]));
+    const pins = await this.resolvePins(list);
+    // The pinned batches are part of what is served: cached answers made at another are not reused.
+    const digest = JSON.stringify([list.map((x) => [x.id, x.status, x.shippedVariant]), [...pins]]);
     if (digest === this.digest) return;
+    this.pins = pins;
     const next = new Map<Surface, Experiment>();
     // Running first: it owns its surfaces; a shipped winner serves only surfaces nobody tests.
     for (const x of [...list.filter((e) => e.status === 'RUNNING'), ...list.filter((e) => e.status === 'SHIPPED')])
@@ -47,6 +55,29 @@ export class ServingExperiments {
     this.digest = digest;
     this.epoch += 1;
     this.logger.info({ experiments: list.map((x) => x.id), epoch: this.epoch }, 'experiments served changed');
+  }
+
+  /**
+   * The batch of each running variant's pinned model version. One whose batch is gone (it cannot
+   * be while the experiment runs: the loader keeps it) serves the live batch, loudly.
+   */
+  private async resolvePins(list: readonly Experiment[]): Promise<Map<string, Batch>> {
+    const out = new Map<string, Batch>();
+    for (const x of list) {
+      if (x.status !== 'RUNNING') continue;
+      for (const v of x.variants) {
+        const model = pinnedModelVersion(v);
+        if (model === null) continue;
+        const batch = await this.store.batchOfModelVersion(model);
+        if (batch) out.set(`${x.id}:${v.key}`, batch);
+        else
+          this.logger.error(
+            { experiment: x.id, variant: v.key, model },
+            'pinned model version has no batch; serving the live one',
+          );
+      }
+    }
+    return out;
   }
 
   /**
@@ -75,10 +106,22 @@ export class ServingExperiments {
     if (x.status === 'SHIPPED') {
       const winner = x.variants.find((v) => v.key === x.shippedVariant);
       return winner
-        ? { experimentId: x.id, variant: winner, measured: false, idPrefix: experimentIdPrefix(x.id, winner.key) }
+        ? {
+            experimentId: x.id,
+            variant: winner,
+            measured: false,
+            idPrefix: experimentIdPrefix(x.id, winner.key),
+            batch: null,
+          }
         : null;
     }
     const variant = variantFor(x.id, x.variants, subject);
-    return { experimentId: x.id, variant, measured: true, idPrefix: experimentIdPrefix(x.id, variant.key) };
+    return {
+      experimentId: x.id,
+      variant,
+      measured: true,
+      idPrefix: experimentIdPrefix(x.id, variant.key),
+      batch: this.pins.get(`${x.id}:${variant.key}`) ?? null,
+    };
   }
 }

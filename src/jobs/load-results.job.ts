@@ -6,6 +6,7 @@ import type { StageFn } from './stage-types';
 import { batchVersionKey, loadResults } from '../results';
 import { changedSince } from './changed-since';
 import { scrubErasedFromCache } from '../privacy/customer-erasure';
+import { pinnedModelVersions } from '../experiments';
 
 export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, progress }) => {
   const files = await deps.store.list(layout.outputPrefix);
@@ -26,6 +27,8 @@ export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, pr
     only,
     fillUsersFromPopularity: !recipes.includes('user-personalization'),
     guard: { ...deps.config.pipeline.load, force: run.forceLoad },
+    // The batch a running (or paused, or draft) experiment's variant is pinned to outlives this load.
+    pinnedModelVersions,
   });
   for (const p of result.problems) deps.logger.warn({ runId: run.id, ...p }, 'batch output line skipped');
   // Customers erased since this run exported its datasets are still in its output: never serve them.

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { PoolClient } from 'pg';
 import type { Database } from '../db/database';
 import type { Logger } from '../infra/logger';
+import { retainedTables } from '../results';
 
 export function customerIdHash(customerId: string): string {
   return createHash('sha256').update(customerId, 'utf8').digest('hex');
@@ -33,6 +34,22 @@ export interface ErasureCounts {
 }
 
 const USER_TABLES = ['offline_user_recommendations', 'offline_item_affinity'] as const;
+const SEGMENT_TABLE = 'offline_item_segments';
+
+/**
+ * The cache tables holding customers: the live ones and the copies kept for experiments pinned to
+ * an older model version (src/results/batch-retention.ts), which hold them just the same.
+ */
+async function customerTables(q: Pick<PoolClient, 'query'>): Promise<{ users: string[]; segments: string[] }> {
+  const kept = await retainedTables(q);
+  return {
+    users: [
+      ...USER_TABLES,
+      ...kept.filter((t) => t.kind === 'userRecommendations' || t.kind === 'itemAffinity').map((t) => t.table),
+    ],
+    segments: [SEGMENT_TABLE, ...kept.filter((t) => t.kind === 'itemSegments').map((t) => t.table)],
+  };
+}
 const EXPERIMENT_TABLES = ['experiment_outcomes', 'experiment_exposed_items', 'experiment_subjects'] as const;
 
 /** Erases the given customers inside the caller's transaction; returns what was removed. */
@@ -52,16 +69,19 @@ export async function eraseCustomersIn(
   const orders = await count(`DELETE FROM orders WHERE customer_id = ANY($1::varchar[])`, [ids]);
   const events = await count(`DELETE FROM events WHERE user_id = ANY($1::varchar[])`, [ids]);
   let cachedLists = 0;
-  for (const table of USER_TABLES)
-    cachedLists += await count(`DELETE FROM ${table} WHERE user_id = ANY($1::varchar[])`, [ids]);
+  const tables = await customerTables(tx);
+  for (const table of tables.users)
+    cachedLists += await count(`DELETE FROM "${table}" WHERE user_id = ANY($1::varchar[])`, [ids]);
   // A segment lists users per product: the erased ones leave every list they are in.
-  const segments = await count(
-    `UPDATE offline_item_segments s SET users = (
+  let segments = 0;
+  for (const table of tables.segments)
+    segments += await count(
+      `UPDATE "${table}" s SET users = (
         SELECT coalesce(jsonb_agg(e ORDER BY o), '[]'::jsonb) FROM jsonb_array_elements(s.users) WITH ORDINALITY AS u(e, o)
          WHERE NOT (e->>'user_id' = ANY($1::varchar[])))
       WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(s.users) e WHERE e->>'user_id' = ANY($1::varchar[]))`,
-    [ids],
-  );
+      [ids],
+    );
   // Experiment bookkeeping names customers as subjects (exposures stay counted in the totals only).
   for (const table of EXPERIMENT_TABLES)
     await tx.query(`DELETE FROM ${table} WHERE subject_id = ANY($1::varchar[])`, [ids]);
@@ -118,16 +138,22 @@ export async function scrubErasedFromCache(q: Pick<PoolClient, 'query'>): Promis
   const any = await q.query(`SELECT 1 FROM erased_customers LIMIT 1`);
   if (!any.rowCount) return 0;
   let removed = 0;
-  for (const table of USER_TABLES) {
-    const r = await q.query(`DELETE FROM ${table} WHERE ${HASH('user_id')} IN (SELECT id_hash FROM erased_customers)`);
+  const tables = await customerTables(q);
+  for (const table of tables.users) {
+    const r = await q.query(
+      `DELETE FROM "${table}" WHERE ${HASH('user_id')} IN (SELECT id_hash FROM erased_customers)`,
+    );
     removed += r.rowCount ?? 0;
   }
-  const segments = await q.query(
-    `UPDATE offline_item_segments s SET users = (
+  for (const table of tables.segments) {
+    const segments = await q.query(
+      `UPDATE "${table}" s SET users = (
         SELECT coalesce(jsonb_agg(e ORDER BY o), '[]'::jsonb) FROM jsonb_array_elements(s.users) WITH ORDINALITY AS u(e, o)
          WHERE ${HASH("e->>'user_id'")} NOT IN (SELECT id_hash FROM erased_customers))
       WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(s.users) e
                      WHERE ${HASH("e->>'user_id'")} IN (SELECT id_hash FROM erased_customers))`,
-  );
-  return removed + (segments.rowCount ?? 0);
+    );
+    removed += segments.rowCount ?? 0;
+  }
+  return removed;
 }

@@ -1,10 +1,22 @@
 // The experiment mutations (admin): create and the lifecycle moves. Mistakes (bad input, a move
 // the status does not allow, a busy surface, a guardrail that refuses shipping) are userErrors.
-import type { NewExperiment, Strategy } from '../experiments';
+import { ExperimentError, type NewExperiment, type Strategy } from '../experiments';
 import { parseIntId } from '../gateway/input-limits';
 import type { CreateExperimentInput } from '../schema/__generated__/schema-types';
 import type { MutationResolvers } from './__generated__/resolvers-types';
 import { withUserErrors } from './user-errors';
+
+/** A ModelVersion id as given (an ID: digits), else a userError naming the variant. */
+function modelVersionId(raw: string, at: number): number {
+  const n = Number(raw);
+  if (!/^\d{1,9}$/.test(raw) || n < 1)
+    throw new ExperimentError('INVALID', 'modelVersion must be a ModelVersion id', [
+      'variants',
+      String(at),
+      'modelVersion',
+    ]);
+  return n;
+}
 
 function toNew(input: CreateExperimentInput): NewExperiment {
   return {
@@ -14,7 +26,7 @@ function toNew(input: CreateExperimentInput): NewExperiment {
     controlKey: input.controlKey,
     attributionWindowDays: input.attributionWindowDays ?? null,
     plannedCustomersPerVariant: input.plannedCustomersPerVariant ?? null,
-    variants: input.variants.map((v) => {
+    variants: input.variants.map((v, i) => {
       const strategy: Strategy =
         v.strategy === 'FILTER'
           ? {
@@ -26,7 +38,15 @@ function toNew(input: CreateExperimentInput): NewExperiment {
                 maxPrice: v.filter?.maxPrice ?? null,
               },
             }
-          : { kind: v.strategy };
+          : v.strategy === 'BATCH'
+            ? { kind: 'BATCH', modelVersion: v.modelVersion == null ? null : modelVersionId(v.modelVersion, i) }
+            : { kind: v.strategy };
+      if (v.modelVersion != null && v.strategy !== 'BATCH')
+        throw new ExperimentError('INVALID', 'modelVersion is for BATCH strategies only', [
+          'variants',
+          String(i),
+          'modelVersion',
+        ]);
       return { key: v.key, name: v.name, share: v.share, strategy };
     }),
   };

@@ -21,6 +21,7 @@ export const Experiment: ExperimentResolvers = {
                 maxPrice: v.strategy.filter.maxPrice ?? null,
               }
             : null,
+        modelVersion: v.strategy.kind === 'BATCH' && v.strategy.modelVersion ? String(v.strategy.modelVersion) : null,
       },
       isControl: v.key === x.controlKey,
     })),

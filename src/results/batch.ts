@@ -14,6 +14,11 @@ export interface Batch {
   readonly modelVersions: Readonly<Record<string, number>>;
   readonly paramsDigest: string | null;
   readonly loadedAt: Date | null;
+  /**
+   * Set when this batch is no longer the newest but is kept for an experiment pinned to one of its
+   * model versions: its lists are read from its retained copies (batch-retention.ts).
+   */
+  readonly retained?: boolean;
 }
 
 export const NO_BATCH: Batch = Object.freeze({

@@ -14,6 +14,13 @@ export {
   type Batch,
 } from './batch';
 export { BatchMovedError } from './batch-moved-error';
+export {
+  BATCH_PIN_LOCK,
+  batchOfModelVersion,
+  releaseUnpinnedBatches,
+  retainedTables,
+  type PinnedModelVersions,
+} from './batch-retention';
 export { BatchTracker, readNewestBatch, type BatchSource } from './batch-tracker';
 export {
   parseBatchLine,

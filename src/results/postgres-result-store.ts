@@ -1,9 +1,10 @@
 // The ResultStore over PostgreSQL: reads of the cache tables (REFERENCE.md shapes), resolved into
 // the lists the hot layer stores, labelled with the model version from the pinned Batch.
 import type { Pool } from 'pg';
-import { BATCH_COLUMNS, batchFromRow, modelVersionOf, type Batch, type BatchRow } from './batch';
+import { BATCH_COLUMNS, batchFromRow, modelVersionOf, NO_BATCH, type Batch, type BatchRow } from './batch';
 import { BatchMovedError } from './batch-moved-error';
-import { RESULT_KINDS, type ListKind } from './result-kinds';
+import { retainedTable } from './batch-retention';
+import { RESULT_KINDS, type ListKind, type ResultKind } from './result-kinds';
 import type { ProductLookup, ResultStore } from './result-store';
 import type {
   CachedList,
@@ -18,6 +19,13 @@ import { oneRow } from '../db/one-row';
 
 const POPULAR = RESULT_KINDS.popularItems;
 const SEGMENTS = RESULT_KINDS.itemSegments;
+
+/** The table `batch`'s lists of `kind` are in: the live one, or the retained copy of a kept batch. */
+const tableOf = (batch: Batch, kind: ResultKind) =>
+  batch.retained ? `"${retainedTable(kind, batch.version)}"` : RESULT_KINDS[kind].table;
+
+/** PostgreSQL's undefined_table: a retained copy dropped since (its experiment stopped). */
+const UNDEFINED_TABLE = '42P01';
 
 export class PostgresResultStore implements ResultStore {
   constructor(
@@ -34,7 +42,7 @@ export class PostgresResultStore implements ResultStore {
     const t = RESULT_KINDS[kind];
     const row = await this.read<{ items: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${t.keyColumns[0]} = $1`,
+      `SELECT t.${t.listColumn} AS items, t.recipe_name FROM ${tableOf(batch, kind)} t WHERE t.${t.keyColumns[0]} = $1`,
       [id],
     );
     return row ? this.resolve(batch, row.items, row.recipe_name) : null;
@@ -49,7 +57,7 @@ export class PostgresResultStore implements ResultStore {
     const key = t.keyColumns[0];
     const rows = await this.readRows<{ id: string; items: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${key} AS id, t.${t.listColumn} AS items, t.recipe_name FROM ${t.table} t WHERE t.${key} = ANY($1::text[])`,
+      `SELECT t.${key} AS id, t.${t.listColumn} AS items, t.recipe_name FROM ${tableOf(batch, kind)} t WHERE t.${key} = ANY($1::text[])`,
       [ids],
     );
     const found = rows.map((r) => ({ ...r, scored: scoredEntries(r.items) }));
@@ -67,7 +75,7 @@ export class PostgresResultStore implements ResultStore {
     if (valueColumn === undefined) throw new Error(`${POPULAR.table} needs a scope and a value key column`);
     const row = await this.read<{ items: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${POPULAR.listColumn} AS items, t.recipe_name FROM ${POPULAR.table} t WHERE t.${scopeColumn} = $1 AND t.${valueColumn} = $2`,
+      `SELECT t.${POPULAR.listColumn} AS items, t.recipe_name FROM ${tableOf(batch, 'popularItems')} t WHERE t.${scopeColumn} = $1 AND t.${valueColumn} = $2`,
       [scope, value],
     );
     return row ? this.resolve(batch, row.items, row.recipe_name) : null;
@@ -76,7 +84,7 @@ export class PostgresResultStore implements ResultStore {
   async segment(batch: Batch, productId: string): Promise<CachedSegment | null> {
     const row = await this.read<{ users: unknown; recipe_name: string | null }>(
       batch,
-      `SELECT t.${SEGMENTS.listColumn} AS users, t.recipe_name FROM ${SEGMENTS.table} t WHERE t.${SEGMENTS.keyColumns[0]} = $1`,
+      `SELECT t.${SEGMENTS.listColumn} AS users, t.recipe_name FROM ${tableOf(batch, 'itemSegments')} t WHERE t.${SEGMENTS.keyColumns[0]} = $1`,
       [productId],
     );
     if (!row) return null;
@@ -96,6 +104,15 @@ export class PostgresResultStore implements ResultStore {
    * BatchMovedError (carrying the newer Batch) when that batch is not `pinned`.
    */
   private async readRows<R extends object>(pinned: Batch, select: string, params: unknown[]): Promise<R[]> {
+    // A retained batch's copies never change: no newer load can move them, only drop them.
+    if (pinned.retained) {
+      try {
+        return (await this.pool.query<R>(select, params)).rows;
+      } catch (err) {
+        if ((err as { code?: unknown }).code === UNDEFINED_TABLE) throw new BatchMovedError(pinned.version, NO_BATCH);
+        throw err;
+      }
+    }
     const { rows } = await this.pool.query<R & { batch: number; found: boolean | null; newest: BatchRow | null }>(
       `SELECT coalesce(b.id, 0) AS batch, CASE WHEN coalesce(b.id, 0) <> ${pinned.version} THEN to_jsonb(b) END AS newest, r.*
          FROM (SELECT 1) one

@@ -12,6 +12,14 @@ import type { BatchLineProblem } from './batch-output-reader';
 import { kindOfOutput, RESULT_KINDS, type ResultKind } from './result-kinds';
 import { copyOutputToStaging } from './staging-writer';
 import { checkCoverage, checkFailedShare, type LoadGuard } from './load-guard';
+import {
+  BATCH_PIN_LOCK,
+  batchesToRetain,
+  copyLiveTables,
+  dropRetainedExcept,
+  retireLiveTable,
+  type PinnedModelVersions,
+} from './batch-retention';
 
 export interface LoadRequest {
   runId: number;
@@ -24,6 +32,11 @@ export interface LoadRequest {
   fillUsersFromPopularity: boolean;
   /** When to refuse the batch instead of swapping it in (load-guard.ts). */
   guard: LoadGuard;
+  /**
+   * The model versions experiments pin (batch-retention.ts): the batch this load replaces is kept
+   * when it serves one of them. None given: nothing is kept, and older copies are dropped.
+   */
+  pinnedModelVersions?: PinnedModelVersions;
 }
 
 export interface LoadResult {
@@ -77,7 +90,12 @@ async function fillFromPopularity(
   return r.rowCount ?? 0;
 }
 
-async function swapIn(client: PoolClient, targets: ResultKind[], lockTimeoutMs: number): Promise<void> {
+async function swapIn(
+  client: PoolClient,
+  targets: ResultKind[],
+  lockTimeoutMs: number,
+  retireAs: number | null,
+): Promise<void> {
   // Fixed order: two loads can never deadlock on each other's locks.
   const ordered = [...targets].sort();
   // Readers queue behind a waiting ACCESS EXCLUSIVE request: a swap stuck behind a long reader
@@ -87,7 +105,9 @@ async function swapIn(client: PoolClient, targets: ResultKind[], lockTimeoutMs: 
   for (const t of ordered) {
     const live = RESULT_KINDS[t].table;
     const stage = staging(t, 'FULL');
-    await client.query(`DROP TABLE "${live}"`);
+    // The replaced table is kept as the retained copy of the batch it served, when a pin needs it.
+    if (retireAs === null) await client.query(`DROP TABLE "${live}"`);
+    else await retireLiveTable(client, t, retireAs);
     await client.query(`ALTER TABLE "${stage}" RENAME TO "${live}"`);
     // Keep the constraint name the migrations created, so the schema stays as Prisma knows it.
     await client.query(`ALTER TABLE "${live}" RENAME CONSTRAINT "${stage}_pkey" TO "${live}_pkey"`);
@@ -137,6 +157,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
 
   const client = await db.pool.connect();
   let inTransaction = false;
+  let batch: Batch;
   try {
     if (req.mode === 'UPDATE') {
       await client.query('BEGIN');
@@ -145,7 +166,15 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       for (const o of outputs) await copyOne(client, o);
       checkFailedShare(req.guard, failedLines, lines);
       if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
+      const { batch: b, retireAs } = await beginBatch(client, req, {});
+      // A merge changes the live tables in place: a pinned batch is copied whole before it.
+      if (retireAs !== null) await copyLiveTables(client, ALL_KINDS, retireAs);
       for (const t of staged) rows[t] = await mergeIn(client, t);
+      await client.query('UPDATE cache_batches SET counts = $2 WHERE id = $1', [
+        b.version,
+        JSON.stringify({ ...rows, failedLines }),
+      ]);
+      batch = b;
     } else {
       for (const t of staged) await createStaging(client, t, req.mode);
       // PostgreSQL's JSONB parsing is the cost of a load: outputs go in on parallel connections.
@@ -159,9 +188,17 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       for (const t of staged) await client.query(`ANALYZE "${staging(t, 'FULL')}"`);
       await client.query('BEGIN');
       inTransaction = true;
-      await swapIn(client, [...staged], db.timeouts.swapLockMs);
+      const { batch: b, retireAs } = await beginBatch(client, req, { ...rows, failedLines });
+      // A pinned batch keeps the tables this load leaves alone too (copied before the swap's locks).
+      if (retireAs !== null)
+        await copyLiveTables(
+          client,
+          ALL_KINDS.filter((k) => !staged.has(k)),
+          retireAs,
+        );
+      await swapIn(client, [...staged], db.timeouts.swapLockMs, retireAs);
+      batch = b;
     }
-    const batch = await insertBatch(client, req, { ...rows, failedLines });
     await client.query('COMMIT');
     inTransaction = false;
     return { batchVersion: batch.version, batch, rows, failedLines, lines, problems };
@@ -176,11 +213,35 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
   }
 }
 
+const ALL_KINDS = Object.keys(RESULT_KINDS) as ResultKind[];
+
+/**
+ * Inside the load's transaction, under the pin lock: the new batch row, then which retained copies
+ * stay. `retireAs` is the replaced batch's version when a pinned model version is served by it
+ * (the caller keeps its tables as copies), else null; copies no pin needs are dropped here.
+ */
+async function beginBatch(
+  client: PoolClient,
+  req: LoadRequest,
+  counts: Record<string, number>,
+): Promise<{ batch: Batch; retireAs: number | null }> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [BATCH_PIN_LOCK]);
+  const { batch, previous } = await insertBatch(client, req, counts);
+  const pinned = req.pinnedModelVersions ? await req.pinnedModelVersions(client) : [];
+  const keep = await batchesToRetain(client, pinned, batch.version);
+  await dropRetainedExcept(client, keep);
+  return { batch, retireAs: previous.version !== 0 && keep.has(previous.version) ? previous.version : null };
+}
+
 /**
  * The batch row, inside the load's transaction: the run's models (one model_versions row per
  * recipe, written by train) name the recipes it trained; the others keep the previous batch's.
  */
-async function insertBatch(client: PoolClient, req: LoadRequest, counts: Record<string, number>): Promise<Batch> {
+async function insertBatch(
+  client: PoolClient,
+  req: LoadRequest,
+  counts: Record<string, number>,
+): Promise<{ batch: Batch; previous: Batch }> {
   const previous = batchFromRow(
     (await client.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM cache_batches ORDER BY id DESC LIMIT 1`)).rows[0],
   );
@@ -193,7 +254,7 @@ async function insertBatch(client: PoolClient, req: LoadRequest, counts: Record<
     `INSERT INTO cache_batches (run_id, mode, counts, model_versions, params_digest) VALUES ($1, $2, $3, $4, $5) RETURNING ${BATCH_COLUMNS}`,
     [req.runId, req.mode, JSON.stringify(counts), JSON.stringify(provenance.modelVersions), provenance.paramsDigest],
   );
-  return batchFromRow(rows[0]);
+  return { batch: batchFromRow(rows[0]), previous };
 }
 
 async function withClient<T>(db: Database, fn: (c: PoolClient) => Promise<T>): Promise<T> {

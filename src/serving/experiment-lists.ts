@@ -54,7 +54,7 @@ export class ExperimentLists {
     let built: BuiltList;
     if (s.kind === 'HOLDOUT') built = this.empty();
     else if (s.kind === 'POPULAR') built = await popular(req);
-    else built = await batch({ ...req, filter: narrowed(req.filter, s) });
+    else built = await batch({ ...req, filter: narrowed(req.filter, s), batch: assignment.batch });
     if (!assignment.measured) return { built, assignment, exposure: null };
     const exposure = {
       experimentId: assignment.experimentId,

@@ -25,6 +25,11 @@ import { ServingUnavailableError } from './serving-unavailable-error';
 export interface ListRequest {
   limit: number;
   filter?: RecommendationFilter | null;
+  /**
+   * Serve this batch instead of the live one (an experiment's variant pinned to a model version,
+   * src/results/batch-retention.ts); absent: the live batch.
+   */
+  batch?: Batch | null;
 }
 
 export type Scope = PopularScope;
@@ -139,7 +144,7 @@ export class RecommendationService {
         { source: 'POPULAR', load: () => this.popularAt(b, 'global', '') },
       ];
       return this.build(b, req, exclude, chain);
-    });
+    }, req.batch);
   }
 
   /**
@@ -164,7 +169,7 @@ export class RecommendationService {
         { source: 'POPULAR', load: () => this.popularAt(b, 'global', '') },
       ];
       return this.build(b, req, exclude, chain);
-    });
+    }, req.batch);
   }
 
   popularItems(limit: number, category: string | null, province: string | null): Promise<BuiltList> {
@@ -183,7 +188,8 @@ export class RecommendationService {
    * committed, nothing of it is kept: the tracker moves on (so later requests never go back to the
    * older batch) and `fn` runs again at the batch that was seen.
    */
-  private async pinned<T>(fn: (batch: Batch) => Promise<T>): Promise<T> {
+  private async pinned<T>(fn: (batch: Batch) => Promise<T>, fixed?: Batch | null): Promise<T> {
+    if (fixed) return this.fixedAt(fixed, fn);
     let batch = this.batches.current;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -200,6 +206,22 @@ export class RecommendationService {
         this.batches.observe(err.observed);
         batch = err.observed;
       }
+    }
+  }
+
+  /**
+   * Runs `fn` at a batch a variant is pinned to. The live batch it was may be replaced during the
+   * request: then it is read again from its retained copies. A pinned batch that is gone (its
+   * experiment stopped, and this gateway has not reloaded the experiments yet) serves the live one.
+   */
+  private async fixedAt<T>(fixed: Batch, fn: (batch: Batch) => Promise<T>): Promise<T> {
+    try {
+      return await fn(fixed);
+    } catch (err) {
+      if (!(err instanceof BatchMovedError)) throw err;
+      if (!fixed.retained) return this.fixedAt({ ...fixed, retained: true }, fn);
+      this.logger.warn({ batch: fixed.version }, 'pinned batch no longer kept; serving the live batch');
+      return this.pinned(fn);
     }
   }
 

@@ -30,7 +30,10 @@ function parseSurfaces(value: string): Surface[] {
   });
 }
 
-/** key:name:share:STRATEGY[:filter], filter as excludeInteracted,maxPrice=20,minPrice=5,categories=A|B. */
+/**
+ * key:name:share:STRATEGY[:filter], filter as excludeInteracted,maxPrice=20,minPrice=5,categories=A|B;
+ * a BATCH variant may take modelVersion=ID instead (the batch of that model version).
+ */
 export function parseVariant(value: string, previous: Variant[] = []): Variant[] {
   const [key, name, share, kind, filter] = value.split(':');
   if (!key || !name || !share || !kind)
@@ -46,6 +49,10 @@ export function parseVariant(value: string, previous: Variant[] = []): Variant[]
       else throw new InvalidArgumentError(`unknown filter field ${k ?? ''}`);
     }
     strategy = { kind: 'FILTER', filter: f };
+  } else if (kind === 'BATCH' && filter) {
+    const m = /^modelVersion=(\d{1,9})$/.exec(filter);
+    if (!m) throw new InvalidArgumentError(`a BATCH variant takes modelVersion=ID (got ${filter})`);
+    strategy = { kind, modelVersion: Number(m[1]) };
   } else if (kind === 'BATCH' || kind === 'POPULAR' || kind === 'HOLDOUT') strategy = { kind };
   else throw new InvalidArgumentError(`strategy must be BATCH, POPULAR, FILTER or HOLDOUT (got ${kind})`);
   return [...previous, { key, name, share: Number(share), strategy }];

@@ -655,6 +655,7 @@ export type SettingResolvers<ContextType = GatewayContext, ParentType extends Re
 export type StrategyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Strategy'] = ResolversParentTypes['Strategy']> = {
   filter?: Resolver<Types.Maybe<ResolversTypes['StrategyFilter']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['StrategyKind'], ParentType, ContextType>;
+  modelVersion?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type StrategyFilterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StrategyFilter'] = ResolversParentTypes['StrategyFilter']> = {

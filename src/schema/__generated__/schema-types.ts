@@ -471,6 +471,8 @@ export type ExperimentVariantInput = {
   filter?: InputMaybe<StrategyFilterInput>;
   /** Short key: 1-20 of a-z, 0-9, _. */
   key: Scalars['String']['input'];
+  /** BATCH only: serve the batch of this model version (a ModelVersion id) instead of the live one. Its batch must still be loaded (the live one, or one kept for another experiment); it is then kept until the experiment stops or ships. Not on RANK_ITEMS. */
+  modelVersion?: InputMaybe<Scalars['ID']['input']>;
   /** A name for people. */
   name: Scalars['String']['input'];
   /** Percent of traffic (whole, 1-99); the shares add up to 100. */
@@ -1272,6 +1274,8 @@ export type Strategy = {
   filter: Maybe<StrategyFilter>;
   /** What kind of strategy. */
   kind: StrategyKind;
+  /** The model version (a ModelVersion id) a BATCH strategy serves the batch of; null: the live batch. */
+  modelVersion: Maybe<Scalars['String']['output']>;
 };
 
 /** The narrowing a FILTER strategy adds. */
@@ -1301,7 +1305,7 @@ export type StrategyFilterInput = {
 
 /** How a variant serves its lists. */
 export type StrategyKind =
-  /** The current batch: what serving does without an experiment. */
+  /** The current batch: what serving does without an experiment; with a modelVersion, the batch that serves that model version (kept while the experiment is not stopped). */
   | 'BATCH'
   /** The current batch narrowed by the strategy's filter (merged into the request's). */
   | 'FILTER'
