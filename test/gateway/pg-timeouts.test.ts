@@ -88,6 +88,10 @@ describe('PostgreSQL hung behind a frozen proxy', () => {
     expect(cold.body.data!.recommendations.source).toBe('POPULAR');
 
     const ready = await within('/ready', h.get('/ready'));
-    expect(JSON.parse(ready.text)).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false } } });
+    const body = JSON.parse(ready.text) as { degraded: { dependency: string; since: string; reason: string }[] };
+    expect(body).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false } } });
+    // Which dependency, since when, why (the batch's age cannot be read without PostgreSQL either).
+    expect(body.degraded.map((d) => d.dependency)).toContain('postgres');
+    expect(Number.isNaN(Date.parse(body.degraded[0]!.since))).toBe(false);
   }, 120_000);
 });

@@ -149,4 +149,12 @@ describe('Redis hung behind a frozen proxy', () => {
     const stored = await ctx.db.pool.query(`SELECT status FROM webhook_deliveries WHERE webhook_id = 'hung-1'`);
     expect(stored.rowCount).toBe(1);
   }, 60_000);
+
+  it('says /ready degraded, which dependency and since when', async () => {
+    const ready = await within('/ready', h.get('/ready'));
+    const body = JSON.parse(ready.text) as { degraded: { dependency: string; since: string }[] };
+    expect(body).toMatchObject({ status: 'degraded', checks: { redis: { ok: false } } });
+    expect(body.degraded).toEqual([expect.objectContaining({ dependency: 'redis' })]);
+    expect(Number.isNaN(Date.parse(body.degraded[0]!.since))).toBe(false);
+  }, 60_000);
 });
