@@ -29,7 +29,13 @@ export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, pr
     guard: { ...deps.config.pipeline.load, force: run.forceLoad },
     // The batch a running (or paused, or draft) experiment's variant is pinned to outlives this load.
     pinnedModelVersions,
+    excludePurchased: deps.config.engine.excludePurchased,
   });
+  if (result.purchasedExcluded)
+    deps.logger.info(
+      { runId: run.id, lists: result.purchasedExcluded },
+      'purchased products removed from loaded lists',
+    );
   for (const p of result.problems) deps.logger.warn({ runId: run.id, ...p }, 'batch output line skipped');
   // Customers erased since this run exported its datasets are still in its output: never serve them.
   const scrubbed = await scrubErasedFromCache(deps.db.pool);
@@ -38,6 +44,12 @@ export const loadResultsStage: StageFn = async (deps, { run, layout, recipes, pr
   await deps.redis.set(batchVersionKey(deps.config.redis.prefix), String(result.batchVersion));
   return {
     status: 'done',
-    counts: { batchVersion: result.batchVersion, lines: result.lines, failedLines: result.failedLines, ...result.rows },
+    counts: {
+      batchVersion: result.batchVersion,
+      lines: result.lines,
+      failedLines: result.failedLines,
+      purchasedExcluded: result.purchasedExcluded,
+      ...result.rows,
+    },
   };
 };

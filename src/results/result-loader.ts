@@ -10,6 +10,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { BATCH_COLUMNS, batchFromRow, provenanceOf, type Batch, type BatchRow, type ModelVersionRow } from './batch';
 import type { BatchLineProblem } from './batch-output-reader';
 import { kindOfOutput, RESULT_KINDS, type ResultKind } from './result-kinds';
+import { excludePurchasedFromStaging } from './purchase-exclusion';
 import { copyOutputToStaging } from './staging-writer';
 import { checkCoverage, checkFailedShare, type LoadGuard } from './load-guard';
 import {
@@ -37,12 +38,16 @@ export interface LoadRequest {
    * when it serves one of them. None given: nothing is kept, and older copies are dropped.
    */
   pinnedModelVersions?: PinnedModelVersions;
+  /** EXCLUDE_PURCHASED: customer lists lose every product of their purchase history (purchase-exclusion.ts); default off. */
+  excludePurchased?: boolean;
 }
 
 export interface LoadResult {
   batchVersion: number;
   batch: Batch;
   rows: Partial<Record<ResultKind, number>>;
+  /** Customer lists that lost a purchased product the engine had left in. */
+  purchasedExcluded: number;
   failedLines: number;
   /** Every line of the batch outputs, good or failed. */
   lines: number;
@@ -155,6 +160,12 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       lines += n.lines;
     });
 
+  let purchasedExcluded = 0;
+  const excludePurchased = async (client: PoolClient) => {
+    if (req.excludePurchased && staged.has('userRecommendations'))
+      purchasedExcluded = await excludePurchasedFromStaging(client, staging('userRecommendations', req.mode));
+  };
+
   const client = await db.pool.connect();
   let inTransaction = false;
   let batch: Batch;
@@ -166,6 +177,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       for (const o of outputs) await copyOne(client, o);
       checkFailedShare(req.guard, failedLines, lines);
       if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
+      await excludePurchased(client);
       const { batch: b, retireAs } = await beginBatch(client, req, {});
       // A merge changes the live tables in place: a pinned batch is copied whole before it.
       if (retireAs !== null) await copyLiveTables(client, ALL_KINDS, retireAs);
@@ -185,6 +197,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
       checkFailedShare(req.guard, failedLines, lines);
       if (fill) rows.userRecommendations = await fillFromPopularity(client, req.mode, req.only);
       await checkCoverage(client, req.guard, rows, staged);
+      await excludePurchased(client);
       for (const t of staged) await client.query(`ANALYZE "${staging(t, 'FULL')}"`);
       await client.query('BEGIN');
       inTransaction = true;
@@ -201,7 +214,7 @@ export async function loadResults(db: Database, store: ObjectStore, req: LoadReq
     }
     await client.query('COMMIT');
     inTransaction = false;
-    return { batchVersion: batch.version, batch, rows, failedLines, lines, problems };
+    return { batchVersion: batch.version, batch, rows, purchasedExcluded, failedLines, lines, problems };
   } catch (err) {
     if (inTransaction) await client.query('ROLLBACK');
     if (req.mode === 'FULL') {
