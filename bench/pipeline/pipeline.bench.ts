@@ -8,13 +8,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServices } from '../../src/app/services';
-import { runLayout, RECIPES } from '../../src/engine/training-engine';
+import { RECIPES } from '../../src/engine/training-engine';
 import { generateSyntheticStore } from '../../src/generate/synthetic-store';
 import { writeSyntheticStore } from '../../src/generate/synthetic-store-writer';
-import { STAGE_FUNCTIONS } from '../../src/jobs/stage-functions';
 import { planStages } from '../../src/pipeline/stage-chain';
 import type { PipelineRunView } from '../../src/pipeline/pipeline-service';
 import { waitForRun } from '../../src/terminal/progress';
+import { runStagesDirectly } from '../support/direct-pipeline';
 import { dropBenchSchema, freshBenchConfig, peakRssMb, seconds } from '../support/bench-schema';
 import { present } from '../support/present';
 
@@ -36,7 +36,6 @@ async function main(): Promise<void> {
   const config = await freshBenchConfig('bench_pipeline', { RECIPES: RECIPES.join(',') });
   const services = buildServices(config, { name: 'bench' });
   const { db } = services;
-  const noop = () => Promise.resolve();
   try {
     let t = Date.now();
     const store = generateSyntheticStore({ ...size, seed: 42 });
@@ -46,34 +45,7 @@ async function main(): Promise<void> {
     );
 
     // Direct: the stage functions alone, in this process.
-    const direct = await services.pipeline.runs.create({
-      mode: 'FULL',
-      trigger: 'bench',
-      engine: 'local',
-      recipes: [...RECIPES],
-      stages: planStages({ syncFirst: false }),
-    });
-    const directTimes: Record<string, number> = {};
-    const deps = {
-      config,
-      db,
-      store: services.store,
-      engine: services.engine,
-      redis: services.queueRedis,
-      logger: services.logger,
-    };
-    for (const stage of planStages({ syncFirst: false })) {
-      t = Date.now();
-      const outcome = await STAGE_FUNCTIONS[stage](deps, {
-        run: direct,
-        recipes: [...RECIPES],
-        layout: runLayout(direct.id),
-        progress: noop,
-      });
-      directTimes[stage] = Date.now() - t;
-      if (outcome.status === 'waiting') throw new Error(`${stage} waited: the built-in engine never should`);
-    }
-    await services.pipeline.runs.setStatus(direct.id, 'succeeded');
+    const directTimes = await runStagesDirectly(services, config, RECIPES);
     const directRss = Math.round(process.resourceUsage().maxRSS / 1024);
 
     // Queued: the same pipeline through BullMQ, in a separate worker process.

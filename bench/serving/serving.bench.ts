@@ -11,17 +11,25 @@
 // Each server runs in its own child process; both are warmed with one request per customer, then
 // BENCH_WARMUP (5) s under the measurement's load, then measured in alternating rounds. A last run of the gateway without its response cache is
 // printed for information (it shows what the hot layer alone costs).
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import autocannon from 'autocannon';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { batchVersionKey } from '../../src/results';
 import { loadConfig } from '../../src/config/config';
 import { migrate } from '../../src/db/migrator';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
+import { scoredEntries, seedCacheTables } from '../support/cache-seed';
 import { present } from '../support/present';
+import {
+  GATEWAY_SCRIPT,
+  measure as measureRun,
+  median,
+  pick,
+  startServer,
+  stop,
+  warm as warmAll,
+  type Server,
+  type Summary,
+} from '../support/serving-harness';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
@@ -31,7 +39,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const EXPERIMENT = process.env.BENCH_EXPERIMENT === '1';
 const PRODUCTS = 2000;
 const CONNECTIONS = 10;
-const ROOT = path.resolve(__dirname, '..', '..');
 
 const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
@@ -45,156 +52,16 @@ const MIX = process.env.BENCH_MIX !== '0';
 /** The ingest key the mix's recordEvents calls carry (made after migration). */
 const INGEST = { key: '' };
 
-type Summary = {
-  name: string;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  errors: number;
-  non2xx: number;
-  requests: number;
-  cpuUsPerReq: number;
-  rssMb: number;
-  hitPercent: number | null;
-};
-
-/** The gateway's response-cache lookups so far, from its /metrics (null for the bare server). */
-async function responseLookups(url: string): Promise<{ hit: number; miss: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const count = (result: string) =>
-    Number(new RegExp(`recs_cache_lookups_total\\{layer="response",result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-  return { hit: count('hit'), miss: count('miss') };
-}
-
-/** A process's resident memory now (MB), from /proc: what the response cache's entries cost. */
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
-/**
- * Latency percentiles at microsecond resolution. autocannon's own histogram keeps whole
- * milliseconds, too coarse to compare two servers whose p99 is 3-6 ms; its 'response' event gives
- * each 2xx response's time as a float, measured by autocannon exactly as it measures its own.
- */
-class LatencyRecorder {
-  private values = new Float64Array(1 << 17);
-  private n = 0;
-
-  record(ms: number): void {
-    if (this.n === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.n++] = ms;
-  }
-
-  percentiles(): { p50: number; p90: number; p99: number; max: number } {
-    const sorted = this.values.subarray(0, this.n).sort();
-    const at = (q: number) => sorted[Math.min(this.n - 1, Math.ceil(q * this.n) - 1)] ?? 0;
-    return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
-  }
-}
-
-/** CPU time (user + system) a process has used, from /proc: robust to other load on the machine. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-
 async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]> {
-  const ids = Array.from({ length: PRODUCTS }, (_, i) => `prod-${i + 1}`);
-  const cats = ['Shoes', 'Bags', 'Hats', 'Shirts', 'Watches'];
-  await pool.query(
-    `INSERT INTO products (id, name, category, price) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[])`,
-    [ids, ids.map((id) => `Product ${id}`), ids.map((_, i) => cats[i % cats.length]), ids.map((_, i) => 5 + (i % 300))],
-  );
-  let rng = 42;
-  const rand = () => (rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-  const users = Array.from({ length: CUSTOMERS }, (_, i) => `cust-${i + 1}`);
-  const lists = users.map(() =>
-    Array.from({ length: 25 }, (_, k) => ({
-      product_id: present(ids[Math.floor(rand() * PRODUCTS)], 'a product id'),
-      score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4,
-    })),
-  );
-  await pool.query(
-    `INSERT INTO offline_user_recommendations (user_id, recommendations, recipe_name) SELECT u, r::jsonb, 'user-personalization' FROM unnest($1::text[], $2::text[]) AS t(u, r)`,
-    [users, lists.map((l) => JSON.stringify(l))],
-  );
-  const similar = ids.map(() =>
-    Array.from({ length: 25 }, (_, k) => ({
-      product_id: present(ids[Math.floor(rand() * PRODUCTS)], 'a product id'),
-      score: Math.round((0.9 - k * 0.02) * 1e4) / 1e4,
-    })),
-  );
-  await pool.query(
-    `INSERT INTO offline_similar_items (product_id, similar_products, recipe_name) SELECT p, r::jsonb, 'similar-items' FROM unnest($1::text[], $2::text[]) AS t(p, r)`,
-    [ids, similar.map((l) => JSON.stringify(l))],
-  );
-  await pool.query(
-    `INSERT INTO offline_popular_items (scope, scope_value, items, recipe_name) VALUES ('global', '', $1, 'popularity-count')`,
-    [JSON.stringify(ids.slice(0, 25).map((product_id, i) => ({ product_id, score: 1 - i / 25 })))],
-  );
-  await pool.query(
-    `INSERT INTO model_versions (engine, recipe) VALUES ('local', 'user-personalization'), ('local', 'popularity-count')`,
-  );
-  const { rows } = await pool.query<{ id: number }>(`INSERT INTO cache_batches (mode) VALUES ('FULL') RETURNING id`);
-  await redis.set(batchVersionKey(prefix), String(present(rows[0], 'the new cache batch').id));
+  const { users, lists } = await seedCacheTables(pool, redis, prefix, { customers: CUSTOMERS, products: PRODUCTS });
   // The baseline's data: one Redis string per customer (its list as JSON).
   const pipe = redis.pipeline();
-  users.forEach((u, i) => pipe.set(`${prefix}:bare:${u}`, JSON.stringify(lists[i]), 'EX', 3600));
+  users.forEach((u, i) => {
+    pipe.set(`${prefix}:bare:${u}`, JSON.stringify(scoredEntries(present(lists[i], 'a customer list'))), 'EX', 3600);
+  });
   await pipe.exec();
   return users;
 }
-
-function startServer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    // BENCH_PROFILE=DIR writes a V8 CPU profile of each server into DIR (open it in Chrome DevTools).
-    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    // BENCH_SERVER_FLAGS="--trace-gc ..." passes V8/Node flags to both servers (investigation only).
-    if (process.env.BENCH_SERVER_FLAGS) profile.push(...process.env.BENCH_SERVER_FLAGS.split(/\s+/).filter(Boolean));
-    const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'run-ts.js'), script], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (!m) return;
-      // Anything the server prints later (such as --trace-gc lines) goes to stderr, apart from the tables.
-      child.stdout.off('data', onData);
-      child.stdout.pipe(process.stderr);
-      resolve({ child, url: present(m[1], 'the READY url') });
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => {
-      reject(new Error(`${script} exited with ${code} before it was ready`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) {
-      resolve();
-      return;
-    }
-    child.once('exit', () => {
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-const pick = <T>(xs: T[]): T => present(xs[Math.floor(Math.random() * xs.length)], 'a random element');
 
 let eventCounter = 0;
 function mixBody(users: string[], products: string[]): () => string {
@@ -223,77 +90,23 @@ function bodyFor(kind: 'gateway' | 'bare', users: string[], prefix: string): () 
     : () => JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${pick(users)}` } });
 }
 
-async function warm(url: string, users: string[], body: (u: string) => string): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < users.length) {
-      const u = present(users[next++], 'the next user');
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: body(u),
-      });
-      const json = (await res.json()) as { errors?: unknown };
-      if (!res.ok || json.errors)
-        throw new Error(`warm-up request failed: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+function warm(url: string, users: string[], body: (u: string) => string): Promise<void> {
+  return warmAll(url, users, body, CONNECTIONS);
 }
 
-async function measure(
+function measure(
   name: string,
-  server: { url: string; child: ChildProcess },
+  server: Server,
   kind: 'gateway' | 'bare',
   makeBody: () => string,
   duration = DURATION,
 ): Promise<Summary> {
-  const url = server.url;
-  const lookupsBefore = kind === 'gateway' ? await responseLookups(url) : null;
-  const pid = present(server.child.pid, 'the server pid');
-  const cpuBefore = cpuMs(pid);
-  const latencies = new LatencyRecorder();
-  const run = autocannon({
-    url: `${url}/graphql`,
+  return measureRun(name, server, makeBody, {
     connections: CONNECTIONS,
     duration,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const body = makeBody();
-          // recordEvents needs an ingest key (the mix's writes); reads go without one, as storefronts' do.
-          return body.startsWith('{"query":"mutation') && INGEST.key
-            ? { ...req, body, headers: { ...req.headers, authorization: `Bearer ${INGEST.key}` } }
-            : { ...req, body };
-        },
-      },
-    ],
+    ingestKey: INGEST.key,
+    gateway: kind === 'gateway',
   });
-  run.on('response', (_client, statusCode, _bytes, ms) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.record(ms);
-  });
-  const r = await run;
-  const cpuUsPerReq = ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
-  let hitPercent: number | null = null;
-  if (lookupsBefore) {
-    const after = await responseLookups(url);
-    const hits = after.hit - lookupsBefore.hit;
-    const all = hits + after.miss - lookupsBefore.miss;
-    hitPercent = all ? (100 * hits) / all : 0;
-  }
-  return {
-    hitPercent,
-    name,
-    rps: r.requests.mean,
-    ...latencies.percentiles(),
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-    requests: r.requests.total,
-    cpuUsPerReq,
-    rssMb: rssMb(pid),
-  };
 }
 
 function print(rows: Summary[]): void {
@@ -335,7 +148,7 @@ async function main(): Promise<void> {
     const bare = await startServer('bench/serving/bare-server.ts', env);
     // With BENCH_EXPERIMENT the plain gateway reads the experiments once, before one exists, and never again.
     const gateway = await startServer(
-      'bench/serving/gateway-server.ts',
+      GATEWAY_SCRIPT,
       EXPERIMENT ? { ...env, EXPERIMENTS_REFRESH_SECONDS: '3600' } : env,
     );
     children.push(bare.child, gateway.child);
@@ -353,7 +166,7 @@ async function main(): Promise<void> {
           ]),
         ],
       );
-      withExperiment = await startServer('bench/serving/gateway-server.ts', env);
+      withExperiment = await startServer(GATEWAY_SCRIPT, env);
       children.push(withExperiment.child);
     }
 
@@ -421,7 +234,7 @@ async function main(): Promise<void> {
     }
     await stop(gateway.child);
     if (withExperiment) await stop(withExperiment.child);
-    const noCache = await startServer('bench/serving/gateway-server.ts', { ...env, RESPONSE_CACHE_ENTRIES: '0' });
+    const noCache = await startServer(GATEWAY_SCRIPT, { ...env, RESPONSE_CACHE_ENTRIES: '0' });
     children.push(noCache.child);
     await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
     const info = await measure(
@@ -438,7 +251,6 @@ async function main(): Promise<void> {
       bare: present(rows[2 * i], `bare round ${i}`),
       gateway: present(rows[2 * i + 1], `gateway round ${i}`),
     }));
-    const median = (xs: number[]) => present([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'a median');
     const rpsRatios = pairs.map((p) => p.gateway.rps / p.bare.rps);
     const p99Ratios = pairs.map((p) => p.gateway.p99 / p.bare.p99);
     const cpuRatios = pairs.map((p) => p.gateway.cpuUsPerReq / p.bare.cpuUsPerReq);
