@@ -25,7 +25,7 @@ function candidates(name: DatasetName): string[] {
 }
 
 /** The data set's file, or undefined when it is not on this machine. */
-function datasetPath(name: DatasetName): string | undefined {
+export function datasetPath(name: DatasetName): string | undefined {
   return candidates(name).find((p) => existsSync(p));
 }
 
