@@ -9,7 +9,7 @@
 //
 //   npm run bench:realtime                 reference size (180,484 customers, 4,182 products)
 //   npm run bench:realtime -- --small      3,000 customers, 2,000 products, short rounds (development)
-//   BENCH_ROUNDS (3), BENCH_DURATION (20 s), BENCH_WARMUP (5 s), BENCH_CUSTOMERS, BENCH_PRODUCTS,
+//   BENCH_ROUNDS (3), BENCH_DURATION (20 s), BENCH_WARMUP (10 s), BENCH_CUSTOMERS, BENCH_PRODUCTS,
 //   BENCH_QUALITY=0 (skip part 4), BENCH_LOAD=0 (skip parts 1-3)
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -32,7 +32,7 @@ const SIZE: LoadSize = {
   products: num('BENCH_PRODUCTS', values.small ? 2_000 : 4_182),
   rounds: num('BENCH_ROUNDS', values.small ? 2 : 3),
   duration: num('BENCH_DURATION', values.small ? 8 : 20),
-  warmup: num('BENCH_WARMUP', values.small ? 3 : 5),
+  warmup: num('BENCH_WARMUP', values.small ? 3 : 10),
   connections: 10,
   probeTimeoutMs: 2_000,
 };
@@ -69,7 +69,7 @@ function loadRows(load: LoadFigures): (string | number)[][] {
       '',
     ],
     [
-      'response-cache hits',
+      "response-cache hits (the probe's polls included)",
       `${med(load.on, (s) => s.hitPercent ?? 0).toFixed(1)}%`,
       `${med(load.off, (s) => s.hitPercent ?? 0).toFixed(1)}%`,
       '',

@@ -162,20 +162,31 @@ export async function runServingLoad(
         usedMemory: [before.used, 0],
       },
     };
+    const runOn = async (round: number) => {
+      const run = measure(`re-ranking on (round ${round})`, on, shopperMix(shoppers, active), opts(size.duration));
+      figures.probesOn.push(
+        ...(await probeWhile(run, targets, { record: on, second }, ingestKey, size.probeTimeoutMs)),
+      );
+      figures.on.push(await run);
+    };
+    const runOff = async (round: number) => {
+      const run = measure(`re-ranking off (round ${round})`, off, shopperMix(shoppers, active), opts(size.duration));
+      figures.probesOff.push(
+        ...(await probeWhile(run, targets, { record: off, second: null }, ingestKey, size.probeTimeoutMs)),
+      );
+      figures.off.push(await run);
+    };
     for (let round = 1; round <= size.rounds; round++) {
       process.stdout.write(`round ${round}: ${size.duration} s each, ${size.connections} connections + 1 probe\n`);
-      const onRun = measure(`re-ranking on (round ${round})`, on, shopperMix(shoppers, active), opts(size.duration));
-      figures.probesOn.push(
-        ...(await probeWhile(onRun, targets, { record: on, second }, ingestKey, size.probeTimeoutMs)),
-      );
-      figures.on.push(await onRun);
-      const offRun = measure(`re-ranking off (round ${round})`, off, shopperMix(shoppers, active), opts(size.duration));
-      figures.probesOff.push(
-        ...(await probeWhile(offRun, targets, { record: off, second: null }, ingestKey, size.probeTimeoutMs)),
-      );
-      figures.off.push(await offRun);
+      // On first in odd rounds, off first in even ones: neither always follows the other.
+      if (round % 2) {
+        await runOn(round);
+        await runOff(round);
+      } else {
+        await runOff(round);
+        await runOn(round);
+      }
     }
-    // Subjects whose first event came in the measured rounds, and the probes' customers.
     figures.memory.activeSubjects = active.size - before.active + figures.probesOn.length + figures.probesOff.length;
     figures.memory.rssOnMb[1] = rssMb(present(on.child.pid, 'pid'));
     figures.memory.rssOffMb[1] = rssMb(present(off.child.pid, 'pid'));

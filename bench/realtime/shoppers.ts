@@ -29,10 +29,18 @@ export interface ShopperPool {
 export const recsBody = (s: Subject): string =>
   JSON.stringify({ query: 'userId' in s ? RECS_BY_USER : RECS_BY_SESSION, variables: s });
 
+/** An anonymous visitor's events still need a userId: the storefront's visitor id, beside the session. */
+const visitorOf = (sessionId: string) => `visitor-${sessionId}`;
+
+/** The recent-activity subjects an event of `s` updates (an anonymous one: its visitor and its session). */
+export const subjectsOf = (s: Subject): string[] =>
+  'userId' in s ? [`u:${s.userId}`] : [`u:${visitorOf(s.sessionId)}`, `s:${s.sessionId}`];
+
 let eventCounter = 0;
 export function recordBody(s: Subject, productId: string, eventType: string): string {
   eventCounter += 1;
-  const event = { ...s, productId, eventType, eventId: `rt-${process.pid}-${eventCounter}` };
+  const who = 'userId' in s ? s : { userId: visitorOf(s.sessionId), sessionId: s.sessionId };
+  const event = { ...who, productId, eventType, eventId: `rt-${process.pid}-${eventCounter}` };
   return JSON.stringify({ query: RECORD, variables: { events: [event] } });
 }
 
@@ -42,7 +50,7 @@ export function shopperMix(pool: ShopperPool, active: Set<string>): () => string
     const anonymous = pool.sessions.length > 0 && Math.random() < pool.sessionShare;
     const subject: Subject = anonymous ? { sessionId: pick(pool.sessions) } : { userId: pick(pool.customers) };
     if (Math.random() >= EVENT_SHARE) return recsBody(subject);
-    active.add('userId' in subject ? `u:${subject.userId}` : `s:${subject.sessionId}`);
+    for (const key of subjectsOf(subject)) active.add(key);
     const r = Math.random();
     const type = r < VIEW_SHARE ? 'view' : r < VIEW_SHARE + CART_SHARE ? 'cart' : 'purchase';
     return recordBody(subject, pick(pool.products), type);
