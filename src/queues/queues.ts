@@ -65,10 +65,14 @@ export class Queues {
     pollAttempt?: number,
   ): Promise<{ id: string; state: string | null; failedReason?: string }> {
     const id = stageJobId(stage, runKey, pollAttempt);
-    const job = await this.get(stage).getJob(id);
-    if (!job) return { id, state: null };
-    const state = await job.getState();
-    return { id, state, ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+    const queue = this.get(stage);
+    // State first, then the hash: read the other way round, a job that fails between the two
+    // reads shows 'failed' with the reason missing from the hash read before it was written.
+    const state = await queue.getJobState(id);
+    if (state === 'unknown') return { id, state: null };
+    if (state !== 'failed') return { id, state };
+    const job = await queue.getJob(id);
+    return { id, state, ...(job?.failedReason === undefined ? {} : { failedReason: job.failedReason }) };
   }
 
   /** Removes the waiting and delayed jobs of one run (cancellation); only stage jobs belong to runs. */
