@@ -34,8 +34,13 @@ function isStringArray(v: unknown): v is string[] {
 }
 
 /** A reason of the engine's output: `{"kind": "...", "productIds": [...]?}`. */
-function isReason(v: unknown): v is { kind: string; productIds?: string[] } {
-  return isObject(v) && typeof v.kind === 'string' && (v.productIds === undefined || isStringArray(v.productIds));
+function isReason(v: unknown): v is { kind: string; productIds?: string[]; count?: number } {
+  return (
+    isObject(v) &&
+    typeof v.kind === 'string' &&
+    (v.productIds === undefined || isStringArray(v.productIds)) &&
+    (v.count === undefined || (typeof v.count === 'number' && Number.isFinite(v.count)))
+  );
 }
 
 function parseInput(input: Json): BatchInput | string {
@@ -93,7 +98,15 @@ export function parseBatchLine(text: string, line: number): BatchRecord | BatchL
     input,
     ids,
     scores: scores ?? null,
-    reasons: reasons ? reasons.map((r) => JSON.stringify({ kind: r.kind, productIds: r.productIds ?? [] })) : null,
+    reasons: reasons
+      ? reasons.map((r) =>
+          JSON.stringify({
+            kind: r.kind,
+            productIds: r.productIds ?? [],
+            ...(r.count === undefined ? {} : { count: r.count }),
+          }),
+        )
+      : null,
   };
 }
 

@@ -148,15 +148,22 @@ export class PostgresResultStore implements ResultStore {
   }
 }
 
-const REASON_KINDS: readonly string[] = ['history', 'popular-in-province', 'trending'];
+const REASON_KINDS: readonly string[] = [
+  'history',
+  'bought-with',
+  'popular-in-province',
+  'popular-in-category',
+  'trending',
+];
 
 /** An entry's reason when it is well formed, else none (older batches and AWS outputs have none). */
 function storedReason(raw: unknown): StoredReason | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as { kind?: unknown; productIds?: unknown };
+  const r = raw as { kind?: unknown; productIds?: unknown; count?: unknown };
   if (typeof r.kind !== 'string' || !REASON_KINDS.includes(r.kind)) return null;
   const ids = Array.isArray(r.productIds) ? r.productIds.filter((x): x is string => typeof x === 'string') : [];
-  return { kind: r.kind as StoredReason['kind'], productIds: ids };
+  const count = typeof r.count === 'number' && Number.isFinite(r.count) ? { count: r.count } : {};
+  return { kind: r.kind as StoredReason['kind'], productIds: ids, ...count };
 }
 
 /** The well-formed entries of a cached JSON list. */

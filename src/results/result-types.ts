@@ -15,11 +15,14 @@ export interface ProductRow {
 /**
  * Why an item is in a batch list, as the built-in engine's batch output says (its `reasons`
  * field): 'history' names the customer's products that contributed most to its score;
- * 'popular-in-province' and 'trending' are the engine's fallback tiers. AWS outputs carry none.
+ * 'bought-with' names the product a similar item was bought with, `count` the customers who had
+ * both; 'popular-in-province', 'popular-in-category' and 'trending' are the engine's fallback
+ * tiers. AWS outputs carry none.
  */
 export interface StoredReason {
-  kind: 'history' | 'popular-in-province' | 'trending';
+  kind: 'history' | 'bought-with' | 'popular-in-province' | 'popular-in-category' | 'trending';
   productIds: string[];
+  count?: number;
 }
 
 /** One cached list as stored in the hot layer: products resolved, model version attached. */

@@ -1,6 +1,6 @@
 // Why a recommended item is there, in one place for every API (GraphQL RecommendationItem.reason
 // and the REST responses): the batch's own reason when the engine wrote one ("because you bought
-// X and Y"), otherwise what the item's source says (popular in your province, trending now, often
+// X and Y", "often bought with X (12 customers bought both)"), otherwise what the item's source says (popular in your province, trending now, often
 // bought with this product, ...). Product names come from the caller's lookup.
 import type { ProductRow, RecommendationSource, StoredReason } from '../results';
 
@@ -12,9 +12,11 @@ export interface ItemReasonView {
   /** The products the reason names (the customer's history products for HISTORY). */
   productIds: string[];
   text: string;
+  /** BOUGHT_TOGETHER from the built-in engine: the customers who had both products; else null. */
+  count: number | null;
 }
 
-const FIXED: Record<RecommendationSource, Omit<ItemReasonView, 'productIds'>> = {
+const FIXED: Record<RecommendationSource, Omit<ItemReasonView, 'productIds' | 'count'>> = {
   PERSONALIZED: { kind: 'PERSONALIZED', text: 'Recommended for you' },
   PERSONALIZED_RANKING: { kind: 'PERSONALIZED', text: 'Ranked for you' },
   CACHED_SCORES: { kind: 'PERSONALIZED', text: 'Ranked for you' },
@@ -33,18 +35,36 @@ function names(ids: string[], products: Map<string, ProductRow | null>): string 
 
 /** The ids a reason needs looked up (to name them in its text). */
 export function reasonProductIds(reason: StoredReason | null | undefined): string[] {
-  return reason?.kind === 'history' ? reason.productIds : [];
+  return reason?.kind === 'history' || reason?.kind === 'bought-with' ? reason.productIds : [];
 }
+
+const customers = (n: number) => `${n} ${n === 1 ? 'customer' : 'customers'}`;
 
 export function itemReason(
   item: { source: RecommendationSource; reason?: StoredReason | null },
   products: Map<string, ProductRow | null>,
 ): ItemReasonView {
   const r = item.reason;
+  const fixed = (kind: ReasonKind, text: string): ItemReasonView => ({ kind, productIds: [], text, count: null });
   if (r?.kind === 'history' && r.productIds.length)
-    return { kind: 'HISTORY', productIds: r.productIds, text: `Because you bought ${names(r.productIds, products)}` };
-  if (r?.kind === 'popular-in-province')
-    return { kind: 'POPULAR_IN_PROVINCE', productIds: [], text: FIXED.POPULAR_IN_PROVINCE.text };
-  if (r?.kind === 'trending') return { kind: 'TRENDING', productIds: [], text: FIXED.POPULAR.text };
-  return { ...FIXED[item.source], productIds: [] };
+    return {
+      kind: 'HISTORY',
+      productIds: r.productIds,
+      text: `Because you bought ${names(r.productIds, products)}`,
+      count: null,
+    };
+  if (r?.kind === 'bought-with' && r.productIds.length) {
+    const count = r.count ?? null;
+    const both = count ? ` (${customers(count)} bought both)` : '';
+    return {
+      kind: 'BOUGHT_TOGETHER',
+      productIds: r.productIds,
+      text: `Often bought with ${names(r.productIds, products)}${both}`,
+      count,
+    };
+  }
+  if (r?.kind === 'popular-in-province') return fixed('POPULAR_IN_PROVINCE', FIXED.POPULAR_IN_PROVINCE.text);
+  if (r?.kind === 'popular-in-category') return fixed('POPULAR_IN_CATEGORY', FIXED.POPULAR_IN_CATEGORY.text);
+  if (r?.kind === 'trending') return fixed('TRENDING', FIXED.POPULAR.text);
+  return { ...FIXED[item.source], productIds: [], count: null };
 }

@@ -14,6 +14,7 @@ import {
   type HotLayer,
   type ListKind,
   type PopularScope,
+  type ProductRow,
   type ResultStore,
 } from '../results';
 import type { RecommendationFilter } from '../schema/__generated__/schema-types';
@@ -68,6 +69,11 @@ export class RecommendationService {
 
   get batchVersion(): number {
     return this.batches.current.version;
+  }
+
+  /** The products items' reasons name (for their text), in one query; none: no query. */
+  reasonProducts(ids: readonly string[]): Promise<Map<string, ProductRow>> {
+    return ids.length ? this.catalog.productsByIds([...new Set(ids)]) : Promise.resolve(new Map<string, ProductRow>());
   }
 
   cachedList(kind: ListKind, id: string): Promise<CachedList | null> {

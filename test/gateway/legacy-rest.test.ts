@@ -58,9 +58,11 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
     const r = await get('/api/v1/personalize/recommendations/c1?limit=5');
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = r.body as Json & ListBody & { recommendations: { product_id: string; score: number }[] };
+    const body = r.body as Json &
+      ListBody & { recommendations: { product_id: string; score: number; reason: Record<string, unknown> }[] };
     expect(body.user_id).toBe('c1');
-    expect(body.recommendations).toEqual([
+    // The old fields, plus each item's reason (an addition old clients ignore).
+    expect(body.recommendations).toMatchObject([
       { product_id: 'p1', score: 0.9 },
       { product_id: 'p2', score: 0.89 },
       { product_id: 'p3', score: 0.88 },
@@ -77,10 +79,20 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
     expect(Date.parse(body.updated_at!)).toBeGreaterThan(Date.now() - 3_600_000);
     expect(body.recommendation_id).toMatch(/^[0-9a-f-]{36}$/);
     const gql = await graphqlList(
-      `query($u: ID!) { recommendations(userId: $u, limit: 5) { items { product { id } score } source } }`,
+      `query($u: ID!) { recommendations(userId: $u, limit: 5) { items { product { id } score reason { kind productIds text count } } source } }`,
       { u: 'c1' },
     );
-    expect(body.recommendations).toEqual(gql.items.map((i) => ({ product_id: i.product.id, score: i.score })));
+    expect(body.recommendations).toEqual(
+      gql.items.map((i) => {
+        const reason = (i as unknown as { reason: { kind: string; productIds: string[]; text: string; count: null } })
+          .reason;
+        return {
+          product_id: i.product.id,
+          score: i.score,
+          reason: { kind: reason.kind, product_ids: reason.productIds, text: reason.text, count: reason.count },
+        };
+      }),
+    );
   });
 
   it('defaults to 25 items (the old numResults), filled from the fallbacks like GraphQL', async () => {
@@ -187,7 +199,7 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
     expect(bad.body.error).toBe('UNAUTHENTICATED');
     const ok = await oldClient(keyed.url, readKey)(path);
     expect(ok.status).toBe(200);
-    expect(ok.body.recommendations).toEqual([{ product_id: 'p1', score: 0.9 }]);
+    expect(ok.body.recommendations).toMatchObject([{ product_id: 'p1', score: 0.9 }]);
     // Open reads need no key.
     expect((await get(path)).status).toBe(200);
   });
@@ -234,6 +246,18 @@ describe('the old REST API (/api/v1/personalize) and its OpenAPI document', () =
         // No field the document does not describe.
         for (const name of Object.keys(r.body))
           expect({ path, name, described: name in schema.properties! }).toMatchObject({ described: true });
+        // Every listed item has what ScoredItem requires (the reason included) and its reason ItemReason's.
+        const scored = schemas.ScoredItem as OpenAPIV3_1.SchemaObject;
+        const reason = schemas.ItemReason as OpenAPIV3_1.SchemaObject;
+        for (const [field, value] of Object.entries(r.body)) {
+          if (!Array.isArray(value) || !value.length) continue;
+          for (const entry of value as Record<string, Record<string, unknown>>[]) {
+            for (const name of scored.required ?? [])
+              expect({ path, field, name, present: name in entry }).toMatchObject({ present: true });
+            for (const name of reason.required ?? [])
+              expect({ path, field, name, present: name in entry.reason! }).toMatchObject({ present: true });
+          }
+        }
       }
     });
   });

@@ -1,6 +1,7 @@
 // Personalize's batch output (REFERENCE.md, exact) as streams of JSON Lines, written as byte
 // chunks of about 256 KB, never as one giant string. Order is deterministic: ids ascending.
 import type { ItemReason, Recommender, RankedList } from './recommender';
+import { CoPurchaseCounter } from './co-purchase';
 import { LineBuffer } from './line-buffer';
 import { TopK } from './top-k';
 
@@ -29,6 +30,9 @@ const REASONS = B('],"reasons":[');
 const HISTORY = B('{"kind":"history","productIds":[');
 const PROVINCE = B('{"kind":"popular-in-province"}');
 const TRENDING = B('{"kind":"trending"}');
+const CATEGORY = B('{"kind":"popular-in-category"}');
+const BOUGHT_WITH = B('{"kind":"bought-with","productIds":[');
+const COUNT = B('],"count":');
 const CLOSE_HISTORY = B(']}');
 
 /** `{"recommendedItems":[...],"scores":[...]}}` and the line's newline. */
@@ -54,10 +58,12 @@ function writeList(
 }
 
 /**
- * `],"reasons":[...` (the extra field of this engine's user-personalization output, one reason per
- * recommended item up to `count`: the page the API shows, numResults; the candidates beyond it are
- * there for filters and cost bytes; docs/local-engine.md): the history products behind a model
- * score, or the fallback tier. Loaders that do not know the field ignore it; AWS's have none.
+ * `],"reasons":[...` (the extra field of this engine's user-personalization and similar-items
+ * output, one reason per recommended item up to `count`: the page the API shows, numResults; the
+ * candidates beyond it are there for filters and cost bytes; docs/local-engine.md): the history
+ * products behind a model score, the product a similar item was bought with and how many
+ * customers had both, or the fallback tier. Loaders that do not know the field ignore it; AWS's
+ * have none.
  */
 function writeReasons(out: LineBuffer, ids: Buffer[], reasons: ItemReason[], count: number): void {
   out.bytes(REASONS);
@@ -71,7 +77,14 @@ function writeReasons(out: LineBuffer, ids: Buffer[], reasons: ItemReason[], cou
         out.bytes(ids[r.items[b]!]!);
       }
       out.bytes(CLOSE_HISTORY);
-    } else out.bytes(r.kind === 'popular-in-province' ? PROVINCE : TRENDING);
+    } else if (r.kind === 'bought-with') {
+      out.bytes(BOUGHT_WITH);
+      out.bytes(ids[r.item]!);
+      out.bytes(COUNT);
+      out.bytes(B(String(r.count)));
+      out.byte(125);
+    } else
+      out.bytes(r.kind === 'popular-in-province' ? PROVINCE : r.kind === 'popular-in-category' ? CATEGORY : TRENDING);
   }
 }
 
@@ -136,14 +149,20 @@ export function userPersonalizationLines(r: Recommender, onProgress?: ProgressFn
   );
 }
 
-export function similarItemsLines(r: Recommender): LineSource {
+/** similar-items lines; each carries reasons ("bought with", customers who had both) for the page. */
+export function similarItemsLines(r: Recommender, explain = true): LineSource {
   const d = r.model.data;
   const ids = jsonIds(d.itemIds);
+  const page = r.model.params.numResults;
+  const co = explain ? new CoPurchaseCounter(d) : undefined;
   return chunked(d.itemIds.length, (i, out) => {
     out.bytes(ITEM_IN);
     out.bytes(ids[i]!);
     out.bytes(OUTPUT);
-    writeList(out, ids, r.similarTo(i));
+    r.explain = explain;
+    const list = r.similarTo(i, co, page);
+    r.explain = false;
+    writeList(out, ids, list, ITEMS, page);
   });
 }
 

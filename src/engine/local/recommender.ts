@@ -11,12 +11,24 @@ export interface RankedList {
 }
 
 /**
- * An item's reason: the customer's products that contributed most to its score ('history'), or
+ * An item's reason: the customer's products that contributed most to its score ('history'), the
+ * product a similar item is a neighbour of with the customers who had both ('bought-with'), or
  * the fallback tier it came from.
  */
-export type ItemReason = { kind: 'history'; items: number[] } | { kind: 'popular-in-province' } | { kind: 'trending' };
+export type ItemReason =
+  | { kind: 'history'; items: number[] }
+  | { kind: 'bought-with'; item: number; count: number }
+  | { kind: 'popular-in-province' }
+  | { kind: 'popular-in-category' }
+  | { kind: 'trending' };
 
 const PROVINCE_REASON: ItemReason = { kind: 'popular-in-province' };
+const CATEGORY_REASON: ItemReason = { kind: 'popular-in-category' };
+
+/** Customers who had both products (co-purchase.ts): explained similar-items lists need it. */
+export interface CoCounts {
+  count(i: number, j: number): number;
+}
 
 export class Recommender {
   readonly nItems: number;
@@ -240,18 +252,32 @@ export class Recommender {
     return list;
   }
 
-  /** similar-items: cosine neighbours, then popular in the product's category, then overall. */
-  similarTo(i: number): RankedList {
+  /**
+   * similar-items: cosine neighbours, then popular in the product's category, then overall. With
+   * `co` (explained lists), each neighbour's reason carries the customers who had both, for the
+   * first `explainCount` items (the API's page).
+   */
+  similarTo(i: number, co?: CoCounts, explainCount = this.size): RankedList {
     const list = this.begin();
     this.stamp[i] = this.generation;
     const s = this.model.similar;
     for (let q = s.ptr[i]!; q < s.ptr[i + 1]! && list.items.length < this.size; q++) {
-      if (s.w[q]! > 0 && !this.excluded(s.idx[q]!)) this.add(list, s.idx[q]!, s.w[q]!);
+      const j = s.idx[q]!;
+      if (s.w[q]! > 0 && !this.excluded(j)) {
+        this.add(list, j, s.w[q]!);
+        // Counted for the page only: the candidates beyond it carry no reason in the output.
+        if (list.reasons)
+          list.reasons.push({
+            kind: 'bought-with',
+            item: i,
+            count: co && list.items.length <= explainCount ? co.count(i, j) : 0,
+          });
+      }
     }
     const c = this.model.data.itemCategory[i]!;
     if (c >= 0) {
       const p = this.popular.byCategory[c]!;
-      this.appendTier(list, p.items, p.scores);
+      this.appendTier(list, p.items, p.scores, CATEGORY_REASON);
     }
     this.appendTier(list, this.popular.global, this.popular.globalScores);
     return list;

@@ -2,7 +2,7 @@
 // GET /api/v1/personalize/recommendations/{user_id}, /similar-items/{product_id},
 // /item-affinity/{user_id}, with the old response shapes (the cache tables' columns:
 // `recommendations` / `similar_products` / `item_affinities` as [{product_id, score}], recipe_name,
-// updated_at). They call the same RecommendationService as GraphQL (same hot layer, fallbacks and
+// updated_at), each item with its `reason` {kind, product_ids, text, count}. They call the same RecommendationService as GraphQL (same hot layer, fallbacks and
 // fill rule), take the filters as query parameters, and check the same API keys. The extra fields
 // (source, fallback, recommendation_id, model_version, batch_version) are additions an old client
 // ignores. /api/v1/openapi.json describes them.
@@ -11,9 +11,10 @@ import { Router, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Config } from '../../config/config';
 import type { Logger } from '../../infra/logger';
-import { HotLayerUnavailableError, type RecommendationSource } from '../../results';
+import { HotLayerUnavailableError, type ProductRow, type RecommendationSource } from '../../results';
 import { isDatabaseUnavailable } from '../../serving/database-unavailable';
 import type { ExperimentLists, ServedList } from '../../serving/experiment-lists';
+import { itemReason, reasonProductIds } from '../../serving/item-reason';
 import type { RecommendationService } from '../../serving/recommendation-service';
 import { ServingUnavailableError } from '../../serving/serving-unavailable-error';
 import {
@@ -71,12 +72,24 @@ function sendError(res: Response, status: number, code: string, message: string,
     .json({ error: code, message, ...extra });
 }
 
-/** The old row shape: the list's items as [{product_id, score}] plus where they came from. */
-function body(d: LegacyRestDeps, served: ServedList, primary: RecommendationSource) {
+/**
+ * The old row shape: the list's items as [{product_id, score}] plus each item's reason (the same
+ * mapping as GraphQL's RecommendationItem.reason, src/serving/item-reason.ts) and where they came from.
+ */
+async function body(d: LegacyRestDeps, served: ServedList, primary: RecommendationSource) {
   const { built, assignment } = served;
   const loadedAt = d.recs.batch.version === built.batchVersion ? d.recs.batch.loadedAt : null;
+  const named = await d.recs.reasonProducts(built.items.flatMap((i) => reasonProductIds(i.reason)));
+  const products = new Map<string, ProductRow | null>(named);
   return {
-    items: built.items.map((i) => ({ product_id: i.product.id, score: i.score })),
+    items: built.items.map((i) => {
+      const r = itemReason(i, products);
+      return {
+        product_id: i.product.id,
+        score: i.score,
+        reason: { kind: r.kind, product_ids: r.productIds, text: r.text, count: r.count },
+      };
+    }),
     meta: {
       recipe_name: RECIPE_OF[built.source],
       updated_at: loadedAt ? loadedAt.toISOString() : null,
@@ -158,7 +171,7 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
       const served = await d.experimentLists.serve('REST', userId, { limit: restLimit(req.query), filter }, (r) =>
         d.recs.forUser('userRecommendations', userId, r),
       );
-      const { items, meta } = body(d, served, 'PERSONALIZED');
+      const { items, meta } = await body(d, served, 'PERSONALIZED');
       return { user_id: userId, recommendations: items, ...meta };
     }),
   );
@@ -173,7 +186,7 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
         { limit: restLimit(req.query), filter: restFilter(req.query, false) },
         (r) => d.recs.similar(productId, r),
       );
-      const { items, meta } = body(d, served, 'SIMILAR_ITEMS');
+      const { items, meta } = await body(d, served, 'SIMILAR_ITEMS');
       return { product_id: productId, similar_products: items, ...meta };
     }),
   );
@@ -182,7 +195,7 @@ export function legacyRestRouter(d: LegacyRestDeps): Router {
     endpoint('item-affinity', async (req) => {
       const userId = restId('user_id', req.params.user_id);
       const built = await d.recs.forUser('itemAffinity', userId, { limit: restLimit(req.query), filter: null });
-      const { items, meta } = body(d, { built, assignment: null, exposure: null }, 'ITEM_AFFINITY');
+      const { items, meta } = await body(d, { built, assignment: null, exposure: null }, 'ITEM_AFFINITY');
       return { user_id: userId, item_affinities: items, ...meta };
     }),
   );

@@ -187,10 +187,46 @@ export function openApiDocument(): Record<string, unknown> {
         ScoredItem: {
           type: 'object',
           description: 'One recommended product, as stored in the cache tables.',
-          required: ['product_id', 'score'],
+          required: ['product_id', 'score', 'reason'],
           properties: {
             product_id: { type: 'string', description: 'The product id (ITEM_ID).' },
             score: { type: 'number', description: 'Higher is better; popularity lists use normalised counts.' },
+            reason: { $ref: '#/components/schemas/ItemReason' },
+          },
+        },
+        ItemReason: {
+          type: 'object',
+          description:
+            "Why the item is there (GraphQL's RecommendationItem.reason): the customer's products behind its score, the product it is often bought with, or its fallback's reason. An addition old clients ignore.",
+          required: ['kind', 'product_ids', 'text', 'count'],
+          properties: {
+            kind: {
+              type: 'string',
+              enum: [
+                'HISTORY',
+                'POPULAR_IN_PROVINCE',
+                'POPULAR_IN_CATEGORY',
+                'TRENDING',
+                'BOUGHT_TOGETHER',
+                'PERSONALIZED',
+              ],
+              description: "What the reason rests on (GraphQL's ReasonKind).",
+            },
+            product_ids: {
+              type: 'array',
+              items: { type: 'string' },
+              description:
+                "The products it names: HISTORY, the customer's products behind the score (strongest first); BOUGHT_TOGETHER, the product asked about.",
+            },
+            text: {
+              type: 'string',
+              description:
+                'A short sentence for shoppers, e.g. "Often bought with Tea set (12 customers bought both)".',
+            },
+            count: {
+              type: ['integer', 'null'],
+              description: 'BOUGHT_TOGETHER from the built-in engine: customers who had both products; null otherwise.',
+            },
           },
         },
         RecommendationsResponse: {

@@ -604,6 +604,7 @@ export type RecommendationListResolvers<ContextType = GatewayContext, ParentType
 };
 
 export type RecommendationReasonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RecommendationReason'] = ResolversParentTypes['RecommendationReason']> = {
+  count?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ReasonKind'], ParentType, ContextType>;
   productIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -1086,7 +1086,7 @@ export type QueryUsersForItemArgs = {
 
 /** What a reason rests on. */
 export type ReasonKind =
-  /** Often bought together with the product asked about (similar items). */
+  /** Often bought together with the product asked about (similar items): `productIds` is that product, `count` the customers who had both. */
   | 'BOUGHT_TOGETHER'
   /** The customer's own history: `productIds` are the products that contributed most to the score. */
   | 'HISTORY'
@@ -1152,11 +1152,13 @@ export type RecommendationList = {
 /** Why an item is recommended. */
 export type RecommendationReason = {
   __typename?: 'RecommendationReason';
+  /** For BOUGHT_TOGETHER from the built-in engine: how many customers had both products (the co-purchase count); null otherwise. */
+  count: Maybe<Scalars['Int']['output']>;
   /** What the reason rests on. */
   kind: ReasonKind;
   /** The products it names (for HISTORY: the customer's products behind the score, strongest first). */
   productIds: Array<Scalars['ID']['output']>;
-  /** A short sentence for shoppers, e.g. "Because you bought Lunch bag and Tea set". */
+  /** A short sentence for shoppers, e.g. "Because you bought Lunch bag and Tea set" or "Often bought with Tea set (12 customers bought both)". */
   text: Scalars['String']['output'];
 };
 
