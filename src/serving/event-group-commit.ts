@@ -1,6 +1,9 @@
-// Group commit for recordEvents: the events of every call that arrives while one INSERT is in
-// flight (or within `windowMs` of the first) are written by the next single INSERT, and each call
-// is answered only once the statement holding its events has committed. So an acknowledged event
+// Group commit for recordEvents: the events of every call that arrives while the writer is busy
+// (or within `windowMs` of the first) are written by the next single INSERT, and each call is
+// answered only once the statement holding its events has committed. Two INSERTs may be in flight
+// at once, so a call arriving during a commit does not wait for that commit before its own starts
+// (PostgreSQL flushes concurrent commits together). A call naming an id of the group in flight
+// waits for it, so the two statements never touch the same id (no lock waits, no deadlock). So an acknowledged event
 // is durable (PostgreSQL's commit) and stored once (event_id is unique; within one group the first
 // call to name an id owns it), while the database sees one statement for many small calls instead
 // of one each: the cost that held a storefront mix back (BENCHMARKS.md, serving).
@@ -73,17 +76,21 @@ async function insertEvents(
 export class EventGroupCommit {
   private queue: Waiting[] = [];
   private queued = 0;
-  private writing = false;
+  private inFlight = 0;
+  /** The event ids of the group being written (at most one other group may be written beside it). */
+  private readonly writingIds = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   /**
-   * `windowMs`: how long the first call of an idle writer waits for company (0: write at once; calls
-   * arriving during a write still share the next one). `maxEvents`: a group's size limit.
+   * `windowMs`: how long the first call of a group waits for company (0: write at once; calls
+   * arriving while `maxInFlight` writes are in flight share the next one). `maxEvents`: a group's
+   * size limit.
    */
   constructor(
     private readonly pool: Pool,
     private readonly windowMs = 1,
     private readonly maxEvents = 5_000,
+    private readonly maxInFlight = 2,
   ) {}
 
   /**
@@ -99,7 +106,7 @@ export class EventGroupCommit {
   }
 
   private schedule(): void {
-    if (this.writing || this.timer) return;
+    if (this.inFlight >= this.maxInFlight || this.timer) return;
     if (this.queued >= this.maxEvents || this.windowMs === 0) {
       void this.flush();
       return;
@@ -111,19 +118,22 @@ export class EventGroupCommit {
   }
 
   private async flush(): Promise<void> {
-    if (this.writing || !this.queue.length) return;
+    if (this.inFlight >= this.maxInFlight || !this.queue.length) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.writing = true;
     const group: Waiting[] = [];
     let size = 0;
     while (this.queue.length && (size === 0 || size + (this.queue[0]?.events.length ?? 0) <= this.maxEvents)) {
-      const next = this.queue.shift();
-      if (!next) break;
+      const next = this.queue[0];
+      // It names an id being written now: it goes in the group after that write (flush on finish).
+      if (!next || next.events.some((e) => this.writingIds.has(e.eventId))) break;
+      this.queue.shift();
       group.push(next);
       size += next.events.length;
     }
+    if (!group.length) return;
     this.queued -= size;
+    this.inFlight += 1;
     // The first call of the group to name an id owns it; a later one reports it as a duplicate.
     const owner = new Map<string, Waiting>();
     const rows: StoredEvent[] = [];
@@ -133,6 +143,7 @@ export class EventGroupCommit {
           owner.set(e.eventId, w);
           rows.push(e);
         }
+    for (const e of rows) this.writingIds.add(e.eventId);
     try {
       const { inserted, erased } = await insertEvents(this.pool, rows);
       for (const w of group) {
@@ -146,7 +157,8 @@ export class EventGroupCommit {
       // Nothing of the group was committed (one statement): every call of it is told so.
       for (const w of group) w.reject(err);
     } finally {
-      this.writing = false;
+      for (const e of rows) this.writingIds.delete(e.eventId);
+      this.inFlight -= 1;
       if (this.queue.length) this.schedule();
     }
   }

@@ -57,6 +57,45 @@ describe('recordEvents group commit', () => {
     expect(await writer.write([event('gc-7')])).toEqual({ stored: [], erased: [] });
   });
 
+  it('starts the next group while one is committing, and answers each call after its own commit', async () => {
+    const pool = ctx.db.pool;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = 0;
+    const slowFirst = {
+      query: async (text: string, values: unknown[]) => {
+        started += 1;
+        if (started === 1) await held;
+        return pool.query(text, values);
+      },
+    } as unknown as Pool;
+    const writer = new EventGroupCommit(slowFirst, 0);
+    let firstDone = false;
+    const first = writer.write([event('inflight-1')]).then((r) => {
+      firstDone = true;
+      return r;
+    });
+    // The second call does not wait for the first statement's commit before its own statement.
+    expect(await writer.write([event('inflight-2')])).toEqual({ stored: ['inflight-2'], erased: [] });
+    expect(started).toBe(2);
+    expect(firstDone).toBe(false);
+    // A call naming the id being written waits for that write (the two statements never share an id).
+    let thirdDone = false;
+    const third = writer.write([event('inflight-1'), event('inflight-3')]).then((r) => {
+      thirdDone = true;
+      return r;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(2);
+    expect(thirdDone).toBe(false);
+    release();
+    expect(await first).toEqual({ stored: ['inflight-1'], erased: [] });
+    expect(await third).toEqual({ stored: ['inflight-3'], erased: [] });
+    expect(started).toBe(3);
+  });
+
   it('fails every call of a group whose statement fails (nothing of it acknowledged)', async () => {
     const broken = { query: () => Promise.reject(new Error('connection lost')) } as unknown as Pool;
     const writer = new EventGroupCommit(broken, 5);
