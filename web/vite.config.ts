@@ -1,5 +1,5 @@
 // The dashboard's build: served by the gateway at /dashboard/ from web/dist. `npm run web:dev`
-// runs Vite's dev server with /graphql, /auth and /admin proxied to a gateway on port 4000.
+// runs Vite's dev server with /graphql (HTTP and WebSocket), /auth and /admin proxied to a gateway on port 4000.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { bundleBudget } from './bundle-budget.ts';
@@ -29,6 +29,7 @@ export default defineConfig({
   },
   plugins: [bundleBudget()],
   server: {
-    proxy: { '/graphql': gateway, '/auth': gateway, '/admin': gateway },
+    // ws: the runProgress subscription's WebSocket shares /graphql.
+    proxy: { '/graphql': { target: gateway, ws: true }, '/auth': gateway, '/admin': gateway },
   },
 });

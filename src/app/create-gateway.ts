@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -30,6 +31,8 @@ import { RecommendationService } from '../serving/recommendation-service';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { InvalidPipelineRequestError, RunEnqueueError, RunNotFoundError } from '../pipeline/pipeline-service';
 import { RedisUnavailableError } from '../infra/redis-circuit';
+import { RunChanges } from '../pipeline/run-changes';
+import { RunProgressFeed } from '../pipeline/run-progress-feed';
 import { WebhookAdmin } from '../serving/webhook-admin';
 import { eraseCustomers } from '../privacy/customer-erasure';
 import { bullWebhookQueue } from '../queues/webhook-queue';
@@ -59,6 +62,7 @@ import { responseCacheLane } from '../gateway/response-cache-lane';
 import { responseCachePlugin } from '../gateway/response-cache.plugin';
 import { SESSION_PATH, sessionRouter } from '../gateway/session-routes';
 import { loadTypeDefs } from '../gateway/schema-loader';
+import { attachSubscriptionServer, type SubscriptionServer } from '../gateway/subscription-server';
 
 export interface GatewayHandle extends Gateway {
   readonly services: GatewayServices;
@@ -147,6 +151,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   responseCache.onReplay = (list) => {
     for (const e of list) experimentLists.replay(e);
   };
+  // Live run progress for the runProgress subscription; a run's worker may be another process.
+  const runChanges = new RunChanges(db.pool, db.schema, logger);
   const webhooksQueue = queues.find((q) => q.name === QUEUE.webhooks);
   if (!webhooksQueue) throw new Error(`the gateway needs the ${QUEUE.webhooks} queue`);
   const services: GatewayServices = {
@@ -164,6 +170,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     catalog,
     catalogueRanking,
     pipeline: deps.pipeline,
+    watchRun: (id) =>
+      new RunProgressFeed(id, {
+        changes: runChanges,
+        read: (runId) => deps.pipeline.getRun(runId),
+        safetyPollMs: 15_000,
+      }),
     hot,
     responseCache,
     webhooks: new WebhookAdmin(db.pool, bullWebhookQueue(webhooksQueue, config), logger),
@@ -189,9 +201,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const corsPolicy = new CorsPolicy(config.api.corsOrigins, db.pool, logger, deps.corsRefreshMs);
   const requestAuth = new RequestAuthenticator(authenticator, new SessionStore(db.pool, config.dashboard.sessionTtlMs));
 
+  // One schema for both transports: Apollo over HTTP, graphql-ws for subscriptions.
+  const schema = makeExecutableSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers });
   const apollo = new ApolloServer<GatewayContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     // Cache-control hints are unused (answers are stamped per response and never HTTP-cacheable:
     // the handlers send no-store); without the plugin Apollo does not wrap every field resolver.
     plugins: [operationLimitsPlugin(), responseCachePlugin(metrics), ApolloServerPluginCacheControlDisabled()],
@@ -245,6 +258,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   await tracker.start();
   await catalogueRanking.start();
   await servingExperiments.start();
+  await runChanges.start();
   exposures.start();
 
   const adminOnly: RequestHandler = async (req, res, next) => {
@@ -315,6 +329,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const handler = withCors(corsPolicy, limited);
 
   let server: Server | undefined;
+  let subscriptions: SubscriptionServer | undefined;
   return {
     handler,
     services,
@@ -324,6 +339,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       return new Promise((resolve, reject) => {
         const listening = createServer(handler);
         server = listening;
+        subscriptions = attachSubscriptionServer(listening, { schema, services, auth: requestAuth, logger });
         listening.keepAliveTimeout = 65_000;
         listening.once('error', reject);
         listening.listen(port, host, () => {
@@ -335,6 +351,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       });
     },
     async close() {
+      // First: open sockets would keep the HTTP server from closing.
+      await subscriptions?.close();
+      await runChanges.stop();
       const open = server;
       if (open) {
         const closed = new Promise<void>((resolve) =>

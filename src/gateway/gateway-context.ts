@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Config } from '../config/config';
 import type { Logger } from '../infra/logger';
-import type { PipelineService } from '../pipeline/pipeline-service';
+import type { PipelineRunView, PipelineService } from '../pipeline/pipeline-service';
 import type { HotCache, ProductRow } from '../results';
 import type { AdminReads } from '../serving/admin-reads';
 import type { DashboardReads } from '../serving/dashboard-reads';
@@ -37,6 +37,8 @@ export interface GatewayServices {
   catalog: CatalogRepository;
   catalogueRanking: CatalogueRanking;
   pipeline: PipelineService;
+  /** A run's live states for the runProgress subscription (src/pipeline/run-progress-feed.ts). */
+  watchRun(id: number): AsyncIterableIterator<PipelineRunView | null, undefined>;
   hot: HotCache;
   responseCache: ResponseCache;
   webhooks: WebhookAdmin;

@@ -14,12 +14,14 @@ import { Product } from './product.resolver';
 import { Query } from './query.resolver';
 import { RecommendationItem } from './recommendation-item.resolver';
 import { Schedule } from './schedule.resolver';
+import { Subscription } from './subscription.resolver';
 import { guardUnavailable } from './unavailable-guard';
 
 export const resolvers: Resolvers = {
   // Resolvers that read PostgreSQL answer SERVICE_UNAVAILABLE when it is down.
   Query: guardUnavailable({ ...Query, ...DashboardQuery }),
   Mutation: guardUnavailable({ ...Mutation, ...DashboardMutation }),
+  Subscription,
   Product: guardUnavailable(Product),
   Customer: guardUnavailable(Customer),
   PipelineRun,

@@ -95,11 +95,24 @@ suite('the dashboard in Chromium', () => {
   it('starts a FULL run and watches it finish live', async () => {
     await nav('Pipeline runs');
     await expectAccessible('runs');
+    // What the runProgress subscription delivers over the page's WebSocket.
+    const pushed: string[] = [];
+    page.on('websocket', (ws) => {
+      if (!ws.url().endsWith('/graphql')) return;
+      ws.on('framereceived', ({ payload }) => {
+        const text = typeof payload === 'string' ? payload : payload.toString();
+        const status = /"runProgress":\{[^]*?"status":"([A-Z]+)"/.exec(text)?.[1];
+        if (status) pushed.push(status);
+      });
+    });
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/\/dashboard\/runs\/\d+$/);
     const runId = /\/runs\/(\d+)$/.exec(page.url())![1]!;
-    // The page polls while the run is active: the heading's badge turns to succeeded by itself.
+    await page.getByTestId('run-status').getByText('Updating live.').waitFor({ timeout: 60_000 });
+    // The heading's badge turns to succeeded by itself, from the socket's last message.
     await page.getByRole('heading', { level: 1 }).getByText('succeeded').waitFor({ timeout: 120_000 });
+    expect(pushed).toContain('RUNNING');
+    expect(pushed.at(-1)).toBe('SUCCEEDED');
     await page.getByText('load-results').waitFor();
     await expectAccessible('run');
     const api = await env.gateway.gql<{ pipelineRun: { status: string; stages: { status: string }[] } }>(

@@ -5,6 +5,7 @@ import { Provider } from 'urql';
 import { currentSession, signOut, type SessionInfo } from './auth/session-api';
 import { SessionContext, type SessionState } from './auth/session-context';
 import { createClient } from './graphql/client';
+import { LiveSocketContext } from './graphql/live-socket';
 import { Router } from './Router';
 import { SignInPage } from './pages/SignInPage';
 
@@ -26,7 +27,14 @@ export function App() {
   }, []);
 
   const session = phase.kind === 'signed-in' ? phase.session : null;
-  const client = useMemo(() => createClient(() => session?.csrfToken ?? null), [session]);
+  const { client, live } = useMemo(() => createClient(() => session?.csrfToken ?? null), [session]);
+  // A new session (or sign-out) ends the old one's socket.
+  useEffect(
+    () => () => {
+      live.dispose();
+    },
+    [live],
+  );
   const leave = useCallback(async () => {
     if (session) await signOut(session.csrfToken);
     setPhase({ kind: 'signed-out' });
@@ -46,7 +54,9 @@ export function App() {
   return (
     <SessionContext.Provider value={state}>
       <Provider value={client}>
-        <Router />
+        <LiveSocketContext.Provider value={live}>
+          <Router />
+        </LiveSocketContext.Provider>
       </Provider>
     </SessionContext.Provider>
   );

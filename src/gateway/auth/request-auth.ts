@@ -86,4 +86,28 @@ export class RequestAuthenticator {
       return { kind: 'invalid', reason: `wrong CSRF token in the ${CSRF_HEADER} header` };
     return { kind: 'key', role: found.session.role, keyId: found.session.keyId };
   }
+
+  /**
+   * Who a WebSocket is (src/gateway/subscription-server.ts), from its upgrade request and its
+   * connection_init payload. A browser sends the cookie on any page's WebSocket to this host (no
+   * CORS there), so the cookie counts only from this gateway's own pages (same Origin) that also
+   * send the session's CSRF token as connectionParams.csrfToken.
+   */
+  async authenticateSocket(
+    req: IncomingMessage,
+    params: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<AuthState> {
+    const sentKey = params?.['apiKey'];
+    const key = typeof sentKey === 'string' && sentKey.length ? sentKey : keyFromHeaders(req.headers);
+    if (key !== null || sessionToken(req) === null) return this.keys.authenticate(key, originOf(req.headers));
+    if (!sameOrigin(req))
+      return { kind: 'invalid', reason: "the session cookie is accepted only from this gateway's own pages" };
+    const found = await this.session(req);
+    if (!found)
+      return { kind: 'invalid', reason: 'the dashboard session has expired or was signed out; sign in again' };
+    const sent = params?.['csrfToken'];
+    if (typeof sent !== 'string' || !sameText(sent, found.session.csrfToken))
+      return { kind: 'invalid', reason: 'wrong CSRF token in connectionParams.csrfToken' };
+    return { kind: 'key', role: found.session.role, keyId: found.session.keyId };
+  }
 }

@@ -154,6 +154,7 @@ export type ResolversTypes = {
   StrategyFilterInput: Types.StrategyFilterInput;
   StrategyKind: Types.StrategyKind;
   String: ResolverTypeWrapper<Types.Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SystemStatus: ResolverTypeWrapper<Omit<Types.SystemStatus, 'activeAlerts' | 'lastRun' | 'modelVersions' | 'schedules'> & { activeAlerts: Array<ResolversTypes['Alert']>, lastRun?: Types.Maybe<ResolversTypes['PipelineRun']>, modelVersions: Array<ResolversTypes['ModelVersion']>, schedules: Array<ResolversTypes['Schedule']> }>;
   TrainingMode: Types.TrainingMode;
   TriggerRetrainInput: Types.TriggerRetrainInput;
@@ -230,6 +231,7 @@ export type ResolversParentTypes = {
   StrategyFilter: Types.StrategyFilter;
   StrategyFilterInput: Types.StrategyFilterInput;
   String: Types.Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   SystemStatus: Omit<Types.SystemStatus, 'activeAlerts' | 'lastRun' | 'modelVersions' | 'schedules'> & { activeAlerts: Array<ResolversParentTypes['Alert']>, lastRun?: Types.Maybe<ResolversParentTypes['PipelineRun']>, modelVersions: Array<ResolversParentTypes['ModelVersion']>, schedules: Array<ResolversParentTypes['Schedule']> };
   TriggerRetrainInput: Types.TriggerRetrainInput;
   TriggerRetrainPayload: Omit<Types.TriggerRetrainPayload, 'run'> & { run?: Types.Maybe<ResolversParentTypes['PipelineRun']> };
@@ -666,6 +668,10 @@ export type StrategyFilterResolvers<ContextType = GatewayContext, ParentType ext
   minPrice?: Resolver<Types.Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  runProgress?: SubscriptionResolver<Types.Maybe<ResolversTypes['PipelineRun']>, "runProgress", ParentType, ContextType, RequireFields<Types.SubscriptionRunProgressArgs, 'id'>>;
+};
+
 export type SystemStatusResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SystemStatus'] = ResolversParentTypes['SystemStatus']> = {
   activeAlerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
   batchVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -785,6 +791,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Setting?: SettingResolvers<ContextType>;
   Strategy?: StrategyResolvers<ContextType>;
   StrategyFilter?: StrategyFilterResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SystemStatus?: SystemStatusResolvers<ContextType>;
   TriggerRetrainPayload?: TriggerRetrainPayloadResolvers<ContextType>;
   TuningTrial?: TuningTrialResolvers<ContextType>;

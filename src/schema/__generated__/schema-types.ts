@@ -1316,6 +1316,33 @@ export type StrategyKind =
   /** The popular fallback (most popular products overall, narrowed by the request's filter). */
   | 'POPULAR';
 
+/**
+ * Live updates, served over graphql-ws on the gateway's own port (ws://host/graphql, protocol graphql-transport-ws).
+ * Authentication: an API key in connectionParams.apiKey, or the dashboard's session cookie from one of this gateway's
+ * own pages (same Origin) with the session's CSRF token in connectionParams.csrfToken. Only subscriptions are served
+ * on the socket; queries and mutations go to POST /graphql.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A pipeline run as it changes, from whichever process runs it: its state at once, then again after each change
+   * (stage started, progress, counts, finished). Ends after the run has finished. Null (then the end) when there is
+   * no run with this id. Needs a key (any role), like pipelineRun.
+   */
+  runProgress: Maybe<PipelineRun>;
+};
+
+
+/**
+ * Live updates, served over graphql-ws on the gateway's own port (ws://host/graphql, protocol graphql-transport-ws).
+ * Authentication: an API key in connectionParams.apiKey, or the dashboard's session cookie from one of this gateway's
+ * own pages (same Origin) with the session's CSRF token in connectionParams.csrfToken. Only subscriptions are served
+ * on the socket; queries and mutations go to POST /graphql.
+ */
+export type SubscriptionRunProgressArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** The health of the recommendation system at a glance. */
 export type SystemStatus = {
   __typename?: 'SystemStatus';
