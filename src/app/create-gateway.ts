@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { Queue } from 'bullmq';
 import express, { type RequestHandler } from 'express';
+import { connectDedicated } from '../db/database';
 import { createRedis } from '../infra/redis';
 import { QUEUE, QUEUE_NAMES, type EventsForwardJobData } from '../queues/registry';
 import { resolvers } from '../resolvers';
@@ -152,7 +153,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     for (const e of list) experimentLists.replay(e);
   };
   // Live run progress for the runProgress subscription; a run's worker may be another process.
-  const runChanges = new RunChanges(db.pool, db.schema, logger);
+  const runChanges = new RunChanges(() => connectDedicated(config, 'run-changes'), db.schema, logger);
   const webhooksQueue = queues.find((q) => q.name === QUEUE.webhooks);
   if (!webhooksQueue) throw new Error(`the gateway needs the ${QUEUE.webhooks} queue`);
   const services: GatewayServices = {

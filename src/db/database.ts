@@ -1,6 +1,6 @@
 // PostgreSQL access built once at start-up and passed in: Prisma for typed queries, and the same
 // pg pool for what Prisma does not do (COPY streams, bulk SQL).
-import { Pool, type PoolClient } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { Config } from '../config/config';
@@ -44,6 +44,20 @@ export function createPool(config: Pick<Config, 'database'>, opts: PoolOptions =
   // An idle client's error (a server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/**
+ * One connection of its own, outside every pool, for a session that stays open (LISTEN): held in
+ * a pool it would take a slot for good, and the pool could never end while it is held.
+ */
+export async function connectDedicated(config: Pick<Config, 'database'>, name: string): Promise<Client> {
+  const client = new Client({
+    connectionString: config.database.url,
+    application_name: `storefront-recs ${name}`,
+    connectionTimeoutMillis: config.database.timeouts.connectMs,
+  });
+  await client.connect();
+  return client;
 }
 
 export function createDatabase(config: Pick<Config, 'database'>, opts: PoolOptions = {}): Database {

@@ -2,7 +2,7 @@
 // update on one channel as "<schema>:<run id>" (migration 20261203140000_pipeline_run_notify), and
 // one LISTEN connection per gateway hands them to the subscribers of that run. When the connection
 // drops, it reconnects and tells every subscriber to re-read (changes in the gap were not heard).
-import type { Pool, PoolClient } from 'pg';
+import type { Client } from 'pg';
 import type { Logger } from '../infra/logger';
 
 export const RUN_CHANGED_CHANNEL = 'pipeline_run_changed';
@@ -10,13 +10,14 @@ export const RUN_CHANGED_CHANNEL = 'pipeline_run_changed';
 type Listener = () => void;
 
 export class RunChanges {
-  private client: PoolClient | null = null;
+  private client: Client | null = null;
   private readonly listeners = new Map<number, Set<Listener>>();
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
-    private readonly pool: Pool,
+    /** A connection of its own (not a pool's: it is held for good). */
+    private readonly openConnection: () => Promise<Client>,
     private readonly schema: string,
     private readonly logger: Logger,
     private readonly retryMs = 2_000,
@@ -53,18 +54,17 @@ export class RunChanges {
     const client = this.client;
     this.client = null;
     if (client) {
-      await client.query(`UNLISTEN ${RUN_CHANGED_CHANNEL}`).catch((err: unknown) => {
-        this.logger.warn({ err }, 'UNLISTEN failed; the connection is closed instead');
+      await client.end().catch((err: unknown) => {
+        this.logger.warn({ err }, 'the run-changes connection did not close cleanly');
       });
-      client.release(true);
     }
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    let client: PoolClient | undefined;
+    let client: Client | undefined;
     try {
-      client = await this.pool.connect();
+      client = await this.openConnection();
       const held = client;
       held.on('notification', (msg) => {
         this.onNotification(msg.payload);
@@ -75,7 +75,7 @@ export class RunChanges {
       });
       await held.query(`LISTEN ${RUN_CHANGED_CHANNEL}`);
       if (this.isStopped()) {
-        held.release(true);
+        await held.end();
         return;
       }
       this.client = held;
@@ -83,7 +83,8 @@ export class RunChanges {
       this.notifyAll();
     } catch (err) {
       this.logger.warn({ err }, 'cannot LISTEN for pipeline run changes; retrying');
-      client?.release(true);
+      // Closing what half-opened: the failure is logged just above.
+      void client?.end().catch(() => undefined);
       this.scheduleRetry();
     }
   }
@@ -93,10 +94,11 @@ export class RunChanges {
     return this.stopped;
   }
 
-  private drop(client: PoolClient): void {
+  private drop(client: Client): void {
     if (this.client !== client) return;
     this.client = null;
-    client.release(true);
+    // Already failed: whatever end() reports adds nothing to the warning above.
+    void client.end().catch(() => undefined);
     this.scheduleRetry();
   }
 
