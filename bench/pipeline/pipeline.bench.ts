@@ -103,6 +103,17 @@ async function main(): Promise<void> {
     );
     console.log(`orchestration overhead ratio (end to end / direct sum): ${(endToEnd / sumDirect).toFixed(3)}`);
     console.log(`peak RSS: bench process (direct stages) ${directRss} MB, worker process ${workerPeak} MB`);
+    // What each run's train stage did with tuning (tune, reuse, untuned) and the budget's own account.
+    const tunings = await db.pool.query<{ run_id: number; tuning: Record<string, unknown> | null }>(
+      `SELECT DISTINCT ON (run_id) run_id, tuning FROM model_versions WHERE recipe = 'user-personalization' ORDER BY run_id, id`,
+    );
+    for (const { run_id, tuning } of tunings.rows) {
+      const b = (tuning?.budget ?? null) as Record<string, unknown> | null;
+      console.log(
+        `run ${run_id} tuning: ${String(tuning?.status)}${typeof tuning?.stoppedBy === 'string' ? ` (stopped by ${tuning.stoppedBy})` : ''}; ` +
+          `${Array.isArray(tuning?.trials) ? tuning.trials.length : 0} trials; budget ${JSON.stringify(b)}; sample ${JSON.stringify((tuning?.window as Record<string, unknown> | undefined)?.sample ?? null)}`,
+      );
+    }
   } finally {
     await services.close();
     if (!values.keep) await dropBenchSchema(config);
