@@ -38,7 +38,6 @@ import { WebhookAdmin } from '../serving/webhook-admin';
 import { eraseCustomers } from '../privacy/customer-erasure';
 import { bullWebhookQueue } from '../queues/webhook-queue';
 import { authorize, Authenticator } from '../gateway/auth/authenticator';
-import { FixedWindowLimiter } from '../gateway/auth/request-limiter';
 import { CorsPolicy, withCors } from '../gateway/cors';
 import { RequestAuthenticator } from '../gateway/auth/request-auth';
 import { SessionStore } from '../gateway/auth/sessions';
@@ -198,7 +197,14 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     logger,
   });
   const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
-  const publishableLimiter = deps.publishableLimiter ?? new FixedWindowLimiter(config.api.publishableRatePerMinute);
+  // One limiter for every limit: shared by all gateways through Redis, in memory while it cannot answer.
+  const limiter = new RequestRateLimiter(
+    redis,
+    prefix,
+    { ...config.rateLimit, publishablePerMinute: config.api.publishableRatePerMinute },
+    logger,
+  );
+  const publishableLimiter = deps.publishableLimiter ?? limiter.publishable();
   const corsPolicy = new CorsPolicy(config.api.corsOrigins, db.pool, logger, deps.corsRefreshMs);
   const requestAuth = new RequestAuthenticator(authenticator, new SessionStore(db.pool, config.dashboard.sessionTtlMs));
 
@@ -300,7 +306,6 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   });
   const graphql = createGraphqlHandler({ apollo, services, auth: requestAuth, publishableLimiter, logger });
   app.use('/graphql', graphqlRouter(graphql));
-  const limiter = new RequestRateLimiter(redis, prefix, config.rateLimit, logger);
   const lane = responseCacheLane(
     {
       cache: responseCache,

@@ -9,15 +9,20 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { Logger } from '../infra/logger';
 import { redisAdmits } from '../infra/redis-circuit';
 import { keyFromHeaders, type Authenticator } from './auth/authenticator';
+import type { RequestLimiter } from './auth/request-limiter';
 
 export interface RateLimitSettings {
   /** Requests per window per API key, and per client IP. */
   perKey: number;
   perIp: number;
   windowSeconds: number;
+  /** Requests per minute per client IP with a publishable key (checked where the key is known). */
+  publishablePerMinute: number;
 }
 
 export type RateScope = 'key' | 'ip';
+/** The limits this limiter keeps: the request limits, and the publishable keys' per-IP budget. */
+type LimiterScope = RateScope | 'publishable';
 
 export type RateVerdict = { allowed: true } | { allowed: false; scope: RateScope; retryAfterSeconds: number };
 
@@ -27,7 +32,7 @@ interface ScopeLimiter {
 }
 
 export class RequestRateLimiter {
-  private readonly limiters: Record<RateScope, ScopeLimiter>;
+  private readonly limiters: Record<LimiterScope, ScopeLimiter>;
 
   constructor(
     redis: Redis | null,
@@ -37,14 +42,14 @@ export class RequestRateLimiter {
     /** Whether Redis may be asked now (false while its circuit is open: the local limiter answers). */
     private readonly redisUsable: () => boolean = () => redis?.status === 'ready' && redisAdmits(redis),
   ) {
-    const make = (scope: RateScope, points: number): ScopeLimiter => {
-      const local = new RateLimiterMemory({ points, duration: settings.windowSeconds, keyPrefix: scope });
+    const make = (scope: LimiterScope, points: number, duration = settings.windowSeconds): ScopeLimiter => {
+      const local = new RateLimiterMemory({ points, duration, keyPrefix: scope });
       const shared = redis
         ? new RateLimiterRedis({
             storeClient: redis,
             keyPrefix: `${prefix}:ratelimit:${scope}`,
             points,
-            duration: settings.windowSeconds,
+            duration,
             rejectIfRedisNotReady: true,
             insuranceLimiter: local,
             // An identity over its limit is refused from memory until its window ends: a flood
@@ -54,11 +59,29 @@ export class RequestRateLimiter {
         : null;
       return { shared, local };
     };
-    this.limiters = { key: make('key', settings.perKey), ip: make('ip', settings.perIp) };
+    this.limiters = {
+      key: make('key', settings.perKey),
+      ip: make('ip', settings.perIp),
+      publishable: make('publishable', settings.publishablePerMinute, 60),
+    };
   }
 
-  async check(scope: RateScope, id: string): Promise<RateVerdict> {
-    const { shared, local } = this.limiters[scope];
+  check(scope: RateScope, id: string): Promise<RateVerdict> {
+    return this.consume(scope, scope, id);
+  }
+
+  /** The publishable keys' budget as the GraphQL and REST handlers take it (per client IP). */
+  publishable(): RequestLimiter {
+    return {
+      take: async (key) => {
+        const verdict = await this.consume('publishable', 'ip', key);
+        return verdict.allowed ? { ok: true } : { ok: false, retryAfterSeconds: verdict.retryAfterSeconds };
+      },
+    };
+  }
+
+  private async consume(which: LimiterScope, scope: RateScope, id: string): Promise<RateVerdict> {
+    const { shared, local } = this.limiters[which];
     const limiter = shared && this.redisUsable() ? shared : local;
     try {
       await limiter.consume(id);
