@@ -116,6 +116,10 @@ describe('Redis hung behind a frozen proxy', () => {
     expect(list.body.data!.recommendations.items.map((i) => i.product.id)).toEqual(['p1', 'p2', 'p3']);
   }, 60_000);
 
+  it('refreshes the batch version from PostgreSQL', async () => {
+    expect(await within('a batch version refresh', h.gateway.refreshBatchVersion())).toBe(fx.batchVersion);
+  }, 60_000);
+
   it('answers /metrics with Redis marked unavailable', async () => {
     const metrics = await within('/metrics', h.get('/metrics'));
     expect(metrics.status).toBe(200);
@@ -157,4 +161,33 @@ describe('Redis hung behind a frozen proxy', () => {
     expect(body.degraded).toEqual([expect.objectContaining({ dependency: 'redis' })]);
     expect(Number.isNaN(Date.parse(body.degraded[0]!.since))).toBe(false);
   }, 60_000);
+});
+
+describe('rate limits while Redis is hung', () => {
+  let ctx: TestContext;
+  let proxy: TcpProxy;
+  let h: Harness;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ RATE_LIMIT_PER_IP: '3', RATE_LIMIT_WINDOW_SECONDS: '600' });
+    await seedServing(ctx.db);
+    const target = new URL(ctx.config.redis.url);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    const config: Config = { ...ctx.config, redis: { ...ctx.config.redis, url: proxy.url } };
+    h = await startGateway({ ...ctx, config }, { responseCacheEntries: 0 });
+  });
+  afterAll(async () => {
+    proxy.resume();
+    await h.close();
+    await proxy.close();
+    await ctx.close();
+  }, 60_000);
+
+  it('are counted in memory, each request answered within a bound', async () => {
+    proxy.pause();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await within('a limited request', h.gql(`{ popularItems(limit: 1) { source } }`))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  }, 120_000);
 });
