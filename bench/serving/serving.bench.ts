@@ -152,6 +152,29 @@ function printMix(mixRows: Summary[], bare: Summary[]): void {
   );
 }
 
+/**
+ * The experiment's cost in one table: per round, throughput and server CPU per request of the
+ * gateway with a running experiment beside the same round's gateway without one, and the medians.
+ */
+function printExperimentCost(withX: Summary[], without: Summary[]): void {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  const median = (xs: number[]) => present([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)], 'a median');
+  const rows = withX.map((w, i) => {
+    const o = present(without[i], `gateway round ${i}`);
+    return { round: i + 1, o, w, rps: w.rps / o.rps, cpu: w.cpuUsPerReq / o.cpuUsPerReq };
+  });
+  process.stdout.write(
+    `\nexperiment running vs none (same rounds)\n${line(['round', 'req/s without', 'req/s with', 'throughput with/without', 'CPU µs/req without', 'CPU µs/req with', 'CPU with/without'])}\n${line(Array<string>(7).fill('---'))}\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${line([r.round, r.o.rps.toFixed(0), r.w.rps.toFixed(0), r.rps.toFixed(2), r.o.cpuUsPerReq.toFixed(1), r.w.cpuUsPerReq.toFixed(1), r.cpu.toFixed(2)])}\n`,
+    );
+  process.stdout.write(
+    `${line(['median', median(rows.map((r) => r.o.rps)).toFixed(0), median(rows.map((r) => r.w.rps)).toFixed(0), `${median(rows.map((r) => r.rps)).toFixed(2)} (goal >= 0.90)`, median(rows.map((r) => r.o.cpuUsPerReq)).toFixed(1), median(rows.map((r) => r.w.cpuUsPerReq)).toFixed(1), median(rows.map((r) => r.cpu)).toFixed(2)])}\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const stamp = Date.now().toString(36);
   const schema = `bench_serving_${stamp}`;
@@ -294,12 +317,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `server CPU per request gateway/bare per round: ${fmt(cpuRatios)}; median ${median(cpuRatios).toFixed(2)}x\n`,
     );
-    if (experimentRows.length) {
-      const withX = experimentRows.map((r, i) => r.rps / present(rows[2 * i + 1], `gateway round ${i}`).rps);
-      process.stdout.write(
-        `throughput with an experiment running / without, per round: ${fmt(withX)}; median ${median(withX).toFixed(2)}x (goal >= 0.90x)\n`,
+    if (experimentRows.length)
+      printExperimentCost(
+        experimentRows,
+        pairs.map((p) => p.gateway),
       );
-    }
     const bareMedian = median(pairs.map((p) => p.bare.rps));
     if (mixRows.length)
       printMix(

@@ -149,7 +149,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const experimentLists = new ExperimentLists(servingExperiments, recs, exposures);
   responseCache.epochOf = () => servingExperiments.epoch;
   responseCache.onReplay = (list) => {
-    for (const e of list) experimentLists.replay(e);
+    const at = Date.now();
+    for (const e of list) experimentLists.replay(e, at);
   };
   // Live run progress for the runProgress subscription; a run's worker may be another process.
   const runChanges = new RunChanges(() => connectDedicated(config, 'run-changes'), db.schema, logger);

@@ -16,6 +16,20 @@ export interface Exposure {
   at: number;
 }
 
+/**
+ * A served list's exposure, made once when the list is built and kept by the response cache: the
+ * subject's counting key is computed here once, not on each cached copy served again.
+ */
+export interface ServedExposure extends Omit<Exposure, 'at'> {
+  readonly key: string;
+}
+
+const keyOf = (experimentId: number, subject: string) => `${experimentId}\u0001${subject}`;
+
+export function servedExposure(e: Omit<Exposure, 'at'>): ServedExposure {
+  return { ...e, key: keyOf(e.experimentId, e.subject) };
+}
+
 interface Pending {
   experimentId: number;
   subject: string;
@@ -60,7 +74,12 @@ export class ExposureRecorder {
   ) {}
 
   record(e: Exposure): void {
-    const key = `${e.experimentId}\u0001${e.subject}`;
+    this.recordAt(servedExposure(e), e.at);
+  }
+
+  /** The serving path's call: one Map lookup by the precomputed key, no allocation for a known subject. */
+  recordAt(e: ServedExposure, at: number): void {
+    const key = e.key;
     let p = this.pending.get(key);
     if (!p) {
       if (this.pending.size >= this.opts.maxPendingSubjects) {
@@ -72,21 +91,21 @@ export class ExposureRecorder {
         subject: e.subject,
         variantKey: e.variantKey,
         count: 0,
-        first: e.at,
-        last: e.at,
+        first: at,
+        last: at,
         products: new Map(),
         lastProducts: null,
       };
       this.pending.set(key, p);
     }
     p.count += 1;
-    if (e.at < p.first) p.first = e.at;
-    if (e.at > p.last) p.last = e.at;
+    if (at < p.first) p.first = at;
+    if (at > p.last) p.last = at;
     if (p.lastProducts !== e.productIds) {
       p.lastProducts = e.productIds;
       for (const id of e.productIds) {
         if (p.products.size >= MAX_PRODUCTS_PER_SUBJECT && !p.products.has(id)) break;
-        p.products.set(id, e.at);
+        p.products.set(id, at);
       }
     }
     this.stats.recorded += 1;
@@ -138,7 +157,7 @@ export class ExposureRecorder {
   }
 
   private restore(p: Pending): void {
-    const key = `${p.experimentId}\u0001${p.subject}`;
+    const key = keyOf(p.experimentId, p.subject);
     const now = this.pending.get(key);
     if (!now) {
       this.pending.set(key, p);
@@ -152,7 +171,7 @@ export class ExposureRecorder {
 
   /** The subject's products not written within ITEM_REWRITE_MS, marked as written. */
   private itemsToWrite(p: Pending): { p: Pending; id: string; at: number }[] {
-    const key = `${p.experimentId}\u0001${p.subject}`;
+    const key = keyOf(p.experimentId, p.subject);
     let done = this.written.get(key);
     if (!done) {
       if (this.written.size >= this.opts.maxPendingSubjects) this.written.clear();

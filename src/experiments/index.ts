@@ -27,6 +27,6 @@ export {
   type Surface,
   type Variant,
 } from './experiment-types';
-export { ExposureRecorder, type Exposure } from './exposure-recorder';
+export { ExposureRecorder, servedExposure, type Exposure, type ServedExposure } from './exposure-recorder';
 export { experimentIdPrefix, parseRecommendationId } from './recommendation-id';
 export { ServingExperiments, type Assignment } from './serving-experiments';

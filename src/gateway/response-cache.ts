@@ -9,10 +9,10 @@
 // writes: serving a hit allocates almost nothing the garbage collector has to walk.
 import { randomUUID } from 'node:crypto';
 import { DocumentTable } from './document-table';
-import type { Exposure } from '../experiments';
+import type { ServedExposure } from '../experiments';
 
 /** The exposure a served list is, counted again each time a cached copy of it is served. */
-type ListExposure = Omit<Exposure, 'at'> | null;
+type ListExposure = ServedExposure | null;
 
 /** What a response stamped: its ids (re-stamped in cached copies), time, exposures and experiments epoch. */
 export interface ResponseStamps {

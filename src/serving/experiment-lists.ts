@@ -2,7 +2,15 @@
 // of the subject's variant (or as usual when no experiment covers the surface), and a measured
 // list is counted as an exposure. Resolvers and the REST router call `serve`; nothing else on the
 // serving path knows about experiments.
-import type { Assignment, Exposure, ExposureRecorder, ServingExperiments, Strategy, Surface } from '../experiments';
+import {
+  servedExposure,
+  type Assignment,
+  type ExposureRecorder,
+  type ServedExposure,
+  type ServingExperiments,
+  type Strategy,
+  type Surface,
+} from '../experiments';
 import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { BuiltList } from './list-builder';
 import type { ListRequest, RecommendationService } from './recommendation-service';
@@ -11,7 +19,7 @@ export interface ServedList {
   built: BuiltList;
   assignment: Assignment | null;
   /** The exposure this list is, when measured (the response cache replays it on every hit). */
-  exposure: Omit<Exposure, 'at'> | null;
+  exposure: ServedExposure | null;
 }
 
 /** The request's filter narrowed by a FILTER strategy's (each set field of the strategy wins). */
@@ -56,19 +64,19 @@ export class ExperimentLists {
     else if (s.kind === 'POPULAR') built = await popular(req);
     else built = await batch({ ...req, filter: narrowed(req.filter, s), batch: assignment.batch });
     if (!assignment.measured) return { built, assignment, exposure: null };
-    const exposure = {
+    const exposure = servedExposure({
       experimentId: assignment.experimentId,
       variantKey: assignment.variant.key,
       subject,
       productIds: built.items.map((i) => i.product.id),
-    };
-    this.recorder.record({ ...exposure, at: Date.now() });
+    });
+    this.recorder.recordAt(exposure, Date.now());
     return { built, assignment, exposure };
   }
 
-  /** A cached answer served again is an exposure again. */
-  replay(exposure: Omit<Exposure, 'at'>): void {
-    this.recorder.record({ ...exposure, at: Date.now() });
+  /** A cached answer served again (at `at`) is an exposure again. */
+  replay(exposure: ServedExposure, at: number): void {
+    this.recorder.recordAt(exposure, at);
   }
 
   private empty(): BuiltList {
