@@ -1,6 +1,8 @@
 // Every chaos scenario, in the order the table prints them. Add a scenario here (one import, one
 // entry); the runner knows nothing else about them.
 import type { ChaosScenario } from './chaos-scenario';
+import { badBatch } from './scenarios/bad-batch';
+import { hostileFiles } from './scenarios/hostile-files';
 import { redisDownAtStart } from './scenarios/redis-down-at-start';
 import { redisRestartAfterStage } from './scenarios/redis-restart-after-stage';
 import { webhooks64BitIds, webhooksFailingThenRetry, webhooksRedisDown } from './scenarios/shopify-webhooks';
@@ -13,4 +15,6 @@ export const SCENARIOS: readonly ChaosScenario[] = [
   webhooksRedisDown,
   webhooks64BitIds,
   webhooksFailingThenRetry,
+  badBatch,
+  hostileFiles,
 ];

@@ -7,6 +7,7 @@ import type { TestContext } from './test-context';
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'recs.js');
 const RUN_TS = path.resolve(__dirname, '..', '..', 'bin', 'run-ts.js');
 const HANGING_WORKER = path.resolve(__dirname, 'hanging-worker.ts');
+const BAD_BATCH_WORKER = path.resolve(__dirname, 'bad-batch-worker.ts');
 
 export interface ChildWorker {
   proc: ChildProcess;
@@ -22,6 +23,11 @@ export function startChildWorker(ctx: TestContext, env: Record<string, string> =
 /** A worker process whose engine hangs in train (hanging-worker.ts): kill it there at will. */
 export function startHangingWorker(ctx: TestContext, env: Record<string, string> = {}): ChildWorker {
   return spawnWorker(ctx, [RUN_TS, HANGING_WORKER], env);
+}
+
+/** A worker process whose batch output is mostly failed lines (bad-batch-worker.ts). */
+export function startBadBatchWorker(ctx: TestContext, env: Record<string, string> = {}): ChildWorker {
+  return spawnWorker(ctx, [RUN_TS, BAD_BATCH_WORKER], env);
 }
 
 function spawnWorker(ctx: TestContext, argv: string[], env: Record<string, string>): ChildWorker {
