@@ -29,6 +29,9 @@ import { CatalogueRanking } from '../serving/catalogue-ranking';
 import { EventIngest } from '../serving/event-ingest';
 import { RankingService } from '../serving/ranking-service';
 import { RecommendationService } from '../serving/recommendation-service';
+import { RealtimeReranker } from '../serving/realtime-reranker';
+import { RecentActivity, userSubject } from '../serving/recent-activity';
+import { subscribeActivityChanges } from '../serving/activity-subscriber';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { InvalidPipelineRequestError, RunEnqueueError, RunNotFoundError } from '../pipeline/pipeline-service';
 import { RedisUnavailableError } from '../infra/redis-circuit';
@@ -105,11 +108,48 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     config.serving.catalogueMaxProducts,
     config.serving.catalogueRefreshSeconds * 1000,
   );
-  const recs = new RecommendationService(results, hot, catalog, catalogueRanking, tracker, logger);
+  const rt = config.realtime;
+  const activity = rt.enabled
+    ? new RecentActivity(
+        redis,
+        prefix,
+        { maxEvents: rt.maxEvents, ttlSeconds: rt.ttlSeconds, maxSubjects: rt.maxSubjects },
+        logger,
+      )
+    : null;
+  const reranker = activity
+    ? new RealtimeReranker(
+        activity,
+        {
+          halfLifeMs: rt.halfLifeMs,
+          neighbours: rt.neighbours,
+          maxEvents: rt.maxEvents,
+          excludePurchased: config.engine.excludePurchased,
+        },
+        (productId) => catalogueRanking.related(productId, rt.neighbours),
+      )
+    : null;
+  const recs = new RecommendationService(results, hot, catalog, catalogueRanking, tracker, logger, reranker);
   const responseCache = new ResponseCache(
     deps.responseCacheEntries ?? config.cache.responseEntries,
     config.cache.responseMb * 1024 * 1024,
   );
+  // An event drops its subjects' cached answers here at once (before its ack), and in every other
+  // gateway when the broadcast arrives; a lost subscription drops the whole cache (conservative).
+  activity?.onChange((subjects) => {
+    responseCache.forget(subjects);
+  });
+  const activityFeed =
+    activity && redis
+      ? subscribeActivityChanges(config, activity.channel, logger, {
+          changed: (subjects) => {
+            responseCache.forget(subjects);
+          },
+          lost: () => {
+            responseCache.clear();
+          },
+        })
+      : null;
   tracker.onChange(() => {
     responseCache.clear();
     catalogueRanking.refreshInBackground();
@@ -160,7 +200,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     config,
     recs,
     ranking: new RankingService(deps.ranker ?? null, recs, catalogueRanking, catalog, logger),
-    events: new EventIngest(db.pool, enqueueForward, logger),
+    events: new EventIngest(db.pool, enqueueForward, logger, 1, activity),
+    activity,
     admin,
     dashboard: new DashboardReads(db.pool),
     apiKeys: {
@@ -185,6 +226,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     experimentLists,
     async eraseCustomer(customerId) {
       const counts = await eraseCustomers({ db, redis, prefix, logger }, [customerId], 'admin request');
+      await activity?.forget([userSubject(customerId)]);
       responseCache.clear();
       return counts;
     },
@@ -380,6 +422,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       });
       catalogueRanking.stop();
       budget.stop();
+      activityFeed?.disconnect();
       await apollo.stop();
       if (!deps.queues) await Promise.all(queues.map((q) => q.close()));
       ownQueueConnection?.disconnect();

@@ -6,12 +6,21 @@ import { QUEUE } from '../queues/registry';
 import { bullWebhookQueue } from '../queues/webhook-queue';
 import { LatestModelRanker } from '../serving/latest-model-ranker';
 import type { Services } from './services';
+import { recordPurchases } from '../serving/recent-activity';
 
-export function startGateway(services: Services): Promise<GatewayHandle> {
+export async function startGateway(services: Services): Promise<GatewayHandle> {
   const { config, logger, db, queues } = services;
   const webhookQueue = bullWebhookQueue(queues.get(QUEUE.webhooks), config);
-  const webhooks = createShopifyWebhookRouter({ config, db, logger, queue: webhookQueue });
-  return createGateway({
+  // Bound once the gateway exists (its recent-activity state); no webhook is answered before that.
+  const bound: { gateway?: GatewayHandle } = {};
+  const webhooks = createShopifyWebhookRouter({
+    config,
+    db,
+    logger,
+    queue: webhookQueue,
+    onPurchases: (p) => recordPurchases(bound.gateway?.services.activity ?? null, p),
+  });
+  const gateway = await createGateway({
     config,
     logger,
     db,
@@ -20,4 +29,6 @@ export function startGateway(services: Services): Promise<GatewayHandle> {
     queues: queues.all(),
     routers: [{ path: '/', router: webhooks }],
   });
+  bound.gateway = gateway;
+  return gateway;
 }

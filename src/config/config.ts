@@ -138,6 +138,16 @@ const schema = z.object({
   // sales figures): reloaded at each new batch and this often; at most this many products held.
   CATALOGUE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
   CATALOGUE_MAX_PRODUCTS: z.coerce.number().int().min(1).max(5_000_000).default(200_000),
+  // Session-aware re-ranking (docs/realtime.md): off serves the batch lists exactly as before.
+  // Each subject (customer or session) keeps its last REALTIME_MAX_EVENTS events for
+  // REALTIME_TTL_MINUTES in Redis; at most REALTIME_MAX_SUBJECTS subjects are held (oldest out).
+  REALTIME_RERANKING: bool.default(true),
+  REALTIME_MAX_EVENTS: z.coerce.number().int().min(1).max(200).default(20),
+  REALTIME_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
+  REALTIME_MAX_SUBJECTS: z.coerce.number().int().min(1).max(50_000_000).default(500_000),
+  REALTIME_HALF_LIFE_MINUTES: z.coerce.number().positive().max(10_080).default(30),
+  // Neighbours blended in per recent event (from the batch's similar-items lists).
+  REALTIME_NEIGHBOURS: z.coerce.number().int().min(1).max(100).default(10),
   // Experiments: how soon every gateway sees a start/pause/stop/ship made elsewhere, how often it
   // writes the exposures it counted, and how many subjects it holds between writes at most.
   EXPERIMENTS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
@@ -279,6 +289,14 @@ export interface Config {
   };
   rateLimit: { perKey: number; perIp: number; windowSeconds: number };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
+  realtime: {
+    enabled: boolean;
+    maxEvents: number;
+    ttlSeconds: number;
+    maxSubjects: number;
+    halfLifeMs: number;
+    neighbours: number;
+  };
   experiments: { refreshSeconds: number; exposureFlushMs: number; exposureMaxPending: number };
   schedules: {
     enabled: boolean;
@@ -402,6 +420,14 @@ export function loadConfig(
     },
     rateLimit: { perKey: e.RATE_LIMIT_PER_KEY, perIp: e.RATE_LIMIT_PER_IP, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },
+    realtime: {
+      enabled: e.REALTIME_RERANKING,
+      maxEvents: e.REALTIME_MAX_EVENTS,
+      ttlSeconds: e.REALTIME_TTL_MINUTES * 60,
+      maxSubjects: e.REALTIME_MAX_SUBJECTS,
+      halfLifeMs: e.REALTIME_HALF_LIFE_MINUTES * 60_000,
+      neighbours: e.REALTIME_NEIGHBOURS,
+    },
     experiments: {
       refreshSeconds: e.EXPERIMENTS_REFRESH_SECONDS,
       exposureFlushMs: e.EXPOSURE_FLUSH_MS,

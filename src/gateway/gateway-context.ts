@@ -12,6 +12,7 @@ import type { CatalogRepository, ProductStats } from '../serving/catalog-reposit
 import type { CatalogueRanking } from '../serving/catalogue-ranking';
 import type { ExperimentService } from '../experiments';
 import type { EventIngest } from '../serving/event-ingest';
+import type { RecentActivity } from '../serving/recent-activity';
 import type { ExperimentLists, ServedList } from '../serving/experiment-lists';
 import type { RankingService } from '../serving/ranking-service';
 import type { RecommendationService } from '../serving/recommendation-service';
@@ -27,6 +28,8 @@ export interface GatewayServices {
   recs: RecommendationService;
   ranking: RankingService;
   events: EventIngest;
+  /** Recent-activity state (null without REALTIME_RERANKING): order webhooks write to it too. */
+  activity: RecentActivity | null;
   admin: AdminReads;
   dashboard: DashboardReads;
   apiKeys: {
@@ -96,6 +99,8 @@ export function createContext(
     generatedAt: new Date().toISOString(),
     exposures: [],
     epoch: services.experimentLists.experiments.epoch,
+    subjects: [],
+    seq: services.responseCache.invalidationSeq,
   };
   const requireRole = (role: Role): void => {
     const verdict = authorize(auth, role, services.config.api.readAuth);

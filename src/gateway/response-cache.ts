@@ -22,6 +22,10 @@ export interface ResponseStamps {
   exposures: ListExposure[];
   /** The served experiments' epoch the answer was made under (a cached copy of another is never used). */
   epoch: number;
+  /** The shoppers the answer is about (recent-activity subjects): an event of one drops it. */
+  subjects: string[];
+  /** The cache's invalidation sequence when the request began (an answer older than a drop of its subject is not stored). */
+  seq: number;
 }
 
 interface Template {
@@ -38,6 +42,8 @@ interface Template {
   epoch: number;
   /** The exposures its lists are (counted again on each hit), or null when none. */
   exposures: NonNullable<ListExposure>[] | null;
+  /** The subjects it is about (indexed in bySubject), or null. */
+  subjects: string[] | null;
 }
 
 export interface ResponseCacheStats {
@@ -63,6 +69,12 @@ const ENTRY_OVERHEAD_BYTES = 1_536;
 /** Marks a document known by its APQ hash (U+0003 cannot appear in a valid GraphQL document). */
 const APQ_DOCUMENT = '\u0003apq:';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/**
+ * Subjects whose drop is remembered (with its sequence number), so an answer computed before the
+ * drop but finishing after it is not stored. Past this many, answers begun before the oldest
+ * remembered drop are not stored at all (conservative).
+ */
+const REMEMBERED_DROPS = 100_000;
 
 function persistedQueryHash(extensions: unknown): string | null {
   if (typeof extensions !== 'object' || extensions === null) return null;
@@ -83,6 +95,15 @@ export class ResponseCache {
 
   /** What the entries hold, as counted against maxBytes. */
   private bytes = 0;
+
+  /** Keys of the entries about each subject. */
+  private readonly bySubject = new Map<string, Set<string>>();
+  /** Bumped on each drop of a subject and each clear. */
+  private seq = 0;
+  /** subject -> seq of its last drop (insertion order = drop order, oldest first). */
+  private readonly drops = new Map<string, number>();
+  /** Answers begun before this sequence number are not stored (drops forgotten, or a clear). */
+  private floor = 0;
 
   /** The served experiments' epoch now (set by the gateway); 0 without experiments. */
   epochOf: () => number = () => 0;
@@ -159,9 +180,44 @@ export class ResponseCache {
     return this.key(query, variables, operationName);
   }
 
+  /** The invalidation sequence now (a request records it when it begins: ResponseStamps.seq). */
+  get invalidationSeq(): number {
+    return this.seq;
+  }
+
+  /** Drops everything; answers still being computed are not stored either. */
   clear(): void {
     this.entries.clear();
+    this.bySubject.clear();
     this.bytes = 0;
+    this.seq += 1;
+    this.floor = this.seq;
+  }
+
+  /** A subject's activity changed: its cached answers go, and answers begun before now are not stored. */
+  forget(subjects: readonly string[]): void {
+    for (const subject of subjects) {
+      this.seq += 1;
+      this.drops.delete(subject);
+      this.drops.set(subject, this.seq);
+      for (const key of this.bySubject.get(subject) ?? []) {
+        const entry = this.entries.get(key);
+        if (entry) this.remove(key, entry);
+      }
+      this.bySubject.delete(subject);
+    }
+    while (this.drops.size > REMEMBERED_DROPS) {
+      const oldest = this.drops.entries().next();
+      if (oldest.done) break;
+      this.drops.delete(oldest.value[0]);
+      this.floor = Math.max(this.floor, oldest.value[1]);
+    }
+  }
+
+  /** Whether an answer about `subjects`, begun at `seq`, may still be stored. */
+  private current(subjects: readonly string[], seq: number): boolean {
+    if (seq < this.floor) return false;
+    return subjects.every((s) => (this.drops.get(s) ?? -1) <= seq);
   }
 
   /** The rendered response, or null when absent or from another batch. */
@@ -197,6 +253,11 @@ export class ResponseCache {
   private remove(key: string, entry: Template): void {
     this.entries.delete(key);
     this.bytes -= entryCost(key, entry.body);
+    for (const subject of entry.subjects ?? []) {
+      const keys = this.bySubject.get(subject);
+      keys?.delete(key);
+      if (keys?.size === 0) this.bySubject.delete(subject);
+    }
   }
 
   /** Called only for answers executed without errors, of cacheable reads the caller was allowed. */
@@ -210,6 +271,9 @@ export class ResponseCache {
     const epoch = stamps.epoch ?? 0;
     // Made under experiments that no longer serve: its variants may not be the subjects' now.
     if (!this.enabled || epoch !== this.epochOf()) return;
+    const subjects = stamps.subjects?.length ? stamps.subjects : null;
+    // An event of one of its subjects arrived while it was computed: it may be stale already.
+    if (subjects && !this.current(subjects, stamps.seq ?? this.seq)) return;
     const key = this.settle(pendingOrKey, true);
     if (key === null) return;
     // Where each stamp stands in the body (the ids and the time are distinct fixed strings).
@@ -261,7 +325,13 @@ export class ResponseCache {
       ids: stamps.ids.length,
       epoch,
       exposures,
+      subjects,
     });
+    for (const subject of subjects ?? []) {
+      let keys = this.bySubject.get(subject);
+      if (!keys) this.bySubject.set(subject, (keys = new Set()));
+      keys.add(key);
+    }
     this.bytes += cost;
     this.stats.stored += 1;
   }

@@ -16,13 +16,14 @@ import {
 import type { ServedList } from '../serving/experiment-lists';
 import type { BuiltList } from '../serving/list-builder';
 import { UnknownProductsError } from '../serving/ranking-service';
+import { subjectsOf } from '../serving/recent-activity';
 import type { QueryResolvers, ResolversParentTypes } from './__generated__/resolvers-types';
 
 const plain = (built: BuiltList): ServedList => ({ built, assignment: null, exposure: null });
 
 export function toListView(ctx: GatewayContext, served: ServedList): ResolversParentTypes['RecommendationList'] {
   const { built, assignment } = served;
-  if (built.degraded) ctx.cacheable = false;
+  if (built.degraded || built.live) ctx.cacheable = false;
   const { recommendationId, generatedAt } = ctx.stamp(assignment?.idPrefix, served.exposure);
   return {
     experiment: assignment
@@ -61,7 +62,14 @@ function connection<T extends { id: number }>(rows: T[], first: number, kind: st
 export const Query: QueryResolvers = {
   async recommendations(_, args, ctx) {
     ctx.requireRole('read');
-    checkId('userId', args.userId);
+    const userId = args.userId ?? null;
+    const sessionId = args.sessionId ?? null;
+    if (userId === null && sessionId === null)
+      throw badInput('recommendations needs a userId or a sessionId', { argument: 'userId' });
+    if (userId !== null) checkId('userId', userId);
+    if (sessionId !== null) checkId('sessionId', sessionId);
+    if (args.filter?.excludeInteracted && userId === null)
+      throw badInput('filter.excludeInteracted needs a customer (userId)', { argument: 'filter' });
     checkFilter(args.filter);
     const limit = checkLimit('limit', args.limit, 10);
     // Comparing lists with and without it shows what the customer bought: customer data.
@@ -69,10 +77,12 @@ export const Query: QueryResolvers = {
     // Interactions change between batches: such answers are not reused.
     if (args.filter?.excludeInteracted) ctx.cacheable = false;
     const { recs, experimentLists } = ctx.services;
+    // A cached answer about these subjects is dropped when one of their events arrives (any gateway).
+    ctx.stamps.subjects.push(...subjectsOf(userId, sessionId));
     return toListView(
       ctx,
-      await experimentLists.serve('RECOMMENDATIONS', args.userId, { limit, filter: args.filter }, (req) =>
-        recs.forUser('userRecommendations', args.userId, req),
+      await experimentLists.serve('RECOMMENDATIONS', userId ?? sessionId, { limit, filter: args.filter }, (req) =>
+        recs.forUser('userRecommendations', userId, req, sessionId),
       ),
     );
   },

@@ -17,12 +17,15 @@ export interface ProductRow {
  * field): 'history' names the customer's products that contributed most to its score;
  * 'bought-with' names the product a similar item was bought with, `count` the customers who had
  * both; 'popular-in-province', 'popular-in-category' and 'trending' are the engine's fallback
- * tiers. AWS outputs carry none.
+ * tiers. AWS outputs carry none. 'recent-activity' is never stored: the serving path's
+ * re-ranking gives it (src/serving/realtime-blend.ts), naming the product of the shopper's event
+ * and the event's type.
  */
 export interface StoredReason {
-  kind: 'history' | 'bought-with' | 'popular-in-province' | 'popular-in-category' | 'trending';
+  kind: 'history' | 'bought-with' | 'popular-in-province' | 'popular-in-category' | 'trending' | 'recent-activity';
   productIds: string[];
   count?: number;
+  eventType?: string;
 }
 
 /** One cached list as stored in the hot layer: products resolved, model version attached. */

@@ -16,10 +16,19 @@ interface RankedProduct extends ProductStats {
 }
 
 const NO_STATS: ProductStats = { orderCount: 0, unitsSold: 0, revenue: 0 };
+/** related() looks at this many best sellers of a category at most (bounded per call). */
+const RELATED_SCAN = 2_000;
+
+/** Relative price distance (unknown prices sort last, in sales order). */
+function priceDistance(a: number | null, b: number | null): number {
+  if (a === null || b === null) return Number.MAX_VALUE;
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 0.01);
+}
 
 export class CatalogueRanking {
   private ranked: RankedProduct[] = [];
   private byId = new Map<string, RankedProduct>();
+  private byCategory = new Map<string, RankedProduct[]>();
   private loading: Promise<void> | null = null;
   private loadedAt = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -137,6 +146,14 @@ export class CatalogueRanking {
     }));
     this.ranked = ranked;
     this.byId = new Map(ranked.map((r) => [r.product.id, r]));
+    const byCategory = new Map<string, RankedProduct[]>();
+    for (const r of ranked) {
+      if (r.product.category === null) continue;
+      const list = byCategory.get(r.product.category);
+      if (list) list.push(r);
+      else byCategory.set(r.product.category, [r]);
+    }
+    this.byCategory = byCategory;
     this.loadedAt = Date.now();
   }
 
@@ -164,6 +181,23 @@ export class CatalogueRanking {
       if (held) out.set(id, held.product);
     }
     return out;
+  }
+
+  /**
+   * Products related to one the batch knows nothing about (new since it): the best sellers of its
+   * category (the first RELATED_SCAN) nearest to it in price. Empty when the product is not held.
+   */
+  related(productId: string, limit: number): { product: ProductRow; score: number }[] {
+    const self = this.byId.get(productId)?.product;
+    if (!self?.category) return [];
+    const price = self.price;
+    const near = (this.byCategory.get(self.category) ?? [])
+      .slice(0, RELATED_SCAN)
+      .filter((r) => r.product.id !== productId && !this.unavailableIds.has(r.product.id))
+      .map((r) => ({ product: r.product, distance: priceDistance(price, r.product.price) }))
+      .sort((x, y) => x.distance - y.distance)
+      .slice(0, limit);
+    return near.map((n, rank) => ({ product: n.product, score: 1 / (1 + rank) }));
   }
 
   /** Sales figures as of the last load (zero for products sold since, or beyond maxProducts). */

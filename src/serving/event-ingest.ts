@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logger';
 import type { EventInput, RecordEventsPayload } from '../schema/__generated__/schema-types';
 import type { EventsForwardJobData } from '../queues/registry';
 import { EventGroupCommit, type StoredEvent } from './event-group-commit';
+import { activityOf, type RecentActivity } from './recent-activity';
 
 export const MAX_EVENTS_PER_CALL = 1_000;
 const MAX_ID = 255;
@@ -75,6 +76,8 @@ export class EventIngest {
     private readonly enqueueForward: EnqueueForward | null,
     private readonly logger: Logger,
     groupWindowMs = 1,
+    /** Recent-activity state for re-ranking (REALTIME_RERANKING); written before the answer. */
+    private readonly activity: RecentActivity | null = null,
   ) {
     this.writer = new EventGroupCommit(pool, groupWindowMs);
   }
@@ -104,6 +107,11 @@ export class EventIngest {
     }
     if (erased.length) rejected.sort((x, y) => x.index - y.index);
     duplicates += valid.length - stored.length - erased.length;
+    if (stored.length && this.activity) {
+      // Before the answer: the caller's next request, on any gateway, sees these events.
+      const ids = new Set(stored);
+      await this.activity.recordLogged(activityOf(valid.filter((e) => ids.has(e.eventId))));
+    }
     let forwarded = false;
     if (stored.length && this.enqueueForward) {
       // The events are stored either way; when the queue cannot take them they stay with

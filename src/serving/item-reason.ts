@@ -5,7 +5,13 @@
 import type { ProductRow, RecommendationSource, StoredReason } from '../results';
 
 export type ReasonKind =
-  'HISTORY' | 'POPULAR_IN_PROVINCE' | 'POPULAR_IN_CATEGORY' | 'TRENDING' | 'BOUGHT_TOGETHER' | 'PERSONALIZED';
+  | 'HISTORY'
+  | 'POPULAR_IN_PROVINCE'
+  | 'POPULAR_IN_CATEGORY'
+  | 'TRENDING'
+  | 'BOUGHT_TOGETHER'
+  | 'PERSONALIZED'
+  | 'RECENT_ACTIVITY';
 
 export interface ItemReasonView {
   kind: ReasonKind;
@@ -25,7 +31,11 @@ const FIXED: Record<RecommendationSource, Omit<ItemReasonView, 'productIds' | 'c
   POPULAR: { kind: 'TRENDING', text: 'Trending now' },
   POPULAR_IN_PROVINCE: { kind: 'POPULAR_IN_PROVINCE', text: 'Popular in your province' },
   POPULAR_IN_CATEGORY: { kind: 'POPULAR_IN_CATEGORY', text: 'Popular in this category' },
+  REALTIME: { kind: 'RECENT_ACTIVITY', text: 'Related to what you just looked at' },
 };
+
+/** What the shopper did, as the reason's text says it. */
+const DID: Record<string, string> = { view: 'viewed', cart: 'added to your cart', purchase: 'bought' };
 
 function names(ids: string[], products: Map<string, ProductRow | null>): string {
   const shown = ids.map((id) => products.get(id)?.name ?? id);
@@ -35,7 +45,9 @@ function names(ids: string[], products: Map<string, ProductRow | null>): string 
 
 /** The ids a reason needs looked up (to name them in its text). */
 export function reasonProductIds(reason: StoredReason | null | undefined): string[] {
-  return reason?.kind === 'history' || reason?.kind === 'bought-with' ? reason.productIds : [];
+  return reason?.kind === 'history' || reason?.kind === 'bought-with' || reason?.kind === 'recent-activity'
+    ? reason.productIds
+    : [];
 }
 
 const customers = (n: number) => `${n} ${n === 1 ? 'customer' : 'customers'}`;
@@ -63,6 +75,13 @@ export function itemReason(
       count,
     };
   }
+  if (r?.kind === 'recent-activity' && r.productIds.length)
+    return {
+      kind: 'RECENT_ACTIVITY',
+      productIds: r.productIds,
+      text: `Because you ${DID[r.eventType ?? 'view'] ?? 'looked at'} ${names(r.productIds, products)} just now`,
+      count: null,
+    };
   if (r?.kind === 'popular-in-province') return fixed('POPULAR_IN_PROVINCE', FIXED.POPULAR_IN_PROVINCE.text);
   if (r?.kind === 'popular-in-category') return fixed('POPULAR_IN_CATEGORY', FIXED.POPULAR_IN_CATEGORY.text);
   if (r?.kind === 'trending') return fixed('TRENDING', FIXED.POPULAR.text);

@@ -47,6 +47,8 @@ export interface BuiltList {
   modelVersion: string | null;
   degraded: boolean;
   batchVersion: number;
+  /** Re-ranked by the subject's recent activity: it changes with every event and with time, so it is never cached. */
+  live?: boolean;
 }
 
 export function productPasses(p: ProductRow, filter: RecommendationFilter | null | undefined): boolean {

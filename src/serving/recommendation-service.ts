@@ -20,7 +20,9 @@ import {
 import type { RecommendationFilter } from '../schema/__generated__/schema-types';
 import type { CatalogRepository } from './catalog-repository';
 import type { CatalogueRanking } from './catalogue-ranking';
-import { buildList, type BuiltList, type CandidateSource } from './list-builder';
+import { buildList, productPasses, type BuiltList, type CandidateSource } from './list-builder';
+import type { RealtimeReranker } from './realtime-reranker';
+import { subjectsOf, type ActivityEvent } from './recent-activity';
 import { ServingUnavailableError } from './serving-unavailable-error';
 
 export interface ListRequest {
@@ -61,6 +63,8 @@ export class RecommendationService {
     private readonly ranking: CatalogueRanking,
     private readonly batches: BatchSource,
     private readonly logger: Logger,
+    /** Session-aware re-ranking (REALTIME_RERANKING); null serves the batch lists as they are. */
+    private readonly realtime: RealtimeReranker | null = null,
   ) {}
 
   get batch(): Batch {
@@ -131,26 +135,75 @@ export class RecommendationService {
     });
   }
 
-  forUser(kind: 'userRecommendations' | 'itemAffinity', userId: string, req: ListRequest): Promise<BuiltList> {
+  /**
+   * A customer's list (`userId`), an anonymous visitor's (`sessionId` alone) or both. With
+   * re-ranking, the recommendations list reflects the subjects' recent activity.
+   */
+  forUser(
+    kind: 'userRecommendations' | 'itemAffinity',
+    userId: string | null,
+    req: ListRequest,
+    sessionId: string | null = null,
+  ): Promise<BuiltList> {
     return this.pinned(async (b) => {
       const exclude = new Set(req.filter?.excludeProductIds ?? []);
-      if (req.filter?.excludeInteracted) {
+      if (req.filter?.excludeInteracted && userId) {
         for (const id of await this.catalog.interactedProductIds(userId)) exclude.add(id);
       }
-      const chain: CandidateSource[] = [
-        { source: sourceOf(kind), load: () => this.listAt(b, kind, userId) },
-        {
-          source: 'POPULAR_IN_PROVINCE',
-          load: async () => {
-            const province = await this.customerProvince(b, userId);
-            return province ? this.popularAt(b, 'province', province) : null;
+      const realtime = kind === 'userRecommendations' ? this.realtime : null;
+      const activity = realtime ? await realtime.read(subjectsOf(userId, sessionId)) : null;
+      if (realtime && activity) for (const id of realtime.purchased(activity)) exclude.add(id);
+      const chain: CandidateSource[] = [];
+      if (userId) {
+        chain.push(
+          { source: sourceOf(kind), load: () => this.listAt(b, kind, userId) },
+          {
+            source: 'POPULAR_IN_PROVINCE',
+            load: async () => {
+              const province = await this.customerProvince(b, userId);
+              return province ? this.popularAt(b, 'province', province) : null;
+            },
           },
-        },
-        ...this.categoryFallbacks(b, req.filter?.categories),
-        { source: 'POPULAR', load: () => this.popularAt(b, 'global', '') },
-      ];
-      return this.build(b, req, exclude, chain);
+        );
+      }
+      chain.push(...this.categoryFallbacks(b, req.filter?.categories), {
+        source: 'POPULAR',
+        load: () => this.popularAt(b, 'global', ''),
+      });
+      const built = await this.build(b, req, exclude, chain);
+      if (!realtime || !activity?.length) return built;
+      return this.rerank(b, built, activity, req, exclude, sourceOf(kind));
     }, req.batch);
+  }
+
+  /** The batch list blended with the recent activity (realtime-blend.ts); marked `live` (never cached). */
+  private async rerank(
+    b: Batch,
+    built: BuiltList,
+    activity: ActivityEvent[],
+    req: ListRequest,
+    exclude: ReadonlySet<string>,
+    primary: BuiltList['source'],
+  ): Promise<BuiltList> {
+    const realtime = this.realtime;
+    if (!realtime) return built;
+    const neighbours = await realtime.neighbours(b, activity, async (id) => {
+      try {
+        return await this.listAt(b, 'similarItems', id);
+      } catch (err) {
+        if (err instanceof BatchMovedError) throw err;
+        this.logger.warn({ err, productId: id }, 'neighbours unavailable; blending without them');
+        return null;
+      }
+    });
+    const unavailable = this.ranking.unavailable;
+    const blended = realtime.blend(built.items, activity, neighbours, {
+      limit: req.limit,
+      personal: (i) => i.source === primary,
+      allowed: (p) => !exclude.has(p.id) && !unavailable.has(p.id) && productPasses(p, req.filter),
+    });
+    const items = blended.items;
+    return { ...built, items, source: items[0]?.source ?? built.source, live: true };
   }
 
   /**

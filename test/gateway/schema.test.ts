@@ -37,11 +37,13 @@ describe('schema (src/schema/*.graphql)', () => {
     ]) {
       expect(q[name]).toBeDefined();
     }
+    // userId became optional beside sessionId (anonymous visitors, issue 15): queries that pass
+    // an ID! variable, as every existing client does, stay valid.
     expect(
       q.recommendations!.args.map(
         (a) => `${a.name}:${a.type.toString()}=${a.defaultValue === undefined ? '' : JSON.stringify(a.defaultValue)}`,
       ),
-    ).toEqual(['userId:ID!=', 'limit:Int=10', 'filter:RecommendationFilter=']);
+    ).toEqual(['userId:ID=', 'sessionId:ID=', 'limit:Int=10', 'filter:RecommendationFilter=']);
     const m = schema.getMutationType()!.getFields();
     for (const name of ['triggerRetrain', 'cancelPipelineRun', 'setSchedule', 'invalidateCache', 'recordEvents'])
       expect(m[name]).toBeDefined();

@@ -9,7 +9,8 @@ import type { Database } from '../../db/database';
 import type { Logger } from '../../infra/logger';
 import type { WebhookQueue } from '../../queues/webhook-queue';
 import { receiveDelivery } from './webhook-inbox';
-import { isHandledTopic } from './webhook-payloads';
+import { parseWebhookBody } from './webhook-body';
+import { isHandledTopic, normalizeWebhookOrder, orderPayload } from './webhook-payloads';
 import { verifyShopifyHmac } from './webhook-verification';
 
 export const SHOPIFY_WEBHOOK_PATH = '/webhooks/shopify';
@@ -21,6 +22,27 @@ export interface WebhookRouterDeps {
   db: Database;
   logger: Logger;
   queue: WebhookQueue;
+  /**
+   * A new order's purchases, told before the 200 (the gateway's recent-activity state for
+   * re-ranking); never throws. The order itself is applied by the webhooks queue as before.
+   */
+  onPurchases?: (purchases: OrderPurchases) => Promise<void>;
+}
+
+export interface OrderPurchases {
+  customerId: string;
+  productIds: string[];
+  at: Date;
+}
+
+/** The customer and products of an orders/create body, or null (no customer, or not an order we can read). */
+function purchasesOf(text: string): OrderPurchases | null {
+  const parsed = orderPayload.safeParse(parseWebhookBody(text));
+  if (!parsed.success) return null;
+  const order = normalizeWebhookOrder(parsed.data);
+  if (!order.customer || order.cancelledAt) return null;
+  const productIds = [...new Set(order.lineItems.flatMap((l) => (l.product && l.quantity > 0 ? [l.product.id] : [])))];
+  return productIds.length ? { customerId: order.customer.id, productIds, at: order.createdAt } : null;
 }
 
 function header(req: Request, name: string): string | undefined {
@@ -84,6 +106,9 @@ export function createShopifyWebhookRouter(deps: WebhookRouterDeps): Router {
         { webhookId, topic, shop, body: text, handled: isHandledTopic(topic) },
       );
       if (status === 'duplicate') logger.info(meta, 'shopify webhook replayed; already processed');
+      const purchases =
+        deps.onPurchases && topic === 'orders/create' && status !== 'duplicate' ? purchasesOf(text) : null;
+      if (purchases) await deps.onPurchases?.(purchases);
       res.status(200).json({ status });
     } catch (err) {
       // Not stored (PostgreSQL down): a non-2xx answer makes Shopify retry the delivery later.

@@ -43,6 +43,8 @@ const RECIPE_OF: Record<RecommendationSource, string> = {
   POPULAR: 'popularity-count',
   POPULAR_IN_PROVINCE: 'popularity-count',
   POPULAR_IN_CATEGORY: 'popularity-count',
+  // Re-ranked by recent activity: its blended-in items come from the similar-items lists.
+  REALTIME: 'similar-items',
 };
 
 export interface LegacyRestDeps {

@@ -580,7 +580,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   popularItems?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<Types.QueryPopularItemsArgs, 'limit'>>;
   product?: Resolver<Types.Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<Types.QueryProductArgs, 'id'>>;
   rankItems?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<Types.QueryRankItemsArgs, 'productIds' | 'userId'>>;
-  recommendations?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<Types.QueryRecommendationsArgs, 'limit' | 'userId'>>;
+  recommendations?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<Types.QueryRecommendationsArgs, 'limit'>>;
   similarItems?: Resolver<ResolversTypes['RecommendationList'], ParentType, ContextType, RequireFields<Types.QuerySimilarItemsArgs, 'limit' | 'productId'>>;
   systemStatus?: Resolver<ResolversTypes['SystemStatus'], ParentType, ContextType>;
   usersForItem?: Resolver<ResolversTypes['UserSegment'], ParentType, ContextType, RequireFields<Types.QueryUsersForItemArgs, 'limit' | 'productId'>>;

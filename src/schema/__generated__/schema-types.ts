@@ -955,8 +955,11 @@ export type Query = {
   /** The given products (1-100 ids) reordered for a customer by the ranking model; when no model is trained, by the customer's cached scores, then popularity. */
   rankItems: RecommendationList;
   /**
-   * Personalised recommendations for a customer; popular items when the customer has none. `limit` is 1-100.
-   * Under an experiment on RECOMMENDATIONS the customer's variant serves.
+   * Personalised recommendations for a customer (userId) or an anonymous visitor (sessionId; give
+   * both when the customer is known); popular items when the customer has none. With
+   * REALTIME_RERANKING the shopper's recent events (recordEvents, order webhooks) re-rank the list
+   * at once (items say so: source REALTIME). One of userId and sessionId is needed. `limit` is
+   * 1-100. Under an experiment on RECOMMENDATIONS the shopper's variant (userId, else sessionId) serves.
    */
   recommendations: RecommendationList;
   /**
@@ -1064,7 +1067,8 @@ export type QueryRankItemsArgs = {
 export type QueryRecommendationsArgs = {
   filter?: InputMaybe<RecommendationFilter>;
   limit?: InputMaybe<Scalars['Int']['input']>;
-  userId: Scalars['ID']['input'];
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1096,6 +1100,10 @@ export type ReasonKind =
   | 'POPULAR_IN_CATEGORY'
   /** Popular with customers in the customer's province. */
   | 'POPULAR_IN_PROVINCE'
+  /** Related to what the shopper just did: `productIds` names the product they viewed, carted or bought. */
+  | 'RECENT_ACTIVITY'
+  /** A new product (since the last batch) in the same category at a similar price. */
+  | 'SAME_CATEGORY_AND_PRICE'
   /** Selling well now (popular overall, recency-weighted). */
   | 'TRENDING';
 
@@ -1171,6 +1179,8 @@ export type RecommendationSource =
   | 'CACHED_SCORES'
   /** Items the customer has an affinity for (item-affinity). */
   | 'ITEM_AFFINITY'
+  /** A product added since the last batch, related to the product asked about by its category and price. */
+  | 'NEW_PRODUCT'
   /** The customer's own precomputed recommendations (user-personalization). */
   | 'PERSONALIZED'
   /** A caller's list reordered for the customer by the trained ranking model (personalized-ranking). */
@@ -1181,6 +1191,8 @@ export type RecommendationSource =
   | 'POPULAR_IN_CATEGORY'
   /** Most popular items in the customer's province. */
   | 'POPULAR_IN_PROVINCE'
+  /** Moved up or added by the shopper's recent activity (session-aware re-ranking): related to what they viewed, carted or bought since the batch. */
+  | 'REALTIME'
   /** Items related to a given product (similar-items). */
   | 'SIMILAR_ITEMS';
 

@@ -50,6 +50,8 @@ export type RecommendationSource =
   | 'CACHED_SCORES'
   /** Items the customer has an affinity for (item-affinity). */
   | 'ITEM_AFFINITY'
+  /** A product added since the last batch, related to the product asked about by its category and price. */
+  | 'NEW_PRODUCT'
   /** The customer's own precomputed recommendations (user-personalization). */
   | 'PERSONALIZED'
   /** A caller's list reordered for the customer by the trained ranking model (personalized-ranking). */
@@ -60,6 +62,8 @@ export type RecommendationSource =
   | 'POPULAR_IN_CATEGORY'
   /** Most popular items in the customer's province. */
   | 'POPULAR_IN_PROVINCE'
+  /** Moved up or added by the shopper's recent activity (session-aware re-ranking): related to what they viewed, carted or bought since the batch. */
+  | 'REALTIME'
   /** Items related to a given product (similar-items). */
   | 'SIMILAR_ITEMS';
 
