@@ -144,7 +144,7 @@ const schema = z.object({
   REALTIME_RERANKING: bool.default(true),
   REALTIME_MAX_EVENTS: z.coerce.number().int().min(1).max(200).default(20),
   REALTIME_TTL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
-  REALTIME_MAX_SUBJECTS: z.coerce.number().int().min(1).max(50_000_000).default(500_000),
+  REALTIME_MAX_SUBJECTS: z.coerce.number().int().min(1).max(50_000_000).default(200_000),
   REALTIME_HALF_LIFE_MINUTES: z.coerce.number().positive().max(10_080).default(30),
   // Neighbours blended in per recent event (from the batch's similar-items lists).
   REALTIME_NEIGHBOURS: z.coerce.number().int().min(1).max(100).default(10),
