@@ -1102,8 +1102,6 @@ export type ReasonKind =
   | 'POPULAR_IN_PROVINCE'
   /** Related to what the shopper just did: `productIds` names the product they viewed, carted or bought. */
   | 'RECENT_ACTIVITY'
-  /** A new product (since the last batch) in the same category at a similar price. */
-  | 'SAME_CATEGORY_AND_PRICE'
   /** Selling well now (popular overall, recency-weighted). */
   | 'TRENDING';
 
@@ -1179,8 +1177,6 @@ export type RecommendationSource =
   | 'CACHED_SCORES'
   /** Items the customer has an affinity for (item-affinity). */
   | 'ITEM_AFFINITY'
-  /** A product added since the last batch, related to the product asked about by its category and price. */
-  | 'NEW_PRODUCT'
   /** The customer's own precomputed recommendations (user-personalization). */
   | 'PERSONALIZED'
   /** A caller's list reordered for the customer by the trained ranking model (personalized-ranking). */

@@ -50,8 +50,6 @@ export type RecommendationSource =
   | 'CACHED_SCORES'
   /** Items the customer has an affinity for (item-affinity). */
   | 'ITEM_AFFINITY'
-  /** A product added since the last batch, related to the product asked about by its category and price. */
-  | 'NEW_PRODUCT'
   /** The customer's own precomputed recommendations (user-personalization). */
   | 'PERSONALIZED'
   /** A caller's list reordered for the customer by the trained ranking model (personalized-ranking). */
