@@ -173,7 +173,31 @@ suite('the dashboard in Chromium', () => {
     await nav('Models');
     await page.getByRole('table', { name: 'Two model versions compared' }).waitFor();
     await expectAccessible('models');
+  });
+
+  it('creates an experiment, starts it and reads its results with intervals and the CSV', async () => {
     await nav('Experiments');
+    await page.getByText('No experiments yet.').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Popular against batch');
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+    await page.waitForURL(/\/dashboard\/experiments\/\d+$/);
+    await page.getByRole('heading', { level: 1 }).getByText('draft').waitFor();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByRole('heading', { level: 1 }).getByText('running').waitFor();
+    await page.getByRole('table', { name: 'Variants' }).getByText('Batch (batch), control').waitFor();
+    await page
+      .getByRole('table', { name: /^Metrics with 95% intervals/ })
+      .getByText('Conversion rate')
+      .waitFor();
+    expect(await page.getByTestId('experiment-summary').textContent()).not.toBe('');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^experiment-\d+-results\.csv$/);
+    await expectAccessible('experiment');
+    await page.getByRole('link', { name: '← All experiments' }).click();
+    await page.getByRole('link', { name: 'Popular against batch' }).waitFor();
     await expectAccessible('experiments');
   });
 
@@ -249,6 +273,11 @@ suite('the dashboard in Chromium', () => {
     await p.getByRole('table').waitFor();
     expect(await p.getByRole('button', { name: 'Start run' }).count()).toBe(0);
     expect(await p.getByRole('link', { name: 'Queues' }).count()).toBe(0);
+    await p.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Experiments', exact: true }).click();
+    await p.getByRole('link', { name: 'Popular against batch' }).click();
+    await p.getByTestId('experiment-summary').waitFor();
+    expect(await p.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    expect(await p.getByRole('button', { name: 'Create experiment' }).count()).toBe(0);
     await reader.close();
   });
 

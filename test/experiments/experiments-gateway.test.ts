@@ -70,6 +70,11 @@ describe('experiments through the gateway', () => {
     const reader = (await createApiKey(ctx.db.pool, 'read')).key;
     const r3 = await h.gql(CREATE, { input: input('x') }, reader);
     expect(r3.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // A read key sees them (the dashboard's read-only sign-in); anonymous callers do not.
+    const seen = await h.gql<{ experiments: { id: string }[] }>(`{ experiments { id } }`, {}, reader);
+    expect(seen.body.errors).toBeUndefined();
+    const anonymous = await h.gql(`{ experiments { id } }`);
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('runs an experiment: sticky variants on the response and in the id, cache never crosses variants, exposures counted', async () => {

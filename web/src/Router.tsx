@@ -12,6 +12,7 @@ const CustomerPage = lazy(() => import('./pages/CustomerPage'));
 const ProductPage = lazy(() => import('./pages/ProductPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
 const ExperimentsPage = lazy(() => import('./pages/ExperimentsPage'));
+const ExperimentPage = lazy(() => import('./pages/ExperimentPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 const router = createBrowserRouter(
@@ -28,6 +29,7 @@ const router = createBrowserRouter(
         { path: 'products', element: <ProductPage /> },
         { path: 'settings', element: <SettingsPage /> },
         { path: 'experiments', element: <ExperimentsPage /> },
+        { path: 'experiments/:id', element: <ExperimentPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
     },

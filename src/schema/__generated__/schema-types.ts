@@ -934,9 +934,9 @@ export type Query = {
   cronPreview: CronPreview;
   /** A customer; null when there is none with this id. Customer data: needs a secret API key (any role) whatever READ_AUTH says. */
   customer: Maybe<Customer>;
-  /** One experiment (admin); null when there is none with this id. */
+  /** One experiment (a key of any role); null when there is none with this id. */
   experiment: Maybe<Experiment>;
-  /** Experiments, newest first (admin). `first` is 1-100 (default 20). */
+  /** Experiments, newest first (a key of any role; changing them needs admin). `first` is 1-100 (default 20). */
   experiments: Array<Experiment>;
   /** Coverage and freshness over time, oldest first: one snapshot each time the alert rules ran (after every run, and on the alerts schedule). `days` is 1-366 (default 30). Any key. */
   healthHistory: Array<HealthSnapshot>;

@@ -1,4 +1,4 @@
-// A recommendation list: rank, product, score and where each item came from.
+// A recommendation list: rank, product, score, where each item came from and why (its reason).
 import { Link } from 'react-router';
 import { number } from './format';
 import { TableWrap } from './TableWrap';
@@ -7,6 +7,8 @@ export interface RecItem {
   rank: number;
   score: number;
   source: string;
+  /** Why it is recommended (RecommendationItem.reason), when the query asked for it. */
+  reason?: { kind: string; productIds: readonly string[]; text: string };
   product: { id: string; name?: string | null; category?: string | null; price?: number | null };
 }
 
@@ -24,6 +26,7 @@ export function RecommendationTable({ items, caption }: { items: readonly RecIte
             <th scope="col">Price</th>
             <th scope="col">Score</th>
             <th scope="col">Source</th>
+            {items.some((i) => i.reason) && <th scope="col">Reason</th>}
           </tr>
         </thead>
         <tbody>
@@ -37,6 +40,11 @@ export function RecommendationTable({ items, caption }: { items: readonly RecIte
               <td>{i.product.price == null ? '—' : number(i.product.price, 2)}</td>
               <td>{number(i.score, 3)}</td>
               <td>{i.source.toLowerCase().replaceAll('_', ' ')}</td>
+              {i.reason && (
+                <td className="wrap" title={i.reason.kind.toLowerCase().replaceAll('_', ' ')}>
+                  {i.reason.text}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

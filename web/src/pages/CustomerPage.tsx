@@ -62,6 +62,11 @@ const CustomerQuery = graphql(`
         rank
         score
         source
+        reason {
+          kind
+          productIds
+          text
+        }
         product {
           id
           name
@@ -81,6 +86,11 @@ const NewVisitorQuery = graphql(`
         rank
         score
         source
+        reason {
+          kind
+          productIds
+          text
+        }
         product {
           id
           name

@@ -31,6 +31,11 @@ const ProductQuery = graphql(`
         rank
         score
         source
+        reason {
+          kind
+          productIds
+          text
+        }
         product {
           id
           name
