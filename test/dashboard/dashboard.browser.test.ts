@@ -178,7 +178,7 @@ suite('the dashboard in Chromium', () => {
   it('creates an experiment, starts it and reads its results with intervals and the CSV', async () => {
     await nav('Experiments');
     await page.getByText('No experiments yet.').waitFor();
-    await page.getByLabel('Name', { exact: true }).fill('Popular against batch');
+    await page.getByLabel('Experiment name').fill('Popular against batch');
     await page.getByRole('button', { name: 'Create experiment' }).click();
     await page.waitForURL(/\/dashboard\/experiments\/\d+$/);
     await page.getByRole('heading', { level: 1 }).getByText('draft').waitFor();

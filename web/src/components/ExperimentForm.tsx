@@ -76,7 +76,7 @@ export function ExperimentForm() {
     <form className="card" onSubmit={submit} aria-labelledby="new-experiment-title">
       <h2 id="new-experiment-title">New experiment</h2>
       <label>
-        Name{' '}
+        Experiment name{' '}
         <input
           value={name}
           required
