@@ -132,6 +132,8 @@ export type ReasonKind =
   | 'POPULAR_IN_CATEGORY'
   /** Popular with customers in the customer's province. */
   | 'POPULAR_IN_PROVINCE'
+  /** Related to what the shopper just did: `productIds` names the product they viewed, carted or bought. */
+  | 'RECENT_ACTIVITY'
   /** Selling well now (popular overall, recency-weighted). */
   | 'TRENDING';
 
