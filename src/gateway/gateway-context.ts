@@ -105,8 +105,11 @@ export function createContext(
   const requireRole = (role: Role): void => {
     const verdict = authorize(auth, role, services.config.api.readAuth);
     if (verdict === 'ok') return;
+    // A key that could not be checked may well be valid: "unauthenticated" would tell its client
+    // to drop it, when only the database is out (the client should retry).
+    if (auth.kind === 'unchecked') throw gqlError('SERVICE_UNAVAILABLE', `${auth.reason}: retry shortly`);
     if (verdict === 'UNAUTHENTICATED') {
-      const why = auth.kind === 'invalid' || auth.kind === 'unchecked' ? auth.reason : 'an API key is required';
+      const why = auth.kind === 'invalid' ? auth.reason : 'an API key is required';
       throw gqlError('UNAUTHENTICATED', `${why}: send "Authorization: Bearer <key>"`);
     }
     throw gqlError(
@@ -142,7 +145,8 @@ export function createContext(
     },
     requireRole,
     requireKey(role = 'read') {
-      if (auth.kind === 'anonymous' || auth.kind === 'unchecked')
+      if (auth.kind === 'unchecked') throw gqlError('SERVICE_UNAVAILABLE', `${auth.reason}: retry shortly`);
+      if (auth.kind === 'anonymous')
         throw gqlError('UNAUTHENTICATED', 'this needs an API key (any role): send "Authorization: Bearer <key>"');
       // Publishable keys ship in storefront pages: they read recommendations, nothing of the store's own.
       if (auth.kind === 'publishable')

@@ -2,6 +2,7 @@
 // request a bounded time: a degraded answer from Redis where the hot layer has it, else a coded
 // SERVICE_UNAVAILABLE. Without the request pool's bounds every one of these requests hangs forever.
 import { Redis } from 'ioredis';
+import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { batchVersionKey } from '../../src/results';
 import { createDatabase, type Database } from '../../src/db/database';
 import { createTestContext, type TestContext } from '../support/test-context';
@@ -93,5 +94,16 @@ describe('PostgreSQL hung behind a frozen proxy', () => {
     // Which dependency, since when, why (the batch's age cannot be read without PostgreSQL either).
     expect(body.degraded.map((d) => d.dependency)).toContain('postgres');
     expect(Number.isNaN(Date.parse(body.degraded[0]!.since))).toBe(false);
+  }, 120_000);
+
+  it('tells a key it cannot check SERVICE_UNAVAILABLE, never UNAUTHENTICATED', async () => {
+    // Made on the real server (not through the proxy): the key is valid, only the check is hung.
+    const { key } = await createApiKey(ctx.db.pool, 'ingest', 'hung check');
+    proxy.pause();
+    const record = `mutation($e: [EventInput!]!) { recordEvents(events: $e) { accepted } }`;
+    const events = [{ userId: 'c1', productId: 'p1', eventType: 'view', eventId: 'hung-check-1' }];
+    const res = await within('recordEvents with an unchecked key', h.gql(record, { e: events }, key));
+    expect(res.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+    expect(res.status).not.toBe(401);
   }, 120_000);
 });
