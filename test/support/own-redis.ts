@@ -12,6 +12,10 @@ export interface OwnRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (a no-op while it runs). */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, a hung Redis. */
+  pause(): void;
+  /** Lets a paused server run on (SIGCONT). */
+  resume(): void;
 }
 
 function freePort(): Promise<number> {
@@ -79,6 +83,20 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     p.kill('SIGKILL');
     await exited;
   };
+  const signal = (sig: NodeJS.Signals) => {
+    if (running()) proc?.kill(sig);
+  };
   await start();
-  return { port, url, start, stop };
+  return {
+    port,
+    url,
+    start,
+    stop,
+    pause: () => {
+      signal('SIGSTOP');
+    },
+    resume: () => {
+      signal('SIGCONT');
+    },
+  };
 }
