@@ -7,7 +7,7 @@
 //   npm run bench:abuse                     reference store (180,484 customers, 4,182 products), 60 s
 //                                           phases, 120 s pauses, 300 req/s of normal traffic
 //   npm run bench:abuse -- --small --short  3,000 customers, 500 products, 15 s phases, 20 s pauses
-//   --rate N (normal req/s), --hostile-rate N, --over-limit-rate N
+//   --rate N (normal req/s), --hostile-rate N, --over-limit-rate N, --no-pauses (phases 1 and 2 only)
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { loadConfig } from '../../src/config/config';
@@ -30,6 +30,8 @@ const num = (name: string, fallback: number) => {
 };
 const SMALL = flag('--small');
 const SHORT = flag('--short');
+/** Phases 1 and 2 only (investigating the abuse phase). */
+const NO_PAUSES = flag('--no-pauses');
 const SIZE = SMALL ? { customers: 3_000, products: 500 } : { customers: 180_484, products: 4_182 };
 const PHASE_S = SHORT ? 15 : 60;
 const PAUSE_S = SHORT ? 20 : 120;
@@ -191,24 +193,26 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`  /ready said ready ${(ready / 1000).toFixed(1)} s after the run ended\n`);
     };
-    await paused(
-      '3 Redis paused',
-      () => {
-        own.pause();
-      },
-      () => {
-        own.resume();
-      },
-    );
-    await paused(
-      '4 PostgreSQL paused',
-      () => {
-        proxy.pause();
-      },
-      () => {
-        proxy.resume();
-      },
-    );
+    if (!NO_PAUSES)
+      await paused(
+        '3 Redis paused',
+        () => {
+          own.pause();
+        },
+        () => {
+          own.resume();
+        },
+      );
+    if (!NO_PAUSES)
+      await paused(
+        '4 PostgreSQL paused',
+        () => {
+          proxy.pause();
+        },
+        () => {
+          proxy.resume();
+        },
+      );
 
     const { rows: stored } = await pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM events WHERE event_id = ANY($1::text[])`,
