@@ -37,7 +37,7 @@ export function printReport(rows: PhaseRow[], events: EventFigures): void {
       'answered',
       'timeouts / socket errors',
       'answers by code',
-      'degraded (other source)',
+      'degraded (extensions.degraded)',
       'p50 ms',
       'p99 ms',
       'Redis used_memory MB before → after',
@@ -74,7 +74,7 @@ export function printReport(rows: PhaseRow[], events: EventFigures): void {
     const asked = r.sent;
     const errors = [...r.tally.byCode].filter(([c]) => c !== 'ok').reduce((n, [, k]) => n + k, 0);
     process.stdout.write(
-      `- ${row.phase}: ${r.tally.answered} of ${asked} requests answered, ${pct(r.tally.answered, asked)} (goal 100%); ${r.tally.degraded} degraded answers (a list of another source), ${errors} coded errors\n`,
+      `- ${row.phase}: ${r.tally.answered} of ${asked} requests answered, ${pct(r.tally.answered, asked)} (goal 100%); ${r.tally.degraded} answers labelled degraded, ${errors} coded errors\n`,
     );
   }
   const lost = events.acknowledged - events.storedOfAcknowledged;

@@ -1,32 +1,24 @@
 // What bench:abuse counts per phase, from each answer's status and body (the pure part, tested
 // in test/bench/abuse-tally.test.ts): answers by code (HTTP status for non-2xx, each GraphQL
-// error's extensions.code), degraded answers and the events each answer acknowledged.
+// error's extensions.code), answers the gateway labelled degraded and the events each answer
+// acknowledged.
 
 /** What a normal request asked for, so its answer can be judged. */
 export type RequestKind = 'recommendations' | 'similarItems' | 'rankItems' | 'recordEvents' | 'hostile';
 
-/**
- * The source a list has when every layer answered: a list of another source (the popular list
- * standing in for a customer's own, say) is a degraded answer, which the gateway serves when a
- * source fails. The gateway does not flag degradation in the answer itself, so this is the label.
- */
-export const EXPECTED_SOURCE: Partial<Record<RequestKind, string>> = {
-  recommendations: 'PERSONALIZED',
-  similarItems: 'SIMILAR_ITEMS',
-};
-
 export interface Outcome {
   /** 'ok', `HTTP <status>` and/or the GraphQL error codes of this answer. */
   codes: string[];
-  /** Data served with a source other than the expected one. */
+  /** The gateway labelled the answer degraded (`extensions.degraded`: a list that skipped a failed source). */
   degraded: boolean;
   /** Whether the events it carried are acknowledged (recordEvents answered with them accepted). */
   acknowledged: boolean;
 }
 
 interface Body {
-  data?: Record<string, { source?: string; accepted?: number; duplicates?: number } | null> | null;
+  data?: Record<string, { accepted?: number; duplicates?: number } | null> | null;
   errors?: { extensions?: { code?: unknown } }[];
+  extensions?: { degraded?: unknown };
 }
 
 function parse(body: string): Body | null {
@@ -46,9 +38,8 @@ export function classify(kind: RequestKind, status: number, body: string, events
     const code = e.extensions?.code;
     codes.push(typeof code === 'string' ? code : 'uncoded error');
   }
-  const field = json.data?.[kind] ?? null;
-  const expected = EXPECTED_SOURCE[kind];
-  const degraded = expected !== undefined && field?.source !== undefined && field.source !== expected;
+  const field = kind === 'hostile' ? null : (json.data?.[kind] ?? null);
+  const degraded = json.extensions?.degraded === true;
   const acknowledged =
     kind === 'recordEvents' &&
     codes.length === 0 &&

@@ -66,9 +66,10 @@ export interface GatewayContext {
    * What the GraphQL handler needs back from Apollo's run, in an object of its own because Apollo
    * hands plugins and resolvers a shallow copy of the context: the response-cache key (null when
    * the answer may not be stored), the operation's label (for the request log), and storeAs, set
-   * by the response-cache plugin when the answer is to be stored (the label it is stored under).
+   * by the response-cache plugin when the answer is to be stored (the label it is stored under),
+   * and degraded, set by a resolver whose list skipped a source that failed (the answer then says so).
    */
-  outcome: { cacheKey: string | null; operation: string | null; storeAs: string | null };
+  outcome: { cacheKey: string | null; operation: string | null; storeAs: string | null; degraded: boolean };
   batchVersion: number;
   stamps: ResponseStamps;
   /**
@@ -134,7 +135,7 @@ export function createContext(
       }),
     },
     cacheable: false,
-    outcome: { cacheKey: responseCacheKey, operation: null, storeAs: null },
+    outcome: { cacheKey: responseCacheKey, operation: null, storeAs: null, degraded: false },
     batchVersion: services.recs.batchVersion,
     stamps,
     stamp(prefix = '', exposure = null) {

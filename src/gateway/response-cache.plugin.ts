@@ -58,6 +58,10 @@ export function responseCachePlugin(metrics: GatewayMetrics): ApolloServerPlugin
           const clean =
             !errors?.length && response.body.kind === 'single' && !response.body.singleResult.errors?.length;
           if (contextValue.outcome.cacheKey && contextValue.cacheable && clean) contextValue.outcome.storeAs = label;
+          // A list that skipped a failed source (PostgreSQL hung, say) is still an answer; the
+          // client is told it is a stand-in (`extensions.degraded`), never cached (see toListView).
+          if (contextValue.outcome.degraded && response.body.kind === 'single')
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, degraded: true };
           return Promise.resolve();
         },
       });

@@ -24,6 +24,7 @@ const plain = (built: BuiltList): ServedList => ({ built, assignment: null, expo
 export function toListView(ctx: GatewayContext, served: ServedList): ResolversParentTypes['RecommendationList'] {
   const { built, assignment } = served;
   if (built.degraded || built.live) ctx.cacheable = false;
+  if (built.degraded) ctx.outcome.degraded = true;
   const { recommendationId, generatedAt } = ctx.stamp(assignment?.idPrefix, served.exposure);
   return {
     experiment: assignment

@@ -87,6 +87,9 @@ describe('PostgreSQL hung behind a frozen proxy', () => {
     const cold = await within('a cold recommendation', h.gql<List>(LIST, { u: 'c2' }));
     expect(cold.body.errors).toBeUndefined();
     expect(cold.body.data!.recommendations.source).toBe('POPULAR');
+    // The client is told the list stands in for the customer's own; the hot answer was whole.
+    expect((cold.body as { extensions?: { degraded?: boolean } }).extensions?.degraded).toBe(true);
+    expect((hot.body as { extensions?: { degraded?: boolean } }).extensions?.degraded).toBeUndefined();
 
     const ready = await within('/ready', h.get('/ready'));
     const body = JSON.parse(ready.text) as { degraded: { dependency: string; since: string; reason: string }[] };
