@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import { cronProblem } from './cron-expression';
+import type { CsvLimits } from '../csv/csv-limits';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -206,6 +207,8 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(8 * 1024 ** 3),
+  // Rejected rows are held until the import's one commit; past this many MiB the file is refused.
+  IMPORT_MAX_REJECTED_MB: z.coerce.number().positive().max(16_384).default(64),
   PERSONALIZE_IMPORT_TIMEOUT_MINUTES: z.coerce.number().positive().default(180),
   PERSONALIZE_TRAIN_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
   PERSONALIZE_BATCH_TIMEOUT_MINUTES: z.coerce.number().positive().default(720),
@@ -259,7 +262,7 @@ export interface Config {
   http: { host: string; port: number };
   objectStore: { kind: Env['OBJECT_STORE']; dir: string };
   /** Limits of the CSV reader on imported files (see README "Hostile files"). */
-  imports: { maxLineChars: number; maxDecompressedBytes: number };
+  imports: CsvLimits;
   dashboard: { dir: string | undefined; sessionTtlMs: number };
   engine: {
     kind: Env['ENGINE'];
@@ -387,7 +390,11 @@ export function loadConfig(
     },
     http: { host: e.HOST, port: e.PORT },
     objectStore: { kind: e.ENGINE === 'aws' ? 's3' : e.OBJECT_STORE, dir: e.OBJECT_STORE_DIR },
-    imports: { maxLineChars: e.IMPORT_MAX_LINE_CHARS, maxDecompressedBytes: e.IMPORT_MAX_DECOMPRESSED_BYTES },
+    imports: {
+      maxLineChars: e.IMPORT_MAX_LINE_CHARS,
+      maxDecompressedBytes: e.IMPORT_MAX_DECOMPRESSED_BYTES,
+      maxRejectedBytes: Math.round(e.IMPORT_MAX_REJECTED_MB * 1024 ** 2),
+    },
     dashboard: { dir: e.DASHBOARD_DIR, sessionTtlMs: Math.round(e.SESSION_TTL_HOURS * 3_600_000) },
     engine: {
       kind: e.ENGINE,

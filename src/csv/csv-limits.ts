@@ -6,11 +6,18 @@ export interface CsvLimits {
   maxLineChars: number;
   /** A gzip file that inflates to more than this many bytes is refused as a whole. */
   maxDecompressedBytes: number;
+  /**
+   * Rejected rows are held until the import's one commit (so nothing is half-imported); past this
+   * many bytes of them (raw text, reason and bookkeeping) the file is refused as a whole, so a file
+   * of nothing but bad rows cannot exhaust memory.
+   */
+  maxRejectedBytes: number;
 }
 
 export const DEFAULT_CSV_LIMITS: CsvLimits = {
   maxLineChars: 1 << 20,
   maxDecompressedBytes: 8 * 1024 ** 3,
+  maxRejectedBytes: 64 * 1024 ** 2,
 };
 
 /** How much of an overlong record is kept as its raw text in the quarantine. */

@@ -131,6 +131,24 @@ describe('hostile import files', () => {
     expect(await orders('T')).toEqual(['T1001', 'T2001']);
   });
 
+  it('refuses a file whose rejected rows pass IMPORT_MAX_REJECTED_MB whole, instead of holding them all', async () => {
+    // Rejected rows wait in memory for the import's one commit: a file of bad rows must not grow
+    // that without bound. 2,000 unreadable rows of ~300 characters pass a 256 KiB budget.
+    const bad = Array.from({ length: 2000 }, (_, i) => `M${i},${'z'.repeat(300)}`);
+    const file = await write('many-bad.csv', [HEADER, row('M-good'), ...bad, ''].join('\n'));
+    await expect(
+      importOnlineRetail(ctx.db, file, { limits: { ...LIMITS, maxRejectedBytes: 256 * 1024 } }),
+    ).rejects.toThrow(
+      /many-bad\.csv: more than 0\.25 MiB of rejected rows \(\d+ rows so far; IMPORT_MAX_REJECTED_MB\): the file is refused as a whole and nothing of it was imported/,
+    );
+    expect(await orders('M')).toEqual([]);
+    expect(await quarantined('many-bad.csv')).toEqual([]);
+    // The same file within the default budget loads its good row and quarantines the rest.
+    const s = await importOnlineRetail(ctx.db, file, { limits: LIMITS });
+    expect(s.quarantined.total).toBe(2000);
+    expect(await orders('M')).toEqual(['M-good']);
+  });
+
   it('refuses a truncated gzip file with a clear message, importing nothing of it', async () => {
     const whole = gzipSync([HEADER, ...Array.from({ length: 2000 }, (_, i) => row(`G${i}`)), ''].join('\n'));
     const file = await write('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2)));

@@ -9,7 +9,7 @@ import { silentProgress, type Progress } from '../../infra/progress';
 import { withIndexesRebuiltIfEmpty } from '../bulk-indexes';
 import { copyInto, copyRow } from '../pg-copy';
 import { quarantineErasedRows } from '../erased-rows';
-import { quarantineRows, type RejectedRow } from '../quarantine';
+import { quarantineRows, RejectedRows } from '../quarantine';
 import { readOnlineRetail } from './online-retail-reader';
 import { newAndPresent, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
 
@@ -56,7 +56,7 @@ export async function importOnlineRetail(
   const progress = opts.progress ?? silentProgress;
   const fileName = path.basename(file);
   const counts = { rowsRead: 0, purchases: 0, returns: 0, skippedNoCustomer: 0, skippedNonProduct: 0 };
-  const rejected: RejectedRow[] = [];
+  const rejected = new RejectedRows(fileName, opts.limits);
 
   async function* stagedRows(): AsyncGenerator<string> {
     let begun = false;
@@ -71,7 +71,7 @@ export async function importOnlineRetail(
       counts.rowsRead++;
       switch (r.kind) {
         case 'rejected':
-          rejected.push({ line: r.line, reason: r.reason, raw: r.raw });
+          rejected.add({ line: r.line, reason: r.reason, raw: r.raw });
           break;
         case 'skipped-no-customer':
           counts.skippedNoCustomer++;
@@ -115,7 +115,7 @@ export async function importOnlineRetail(
     const staged = await copyInto(client, 'stage_online_retail', STAGE_COLUMNS, stagedRows());
     await client.query('ANALYZE stage_online_retail');
 
-    const quarantinedNew = await quarantineRows(client, ONLINE_RETAIL_SOURCE, fileName, rejected);
+    const quarantinedNew = await quarantineRows(client, ONLINE_RETAIL_SOURCE, fileName, rejected.rows);
     const erased = await quarantineErasedRows(
       client,
       'stage_online_retail',

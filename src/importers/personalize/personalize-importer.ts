@@ -11,7 +11,7 @@ import { openCsv } from '../../csv/csv-file';
 import type { CsvLimits } from '../../csv/csv-limits';
 import { copyInto, copyRow } from '../pg-copy';
 import { quarantineErasedRows } from '../erased-rows';
-import { quarantineRows, type RejectedRow } from '../quarantine';
+import { quarantineRows, RejectedRows } from '../quarantine';
 import { newAndPresent, rowCount, scalar, upsertCounts, type NewAndPresent } from '../sql-counts';
 import {
   INTERACTIONS_FORMAT,
@@ -48,7 +48,7 @@ export interface PersonalizeImportSummary {
 interface Staged {
   table: string;
   rowsRead: number;
-  rejected: RejectedRow[];
+  rejected: RejectedRows;
   /** Rows of erased customers, already moved to the quarantine. */
   erased: number;
 }
@@ -64,7 +64,7 @@ async function stageFile(
   const source = await openCsv(file, limits);
   const table = `stage_personalize_${format.kind}`;
   await client.query(`CREATE TEMP TABLE ${table} (line int NOT NULL, ${format.stageDdl}) ON COMMIT DROP`);
-  const rejected: RejectedRow[] = [];
+  const rejected = new RejectedRows(name, limits);
   let rowsRead = 0;
   async function* rows(): AsyncGenerator<string> {
     let idx: Record<string, number> | undefined;
@@ -81,11 +81,11 @@ async function stageFile(
       if ((rowsRead & 8191) === 0) progress.update(source.bytesRead());
       const fields = l.fields;
       if (!fields) {
-        rejected.push({ line: l.line, reason: l.error ?? 'unreadable line', raw: l.raw });
+        rejected.add({ line: l.line, reason: l.error ?? 'unreadable line', raw: l.raw });
         continue;
       }
       if (fields.length !== width) {
-        rejected.push({ line: l.line, reason: `expected ${width} columns, got ${fields.length}`, raw: l.raw });
+        rejected.add({ line: l.line, reason: `expected ${width} columns, got ${fields.length}`, raw: l.raw });
         continue;
       }
       const at = idx;
@@ -93,7 +93,7 @@ async function stageFile(
         const i = at[c] ?? -1;
         return i < 0 ? undefined : fields[i];
       });
-      if ('reason' in parsed) rejected.push({ line: l.line, reason: parsed.reason, raw: l.raw });
+      if ('reason' in parsed) rejected.add({ line: l.line, reason: parsed.reason, raw: l.raw });
       else yield copyRow([l.line, ...parsed]);
     }
     if (!idx) throw new Error(`${name}: the file is empty (no header line)`);
@@ -127,7 +127,7 @@ export async function importPersonalize(
       loaded: PersonalizeFileSummary['loaded'],
     ): Promise<void> => {
       const name = path.basename(file);
-      await quarantineRows(client, `${PERSONALIZE_SOURCE}-${kind}`, name, s.rejected);
+      await quarantineRows(client, `${PERSONALIZE_SOURCE}-${kind}`, name, s.rejected.rows);
       summaries.push({ kind, file: name, rowsRead: s.rowsRead, quarantined: s.rejected.length + s.erased, loaded });
     };
 
