@@ -1,13 +1,14 @@
 // `npm run screenshots`: every dashboard page at desktop width (light) and phone width (dark),
 // saved into docs/screenshots/, from a real gateway, worker, PostgreSQL and Redis over a synthetic
-// store with two pipeline runs. Also prints how long the overview takes to show its figures.
+// store with two pipeline runs and a running experiment with results (the overview's render time
+// is measured by `npm run bench:dashboard`).
 // Options: --customers N --products N --interactions N (default: a small store, about a minute).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
-import { launchChromium } from '../test/support/browser';
+import { launchChromium, signIn } from '../test/support/browser';
 import { buildDashboard, startDashboardEnv, type DashboardEnv } from '../test/support/dashboard-env';
+import { seedExperimentWithResults } from './screenshot-experiment';
 
 const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
 const WIDTHS = [
@@ -35,13 +36,6 @@ async function runPipeline(env: DashboardEnv): Promise<string> {
       throw new Error(`run ${id} ${run.status}: ${run.error ?? ''}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}
-
-async function signIn(page: Page, url: string, key: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('API key', { exact: true }).fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
 }
 
 async function main(): Promise<void> {
@@ -80,6 +74,13 @@ async function main(): Promise<void> {
     const { rows: products } = await env.ctx.db.pool.query<{ product_id: string }>(
       `SELECT product_id FROM offline_item_segments ORDER BY product_id LIMIT 1`,
     );
+    const { rows: shoppers } = await env.ctx.db.pool.query<{ user_id: string }>(
+      `SELECT user_id FROM offline_user_recommendations ORDER BY user_id LIMIT 400`,
+    );
+    const experiment = await seedExperimentWithResults(
+      env,
+      shoppers.map((s) => s.user_id),
+    );
     const pages = [
       { file: 'overview', path: '' },
       { file: 'runs', path: 'runs' },
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       { file: 'product', path: `products?id=${encodeURIComponent(products[0]?.product_id ?? '')}` },
       { file: 'settings', path: 'settings' },
       { file: 'experiments', path: 'experiments' },
+      { file: 'experiment', path: `experiments/${experiment}` },
     ];
     for (const width of WIDTHS) {
       const context = await browser.newContext({ viewport: width.viewport, colorScheme: width.colorScheme });
@@ -106,21 +108,6 @@ async function main(): Promise<void> {
       await context.close();
     }
 
-    // The overview's render time: navigation to its figures on screen, signed in, cold page.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, env.url, env.keys.admin);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = Date.now();
-      await page.goto(env.url);
-      await page.getByTestId('figures').waitFor();
-      times.push(Date.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    console.log(
-      `overview render (navigation to figures shown), ${store.customers} customers / ${store.products} products / ${store.interactions} interactions: median ${times[2]} ms, min ${times[0]} ms, max ${times[4]} ms`,
-    );
     console.log(`screenshots in ${OUT}`);
   } finally {
     await browser.close();

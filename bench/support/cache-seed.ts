@@ -27,19 +27,22 @@ export async function seedCacheTables(
   redis: Redis,
   prefix: string,
   size: { customers: number; products: number },
+  /** A store's own ids (e.g. a synthetic store already written), instead of prod-N and cust-N. */
+  own?: { users: string[]; products: string[] },
 ): Promise<SeededStore> {
-  const ids = Array.from({ length: size.products }, (_, i) => `prod-${i + 1}`);
+  const ids = own?.products ?? Array.from({ length: size.products }, (_, i) => `prod-${i + 1}`);
   const cats = ['Shoes', 'Bags', 'Hats', 'Shirts', 'Watches'];
   await pool.query(
-    `INSERT INTO products (id, name, category, price) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[])`,
+    `INSERT INTO products (id, name, category, price) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[])
+     ON CONFLICT (id) DO NOTHING`,
     [ids, ids.map((id) => `Product ${id}`), ids.map((_, i) => cats[i % cats.length]), ids.map((_, i) => 5 + (i % 300))],
   );
   let rng = 42;
   const rand = () => (rng = (rng * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const drawList = () =>
-    Array.from({ length: LIST_LENGTH }, () => present(ids[Math.floor(rand() * size.products)], 'a product id'));
+    Array.from({ length: LIST_LENGTH }, () => present(ids[Math.floor(rand() * ids.length)], 'a product id'));
   const scored = (list: string[]) => JSON.stringify(scoredEntries(list));
-  const users = Array.from({ length: size.customers }, (_, i) => `cust-${i + 1}`);
+  const users = own?.users ?? Array.from({ length: size.customers }, (_, i) => `cust-${i + 1}`);
   const lists = users.map(drawList);
   // In chunks: one statement's parameters stay well below PostgreSQL's limits at any size.
   for (let i = 0; i < users.length; i += 20_000)

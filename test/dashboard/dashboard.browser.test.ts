@@ -149,6 +149,17 @@ suite('the dashboard in Chromium', () => {
     const recs = page.getByRole('table', { name: `Recommendations for ${id}` });
     await recs.waitFor();
     expect(await recs.getByRole('row').count()).toBe(11);
+    // The Reason column shows each item's reason as the API gives it, row by row.
+    const api = await env.gateway.gql<{ recommendations: { items: { reason: { text: string } | null }[] } }>(
+      `query($id: ID!) { recommendations(userId: $id, limit: 10) { items { reason { text } } } }`,
+      { id },
+      env.keys.admin,
+    );
+    const reasons = api.body.data!.recommendations.items.map((i) => i.reason?.text ?? '');
+    expect(reasons.every((r) => r.length > 0)).toBe(true);
+    await recs.getByRole('columnheader', { name: 'Reason' }).waitFor();
+    // Reason is the table's last column.
+    expect(await recs.locator('tbody tr td:last-child').allTextContents()).toEqual(reasons);
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     await page.getByText('Source personalized').waitFor();
     await page.getByLabel('Leave out what they already bought or viewed').check();

@@ -44,3 +44,11 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
     r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })))`);
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Signs in on the dashboard's sign-in page at `url` and waits for the overview. */
+export async function signIn(page: Page, url: string, key: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+}
