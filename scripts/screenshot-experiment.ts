@@ -40,6 +40,16 @@ export async function seedExperimentWithResults(env: DashboardEnv, customers: re
   if (!id) throw new Error(`experiment not created: ${JSON.stringify(created.body)}`);
   await env.gateway.gql(`mutation($id: ID!) { startExperiment(id: $id) { userErrors { message } } }`, { id }, admin);
 
+  // The gateway reads running experiments every EXPERIMENTS_REFRESH_SECONDS: wait until it serves this one.
+  const probe = customers[0];
+  if (!probe) throw new Error('no customers to expose');
+  for (let tries = 0; ; tries++) {
+    const r = await env.gateway.gql<Recs>(RECS, { u: probe });
+    if (r.body.data?.recommendations.experiment) break;
+    if (tries > 120) throw new Error('the gateway never served the experiment');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
   const ingest = (await createApiKey(env.ctx.db.pool, 'ingest', 'screenshots')).key;
   const rng = new Prng(13);
   const lines: { key: string; customer: string; product: string; price: number }[] = [];
