@@ -2,24 +2,19 @@
 // request"): lists longer than anything stored are filled from the in-memory catalogue ranking, and
 // product sales figures come from it too, so no request ever reads the order lines.
 import { createApiKey } from '../../src/gateway/auth/api-keys';
-import { createTestContext, type TestContext } from '../support/test-context';
-import { startGateway, type Harness } from '../support/gateway-harness';
+import { closeSeededGateway, openSeededGateway } from '../support/seeded-gateway';
+import type { TestContext } from '../support/test-context';
+import type { Harness } from '../support/gateway-harness';
 import { recordQueries } from '../support/query-recorder';
-import { seedServing } from '../support/serving-fixtures';
 
 describe('database work per request', () => {
   let ctx: TestContext;
   let h: Harness;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
-    await seedServing(ctx.db);
-    h = await startGateway(ctx);
+    ({ ctx, h } = await openSeededGateway());
   });
-  afterAll(async () => {
-    await h.close();
-    await ctx.close();
-  });
+  afterAll(() => closeSeededGateway(h, ctx));
 
   it('fills lists far longer than the stored ones without reading the order lines', async () => {
     const aliases = Array.from(

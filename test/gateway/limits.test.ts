@@ -1,22 +1,17 @@
 import { parse, Kind, type OperationDefinitionNode } from 'graphql';
 import { measure } from '../../src/gateway/operation-limits.plugin';
-import { createTestContext, type TestContext } from '../support/test-context';
-import { startGateway, type Harness } from '../support/gateway-harness';
-import { seedServing } from '../support/serving-fixtures';
+import { closeSeededGateway, openSeededGateway } from '../support/seeded-gateway';
+import type { TestContext } from '../support/test-context';
+import type { Harness } from '../support/gateway-harness';
 
 describe('request limits', () => {
   let ctx: TestContext;
   let h: Harness;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
-    await seedServing(ctx.db);
-    h = await startGateway(ctx);
+    ({ ctx, h } = await openSeededGateway());
   });
-  afterAll(async () => {
-    await h.close();
-    await ctx.close();
-  });
+  afterAll(() => closeSeededGateway(h, ctx));
 
   const code = async (query: string, variables?: Record<string, unknown>) => {
     const r = await h.gql(query, variables);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createTestContext, type TestContext } from '../support/test-context';
-import { startGateway, type Harness } from '../support/gateway-harness';
-import { seedServing } from '../support/serving-fixtures';
+import { closeSeededGateway, openSeededGateway } from '../support/seeded-gateway';
+import type { TestContext } from '../support/test-context';
+import type { Harness } from '../support/gateway-harness';
 import { waitFor } from '../support/wait-for';
 
 const QUERY = `query Recs($u: ID!) { recommendations(userId: $u, limit: 3) { items { product { id } score } source recommendationId } }`;
@@ -18,14 +18,9 @@ describe('automatic persisted queries and the response cache', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
-    await seedServing(ctx.db);
-    h = await startGateway(ctx);
+    ({ ctx, h } = await openSeededGateway());
   });
-  afterAll(async () => {
-    await h.close();
-    await ctx.close();
-  });
+  afterAll(() => closeSeededGateway(h, ctx));
 
   const post = async (body: Record<string, unknown>): Promise<Answer> => {
     const res = await fetch(`${h.url}/graphql`, {

@@ -6,8 +6,8 @@ import type { ServingRanker } from '../../src/engine/ranker';
 import { createLogger } from '../../src/infra/logger';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { recordQueries } from '../support/query-recorder';
-import { seedServing } from '../support/serving-fixtures';
-import { createTestContext, type TestContext } from '../support/test-context';
+import { closeSeededGateway, openSeededGateway } from '../support/seeded-gateway';
+import type { TestContext } from '../support/test-context';
 
 interface Ranked {
   rankItems: { items: { product: { id: string }; score: number; source: string; rank: number }[]; source: string };
@@ -38,14 +38,9 @@ describe('rankItems', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
-    await seedServing(ctx.db);
-    h = await startGateway(ctx);
+    ({ ctx, h } = await openSeededGateway());
   });
-  afterAll(async () => {
-    await h.close();
-    await ctx.close();
-  });
+  afterAll(() => closeSeededGateway(h, ctx));
 
   const rank = async (harness: Harness, userId: string, productIds: string[]) => {
     const r = await harness.gql<Ranked>(RANK, { userId, productIds });

@@ -1,6 +1,7 @@
 // The response cache's document table must not be drivable by junk: only documents whose answer was
 // executed, valid and allowed enter it, and a flood of distinct documents cannot push out the
 // documents real clients use (src/gateway/document-table.ts).
+import { closeSeededGateway, openSeededGateway } from '../support/seeded-gateway';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing } from '../support/serving-fixtures';
@@ -21,14 +22,9 @@ describe('response cache document table under junk', () => {
     let h: Harness;
 
     beforeAll(async () => {
-      ctx = await createTestContext();
-      await seedServing(ctx.db);
-      h = await startGateway(ctx);
+      ({ ctx, h } = await openSeededGateway());
     });
-    afterAll(async () => {
-      await h.close();
-      await ctx.close();
-    });
+    afterAll(() => closeSeededGateway(h, ctx));
 
     it('invalid documents never enter the table', async () => {
       await flood(h, (i) => `{ junk${i}: `, 200);
