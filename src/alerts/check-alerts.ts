@@ -1,6 +1,7 @@
 // The alert rules of REFERENCE.md, evaluated after each run and on their schedule: stale
 // recommendations (> 35 days), any FAILED batch job, coverage below 90%; and the store-data
-// rules: a Shopify webhook whose attempts all failed, or work owed for over an hour.
+// rules: a Shopify webhook whose attempts all failed, or work owed for over an hour; a Shopify bulk
+// first sync whose operation failed or expired (until a later one is under way).
 import type { Database } from '../db/database';
 import { MAX_BATCH_AGE_DAYS, readHealthFigures, recordHealthSnapshot, type HealthFigures } from '../results';
 import { raiseAlert, resolveAlert } from './alert-store';
@@ -38,6 +39,24 @@ export async function checkWebhookAlert(db: Database): Promise<string[]> {
     await resolveAlert(db, 'webhook_backlog');
   }
   return raised;
+}
+
+/** Raises shopify_bulk_failed while a shop's last bulk operation failed; the sync-orders stage calls it too. */
+export async function checkBulkSyncAlert(db: Database): Promise<string[]> {
+  const { rows } = await db.pool.query<{ shop: string; error: string | null }>(
+    `SELECT shop, error FROM shopify_bulk_syncs WHERE status = 'failed' ORDER BY shop`,
+  );
+  if (!rows.length) {
+    await resolveAlert(db, 'shopify_bulk_failed');
+    return [];
+  }
+  await raiseAlert(db, {
+    kind: 'shopify_bulk_failed',
+    severity: 'critical',
+    message: `the Shopify bulk sync of ${rows.map((r) => r.shop).join(', ')} failed: ${rows[0]?.error ?? 'unknown'}`,
+    details: { shops: rows.map((r) => r.shop) },
+  });
+  return ['shopify_bulk_failed'];
 }
 
 export const ALERT_RULES = { maxAgeDays: MAX_BATCH_AGE_DAYS, minCoveragePercent: 90 } as const;
@@ -85,5 +104,6 @@ export async function checkAlerts(db: Database): Promise<{ figures: AlertFigures
     { coveragePercent: f.coveragePercent, orderingCustomers: f.orderingCustomers },
   );
   raised.push(...(await checkWebhookAlert(db)));
+  raised.push(...(await checkBulkSyncAlert(db)));
   return { figures: f, raised };
 }

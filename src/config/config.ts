@@ -237,6 +237,9 @@ const schema = z.object({
   SHOPIFY_WEBHOOK_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(10).max(4_000).default(2_000),
   // How old a stored, unfinished delivery must be before the sweep checks that its job exists.
   SHOPIFY_WEBHOOK_SWEEP_AFTER_MS: z.coerce.number().int().min(0).default(30_000),
+  // A first sync of at least this many orders goes through one bulk operation instead of pages
+  // (paging a large store costs hours of rate limit); 0 sends every first sync through bulk.
+  SHOPIFY_BULK_MIN_ORDERS: z.coerce.number().int().min(0).default(10_000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -343,6 +346,8 @@ export interface Config {
     webhookSecret?: string;
     adminUrl?: string;
     webhooks: { attempts: number; retryBaseMs: number; enqueueTimeoutMs: number; sweepAfterMs: number };
+    /** SHOPIFY_BULK_MIN_ORDERS: a first sync this large uses a bulk operation. */
+    bulkMinOrders: number;
   };
 }
 
@@ -497,6 +502,7 @@ export function loadConfig(
         enqueueTimeoutMs: e.SHOPIFY_WEBHOOK_ENQUEUE_TIMEOUT_MS,
         sweepAfterMs: e.SHOPIFY_WEBHOOK_SWEEP_AFTER_MS,
       },
+      bulkMinOrders: e.SHOPIFY_BULK_MIN_ORDERS,
     },
   };
 }

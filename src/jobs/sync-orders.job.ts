@@ -1,27 +1,39 @@
 // sync-orders: pulls new and changed orders from the store (Shopify) before the export.
-import { isShopifySyncConfigured, syncShopify } from '../connectors/shopify';
+import { checkBulkSyncAlert } from '../alerts/check-alerts';
+import { isShopifySyncConfigured, ShopifyBulkOperationError, syncShopify, type SyncProgress } from '../connectors/shopify';
 import type { StageFn } from './stage-types';
 
 export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) => {
   if (!isShopifySyncConfigured(config)) {
     return { status: 'skipped', reason: 'no store connector configured (SHOPIFY_SHOP, SHOPIFY_ACCESS_TOKEN)' };
   }
-  let last = 0;
-  const result = await syncShopify({
-    db,
-    config,
-    logger,
-    progress: (p) => {
-      const pct = p.total ? Math.floor((100 * p.done) / p.total) : Math.min(95, p.pages);
-      // Stage progress is a database write: report whole-percent changes only.
-      if (pct !== last) {
-        last = pct;
-        void progress(pct, `${p.pages} pages${p.resumed ? ' (resumed)' : ''}`).catch((err: unknown) => {
-          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'progress update failed');
-        });
-      }
-    },
-  });
+  let last = '';
+  const report = (p: SyncProgress) => {
+    const pct = p.total ? Math.min(100, Math.floor((100 * p.done) / p.total)) : Math.min(95, p.pages);
+    const what =
+      p.phase === 'bulk-waiting'
+        ? `bulk operation: Shopify has read ${p.done} orders`
+        : p.phase === 'bulk-applying'
+          ? `bulk operation: ${p.done} orders applied`
+          : `${p.pages} pages`;
+    const message = `${what}${p.resumed ? ' (resumed)' : ''}`;
+    // Stage progress is a database write: report whole-percent changes (and phase changes) only.
+    const key = `${p.phase ?? 'pages'}:${pct}`;
+    if (key === last) return;
+    last = key;
+    void progress(pct, message).catch((err: unknown) => {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'progress update failed');
+    });
+  };
+  let result: Awaited<ReturnType<typeof syncShopify>>;
+  try {
+    result = await syncShopify({ db, config, logger, progress: report });
+  } catch (err) {
+    // A failed or expired bulk operation is an alert at once; the stage's retry starts a new one.
+    if (err instanceof ShopifyBulkOperationError) await checkBulkSyncAlert(db);
+    throw err;
+  }
+  if (result.bulk) await checkBulkSyncAlert(db);
   return {
     status: 'done',
     counts: {

@@ -20,7 +20,7 @@ export interface World {
 
 export async function resetTables(ctx: TestContext): Promise<void> {
   await ctx.db.pool.query(
-    `TRUNCATE orders, order_items, customers, products, quarantine, shopify_sync_state, webhook_deliveries`,
+    `TRUNCATE orders, order_items, customers, products, quarantine, shopify_sync_state, shopify_bulk_syncs, webhook_deliveries`,
   );
 }
 

@@ -27,7 +27,8 @@ type Attribute { key: String! value: String }
 type LineItem implements Node {
   id: ID! title: String! quantity: Int! originalUnitPriceSet: MoneyBag! product: Product customAttributes: [Attribute!]!
 }
-type LineItemConnection { pageInfo: PageInfo! nodes: [LineItem!]! }
+type LineItemEdge { node: LineItem! cursor: String! }
+type LineItemConnection { pageInfo: PageInfo! nodes: [LineItem!]! edges: [LineItemEdge!]! }
 type RefundLineItem { id: ID quantity: Int! priceSet: MoneyBag! lineItem: LineItem! }
 type RefundLineItemConnection { pageInfo: PageInfo! nodes: [RefundLineItem!]! }
 type Refund implements Node { id: ID! createdAt: DateTime refundLineItems(first: Int, after: String, last: Int, before: String): RefundLineItemConnection! }
@@ -36,13 +37,26 @@ type Order implements Node {
   lineItems(first: Int, after: String, last: Int, before: String): LineItemConnection!
   refunds(first: Int): [Refund!]!
 }
-type OrderConnection { pageInfo: PageInfo! nodes: [Order!]! }
+type OrderEdge { node: Order! cursor: String! }
+type OrderConnection { pageInfo: PageInfo! nodes: [Order!]! edges: [OrderEdge!]! }
+enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
+enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
+enum BulkOperationType { QUERY MUTATION }
+scalar UnsignedInt64
+type BulkOperation implements Node {
+  id: ID! status: BulkOperationStatus! errorCode: BulkOperationErrorCode objectCount: UnsignedInt64!
+  rootObjectCount: UnsignedInt64! url: String partialDataUrl: String type: BulkOperationType! query: String!
+}
+type UserError { field: [String!] message: String! }
+type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [UserError!]! }
+type Mutation { bulkOperationRunQuery(query: String!): BulkOperationRunQueryPayload }
 type Query {
   orders(first: Int, after: String, last: Int, before: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
   ordersCount(query: String, limit: Int): Count
   order(id: ID!): Order
   node(id: ID!): Node
   nodes(ids: [ID!]!): [Node]!
+  currentBulkOperation(type: BulkOperationType): BulkOperation
 }`;
 
 export interface ConnArgs {

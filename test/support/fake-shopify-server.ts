@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql, Kind, parse } from 'graphql';
 import { connection, gid, money, moneyBag, requestedCost, SDL, type ConnArgs } from './fake-shopify-schema';
 import type { FxLine, FxOrder, FxStore } from './shopify-fixtures';
+import { FakeBulkOperations } from './fake-shopify-bulk';
 
 import { SHOPIFY_API_VERSION as API_VERSION } from '../../src/connectors/shopify/admin-client';
 
@@ -42,6 +43,8 @@ export class FakeShopifyServer {
   private pagesServed = 0;
   private bucket: { available: number; at: number };
   private readonly schema = buildSchema(SDL);
+  /** Bulk operations (bulkOperationRunQuery, polling, the JSONL result); outcomes and cuts are scriptable. */
+  readonly bulk = new FakeBulkOperations(this.schema, () => `http://127.0.0.1:${this.port}`);
   private server: http.Server | undefined;
   readonly accessToken: string;
   readonly maximumAvailable: number;
@@ -97,6 +100,7 @@ export class FakeShopifyServer {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
+    if (this.bulk.serve(req, res)) return;
     if (req.method !== 'POST' || req.url !== `/admin/api/${API_VERSION}/graphql.json`) {
       send(404, { errors: 'Not Found' });
       return;
@@ -242,7 +246,14 @@ export class FakeShopifyServer {
     return orders.sort((a, b) => (a.updatedAt === b.updatedAt ? a.id - b.id : a.updatedAt < b.updatedAt ? -1 : 1));
   }
 
-  private root(): Record<string, unknown> {
+  /** Runs a bulk query over the whole store: connections unpaged, as `edges`. */
+  private async runBulkQuery(query: string): Promise<Record<string, unknown>> {
+    const result = await graphql({ schema: this.schema, source: query, rootValue: this.root(true) });
+    if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+    return (result.data ?? {}) as Record<string, unknown>;
+  }
+
+  private root(bulk = false): Record<string, unknown> {
     const store = this.store;
     const product = (id: number | null) => {
       const p = id === null ? undefined : store.products.get(id);
@@ -294,7 +305,10 @@ export class FakeShopifyServer {
           ? { id: gid('Customer', c.id), defaultAddress: c.city ? { city: c.city, province: c.province } : null }
           : null,
         customAttributes: o.attributes ?? [],
-        lineItems: (args: ConnArgs) => connection(o.lines.map(lineItem), args, (x) => x.id),
+        lineItems: (args: ConnArgs) =>
+          bulk
+            ? { edges: o.lines.map((l) => ({ node: lineItem(l) })) }
+            : connection(o.lines.map(lineItem), args, (x) => x.id),
         refunds: ({ first }: { first?: number }) => o.refunds.slice(0, first ?? undefined).map((r) => refund(o, r)),
       };
     };
@@ -304,6 +318,7 @@ export class FakeShopifyServer {
     };
     const root: Record<string, unknown> = {
       orders: (args: ConnArgs & { query?: string | null }) => {
+        if (bulk) return { edges: this.sortedOrders(args.query).map((o) => ({ node: order(o) })) };
         const keyed = this.sortedOrders(args.query).map((o) => ({
           key: `${o.updatedAt}|${String(o.id).padStart(12, '0')}`,
           o,
@@ -321,8 +336,12 @@ export class FakeShopifyServer {
         return o ? order(o) : null;
       },
       nodes: ({ ids }: { ids: string[] }) => ids.map((id) => (root.node as (a: { id: string }) => unknown)({ id })),
+      bulkOperationRunQuery: ({ query }: { query: string }) =>
+        this.bulk.create(query, (q) => this.runBulkQuery(q)),
+      currentBulkOperation: () => this.bulk.current(),
       node: ({ id }: { id: string }) => {
         const ref = byGid(id);
+        if (ref?.type === 'BulkOperation') return this.bulk.poll(id);
         if (ref?.type === 'Refund') {
           for (const o of store.orders.values()) {
             const r = o.refunds.find((x) => x.id === ref.id);

@@ -8,6 +8,7 @@ import { createProgress } from '../../terminal/progress';
 
 interface ShopifySyncFlags {
   full?: boolean;
+  bulk?: boolean;
   pageSize?: number;
 }
 
@@ -27,7 +28,13 @@ function progressReporter(): { update: (p: SyncProgress) => void; stop: () => vo
       const total = Math.max(p.total ?? p.done, p.done);
       if (!started) progress.start('shopify sync', total, 'orders');
       started = true;
-      progress.update(p.done, { total, detail: `${p.pages} pages${p.resumed ? ' (resumed)' : ''}` });
+      const what =
+        p.phase === 'bulk-waiting'
+          ? 'bulk operation: Shopify reading'
+          : p.phase === 'bulk-applying'
+            ? 'bulk operation: applying'
+            : `${p.pages} pages`;
+      progress.update(p.done, { total, detail: `${what}${p.resumed ? ' (resumed)' : ''}` });
     },
     stop: () => {
       progress.stop();
@@ -44,6 +51,10 @@ export function registerSync(program: Command): void {
         'incremental from the last watermark; Ctrl-C stops after the current page and the next run resumes there',
     )
     .option('--full', 'ignore the watermark and read every order again')
+    .option(
+      '--bulk',
+      'read every order through one Shopify bulk operation (a first sync of SHOPIFY_BULK_MIN_ORDERS orders does so anyway)',
+    )
     .option(
       '--page-size <n>',
       'orders per request (1-250; default 10, sized for Shopify query-cost limits)',
@@ -65,12 +76,13 @@ export function registerSync(program: Command): void {
         try {
           const r = await syncShopify(
             { db, config, logger, progress: progress.update },
-            { signal: ac.signal, full: flags.full, pageSize: flags.pageSize },
+            { signal: ac.signal, full: flags.full, bulk: flags.bulk, pageSize: flags.pageSize },
           );
           progress.stop();
           process.stdout.write(
             `shopify sync of ${config.shopify.shop}${r.resumed ? ' (resumed)' : ''}: ${r.orders} orders, ${r.lineItems} lines, ` +
-              `${r.customers} customers, ${r.products} products in ${r.pages} pages; ${r.quarantined} quarantined, ${r.stale} stale skipped; ` +
+              `${r.customers} customers, ${r.products} products in ${r.bulk ? `bulk operation ${r.bulk.operationId}` : `${r.pages} pages`}; ` +
+              `${r.quarantined} quarantined, ${r.stale} stale skipped; ` +
               `watermark ${r.watermark ?? 'none'}\n`,
           );
         } catch (err) {

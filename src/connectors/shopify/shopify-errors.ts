@@ -44,3 +44,21 @@ export class SyncAbortedError extends Error {
     this.name = 'SyncAbortedError';
   }
 }
+
+/** A bulk operation ended FAILED, CANCELED or EXPIRED (or could not start); the next sync starts a new one. */
+export class ShopifyBulkOperationError extends RecsError {
+  readonly code = 'SHOPIFY_BULK_OPERATION';
+  readonly permanent = false;
+
+  constructor(
+    readonly operationId: string | null,
+    readonly status: string,
+    readonly errorCode: string | null,
+  ) {
+    super(
+      `Shopify bulk operation ${operationId ?? '(not started)'} ended ${status}${errorCode ? ` (${errorCode})` : ''}; ` +
+        'the next sync starts a new one',
+    );
+    this.name = 'ShopifyBulkOperationError';
+  }
+}

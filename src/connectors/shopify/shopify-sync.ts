@@ -5,8 +5,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { z } from 'zod';
 import type { Config } from '../../config/config';
-import type { Database } from '../../db/database';
-import type { Logger } from '../../infra/logger';
 import { defaultAdminUrl, ShopifyAdminClient } from './admin-client';
 import { mapOrder, type OrderRows } from './order-mapper';
 import { completeLineItems, withRefundLines } from './order-follow-ups';
@@ -19,53 +17,17 @@ import {
   ordersPage,
   type OrderNode,
 } from './order-query';
-import { applyOrderRows, type ApplyCounts } from './order-store';
+import { applyOrderRows } from './order-store';
+import { bulkSync, pendingBulkSync } from './bulk-sync';
+import type { SyncDeps, SyncOptions, SyncResult } from './sync-types';
+
+export type { SyncDeps, SyncOptions, SyncProgress, SyncResult } from './sync-types';
 import {
   ShopifyApiError,
   ShopifyNotConfiguredError,
   SyncAbortedError,
   SyncAlreadyRunningError,
 } from './shopify-errors';
-
-export interface SyncProgress {
-  /** Orders read so far in this run (including the pages saved before a resume). */
-  done: number;
-  /** Orders the run has to read, when Shopify could count them. */
-  total: number | null;
-  pages: number;
-  resumed: boolean;
-}
-
-export interface SyncDeps {
-  db: Database;
-  config: Pick<Config, 'shopify'>;
-  logger: Logger;
-  progress?: (p: SyncProgress) => void;
-}
-
-export interface SyncOptions {
-  /** Stops between pages (the page in flight is saved first); the next sync resumes. */
-  signal?: AbortSignal;
-  /** Ignore the watermark and any saved cursor: read every order again. */
-  full?: boolean;
-  /**
-   * Orders per page and line items per order in the page request. Shopify refuses a query whose
-   * requested cost passes 1,000 points: 10 x 10 costs about 770; raise one, lower the other.
-   */
-  pageSize?: number;
-  lineItemsPerOrder?: number;
-  retryBaseMs?: number;
-  fetchImpl?: typeof fetch;
-}
-
-export interface SyncResult extends Omit<ApplyCounts, 'stale'> {
-  pages: number;
-  resumed: boolean;
-  stale: number;
-  watermark: string | null;
-  requests: number;
-  throttledWaits: number;
-}
 
 /** The resume point stored in shopify_sync_state.cursor while a run is under way. */
 interface ResumePoint {
@@ -148,6 +110,13 @@ async function runSync(
   if (point.total === null) {
     const counted = await client.request(ORDERS_COUNT_QUERY, { query: search }, ordersCount);
     point.total = counted.ordersCount?.count ?? null;
+  }
+  // A first sync (no watermark) of a large store, or one asked for, reads everything in one bulk
+  // operation; one already under way is resumed whatever was asked.
+  if (!resumed) {
+    const pendingBulk = await pendingBulkSync(deps, shop);
+    const large = point.since === null && point.total !== null && point.total >= deps.config.shopify.bulkMinOrders;
+    if (pendingBulk || opts.bulk || large) return bulkSync(deps, opts, shop, client, point.total);
   }
   await saveState(db.pool, shop, 'running', point);
   logger.info({ shop, since: point.since, resumed, total: point.total }, 'shopify sync started');

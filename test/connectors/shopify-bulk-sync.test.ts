@@ -1,0 +1,173 @@
+// A large first sync through Shopify's bulk operations (against the fake Admin API's bulk
+// operations: real GraphQL validation, status transitions, the JSONL served over HTTP): the rows
+// equal a paged sync's, a download cut mid-stream resumes the same operation past the applied
+// lines, a failed operation is a visible failure the next sync retries, and a store with a
+// watermark keeps paging.
+import { syncShopify, type SyncOptions, type SyncProgress } from '../../src/connectors/shopify/shopify-sync';
+import { ShopifyBulkOperationError } from '../../src/connectors/shopify/shopify-errors';
+import { checkBulkSyncAlert } from '../../src/alerts/check-alerts';
+import { createTestContext, type TestContext } from '../support/test-context';
+import { expectMatchesStore, logger, newWorld, resetTables, SHOP, SHOPIFY_ENV, tableCounts, type World } from './shopify-world';
+
+describe('syncShopify through a bulk operation', () => {
+  let ctx: TestContext;
+  let world: World | undefined;
+  const fast: SyncOptions = { retryBaseMs: 5, bulkPollBaseMs: 5, bulkPollMaxMs: 20 };
+
+  beforeAll(async () => {
+    ctx = await createTestContext(SHOPIFY_ENV);
+  });
+  afterEach(async () => {
+    await world?.server.stop();
+    world = undefined;
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  /** bulkMinOrders 0: every first sync is a bulk one. */
+  const deps = (w: World, progress?: (p: SyncProgress) => void) => ({
+    db: ctx.db,
+    config: { shopify: { ...w.config.shopify, bulkMinOrders: 0 } },
+    logger,
+    progress,
+  });
+  const snapshot = async () => {
+    const q = async (sql: string) => (await ctx.db.pool.query(sql)).rows;
+    return {
+      orders: await q(`SELECT id, customer_id, status, ordered_at, updated_at FROM orders ORDER BY id`),
+      items: await q(
+        `SELECT line_key, order_id, customer_id, product_id, quantity, unit_price, event_type, occurred_at, recommendation_id
+           FROM order_items ORDER BY line_key`,
+      ),
+      customers: await q(`SELECT id, city, province FROM customers ORDER BY id`),
+      products: await q(`SELECT id, name, category, price FROM products ORDER BY id`),
+      quarantine: await q(`SELECT file, reason FROM quarantine ORDER BY file`),
+    };
+  };
+  const bulkRow = async () =>
+    (
+      await ctx.db.pool.query<{ operation_id: string; status: string; lines_applied: string; error: string | null }>(
+        `SELECT operation_id, status, lines_applied, error FROM shopify_bulk_syncs WHERE shop = $1`,
+        [SHOP],
+      )
+    ).rows[0];
+  /** The rows a paged sync of the same store writes. */
+  const pagedRows = async (w: World) => {
+    await syncShopify({ db: ctx.db, config: w.config, logger }, { ...fast, full: true });
+    const rows = await snapshot();
+    await resetTables(ctx);
+    return rows;
+  };
+
+  it('stores every order once, with its lines, customer and products, as the paged sync does', async () => {
+    world = await newWorld(ctx, 250, { restoreRate: 100_000 });
+    const expected = await pagedRows(world);
+    const before = world.server.log.length;
+    const seen: SyncProgress[] = [];
+    const result = await syncShopify(
+      deps(world, (p) => seen.push(p)),
+      fast,
+    );
+
+    expect(await snapshot()).toEqual(expected);
+    expectMatchesStore(await tableCounts(ctx), world.store);
+    expect(result.bulk?.operationId).toMatch(/^gid:\/\/shopify\/BulkOperation\//);
+    expect(result.orders).toBe(world.store.expected().orders);
+    const ops = world.server.log.slice(before).map((l) => l.operation);
+    expect(ops.filter((o) => o === 'SyncBulkRun')).toHaveLength(1);
+    expect(ops).not.toContain('SyncOrders');
+    expect(world.server.bulk.downloads).toBe(1);
+    // Progress: waiting on Shopify, then applying up to every order of the file.
+    expect(seen.some((p) => p.phase === 'bulk-waiting')).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ phase: 'bulk-applying', done: world.store.orders.size });
+    expect(await bulkRow()).toMatchObject({ status: 'done' });
+
+    // Later syncs page from the watermark the bulk sync set.
+    const state = (
+      await ctx.db.pool.query<{ watermark: Date; cursor: string | null; status: string }>(
+        `SELECT watermark, cursor, status FROM shopify_sync_state WHERE shop = $1`,
+        [SHOP],
+      )
+    ).rows[0];
+    expect(state).toMatchObject({ cursor: null, status: 'idle' });
+    world.store.addOrder(5003, 2);
+    const mark = world.server.log.length;
+    const incr = await syncShopify(deps(world), fast);
+    expect(incr.bulk).toBeUndefined();
+    const later = world.server.log.slice(mark);
+    expect(later.some((l) => l.operation === 'SyncOrders')).toBe(true);
+    expect(later.some((l) => l.operation === 'SyncBulkRun')).toBe(false);
+    expect(String(later.find((l) => l.operation === 'SyncOrders')?.variables.query)).toContain(
+      `updated_at:>='${state!.watermark.toISOString()}'`,
+    );
+    expectMatchesStore(await tableCounts(ctx), world.store);
+  });
+
+  it('resumes the same operation past the applied lines when the download breaks mid-stream', async () => {
+    world = await newWorld(ctx, 250, { restoreRate: 100_000 });
+    const expected = await pagedRows(world);
+    world.server.bulk.cutNextDownloadAfterLines = 700;
+
+    await expect(syncShopify(deps(world), fast)).rejects.toThrow();
+    const broken = await bulkRow();
+    expect(broken?.status).toBe('running');
+    const applied = Number(broken?.lines_applied);
+    expect(applied).toBeGreaterThan(0);
+    expect(applied).toBeLessThanOrEqual(700);
+
+    const result = await syncShopify(deps(world), fast);
+    expect(result.resumed).toBe(true);
+    expect(result.bulk?.operationId).toBe(broken?.operation_id);
+    expect(world.server.ops('SyncBulkRun')).toHaveLength(1);
+    // Only the lines after the applied ones were applied again.
+    const op = world.server.bulk.ops.get(broken!.operation_id)!;
+    expect(result.bulk?.linesApplied).toBe(op.lines.length);
+    expect(result.orders).toBeLessThan(world.store.expected().orders);
+    expect(await snapshot()).toEqual(expected);
+  });
+
+  it.each(['FAILED', 'EXPIRED'] as const)(
+    'makes a %s operation a visible failure (alert) and starts a new one on the next sync',
+    async (outcome) => {
+      world = await newWorld(ctx, 40, { restoreRate: 100_000 });
+      await ctx.db.pool.query(`DELETE FROM alerts WHERE kind = 'shopify_bulk_failed'`);
+      world.server.bulk.outcomes.push(outcome);
+
+      const err = await syncShopify(deps(world), fast).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ShopifyBulkOperationError);
+      expect((err as ShopifyBulkOperationError).status).toBe(outcome);
+      expect(await bulkRow()).toMatchObject({ status: 'failed', error: expect.stringContaining(outcome) });
+      const sync = await ctx.db.pool.query(`SELECT status FROM shopify_sync_state WHERE shop = $1`, [SHOP]);
+      expect(sync.rows[0]).toEqual({ status: 'failed' });
+      expect(await checkBulkSyncAlert(ctx.db)).toEqual(['shopify_bulk_failed']);
+      expect(await ctx.db.prisma.alert.count({ where: { kind: 'shopify_bulk_failed', resolvedAt: null } })).toBe(1);
+
+      const retried = await syncShopify(deps(world), fast);
+      expect(world.server.ops('SyncBulkRun')).toHaveLength(2);
+      expect(retried.bulk?.operationId).not.toBe((err as ShopifyBulkOperationError).operationId);
+      expectMatchesStore(await tableCounts(ctx), world.store);
+      expect(await checkBulkSyncAlert(ctx.db)).toEqual([]);
+      expect(await ctx.db.prisma.alert.count({ where: { kind: 'shopify_bulk_failed', resolvedAt: null } })).toBe(0);
+    },
+  );
+
+  it('keeps the paged query for a store that has a watermark, and pages small first syncs by default', async () => {
+    world = await newWorld(ctx, 30, { restoreRate: 100_000 });
+    // Default SHOPIFY_BULK_MIN_ORDERS (10,000): 30 orders page.
+    expect(world.config.shopify.bulkMinOrders).toBe(10_000);
+    const first = await syncShopify({ db: ctx.db, config: world.config, logger }, fast);
+    expect(first.bulk).toBeUndefined();
+    expect(world.server.ops('SyncBulkRun')).toHaveLength(0);
+    // With a watermark, even bulkMinOrders 0 keeps paging.
+    world.store.addOrder(5003, 1);
+    const again = await syncShopify(deps(world), fast);
+    expect(again.bulk).toBeUndefined();
+    expect(world.server.ops('SyncBulkRun')).toHaveLength(0);
+    expectMatchesStore(await tableCounts(ctx), world.store);
+    // Asked for (recs sync shopify --bulk), a bulk operation reads everything again.
+    const forced = await syncShopify(deps(world), { ...fast, bulk: true });
+    expect(forced.bulk).toBeDefined();
+    expectMatchesStore(await tableCounts(ctx), world.store);
+  });
+});
