@@ -1,6 +1,11 @@
 // sync-orders: pulls new and changed orders from the store (Shopify) before the export.
 import { checkBulkSyncAlert } from '../alerts/check-alerts';
-import { isShopifySyncConfigured, ShopifyBulkOperationError, syncShopify, type SyncProgress } from '../connectors/shopify';
+import {
+  isShopifySyncConfigured,
+  ShopifyBulkOperationError,
+  syncShopify,
+  type SyncProgress,
+} from '../connectors/shopify';
 import type { StageFn } from './stage-types';
 
 export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) => {

@@ -6,8 +6,20 @@
 import { syncShopify, type SyncOptions, type SyncProgress } from '../../src/connectors/shopify/shopify-sync';
 import { ShopifyBulkOperationError } from '../../src/connectors/shopify/shopify-errors';
 import { checkBulkSyncAlert } from '../../src/alerts/check-alerts';
+import { startChildCli } from '../support/child-worker';
 import { createTestContext, type TestContext } from '../support/test-context';
-import { expectMatchesStore, logger, newWorld, resetTables, SHOP, SHOPIFY_ENV, tableCounts, type World } from './shopify-world';
+import { waitFor } from '../support/wait-for';
+import {
+  expectMatchesStore,
+  logger,
+  newWorld,
+  resetTables,
+  SHOP,
+  SHOPIFY_ENV,
+  tableCounts,
+  TOKEN,
+  type World,
+} from './shopify-world';
 
 describe('syncShopify through a bulk operation', () => {
   let ctx: TestContext;
@@ -33,7 +45,7 @@ describe('syncShopify through a bulk operation', () => {
     progress,
   });
   const snapshot = async () => {
-    const q = async (sql: string) => (await ctx.db.pool.query(sql)).rows;
+    const q = async (sql: string) => (await ctx.db.pool.query<Record<string, unknown>>(sql)).rows;
     return {
       orders: await q(`SELECT id, customer_id, status, ordered_at, updated_at FROM orders ORDER BY id`),
       items: await q(
@@ -137,7 +149,9 @@ describe('syncShopify through a bulk operation', () => {
       const err = await syncShopify(deps(world), fast).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ShopifyBulkOperationError);
       expect((err as ShopifyBulkOperationError).status).toBe(outcome);
-      expect(await bulkRow()).toMatchObject({ status: 'failed', error: expect.stringContaining(outcome) });
+      const row = await bulkRow();
+      expect(row?.status).toBe('failed');
+      expect(row?.error).toContain(outcome);
       const sync = await ctx.db.pool.query(`SELECT status FROM shopify_sync_state WHERE shop = $1`, [SHOP]);
       expect(sync.rows[0]).toEqual({ status: 'failed' });
       expect(await checkBulkSyncAlert(ctx.db)).toEqual(['shopify_bulk_failed']);
@@ -168,6 +182,63 @@ describe('syncShopify through a bulk operation', () => {
     // Asked for (recs sync shopify --bulk), a bulk operation reads everything again.
     const forced = await syncShopify(deps(world), { ...fast, bulk: true });
     expect(forced.bulk).toBeDefined();
+    expectMatchesStore(await tableCounts(ctx), world.store);
+  });
+});
+
+describe('a bulk sync process killed mid-stream', () => {
+  let ctx: TestContext;
+  let world: World | undefined;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(SHOPIFY_ENV);
+  });
+  afterAll(async () => {
+    await world?.server.stop();
+    await ctx.close();
+  });
+
+  it('resumes in the next sync and ends with the rows of an uninterrupted one', async () => {
+    world = await newWorld(ctx, 250, { restoreRate: 100_000 });
+    await syncShopify({ db: ctx.db, config: world.config, logger }, { retryBaseMs: 5, full: true });
+    const expected = await ctx.db.pool.query(`SELECT id, status, updated_at FROM orders ORDER BY id`);
+    const expectedItems = await ctx.db.pool.query(`SELECT line_key, quantity FROM order_items ORDER BY line_key`);
+    await resetTables(ctx);
+
+    // The download stalls after 700 lines: the process has applied some batches and waits for more.
+    world.server.bulk.holdNextDownloadAfterLines = 700;
+    const cli = startChildCli(ctx, ['sync', 'shopify', '--bulk'], {
+      SHOPIFY_ADMIN_URL: world.server.url,
+      SHOPIFY_SHOP: SHOP,
+      SHOPIFY_ACCESS_TOKEN: TOKEN,
+    });
+    const applied = await waitFor(
+      'the process to apply some JSONL lines',
+      async () => {
+        if (cli.proc.exitCode !== null) throw new Error(`sync exited early:\n${cli.output()}`);
+        const r = await ctx.db.pool.query<{ lines: string }>(
+          `SELECT lines_applied AS lines FROM shopify_bulk_syncs WHERE shop = $1 AND lines_applied > 0`,
+          [SHOP],
+        );
+        return r.rows[0] ? Number(r.rows[0].lines) : null;
+      },
+      60_000,
+    );
+    expect(await cli.stop('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
+    expect(applied).toBeLessThanOrEqual(700);
+
+    const result = await syncShopify(
+      { db: ctx.db, config: { shopify: { ...world.config.shopify, bulkMinOrders: 0 } }, logger },
+      { retryBaseMs: 5, bulkPollBaseMs: 5 },
+    );
+    expect(result.resumed).toBe(true);
+    expect(world.server.ops('SyncBulkRun')).toHaveLength(1);
+    expect((await ctx.db.pool.query(`SELECT id, status, updated_at FROM orders ORDER BY id`)).rows).toEqual(
+      expected.rows,
+    );
+    expect((await ctx.db.pool.query(`SELECT line_key, quantity FROM order_items ORDER BY line_key`)).rows).toEqual(
+      expectedItems.rows,
+    );
     expectMatchesStore(await tableCounts(ctx), world.store);
   });
 });

@@ -20,6 +20,11 @@ export function startChildWorker(ctx: TestContext, env: Record<string, string> =
   return spawnWorker(ctx, [BIN, 'worker', ...args], env);
 }
 
+/** Any `recs` command as a process against the test context (e.g. `sync shopify --bulk`), to kill mid-work. */
+export function startChildCli(ctx: TestContext, args: string[], env: Record<string, string> = {}): ChildWorker {
+  return spawnWorker(ctx, [BIN, ...args], env);
+}
+
 /** A worker process whose engine hangs in train (hanging-worker.ts): kill it there at will. */
 export function startHangingWorker(ctx: TestContext, env: Record<string, string> = {}): ChildWorker {
   return spawnWorker(ctx, [RUN_TS, HANGING_WORKER], env);

@@ -26,6 +26,8 @@ export class FakeBulkOperations {
   pollsToFinish = 2;
   /** The next JSONL download is cut (socket destroyed) after this many lines: a crash mid-stream. */
   cutNextDownloadAfterLines: number | null = null;
+  /** The next JSONL download stalls (stays open, sends nothing more) after this many lines: kill the reader there. */
+  holdNextDownloadAfterLines: number | null = null;
   downloads = 0;
   private seq = 0;
 
@@ -40,10 +42,13 @@ export class FakeBulkOperations {
     if (busy)
       return {
         bulkOperation: null,
-        userErrors: [{ field: ['query'], message: 'A bulk query operation for this app and shop is already in progress.' }],
+        userErrors: [
+          { field: ['query'], message: 'A bulk query operation for this app and shop is already in progress.' },
+        ],
       };
     const errors = validate(this.schema, parse(query));
-    if (errors.length) return { bulkOperation: null, userErrors: errors.map((e) => ({ field: ['query'], message: e.message })) };
+    if (errors.length)
+      return { bulkOperation: null, userErrors: errors.map((e) => ({ field: ['query'], message: e.message })) };
     const data = await run(query);
     const { lines, rootObjects } = flatten(data);
     this.seq += 1;
@@ -87,7 +92,18 @@ export class FakeBulkOperations {
     this.downloads += 1;
     const cut = this.cutNextDownloadAfterLines;
     this.cutNextDownloadAfterLines = null;
+    const hold = this.holdNextDownloadAfterLines;
+    this.holdNextDownloadAfterLines = null;
     res.writeHead(200, { 'content-type': 'application/jsonl' });
+    if (hold !== null) {
+      res.write(
+        op.lines
+          .slice(0, hold)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
+      return true;
+    }
     if (cut === null) {
       res.end(op.lines.map((l) => `${l}\n`).join(''));
       return true;

@@ -250,7 +250,7 @@ export class FakeShopifyServer {
   private async runBulkQuery(query: string): Promise<Record<string, unknown>> {
     const result = await graphql({ schema: this.schema, source: query, rootValue: this.root(true) });
     if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-    return (result.data ?? {}) as Record<string, unknown>;
+    return result.data ?? {};
   }
 
   private root(bulk = false): Record<string, unknown> {
@@ -336,8 +336,7 @@ export class FakeShopifyServer {
         return o ? order(o) : null;
       },
       nodes: ({ ids }: { ids: string[] }) => ids.map((id) => (root.node as (a: { id: string }) => unknown)({ id })),
-      bulkOperationRunQuery: ({ query }: { query: string }) =>
-        this.bulk.create(query, (q) => this.runBulkQuery(q)),
+      bulkOperationRunQuery: ({ query }: { query: string }) => this.bulk.create(query, (q) => this.runBulkQuery(q)),
       currentBulkOperation: () => this.bulk.current(),
       node: ({ id }: { id: string }) => {
         const ref = byGid(id);

@@ -86,7 +86,10 @@ export async function bulkSync(
       status,
     ]);
     if (status === 'failed')
-      deps.logger.error({ shop, err }, 'shopify bulk sync failed; the next run resumes the same operation or starts a new one');
+      deps.logger.error(
+        { shop, err },
+        'shopify bulk sync failed; the next run resumes the same operation or starts a new one',
+      );
     throw err;
   }
 }
@@ -109,7 +112,15 @@ async function runBulkSync(
   const op = await awaitOperation(deps, opts, shop, client, row.operation_id, (n) => {
     progress(n, 'bulk-waiting');
   });
-  const counts: ApplyCounts = { orders: 0, lineItems: 0, customers: 0, products: 0, stale: 0, erased: 0, quarantined: 0 };
+  const counts: ApplyCounts = {
+    orders: 0,
+    lineItems: 0,
+    customers: 0,
+    products: 0,
+    stale: 0,
+    erased: 0,
+    quarantined: 0,
+  };
   let linesApplied = Number(row.lines_applied);
   let ordersApplied = row.orders_applied;
   let maxUpdatedAt = row.max_updated_at;
@@ -124,7 +135,10 @@ async function runBulkSync(
       if (!batch.length) return;
       const last = batch[batch.length - 1] as BulkOrderGroup;
       const mapped = await mapGroups(client, batch);
-      const newest = mapped.reduce<Date | null>((m, r) => (r.order && (!m || r.order.updatedAt > m) ? r.order.updatedAt : m), null);
+      const newest = mapped.reduce<Date | null>(
+        (m, r) => (r.order && (!m || r.order.updatedAt > m) ? r.order.updatedAt : m),
+        null,
+      );
       const c = await db.transaction(async (tx) => {
         const applied = await applyOrderRows(tx, mapped);
         await tx.query(
@@ -209,7 +223,11 @@ async function awaitOperation(
   }
 }
 
-async function failed(deps: SyncDeps, shop: string, err: ShopifyBulkOperationError): Promise<ShopifyBulkOperationError> {
+async function failed(
+  deps: SyncDeps,
+  shop: string,
+  err: ShopifyBulkOperationError,
+): Promise<ShopifyBulkOperationError> {
   await deps.db.pool.query(
     `UPDATE shopify_bulk_syncs SET status = 'failed', error = $2, updated_at = now() WHERE shop = $1`,
     [shop, err.message],
