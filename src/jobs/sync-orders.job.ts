@@ -14,13 +14,20 @@ export const syncOrders: StageFn = async ({ db, config, logger }, { progress }) 
   }
   let last = '';
   const report = (p: SyncProgress) => {
-    const pct = p.total ? Math.min(100, Math.floor((100 * p.done) / p.total)) : Math.min(95, p.pages);
+    const pct =
+      p.phase === 'bulk-products'
+        ? 99
+        : p.total
+          ? Math.min(100, Math.floor((100 * p.done) / p.total))
+          : Math.min(95, p.pages);
     const what =
       p.phase === 'bulk-waiting'
         ? `bulk operation: Shopify has read ${p.done} orders`
         : p.phase === 'bulk-applying'
           ? `bulk operation: ${p.done} orders applied`
-          : `${p.pages} pages`;
+          : p.phase === 'bulk-products'
+            ? `bulk operation: ${p.done} catalogue products applied`
+            : `${p.pages} pages`;
     const message = `${what}${p.resumed ? ' (resumed)' : ''}`;
     // Stage progress is a database write: report whole-percent changes (and phase changes) only.
     const key = `${p.phase ?? 'pages'}:${pct}`;

@@ -72,9 +72,11 @@ describe('syncShopify through a bulk operation', () => {
     return rows;
   };
 
-  it('stores every order once, with its lines, customer and products, as the paged sync does', async () => {
+  it('stores every order once, with its lines, customer and products, as the paged sync does, and the whole catalogue', async () => {
     world = await newWorld(ctx, 250, { restoreRate: 100_000 });
     const expected = await pagedRows(world);
+    // A product no order has sold: only the catalogue's bulk operation knows it.
+    world.store.products.set(9999, { id: 9999, title: 'Unsold', productType: 'Bags', price: '5.00' });
     const before = world.server.log.length;
     const seen: SyncProgress[] = [];
     const result = await syncShopify(
@@ -82,17 +84,23 @@ describe('syncShopify through a bulk operation', () => {
       fast,
     );
 
-    expect(await snapshot()).toEqual(expected);
+    const got = await snapshot();
+    expect({ ...got, products: [] }).toEqual({ ...expected, products: [] });
+    expect(got.products).toEqual(expect.arrayContaining(expected.products));
+    expect(got.products).toContainEqual({ id: '9999', name: 'Unsold', category: 'Bags', price: 5 });
+    expect(got.products).toHaveLength(world.store.products.size);
     expectMatchesStore(await tableCounts(ctx), world.store);
     expect(result.bulk?.operationId).toMatch(/^gid:\/\/shopify\/BulkOperation\//);
     expect(result.orders).toBe(world.store.expected().orders);
     const ops = world.server.log.slice(before).map((l) => l.operation);
-    expect(ops.filter((o) => o === 'SyncBulkRun')).toHaveLength(1);
+    // One operation for the orders, then one for the catalogue; no page of orders.
+    expect(ops.filter((o) => o === 'SyncBulkRun')).toHaveLength(2);
     expect(ops).not.toContain('SyncOrders');
-    expect(world.server.bulk.downloads).toBe(1);
+    expect(world.server.bulk.downloads).toBe(2);
     // Progress: waiting on Shopify, then applying up to every order of the file.
     expect(seen.some((p) => p.phase === 'bulk-waiting')).toBe(true);
-    expect(seen.at(-1)).toMatchObject({ phase: 'bulk-applying', done: world.store.orders.size });
+    expect(seen.filter((p) => p.phase === 'bulk-applying').at(-1)).toMatchObject({ done: world.store.orders.size });
+    expect(seen.at(-1)).toMatchObject({ phase: 'bulk-products', done: world.store.products.size });
     expect(await bulkRow()).toMatchObject({ status: 'done' });
 
     // Later syncs page from the watermark the bulk sync set.
@@ -130,11 +138,10 @@ describe('syncShopify through a bulk operation', () => {
 
     const result = await syncShopify(deps(world), fast);
     expect(result.resumed).toBe(true);
-    expect(result.bulk?.operationId).toBe(broken?.operation_id);
-    expect(world.server.ops('SyncBulkRun')).toHaveLength(1);
+    // The orders' operation was not asked for again (the second one is the catalogue's).
+    expect(world.server.ops('SyncBulkRun')).toHaveLength(2);
+    expect(world.server.bulk.ops.get(broken!.operation_id)?.query).toContain('orders');
     // Only the lines after the applied ones were applied again.
-    const op = world.server.bulk.ops.get(broken!.operation_id)!;
-    expect(result.bulk?.linesApplied).toBe(op.lines.length);
     expect(result.orders).toBeLessThan(world.store.expected().orders);
     expect(await snapshot()).toEqual(expected);
   });
@@ -158,7 +165,8 @@ describe('syncShopify through a bulk operation', () => {
       expect(await ctx.db.prisma.alert.count({ where: { kind: 'shopify_bulk_failed', resolvedAt: null } })).toBe(1);
 
       const retried = await syncShopify(deps(world), fast);
-      expect(world.server.ops('SyncBulkRun')).toHaveLength(2);
+      // The failed one, then a new one for the orders and one for the catalogue.
+      expect(world.server.ops('SyncBulkRun')).toHaveLength(3);
       expect(retried.bulk?.operationId).not.toBe((err as ShopifyBulkOperationError).operationId);
       expectMatchesStore(await tableCounts(ctx), world.store);
       expect(await checkBulkSyncAlert(ctx.db)).toEqual([]);
@@ -232,7 +240,7 @@ describe('a bulk sync process killed mid-stream', () => {
       { retryBaseMs: 5, bulkPollBaseMs: 5 },
     );
     expect(result.resumed).toBe(true);
-    expect(world.server.ops('SyncBulkRun')).toHaveLength(1);
+    expect(world.server.ops('SyncBulkRun')).toHaveLength(2);
     expect((await ctx.db.pool.query(`SELECT id, status, updated_at FROM orders ORDER BY id`)).rows).toEqual(
       expected.rows,
     );

@@ -38,6 +38,8 @@ type Order implements Node {
   refunds(first: Int): [Refund!]!
 }
 type OrderEdge { node: Order! cursor: String! }
+type ProductEdge { node: Product! cursor: String! }
+type ProductConnection { pageInfo: PageInfo! nodes: [Product!]! edges: [ProductEdge!]! }
 type OrderConnection { pageInfo: PageInfo! nodes: [Order!]! edges: [OrderEdge!]! }
 enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
 enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
@@ -57,6 +59,7 @@ type Query {
   node(id: ID!): Node
   nodes(ids: [ID!]!): [Node]!
   currentBulkOperation(type: BulkOperationType): BulkOperation
+  products(first: Int, after: String, query: String): ProductConnection!
 }`;
 
 export interface ConnArgs {

@@ -326,6 +326,12 @@ export class FakeShopifyServer {
         const c = connection(keyed, args, (x) => x.key);
         return { pageInfo: c.pageInfo, nodes: c.nodes.map((x) => order(x.o)) };
       },
+      products: (args: ConnArgs) => {
+        const ids = [...store.products.keys()].sort((a, b) => a - b);
+        if (bulk) return { edges: ids.map((id) => ({ node: product(id) })) };
+        const c = connection(ids, args, (id) => String(id).padStart(12, '0'));
+        return { pageInfo: c.pageInfo, nodes: c.nodes.map((id) => product(id)) };
+      },
       ordersCount: ({ query }: { query?: string | null }) => ({
         count: this.sortedOrders(query).length,
         precision: 'EXACT',

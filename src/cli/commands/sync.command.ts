@@ -32,8 +32,10 @@ function progressReporter(): { update: (p: SyncProgress) => void; stop: () => vo
         p.phase === 'bulk-waiting'
           ? 'bulk operation: Shopify reading'
           : p.phase === 'bulk-applying'
-            ? 'bulk operation: applying'
-            : `${p.pages} pages`;
+            ? 'bulk operation: applying orders'
+            : p.phase === 'bulk-products'
+              ? `bulk operation: ${p.done} catalogue products`
+              : `${p.pages} pages`;
       progress.update(p.done, { total, detail: `${what}${p.resumed ? ' (resumed)' : ''}` });
     },
     stop: () => {

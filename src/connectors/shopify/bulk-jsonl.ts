@@ -4,7 +4,7 @@
 import { parseWebhookBody } from './webhook-body';
 
 export interface BulkOrderGroup {
-  /** The order's line with its line items gathered under lineItems.nodes (as a paged order node). */
+  /** A top-level line (an order: with its line items gathered under lineItems.nodes, as a paged order node). */
   node: Record<string, unknown>;
   /** The 1-based number of the group's last JSONL line: once the group is applied, lines up to here are done. */
   lastLine: number;

@@ -32,6 +32,22 @@ export const BULK_ORDERS_QUERY = `{
   }
 }`;
 
+/** The catalogue, for products no order has sold yet (status and stock stay what the webhooks set). */
+export const BULK_PRODUCTS_QUERY = `{
+  products {
+    edges {
+      node { id title productType priceRangeV2 { minVariantPrice { amount } } }
+    }
+  }
+}`;
+
+export const productLine = z.object({
+  id: z.string().min(1),
+  title: z.string().nullish(),
+  productType: z.string().nullish(),
+  priceRangeV2: z.object({ minVariantPrice: z.object({ amount: z.union([z.string(), z.number()]) }) }).nullish(),
+});
+
 export const BULK_RUN_MUTATION = `
 mutation SyncBulkRun($query: String!) {
   bulkOperationRunQuery(query: $query) {

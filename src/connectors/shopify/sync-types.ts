@@ -13,7 +13,7 @@ export interface SyncProgress {
   pages: number;
   resumed: boolean;
   /** A bulk first sync: waiting for Shopify's operation (done = orders it has read) or applying its result. */
-  phase?: 'bulk-waiting' | 'bulk-applying';
+  phase?: 'bulk-waiting' | 'bulk-applying' | 'bulk-products';
 }
 
 export interface SyncDeps {
@@ -51,5 +51,5 @@ export interface SyncResult extends Omit<ApplyCounts, 'stale'> {
   requests: number;
   throttledWaits: number;
   /** Set when the run went through a bulk operation. */
-  bulk?: { operationId: string; linesApplied: number };
+  bulk?: { operationId: string };
 }
