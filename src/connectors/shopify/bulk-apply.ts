@@ -8,7 +8,7 @@ import type { ShopifyAdminClient } from './admin-client';
 import { jsonlLines, orderGroups, type BulkOrderGroup } from './bulk-jsonl';
 import { productLine } from './bulk-query';
 import { withRefundLines } from './order-follow-ups';
-import { mapOrder, money, shopifyId, type OrderRows, type ShopifyProduct } from './order-mapper';
+import { mapOrder, money, shopifyId, type OrderRows, type QuarantineEntry, type ShopifyProduct } from './order-mapper';
 import { normalizeGraphqlOrder, orderNode, type OrderNode } from './order-query';
 import { quarantine, upsertProducts } from './order-store';
 import { ShopifyApiError, SyncAbortedError } from './shopify-errors';
@@ -89,7 +89,7 @@ export async function mapOrderGroups(client: ShopifyAdminClient, groups: BulkOrd
 /** Catalogue data of a batch of product lines (title, type as category, lowest variant price); bad lines quarantined. */
 export async function applyProductLines(tx: PoolClient, groups: BulkOrderGroup[]): Promise<number> {
   const products: ShopifyProduct[] = [];
-  const bad = [];
+  const bad: QuarantineEntry[] = [];
   for (const { node, lastLine } of groups) {
     const parsed = productLine.safeParse(node);
     if (!parsed.success) {

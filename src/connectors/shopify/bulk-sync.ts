@@ -110,9 +110,9 @@ async function runBulkSync(
   total: number | null,
 ): Promise<BulkResult> {
   const { db, logger } = deps;
-  let row = await pendingBulkSync(deps, shop);
-  const resumed = !!row;
-  if (!row) row = await startOperation(deps, shop, client, 'orders');
+  const pending = await pendingBulkSync(deps, shop);
+  const resumed = !!pending;
+  let row: BulkRow = pending ?? (await startOperation(deps, shop, client, 'orders'));
   logger.info({ shop, operationId: row.operation_id, phase: row.phase, resumed }, 'shopify bulk sync started');
   const progress = (done: number, phase: NonNullable<SyncProgress['phase']>) =>
     deps.progress?.({ done, total: phase === 'bulk-products' ? null : total, pages: 0, resumed, phase });
@@ -163,6 +163,7 @@ async function runBulkSync(
     row = await startOperation(deps, shop, client, 'products');
   }
 
+  const productsBefore = row.products_applied;
   const op = await awaitOperation(deps, opts, shop, client, row.operation_id, () => undefined);
   if (op.url)
     await applyBulkFile(
@@ -178,7 +179,7 @@ async function runBulkSync(
         );
       },
       (p) => {
-        progress(row.products_applied + p.applied, 'bulk-products');
+        progress(productsBefore + p.applied, 'bulk-products');
       },
     );
 
