@@ -1,8 +1,9 @@
 // Bulk operations for the fake Shopify Admin API: bulkOperationRunQuery validates and runs the
 // query over the whole store (no paging), the operation moves CREATED -> RUNNING -> COMPLETED (or a
 // scripted FAILED / EXPIRED) as it is polled, and the result is served as JSONL over the fake's
-// own HTTP server: one line per node, a connection's nodes on lines of their own with `__parentId`,
-// parents before their children, as Shopify documents.
+// own HTTP server: one line per node, a connection's nodes on lines of their own with `__parentId`;
+// with groupObjects each parent's children follow it, without (the default since 2026-01) every
+// child comes after all the parents, as an ungrouped Shopify file may.
 import type http from 'node:http';
 import { validate, parse, type GraphQLSchema } from 'graphql';
 
@@ -37,7 +38,7 @@ export class FakeBulkOperations {
   ) {}
 
   /** bulkOperationRunQuery: `run` executes the query over the whole store. */
-  async create(query: string, run: (query: string) => Promise<Record<string, unknown>>) {
+  async create(query: string, groupObjects: boolean, run: (query: string) => Promise<Record<string, unknown>>) {
     const busy = [...this.ops.values()].some((o) => o.status === 'CREATED' || o.status === 'RUNNING');
     if (busy)
       return {
@@ -50,7 +51,7 @@ export class FakeBulkOperations {
     if (errors.length)
       return { bulkOperation: null, userErrors: errors.map((e) => ({ field: ['query'], message: e.message })) };
     const data = await run(query);
-    const { lines, rootObjects } = flatten(data);
+    const { lines, rootObjects } = flatten(data, groupObjects);
     this.seq += 1;
     const op: FakeBulkOp = {
       id: `gid://shopify/BulkOperation/${this.seq}`,
@@ -141,8 +142,9 @@ const isConnection = (v: unknown): v is { edges: { node: Record<string, unknown>
   !!v && typeof v === 'object' && Array.isArray((v as { edges?: unknown }).edges);
 
 /** The JSONL of a bulk query's data: the top connection's nodes, each followed by its nested connections' nodes. */
-function flatten(data: Record<string, unknown>): { lines: string[]; rootObjects: number } {
+function flatten(data: Record<string, unknown>, grouped: boolean): { lines: string[]; rootObjects: number } {
   const lines: string[] = [];
+  const later: string[] = [];
   let rootObjects = 0;
   const emit = (node: Record<string, unknown>, parentId: string | null) => {
     const own: Record<string, unknown> = {};
@@ -151,7 +153,8 @@ function flatten(data: Record<string, unknown>): { lines: string[]; rootObjects:
       if (isConnection(v)) for (const e of v.edges) children.push([e.node, String(node.id)]);
       else own[k] = v;
     }
-    lines.push(JSON.stringify(parentId ? { ...own, __parentId: parentId } : own));
+    if (parentId && !grouped) later.push(JSON.stringify({ ...own, __parentId: parentId }));
+    else lines.push(JSON.stringify(parentId ? { ...own, __parentId: parentId } : own));
     for (const [child, parent] of children) emit(child, parent);
   };
   for (const top of Object.values(data)) {
@@ -161,5 +164,5 @@ function flatten(data: Record<string, unknown>): { lines: string[]; rootObjects:
       emit(e.node, null);
     }
   }
-  return { lines, rootObjects };
+  return { lines: [...lines, ...later], rootObjects };
 }

@@ -51,7 +51,7 @@ type BulkOperation implements Node {
 }
 type UserError { field: [String!] message: String! }
 type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [UserError!]! }
-type Mutation { bulkOperationRunQuery(query: String!): BulkOperationRunQueryPayload }
+type Mutation { bulkOperationRunQuery(query: String!, groupObjects: Boolean! = false): BulkOperationRunQueryPayload }
 type Query {
   orders(first: Int, after: String, last: Int, before: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
   ordersCount(query: String, limit: Int): Count

@@ -342,7 +342,8 @@ export class FakeShopifyServer {
         return o ? order(o) : null;
       },
       nodes: ({ ids }: { ids: string[] }) => ids.map((id) => (root.node as (a: { id: string }) => unknown)({ id })),
-      bulkOperationRunQuery: ({ query }: { query: string }) => this.bulk.create(query, (q) => this.runBulkQuery(q)),
+      bulkOperationRunQuery: ({ query, groupObjects }: { query: string; groupObjects: boolean }) =>
+        this.bulk.create(query, groupObjects, (q) => this.runBulkQuery(q)),
       currentBulkOperation: () => this.bulk.current(),
       node: ({ id }: { id: string }) => {
         const ref = byGid(id);

@@ -1,7 +1,9 @@
 // The Admin GraphQL documents of a bulk first sync (bulkOperationRunQuery, polling the operation
 // by id) and the shapes accepted back. A bulk query has no `first`/`after`: Shopify runs it over
 // every order and writes one JSONL line per node, a connection's nodes (line items) on lines of
-// their own carrying `__parentId`; a plain list (refunds) stays inside its order's line.
+// their own carrying `__parentId`; a plain list (refunds) stays inside its order's line. Since
+// 2026-01 `groupObjects` defaults to false (children anywhere in the file): the sync asks for
+// grouping, so an order's line items follow it and the file streams one order at a time.
 import { z } from 'zod';
 
 /** Orders with line items and customer, the same fields as the paged sync reads (refund lines follow up). */
@@ -50,7 +52,7 @@ export const productLine = z.object({
 
 export const BULK_RUN_MUTATION = `
 mutation SyncBulkRun($query: String!) {
-  bulkOperationRunQuery(query: $query) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
     bulkOperation { id status }
     userErrors { field message }
   }
