@@ -116,7 +116,14 @@ async function runSync(
   if (!resumed) {
     const pendingBulk = await pendingBulkSync(deps, shop);
     const large = point.since === null && point.total !== null && point.total >= deps.config.shopify.bulkMinOrders;
-    if (pendingBulk || opts.bulk || large) return bulkSync(deps, opts, shop, client, point.total);
+    if (pendingBulk || opts.bulk || large) {
+      // Progress counts against every order: a bulk sync asked for on a synced store reads them all.
+      const all =
+        point.since === null
+          ? point.total
+          : ((await client.request(ORDERS_COUNT_QUERY, { query: null }, ordersCount)).ordersCount?.count ?? null);
+      return bulkSync(deps, opts, shop, client, all);
+    }
   }
   await saveState(db.pool, shop, 'running', point);
   logger.info({ shop, since: point.since, resumed, total: point.total }, 'shopify sync started');
