@@ -208,7 +208,13 @@ describe('privacy: erasure and data requests', () => {
       `INSERT INTO orders (id, customer_id, source, ordered_at) VALUES ('csv-1', 'imported-only', 'online-retail', now())`,
     );
     expect((await held('7000'))!.orders).toBe(1);
+    await ctx.db.pool.query(
+      `INSERT INTO shopify_bulk_syncs (shop, operation_id, status, started_at) VALUES ($1, 'gid://shopify/BulkOperation/1', 'done', now())`,
+      [SHOP],
+    );
     await deliver('shop/redact', { shop_id: 1, shop_domain: SHOP });
+    const bulk = await ctx.db.pool.query(`SELECT 1 FROM shopify_bulk_syncs WHERE shop = $1`, [SHOP]);
+    expect(bulk.rowCount).toBe(0);
     expect(await held('7000')).toEqual({
       customers: 0,
       orders: 0,

@@ -29,7 +29,10 @@ export async function redactShop(tx: PoolClient, shop: string | null): Promise<s
   );
   const ids = rows.map((r) => r.id);
   await eraseCustomersIn(tx, ids, 'shopify shop/redact');
-  if (shop) await tx.query(`DELETE FROM shopify_sync_state WHERE shop = $1`, [shop]);
+  if (shop) {
+    await tx.query(`DELETE FROM shopify_sync_state WHERE shop = $1`, [shop]);
+    await tx.query(`DELETE FROM shopify_bulk_syncs WHERE shop = $1`, [shop]);
+  }
   return ids;
 }
 
