@@ -20,14 +20,14 @@ import {
 import { applyOrderRows } from './order-store';
 import { bulkSync, pendingBulkSync } from './bulk-sync';
 import type { SyncDeps, SyncOptions, SyncResult } from './sync-types';
-
-export type { SyncDeps, SyncOptions, SyncProgress, SyncResult } from './sync-types';
 import {
   ShopifyApiError,
   ShopifyNotConfiguredError,
   SyncAbortedError,
   SyncAlreadyRunningError,
 } from './shopify-errors';
+
+export type { SyncDeps, SyncOptions, SyncProgress, SyncResult } from './sync-types';
 
 /** The resume point stored in shopify_sync_state.cursor while a run is under way. */
 interface ResumePoint {
