@@ -1,6 +1,6 @@
 // Read-only views for operators: batch jobs (a cursor connection), coverage, freshness, alerts and
 // model versions. Coverage figures (src/results, the one definition) are computed at most once
-// per `statusTtlMs` (they scan tables).
+// per `statusTtlMs` (they scan tables), and past it refreshed behind the figures in hand.
 import type { Pool } from 'pg';
 import { readHealthFigures } from '../results';
 
@@ -48,6 +48,7 @@ export interface ModelVersionRow {
 
 export class AdminReads {
   private coverageCache: { at: number; batchVersion: number | undefined; value: Promise<CoverageFigures> } | undefined;
+  private coverageRefresh: Promise<CoverageFigures> | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -68,19 +69,35 @@ export class AdminReads {
 
   /**
    * Coverage and the newest batch's freshness (src/results/health-figures.ts defines both). A new
-   * batch version, when the caller knows it, recomputes at once: a load changes coverage.
+   * batch version, when the caller knows it, recomputes at once: a load changes coverage. Past the
+   * TTL the figures in hand are still served while new ones are computed behind them: at the
+   * reference size computing takes about a second (BENCHMARKS.md, bench/dashboard), which every
+   * 30 s one overview would otherwise wait for.
    */
   coverage(batchVersion?: number, now = Date.now()): Promise<CoverageFigures> {
     const cached = this.coverageCache;
-    if (
-      !cached ||
-      now - cached.at > this.statusTtlMs ||
-      (batchVersion !== undefined && cached.batchVersion !== batchVersion)
-    ) {
+    if (!cached || (batchVersion !== undefined && cached.batchVersion !== batchVersion)) {
       const value = this.computeCoverage();
       value.catch(() => (this.coverageCache = undefined));
       this.coverageCache = { at: now, batchVersion, value };
       return value;
+    }
+    if (now - cached.at > this.statusTtlMs && !this.coverageRefresh) {
+      const refresh = this.computeCoverage();
+      this.coverageRefresh = refresh;
+      refresh.then(
+        () => {
+          // Unless a new batch replaced the entry meanwhile.
+          if (this.coverageCache === cached)
+            this.coverageCache = { at: now, batchVersion: cached.batchVersion, value: refresh };
+          this.coverageRefresh = undefined;
+        },
+        () => {
+          // The next call computes afresh and awaits it, so the error reaches a caller.
+          if (this.coverageCache === cached) this.coverageCache = undefined;
+          this.coverageRefresh = undefined;
+        },
+      );
     }
     return cached.value;
   }
