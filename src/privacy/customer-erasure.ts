@@ -60,6 +60,11 @@ export async function eraseCustomersIn(
 ): Promise<Omit<ErasureCounts, 'hotKeys'>> {
   const ids = [...new Set(customerIds)];
   const count = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
+  // A write already in flight (an event group commit, an order upsert) checked erased_customers
+  // before this began; committed after the DELETEs below, its row would stay for the next export.
+  // SHARE ROW EXCLUSIVE waits for such writers to commit and holds new ones until this commits,
+  // when their erased check sees these ids. Readers are not blocked; erasures are rare.
+  await tx.query('LOCK TABLE order_items, orders, events IN SHARE ROW EXCLUSIVE MODE');
   await tx.query(
     `INSERT INTO erased_customers (id_hash, reason) SELECT h, $2 FROM unnest($1::char(64)[]) AS t(h)
      ON CONFLICT (id_hash) DO NOTHING`,
