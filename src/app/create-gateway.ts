@@ -177,6 +177,16 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         }
       : null;
   const admin = new AdminReads(db.pool);
+  // The overview's coverage scan takes about a second at the reference size (bench/dashboard):
+  // computed at start and at every batch change, the first dashboard load does not wait for it.
+  const computeCoverageAhead = (version: number | undefined): void => {
+    admin.coverage(version).catch((err: unknown) => {
+      logger.warn({ err }, 'coverage could not be computed ahead');
+    });
+  };
+  tracker.onChange((batch) => {
+    computeCoverageAhead(batch.version);
+  });
   const exposures = new ExposureRecorder(db.pool, logger, {
     flushMs: config.experiments.exposureFlushMs,
     maxPendingSubjects: config.experiments.exposureMaxPending,
@@ -306,6 +316,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   if (!(await hot.waitUntilReady(2_000))) logger.warn('Redis is not reachable: serving from PostgreSQL until it is');
   await budget.start();
   await tracker.start();
+  computeCoverageAhead(tracker.current.version);
   await catalogueRanking.start();
   await servingExperiments.start();
   await runChanges.start();
