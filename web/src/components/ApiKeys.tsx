@@ -5,7 +5,8 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../graphql/__generated__';
 import { ErrorMessage, UserErrors } from './ErrorMessage';
 import { dateTime } from './format';
-import { TableWrap } from './TableWrap';
+import { DataTable, type Column } from './DataTable';
+import type { ApiKeysQuery } from '../graphql/__generated__/graphql';
 
 const Keys = graphql(`
   query ApiKeys {
@@ -20,6 +21,16 @@ const Keys = graphql(`
     }
   }
 `);
+
+type Key = ApiKeysQuery['apiKeys'][number];
+const KEY_COLUMNS: readonly Column<Key>[] = [
+  { header: 'Id', cell: (k) => k.id },
+  { header: 'Name', cell: (k) => k.name },
+  { header: 'Role', cell: (k) => k.role },
+  { header: 'Prefix', cell: (k) => <code>{k.prefix}…</code> },
+  { header: 'Created', cell: (k) => dateTime(k.createdAt) },
+  { header: 'Last used', cell: (k) => dateTime(k.lastUsedAt) },
+];
 
 const Create = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
@@ -113,53 +124,36 @@ export function ApiKeys() {
       {revoked.error && <ErrorMessage error={revoked.error} prefix="Not revoked" />}
       {revoked.data && <UserErrors errors={revoked.data.revokeApiKey.userErrors} />}
       {data && (
-        <TableWrap label="API keys">
-          <table>
-            <caption className="visually-hidden">API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.apiKeys.map((k) => (
-                <tr key={k.id} data-testid={`key-${k.id}`}>
-                  <td>{k.id}</td>
-                  <td>{k.name}</td>
-                  <td>{k.role}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{dateTime(k.createdAt)}</td>
-                  <td>{dateTime(k.lastUsedAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      `revoked ${dateTime(k.revokedAt)}`
-                    ) : (
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={`Revoke key ${k.id} (${k.name})`}
-                        onClick={() => {
-                          if (window.confirm(`Revoke key ${k.id} (${k.name})? Requests with it will fail.`))
-                            void revoke({ id: k.id });
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+        <DataTable
+          caption="API keys"
+          captionHidden
+          rows={data.apiKeys}
+          rowKey={(k) => k.id}
+          rowTestId={(k) => `key-${k.id}`}
+          columns={[
+            ...KEY_COLUMNS,
+            {
+              header: 'State',
+              cell: (k) =>
+                k.revokedAt ? (
+                  `revoked ${dateTime(k.revokedAt)}`
+                ) : (
+                  <button
+                    type="button"
+                    className="danger"
+                    aria-label={`Revoke key ${k.id} (${k.name})`}
+                    onClick={() => {
+                      if (window.confirm(`Revoke key ${k.id} (${k.name})? Requests with it will fail.`))
+                        void revoke({ id: k.id });
+                    }}
+                  >
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+          empty="No API keys yet."
+        />
       )}
     </div>
   );

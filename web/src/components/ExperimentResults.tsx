@@ -4,6 +4,7 @@
 import type { ExperimentPageQuery } from '../graphql/__generated__/graphql';
 import { number } from './format';
 import { TableWrap } from './TableWrap';
+import { DataTable, type Column } from './DataTable';
 
 type Results = NonNullable<ExperimentPageQuery['experiment']>['results'];
 type Interval = { low: number; high: number } | null;
@@ -21,6 +22,15 @@ const RATES = new Set(['CLICK_THROUGH_RATE', 'ADD_TO_CART_RATE', 'CONVERSION_RAT
 const value = (metric: string, v: number) => (RATES.has(metric) ? `${number(v * 100, 2)}%` : number(v, 2));
 const range = (metric: string, i: Interval) => (i ? `[${value(metric, i.low)}, ${value(metric, i.high)}]` : '');
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${number(v * 100, 1)}%`;
+
+const VARIANT_COLUMNS: readonly Column<Results['variants'][number]>[] = [
+  { header: 'Variant', cell: (v) => `${v.name} (${v.key})${v.isControl ? ', control' : ''}`, rowHeader: true },
+  { header: 'Customers', cell: (v) => number(v.customers) },
+  { header: 'Exposures', cell: (v) => number(v.exposures) },
+  { header: 'Clicks', cell: (v) => number(v.clicks) },
+  { header: 'Conversions', cell: (v) => number(v.conversions) },
+  { header: 'Revenue', cell: (v) => number(v.revenue, 2) },
+];
 
 function download(csv: string, name: string) {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
@@ -47,35 +57,13 @@ export function ExperimentResults({ results, id }: { results: Results; id: strin
           ))}
         </ul>
       )}
-      <TableWrap label="Variants">
-        <table>
-          <caption>Variants</caption>
-          <thead>
-            <tr>
-              <th scope="col">Variant</th>
-              <th scope="col">Customers</th>
-              <th scope="col">Exposures</th>
-              <th scope="col">Clicks</th>
-              <th scope="col">Conversions</th>
-              <th scope="col">Revenue</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.variants.map((v) => (
-              <tr key={v.key}>
-                <th scope="row">
-                  {v.name} ({v.key}){v.isControl ? ', control' : ''}
-                </th>
-                <td>{number(v.customers)}</td>
-                <td>{number(v.exposures)}</td>
-                <td>{number(v.clicks)}</td>
-                <td>{number(v.conversions)}</td>
-                <td>{number(v.revenue, 2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <DataTable
+        caption="Variants"
+        rows={results.variants}
+        rowKey={(v) => v.key}
+        columns={VARIANT_COLUMNS}
+        empty="No variants."
+      />
       <TableWrap label="Metrics">
         <table>
           <caption>Metrics with 95% intervals; lift against the control</caption>

@@ -1,54 +1,60 @@
 // A recommendation list: rank, product, score, where each item came from and why (its reason).
 import { Link } from 'react-router';
+import { graphql } from '../graphql/__generated__';
+import type { RecommendationRowFragment } from '../graphql/__generated__/graphql';
 import { number } from './format';
-import { TableWrap } from './TableWrap';
+import { DataTable, type Column } from './DataTable';
 
-export interface RecItem {
-  rank: number;
-  score: number;
-  source: string;
-  /** Why it is recommended (RecommendationItem.reason), when the query asked for it. */
-  reason?: { kind: string; productIds: readonly string[]; text: string };
-  product: { id: string; name?: string | null; category?: string | null; price?: number | null };
-}
+// What every list on the explorers selects, so each page's query spreads one fragment and the
+// table's row type is generated from it.
+export const RecommendationRow = graphql(`
+  fragment RecommendationRow on RecommendationItem {
+    rank
+    score
+    source
+    reason {
+      kind
+      productIds
+      text
+    }
+    product {
+      id
+      name
+      category
+      price
+    }
+  }
+`);
 
-export function RecommendationTable({ items, caption }: { items: readonly RecItem[]; caption: string }) {
-  if (!items.length) return <p>Nothing to show.</p>;
+const humanize = (code: string) => code.toLowerCase().replaceAll('_', ' ');
+
+const COLUMNS: readonly Column<RecommendationRowFragment>[] = [
+  { header: 'Rank', cell: (i) => i.rank },
+  {
+    header: 'Product',
+    cell: (i) => <Link to={`/products?id=${encodeURIComponent(i.product.id)}`}>{i.product.name ?? i.product.id}</Link>,
+  },
+  { header: 'Category', cell: (i) => i.product.category ?? '—' },
+  { header: 'Price', cell: (i) => (i.product.price == null ? '—' : number(i.product.price, 2)) },
+  { header: 'Score', cell: (i) => number(i.score, 3) },
+  { header: 'Source', cell: (i) => humanize(i.source) },
+  { header: 'Reason', cell: (i) => i.reason.text, wrap: true, title: (i) => humanize(i.reason.kind) },
+];
+
+export function RecommendationTable({
+  items,
+  caption,
+}: {
+  items: readonly RecommendationRowFragment[];
+  caption: string;
+}) {
   return (
-    <TableWrap label={caption}>
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Rank</th>
-            <th scope="col">Product</th>
-            <th scope="col">Category</th>
-            <th scope="col">Price</th>
-            <th scope="col">Score</th>
-            <th scope="col">Source</th>
-            {items.some((i) => i.reason) && <th scope="col">Reason</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => (
-            <tr key={`${String(i.rank)}:${i.product.id}`}>
-              <td>{i.rank}</td>
-              <td>
-                <Link to={`/products?id=${encodeURIComponent(i.product.id)}`}>{i.product.name ?? i.product.id}</Link>
-              </td>
-              <td>{i.product.category ?? '—'}</td>
-              <td>{i.product.price == null ? '—' : number(i.product.price, 2)}</td>
-              <td>{number(i.score, 3)}</td>
-              <td>{i.source.toLowerCase().replaceAll('_', ' ')}</td>
-              {i.reason && (
-                <td className="wrap" title={i.reason.kind.toLowerCase().replaceAll('_', ' ')}>
-                  {i.reason.text}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <DataTable
+      caption={caption}
+      rows={items}
+      rowKey={(i) => `${String(i.rank)}:${i.product.id}`}
+      columns={COLUMNS}
+      empty="Nothing to show."
+    />
   );
 }

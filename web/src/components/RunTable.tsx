@@ -4,7 +4,7 @@ import { graphql } from '../graphql/__generated__';
 import type { RunSummaryFragment } from '../graphql/__generated__/graphql';
 import { dateTime, duration } from './format';
 import { StatusBadge } from './StatusBadge';
-import { TableWrap } from './TableWrap';
+import { DataTable, type Column } from './DataTable';
 
 export const RunSummary = graphql(`
   fragment RunSummary on PipelineRun {
@@ -21,41 +21,18 @@ export const RunSummary = graphql(`
   }
 `);
 
+const COLUMNS: readonly Column<RunSummaryFragment>[] = [
+  { header: 'Run', cell: (r) => <Link to={`/runs/${r.id}`}>#{r.id}</Link> },
+  { header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
+  { header: 'Mode', cell: (r) => r.mode },
+  { header: 'Trigger', cell: (r) => r.trigger },
+  { header: 'Started', cell: (r) => dateTime(r.createdAt) },
+  { header: 'Took', cell: (r) => duration(r.durationMs) },
+  { header: 'Error', cell: (r) => r.error ?? '', wrap: true },
+];
+
 export function RunTable({ runs, caption }: { runs: readonly RunSummaryFragment[]; caption: string }) {
-  if (!runs.length) return <p>No pipeline runs yet.</p>;
   return (
-    <TableWrap label={caption}>
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Status</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Started</th>
-            <th scope="col">Took</th>
-            <th scope="col">Error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id}>
-              <td>
-                <Link to={`/runs/${r.id}`}>#{r.id}</Link>
-              </td>
-              <td>
-                <StatusBadge status={r.status} />
-              </td>
-              <td>{r.mode}</td>
-              <td>{r.trigger}</td>
-              <td>{dateTime(r.createdAt)}</td>
-              <td>{duration(r.durationMs)}</td>
-              <td className="wrap">{r.error ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
+    <DataTable caption={caption} rows={runs} rowKey={(r) => r.id} columns={COLUMNS} empty="No pipeline runs yet." />
   );
 }

@@ -59,20 +59,7 @@ const CustomerQuery = graphql(`
       modelVersion
       batchVersion
       items {
-        rank
-        score
-        source
-        reason {
-          kind
-          productIds
-          text
-        }
-        product {
-          id
-          name
-          category
-          price
-        }
+        ...RecommendationRow
       }
     }
   }
@@ -83,20 +70,7 @@ const NewVisitorQuery = graphql(`
     recommendations(userId: "dashboard:new-visitor", limit: 10) {
       source
       items {
-        rank
-        score
-        source
-        reason {
-          kind
-          productIds
-          text
-        }
-        product {
-          id
-          name
-          category
-          price
-        }
+        ...RecommendationRow
       }
     }
   }

@@ -7,8 +7,9 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { ExperimentForm } from '../components/ExperimentForm';
 import { dateTime } from '../components/format';
 import { StatusBadge } from '../components/StatusBadge';
-import { TableWrap } from '../components/TableWrap';
+import { DataTable, type Column } from '../components/DataTable';
 import { graphql } from '../graphql/__generated__';
+import type { ExperimentsQuery } from '../graphql/__generated__/graphql';
 
 const Experiments = graphql(`
   query Experiments {
@@ -28,6 +29,22 @@ const Experiments = graphql(`
   }
 `);
 
+const COLUMNS: readonly Column<ExperimentsQuery['experiments'][number]>[] = [
+  { header: 'Name', cell: (x) => <Link to={`/experiments/${x.id}`}>{x.name}</Link> },
+  {
+    header: 'Status',
+    cell: (x) => (
+      <>
+        <StatusBadge status={x.status} />
+        {x.shippedVariant ? ` ${x.shippedVariant}` : ''}
+      </>
+    ),
+  },
+  { header: 'Surfaces', cell: (x) => x.surfaces.join(', ').toLowerCase() },
+  { header: 'Variants (share %)', cell: (x) => x.variants.map((v) => `${v.key} ${v.share}`).join(' / ') },
+  { header: 'Started', cell: (x) => dateTime(x.startedAt) },
+];
+
 export default function ExperimentsPage() {
   const [{ data, error }] = useQuery({ query: Experiments });
   const canAct = useCanAct();
@@ -40,38 +57,14 @@ export default function ExperimentsPage() {
         compare each variant with the control, with intervals valid however often they are read.
       </p>
       {error && <ErrorMessage error={error} prefix="Experiments could not be loaded" />}
-      {data && list.length === 0 && <p>No experiments yet.</p>}
-      {list.length > 0 && (
-        <TableWrap label="Experiments">
-          <table>
-            <caption>Experiments, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Surfaces</th>
-                <th scope="col">Variants (share %)</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((x) => (
-                <tr key={x.id}>
-                  <td>
-                    <Link to={`/experiments/${x.id}`}>{x.name}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={x.status} />
-                    {x.shippedVariant ? ` ${x.shippedVariant}` : ''}
-                  </td>
-                  <td>{x.surfaces.join(', ').toLowerCase()}</td>
-                  <td>{x.variants.map((v) => `${v.key} ${v.share}`).join(' / ')}</td>
-                  <td>{dateTime(x.startedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+      {data && (
+        <DataTable
+          caption="Experiments, newest first"
+          rows={list}
+          rowKey={(x) => x.id}
+          columns={COLUMNS}
+          empty="No experiments yet."
+        />
       )}
       {canAct && <ExperimentForm />}
     </section>

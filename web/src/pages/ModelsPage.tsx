@@ -8,6 +8,7 @@ import { LineChart, type Series } from '../components/LineChart';
 import { graphql } from '../graphql/__generated__';
 import type { ModelsQuery } from '../graphql/__generated__/graphql';
 import { TableWrap } from '../components/TableWrap';
+import { DataTable, type Column } from '../components/DataTable';
 
 const Models = graphql(`
   query Models {
@@ -32,6 +33,18 @@ const Models = graphql(`
 
 type Version = ModelsQuery['modelVersions'][number];
 const COLOURS = ['#2f7bd8', '#d8782f', '#2fa36b', '#b23bb2', '#c9302c', '#7a7a00', '#00838f', '#5d4037'];
+
+const VERSION_COLUMNS: readonly Column<Version>[] = [
+  { header: 'Version', cell: (v) => `#${v.id}` },
+  { header: 'Recipe', cell: (v) => v.recipe },
+  { header: 'Run', cell: (v) => v.runId ?? '—' },
+  { header: 'Trained', cell: (v) => dateTime(v.trainedAt) },
+  {
+    header: 'Metrics',
+    cell: (v) => v.metrics.map((m) => `${m.name} ${number(m.value, 4)}`).join(', ') || '—',
+    wrap: true,
+  },
+];
 
 function metric(v: Version | undefined, name: string): number | undefined {
   return v?.metrics.find((m) => m.name === name)?.value;
@@ -150,31 +163,14 @@ export default function ModelsPage() {
       </TableWrap>
 
       <h2>All versions</h2>
-      <TableWrap label="Every model version, newest first">
-        <table>
-          <caption className="visually-hidden">Every model version, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Recipe</th>
-              <th scope="col">Run</th>
-              <th scope="col">Trained</th>
-              <th scope="col">Metrics</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.id}>
-                <td>#{v.id}</td>
-                <td>{v.recipe}</td>
-                <td>{v.runId ?? '—'}</td>
-                <td>{dateTime(v.trainedAt)}</td>
-                <td className="wrap">{v.metrics.map((m) => `${m.name} ${number(m.value, 4)}`).join(', ') || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <DataTable
+        caption="Every model version, newest first"
+        captionHidden
+        rows={versions}
+        rowKey={(v) => v.id}
+        columns={VERSION_COLUMNS}
+        empty="No model versions yet."
+      />
     </section>
   );
 }

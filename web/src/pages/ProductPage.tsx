@@ -28,20 +28,7 @@ const ProductQuery = graphql(`
     similarItems(productId: $id, limit: 10) {
       source
       items {
-        rank
-        score
-        source
-        reason {
-          kind
-          productIds
-          text
-        }
-        product {
-          id
-          name
-          category
-          price
-        }
+        ...RecommendationRow
       }
     }
     usersForItem(productId: $id, limit: 10) {
