@@ -9,7 +9,7 @@ import { jsonlLines, orderGroups, type BulkOrderGroup } from './bulk-jsonl';
 import { productLine } from './bulk-query';
 import { withRefundLines } from './order-follow-ups';
 import { mapOrder, money, shopifyId, type OrderRows, type QuarantineEntry, type ShopifyProduct } from './order-mapper';
-import { normalizeGraphqlOrder, orderNode, type OrderNode } from './order-query';
+import { malformedOrder, normalizeGraphqlOrder, orderNode, type OrderNode } from './order-query';
 import { quarantine, upsertProducts } from './order-store';
 import { ShopifyApiError, SyncAbortedError } from './shopify-errors';
 
@@ -67,20 +67,9 @@ export async function mapOrderGroups(client: ShopifyAdminClient, groups: BulkOrd
       valid.push(parsed.data);
       continue;
     }
-    const issue = parsed.error.issues[0];
-    mapped.push({
-      order: null,
-      customer: null,
-      products: [],
-      items: [],
-      quarantined: [
-        {
-          file: typeof node.id === 'string' ? `order/${node.id}` : `bulk-line/${lastLine}`,
-          reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`,
-          raw: node,
-        },
-      ],
-    });
+    mapped.push(
+      malformedOrder(typeof node.id === 'string' ? `order/${node.id}` : `bulk-line/${lastLine}`, parsed.error, node),
+    );
   }
   for (const n of await withRefundLines(client, valid)) mapped.push(mapOrder(normalizeGraphqlOrder(n)));
   return mapped;

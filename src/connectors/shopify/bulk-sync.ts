@@ -16,7 +16,7 @@ import {
   bulkRun,
   type BulkPoll,
 } from './bulk-query';
-import { applyOrderRows, type ApplyCounts } from './order-store';
+import { addApplyCounts, applyOrderRows, noApplyCounts, type ApplyCounts } from './order-store';
 import { ShopifyApiError, ShopifyBulkOperationError, SyncAbortedError } from './shopify-errors';
 import type { SyncDeps, SyncOptions, SyncProgress, SyncResult } from './sync-types';
 
@@ -116,15 +116,7 @@ async function runBulkSync(
   logger.info({ shop, operationId: row.operation_id, phase: row.phase, resumed }, 'shopify bulk sync started');
   const progress = (done: number, phase: NonNullable<SyncProgress['phase']>) =>
     deps.progress?.({ done, total: phase === 'bulk-products' ? null : total, pages: 0, resumed, phase });
-  const counts: ApplyCounts = {
-    orders: 0,
-    lineItems: 0,
-    customers: 0,
-    products: 0,
-    stale: 0,
-    erased: 0,
-    quarantined: 0,
-  };
+  const counts = noApplyCounts();
   let maxUpdatedAt = row.max_updated_at;
 
   if (row.phase === 'orders') {
@@ -152,7 +144,7 @@ async function runBulkSync(
               WHERE shop = $1`,
             [shop, lines, batch.length, newest],
           );
-          for (const k of Object.keys(counts) as (keyof ApplyCounts)[]) counts[k] += c[k];
+          addApplyCounts(counts, c);
           if (newest && (!maxUpdatedAt || newest > maxUpdatedAt)) maxUpdatedAt = newest;
         },
         (p) => {

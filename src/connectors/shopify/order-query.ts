@@ -10,6 +10,7 @@ import {
   shopifyId,
   type ShopifyAttribute,
   type ShopifyLineItem,
+  type OrderRows,
   type ShopifyOrder,
 } from './order-mapper';
 
@@ -135,6 +136,24 @@ export const orderNode = z.object({
   refunds: z.array(z.object({ id: z.string().min(1), createdAt: z.iso.datetime({ offset: true }) })),
 });
 export type OrderNode = z.infer<typeof orderNode>;
+
+/**
+ * An order the Admin API sent that does not parse (paged and bulk sync alike): nothing of it is
+ * stored but its quarantine row, keyed by `file` (the order's id when it has one), so a fixed
+ * replay can find it.
+ */
+export function malformedOrder(file: string, error: z.ZodError, raw: unknown): OrderRows {
+  const issue = error.issues[0];
+  return {
+    order: null,
+    customer: null,
+    products: [],
+    items: [],
+    quarantined: [
+      { file, reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`, raw },
+    ],
+  };
+}
 /** An order node with every line item and every refund's lines read. */
 export type FullOrderNode = Omit<OrderNode, 'refunds'> & {
   refunds: (OrderNode['refunds'][number] & { refundLineItems: { nodes: RefundLineNode[] } })[];

@@ -16,6 +16,17 @@ export interface ApplyCounts {
   quarantined: number;
 }
 
+const COUNTED = ['orders', 'lineItems', 'customers', 'products', 'stale', 'erased', 'quarantined'] as const;
+
+export function noApplyCounts(): ApplyCounts {
+  return { orders: 0, lineItems: 0, customers: 0, products: 0, stale: 0, erased: 0, quarantined: 0 };
+}
+
+/** Adds one batch's counts to a sync's running totals. */
+export function addApplyCounts(into: ApplyCounts, batch: ApplyCounts): void {
+  for (const k of COUNTED) into[k] += batch[k];
+}
+
 export const QUARANTINE_SOURCE = 'shopify';
 
 /** An upsert's guard: data whose source time is unknown, or not older than the stored one, applies. */
@@ -176,15 +187,7 @@ export async function quarantine(client: PoolClient, entries: QuarantineEntry[])
 
 /** Applies mapped orders inside the caller's transaction. */
 export async function applyOrderRows(client: PoolClient, mapped: OrderRows[]): Promise<ApplyCounts> {
-  const counts: ApplyCounts = {
-    orders: 0,
-    lineItems: 0,
-    customers: 0,
-    products: 0,
-    stale: 0,
-    erased: 0,
-    quarantined: 0,
-  };
+  const counts = noApplyCounts();
   counts.quarantined = await quarantine(
     client,
     mapped.flatMap((m) => m.quarantined),

@@ -9,6 +9,7 @@ import { defaultAdminUrl, ShopifyAdminClient } from './admin-client';
 import { mapOrder, type OrderRows } from './order-mapper';
 import { completeLineItems, withRefundLines } from './order-follow-ups';
 import {
+  malformedOrder,
   normalizeGraphqlOrder,
   ORDERS_COUNT_QUERY,
   ORDERS_QUERY,
@@ -17,7 +18,7 @@ import {
   ordersPage,
   type OrderNode,
 } from './order-query';
-import { applyOrderRows } from './order-store';
+import { addApplyCounts, applyOrderRows, noApplyCounts } from './order-store';
 import { bulkSync, pendingBulkSync } from './bulk-sync';
 import type { SyncDeps, SyncOptions, SyncResult } from './sync-types';
 import {
@@ -129,13 +130,7 @@ async function runSync(
   logger.info({ shop, since: point.since, resumed, total: point.total }, 'shopify sync started');
 
   const result: SyncResult = {
-    orders: 0,
-    lineItems: 0,
-    customers: 0,
-    products: 0,
-    quarantined: 0,
-    stale: 0,
-    erased: 0,
+    ...noApplyCounts(),
     pages: 0,
     resumed,
     watermark: point.since,
@@ -190,20 +185,13 @@ async function runSync(
         // A quarantined order still moves the watermark: it is kept, with its reason, in quarantine.
         if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt)))
           point.max = later(point.max, updatedAt);
-        const issue = parsed.error.issues[0];
-        mapped.push({
-          order: null,
-          customer: null,
-          products: [],
-          items: [],
-          quarantined: [
-            {
-              file: typeof id === 'string' ? `order/${id}` : `orders-page/${point.after ?? 'first'}/${i}`,
-              reason: `malformed order from the Admin API: ${issue?.path.join('.')} ${issue?.message}`,
-              raw,
-            },
-          ],
-        });
+        mapped.push(
+          malformedOrder(
+            typeof id === 'string' ? `order/${id}` : `orders-page/${point.after ?? 'first'}/${i}`,
+            parsed.error,
+            raw,
+          ),
+        );
       }
       for (const node of await withRefundLines(client, valid)) mapped.push(mapOrder(normalizeGraphqlOrder(node)));
       const last = !page.orders.pageInfo.hasNextPage || !page.orders.pageInfo.endCursor;
@@ -226,8 +214,7 @@ async function runSync(
         return c;
       });
       result.pages += 1;
-      for (const k of ['orders', 'lineItems', 'customers', 'products', 'quarantined', 'stale', 'erased'] as const)
-        result[k] += counts[k];
+      addApplyCounts(result, counts);
       deps.progress?.({ done: point.done, total: point.total, pages: result.pages, resumed });
       if (last) break;
     }
