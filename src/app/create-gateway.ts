@@ -57,7 +57,7 @@ import { rateLimited, RequestRateLimiter } from '../gateway/rate-limit';
 import { DASHBOARD_PATH, queueDashboard } from '../gateway/queue-dashboard';
 import { requestLog } from '../gateway/request-log';
 import { legacyRestRouter, openApiRoute, REST_PREFIX } from '../gateway/rest/legacy-rest-router';
-import { ResponseCache } from '../gateway/response-cache';
+import { ResponseCache, type ActivityCheck } from '../gateway/response-cache';
 import { experimentsRouter } from '../gateway/experiments-routes';
 import { ExperimentService, ExperimentStore, ExposureRecorder, ServingExperiments } from '../experiments';
 import { ExperimentLists } from '../serving/experiment-lists';
@@ -135,7 +135,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     config.cache.responseMb * 1024 * 1024,
   );
   // An event drops its subjects' cached answers here at once (before its ack), and in every other
-  // gateway when the broadcast arrives; a lost subscription drops the whole cache (conservative).
+  // gateway when the broadcast arrives. Correctness does not rest on the broadcast: an answer made
+  // with recent activity is served only while its subjects' versions in Redis are unchanged.
   activity?.onChange((subjects) => {
     responseCache.forget(subjects);
   });
@@ -145,11 +146,21 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
           changed: (subjects) => {
             responseCache.forget(subjects);
           },
-          lost: () => {
-            responseCache.clear();
-          },
         })
       : null;
+  const activityCurrent = activity
+    ? async (check: ActivityCheck): Promise<boolean> => {
+        try {
+          const now = await activity.versions(check.subjects);
+          return now.every((v, i) => v === check.versions[i]);
+        } catch (err) {
+          // Redis unreachable: a fresh answer could not read the activity either (it would be the
+          // batch list), so the copy is no staler, and serving it keeps the outage off PostgreSQL.
+          logger.debug({ err }, 'activity versions unavailable; serving the cached answer');
+          return true;
+        }
+      }
+    : undefined;
   tracker.onChange(() => {
     responseCache.clear();
     catalogueRanking.refreshInBackground();
@@ -247,6 +258,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     admin,
     queues,
     batchVersion: () => tracker.current.version,
+    activityFeedLosses: () => activityFeed?.losses ?? 0,
     logger,
   });
   const authenticator = new Authenticator(db.pool, logger, deps.authCacheMs);
@@ -369,6 +381,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       metrics,
       logger,
       graphql,
+      activityCurrent,
     },
     app,
   );
@@ -433,7 +446,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       });
       catalogueRanking.stop();
       budget.stop();
-      activityFeed?.disconnect();
+      activityFeed?.close();
       await apollo.stop();
       if (!deps.queues) await Promise.all(queues.map((q) => q.close()));
       ownQueueConnection?.disconnect();

@@ -102,6 +102,8 @@ export function createContext(
     epoch: services.experimentLists.experiments.epoch,
     subjects: [],
     seq: services.responseCache.invalidationSeq,
+    activity: [],
+    reuseUntil: Number.POSITIVE_INFINITY,
   };
   const requireRole = (role: Role): void => {
     const verdict = authorize(auth, role, services.config.api.readAuth);

@@ -13,6 +13,8 @@ export interface MetricsSources {
   admin: AdminReads;
   queues: Queue[];
   batchVersion: () => number;
+  /** Times this gateway's recent-activity subscription was lost (activity-subscriber.ts). */
+  activityFeedLosses?: () => number;
   logger: Logger;
 }
 
@@ -119,7 +121,12 @@ export class GatewayMetrics {
       labelNames: ['layer', 'result'],
       registers: r,
     });
-    const seen = { hotHits: 0, hotMisses: 0, respHits: 0, respMisses: 0 };
+    const seen = { hotHits: 0, hotMisses: 0, respHits: 0, respMisses: 0, feedLosses: 0 };
+    const feedLosses = new Counter({
+      name: 'recs_activity_subscription_losses_total',
+      help: "Times the gateway's recent-activity subscription was lost (not counting shutdown)",
+      registers: r,
+    });
     new Gauge({
       name: 'recs_batch_version',
       help: 'The cache batch version being served',
@@ -132,7 +139,15 @@ export class GatewayMetrics {
         lookups.inc({ layer: 'hot', result: 'miss' }, h.misses - seen.hotMisses);
         lookups.inc({ layer: 'response', result: 'hit' }, c.hits - seen.respHits);
         lookups.inc({ layer: 'response', result: 'miss' }, c.misses - seen.respMisses);
-        Object.assign(seen, { hotHits: h.hits, hotMisses: h.misses, respHits: c.hits, respMisses: c.misses });
+        const losses = s.activityFeedLosses?.() ?? 0;
+        feedLosses.inc(losses - seen.feedLosses);
+        Object.assign(seen, {
+          hotHits: h.hits,
+          hotMisses: h.misses,
+          respHits: c.hits,
+          respMisses: c.misses,
+          feedLosses: losses,
+        });
       },
     });
     // Each gauge reads the same memoised figures (AdminReads caches them for 30 s).

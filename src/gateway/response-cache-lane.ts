@@ -4,6 +4,7 @@
 // chain and body parser, so the server allocates (and the garbage collector pauses) far less per
 // request. A body it has read and cannot answer from the cache goes straight to Apollo
 // (graphql-handler.ts); every other request (other routes, GET, big bodies) goes to Express unchanged.
+// An answer made with recent activity is served only once Redis confirms its activity versions.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../infra/logger';
@@ -12,7 +13,7 @@ import { sendBodyProblem } from './body-errors';
 import type { GraphqlHandler } from './graphql-handler';
 import type { GatewayMetrics } from './metrics';
 import { trackRequest } from './request-log';
-import type { ResponseCache } from './response-cache';
+import type { ActivityCheck, RenderedResponse, ResponseCache } from './response-cache';
 
 export interface LaneDeps {
   cache: ResponseCache;
@@ -23,6 +24,11 @@ export interface LaneDeps {
   logger: Logger;
   /** Executes what the cache cannot answer. */
   graphql: GraphqlHandler;
+  /**
+   * Whether an answer made at these activity versions is still current (one Redis read); absent
+   * without re-ranking (no answer then carries a check).
+   */
+  activityCurrent?: (check: ActivityCheck) => Promise<boolean>;
 }
 
 const INTERNAL = JSON.stringify({
@@ -55,25 +61,52 @@ export function responseCacheLane(d: LaneDeps, fallThrough: RequestListener): Re
     // Unknown API keys and refusals go to Apollo, which authenticates and explains; so do
     // publishable keys, whose requests count against their IP's rate limit there.
     const auth = key === null ? undefined : d.authenticator.peek(keyFromHeaders(req.headers), originOf(req.headers));
-    const hit =
+    const found =
       key !== null && auth && auth.kind !== 'publishable' && authorize(auth, 'read', d.readAuth) === 'ok'
-        ? d.cache.render(key, d.batchVersion())
+        ? d.cache.find(key, d.batchVersion())
         : null;
-    if (!hit) {
-      const log: { operation?: unknown } = {};
-      const requestId = trackRequest(d.logger, req, res, () => log.operation);
-      // The key computed above goes along: the handler need not compute it again.
-      d.graphql(req, res, { body, requestId, log, cacheKey: key }).catch((err: unknown) => {
-        d.logger.error({ err, requestId }, 'GraphQL request failed');
-        if (res.headersSent) return res.destroy();
-        res.writeHead(500, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(INTERNAL),
-        });
-        res.end(INTERNAL);
-      });
+    if (!found) {
+      execute(req, res, body, key);
       return;
     }
+    const check = found.check;
+    if (!check) {
+      reply(req, res, d.cache.serve(found), started);
+      return;
+    }
+    const current = d.activityCurrent ? d.activityCurrent(check) : Promise.resolve(false);
+    current.then(
+      (ok) => {
+        if (ok) reply(req, res, d.cache.serve(found), started);
+        else {
+          d.cache.stale(found);
+          execute(req, res, body, key);
+        }
+      },
+      (err: unknown) => {
+        d.logger.error({ err }, 'response-cache activity check failed');
+        d.cache.stale(found);
+        execute(req, res, body, key);
+      },
+    );
+  };
+
+  const execute = (req: IncomingMessage, res: ServerResponse, body: unknown, key: string | null): void => {
+    const log: { operation?: unknown } = {};
+    const requestId = trackRequest(d.logger, req, res, () => log.operation);
+    // The key computed above goes along: the handler need not compute it again.
+    d.graphql(req, res, { body, requestId, log, cacheKey: key }).catch((err: unknown) => {
+      d.logger.error({ err, requestId }, 'GraphQL request failed');
+      if (res.headersSent) return res.destroy();
+      res.writeHead(500, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(INTERNAL),
+      });
+      res.end(INTERNAL);
+    });
+  };
+
+  const reply = (req: IncomingMessage, res: ServerResponse, hit: RenderedResponse, started: number): void => {
     trackRequest(d.logger, req, res, () => hit.operation);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',

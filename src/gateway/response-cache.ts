@@ -7,6 +7,10 @@
 // do not lengthen garbage-collection pauses) plus the offsets where stamps go back in. A copy is
 // one Buffer.allocUnsafe (from Node's pool for answers under 4 KB) filled by copies and ASCII
 // writes: serving a hit allocates almost nothing the garbage collector has to walk.
+//
+// An answer made with its shoppers' recent activity (re-ranking) carries their activity versions:
+// before a copy is served the caller asks Redis for them (ResponseCache.find, then serve or stale),
+// so a list an event has changed is never served, whichever gateway recorded the event.
 import { randomUUID } from 'node:crypto';
 import { DocumentTable } from './document-table';
 import type { ServedExposure } from '../experiments';
@@ -26,9 +30,19 @@ export interface ResponseStamps {
   subjects: string[];
   /** The cache's invalidation sequence when the request began (an answer older than a drop of its subject is not stored). */
   seq: number;
+  /** Per list made with recent activity: its subjects' versions then (checked before each reuse). */
+  activity: ActivityCheck[];
+  /** Epoch ms after which the answer is not reused (a re-ranked list's weights decay); Infinity: none. */
+  reuseUntil: number;
 }
 
-interface Template {
+/** Subjects and the activity versions an answer was made at (recent-activity.ts: ActivityVersions). */
+export interface ActivityCheck {
+  subjects: string[];
+  versions: string[];
+}
+
+export interface Template {
   version: number;
   operation: string;
   /** The answer without its stamps. */
@@ -44,6 +58,16 @@ interface Template {
   exposures: NonNullable<ListExposure>[] | null;
   /** The subjects it is about (indexed in bySubject), or null. */
   subjects: string[] | null;
+  /** The activity versions it was made at (all its lists'), or null when it read none. */
+  check: ActivityCheck | null;
+  reuseUntil: number;
+}
+
+/** A cached answer found for a request, to be checked (its `check`) and then served or found stale. */
+export interface FoundAnswer {
+  readonly key: string;
+  readonly check: ActivityCheck | null;
+  readonly template: Template;
 }
 
 export interface ResponseCacheStats {
@@ -220,14 +244,40 @@ export class ResponseCache {
     return subjects.every((s) => (this.drops.get(s) ?? -1) <= seq);
   }
 
-  /** The rendered response, or null when absent or from another batch. */
+  /** The rendered response, or null when absent or from another batch (answers without an activity check). */
   render(pendingOrKey: string, version: number): RenderedResponse | null {
+    const found = this.find(pendingOrKey, version);
+    if (!found?.check) return found && this.serve(found);
+    // Its caller cannot check it: not served, not dropped.
+    this.stats.misses += 1;
+    return null;
+  }
+
+  /** The cached answer for this request, or null (a miss) when absent, past its reuse or from another batch or epoch. */
+  find(pendingOrKey: string, version: number): FoundAnswer | null {
     const key = this.settle(pendingOrKey, false);
     const t = key === null ? undefined : this.entries.get(key);
-    if (!t || t.version !== version || t.epoch !== this.epochOf()) {
+    if (key === null || !t || t.version !== version || t.epoch !== this.epochOf()) {
       this.stats.misses += 1;
       return null;
     }
+    if (t.reuseUntil <= Date.now()) {
+      this.remove(key, t);
+      this.stats.misses += 1;
+      return null;
+    }
+    return { key, check: t.check, template: t };
+  }
+
+  /** A found answer whose check failed: a miss, and the entry goes (unless replaced meanwhile). */
+  stale(found: FoundAnswer): void {
+    this.stats.misses += 1;
+    if (this.entries.get(found.key) === found.template) this.remove(found.key, found.template);
+  }
+
+  /** A found answer re-stamped with fresh ids and time (a hit). */
+  serve(found: FoundAnswer): RenderedResponse {
+    const t = found.template;
     this.stats.hits += 1;
     if (t.exposures) this.onReplay(t.exposures);
     const ids: string[] = new Array<string>(t.ids);
@@ -316,6 +366,7 @@ export class ResponseCache {
     }
     const listed = (stamps.exposures ?? []).filter((e): e is NonNullable<ListExposure> => e !== null);
     const exposures = listed.length ? listed : null;
+    const checks = stamps.activity ?? [];
     this.entries.set(key, {
       version,
       operation,
@@ -326,6 +377,10 @@ export class ResponseCache {
       epoch,
       exposures,
       subjects,
+      check: checks.length
+        ? { subjects: checks.flatMap((c) => c.subjects), versions: checks.flatMap((c) => c.versions) }
+        : null,
+      reuseUntil: stamps.reuseUntil ?? Number.POSITIVE_INFINITY,
     });
     for (const subject of subjects ?? []) {
       let keys = this.bySubject.get(subject);

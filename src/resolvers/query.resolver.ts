@@ -23,8 +23,14 @@ const plain = (built: BuiltList): ServedList => ({ built, assignment: null, expo
 
 export function toListView(ctx: GatewayContext, served: ServedList): ResolversParentTypes['RecommendationList'] {
   const { built, assignment } = served;
-  if (built.degraded || built.live) ctx.cacheable = false;
+  if (built.degraded) ctx.cacheable = false;
   if (built.degraded) ctx.outcome.degraded = true;
+  if (built.activity) {
+    // A copy is served only while its subjects' activity versions are these (any gateway's event changes them).
+    const { subjects, versions, reuseForMs } = built.activity;
+    ctx.stamps.activity.push({ subjects, versions });
+    if (reuseForMs !== null) ctx.stamps.reuseUntil = Math.min(ctx.stamps.reuseUntil, Date.now() + reuseForMs);
+  }
   const { recommendationId, generatedAt } = ctx.stamp(assignment?.idPrefix, served.exposure);
   return {
     experiment: assignment

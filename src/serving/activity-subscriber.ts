@@ -1,8 +1,10 @@
 // Every gateway listens on the recent-activity channel (recent-activity.ts) on a connection of its
 // own (a subscribed connection can run nothing else) and drops its cached answers about the
-// subjects another gateway wrote. Messages sent while the connection was down are lost, so losing
-// it drops the whole response cache, and so does getting it back (anything cached meanwhile may be
-// stale): conservative, and rare.
+// subjects another gateway wrote. The broadcast only frees memory early: a cached answer made with
+// recent activity is checked against its subjects' versions in Redis before it is served
+// (response-cache-lane.ts), so a message missed while the connection was down leaves nothing stale
+// behind, and a lost subscription drops nothing. It is still counted and logged: the drops of
+// other gateways' changes wait for it to come back. Closing it (shutdown) is not a loss.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { Logger } from '../infra/logger';
@@ -10,8 +12,13 @@ import { createRedis } from '../infra/redis';
 
 export interface ActivityChangeHandlers {
   changed: (subjects: string[]) => void;
-  /** The subscription was lost or has just come back: changes may have been missed. */
-  lost: () => void;
+}
+
+export interface ActivityFeed {
+  /** Times the subscription was lost since start (a deliberate close excluded). */
+  readonly losses: number;
+  /** Closes the connection; the close is not a loss. */
+  close(): void;
 }
 
 function subjectsIn(message: string): string[] | null {
@@ -28,20 +35,25 @@ export function subscribeActivityChanges(
   channel: string,
   logger: Logger,
   on: ActivityChangeHandlers,
-): Redis {
+): ActivityFeed {
   // The worker kind waits through outages and resubscribes on its own when Redis comes back.
-  const sub = createRedis(config, 'worker');
+  const sub: Redis = createRedis(config, 'worker');
   let up = false;
+  let closing = false;
+  let losses = 0;
   sub.on('ready', () => {
     if (up) return;
+    if (losses > 0) logger.info({ channel }, 'recent-activity subscription back');
     up = true;
-    on.lost();
   });
   sub.on('close', () => {
-    if (!up) return;
+    if (!up || closing) return;
     up = false;
-    logger.warn('recent-activity subscription lost: response cache dropped');
-    on.lost();
+    losses += 1;
+    logger.warn(
+      { channel, losses },
+      'recent-activity subscription lost; reconnecting (cached answers are still checked against Redis)',
+    );
   });
   sub.on('message', (from: string, message: string) => {
     if (from !== channel) return;
@@ -50,7 +62,16 @@ export function subscribeActivityChanges(
     else logger.warn({ channel }, 'recent-activity message ignored: not a list of subjects');
   });
   sub.subscribe(channel).catch((err: unknown) => {
-    logger.warn({ err }, 'recent-activity subscription failed; it is retried when Redis reconnects');
+    if (!closing) logger.warn({ err }, 'recent-activity subscription failed; it is retried when Redis reconnects');
   });
-  return sub;
+  return {
+    get losses() {
+      return losses;
+    },
+    close() {
+      closing = true;
+      // Not QUIT: on a connection waiting to reconnect (Redis down) it would wait for Redis.
+      sub.disconnect();
+    },
+  };
 }

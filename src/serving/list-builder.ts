@@ -47,8 +47,17 @@ export interface BuiltList {
   modelVersion: string | null;
   degraded: boolean;
   batchVersion: number;
-  /** Re-ranked by the subject's recent activity: it changes with every event and with time, so it is never cached. */
-  live?: boolean;
+  /** The recent activity it was made with (re-ranking on): a cached copy is checked against it. */
+  activity?: ListActivity;
+}
+
+/** What a list read of its subjects' recent activity, for the response cache to check before reuse. */
+export interface ListActivity {
+  subjects: string[];
+  /** The subjects' activity versions when read (UNKNOWN_ACTIVITY when Redis could not say). */
+  versions: string[];
+  /** Re-ranked: its event weights decay, so a copy is reused for at most this long; null: not re-ranked. */
+  reuseForMs: number | null;
 }
 
 export function productPasses(p: ProductRow, filter: RecommendationFilter | null | undefined): boolean {

@@ -6,7 +6,7 @@ import { ExpiringLru } from '../infra/expiring-lru';
 import type { Batch, CachedList, ProductRow } from '../results';
 import { blendRecentActivity } from './realtime-blend';
 import type { BuiltItem } from './list-builder';
-import type { ActivityEvent, RecentActivity, SubjectKey } from './recent-activity';
+import type { ActivityEvent, ActivityRead, RecentActivity, SubjectKey } from './recent-activity';
 
 export interface RerankSettings {
   halfLifeMs: number;
@@ -19,6 +19,11 @@ export interface RerankSettings {
 const NEIGHBOUR_LISTS = 50_000;
 /** A neighbour list is the batch's, so it changes only with the batch; this only ages out the unused. */
 const NEIGHBOUR_TTL_MS = 3_600_000;
+/**
+ * A re-ranked list is reused (response cache) for at most this share of the half-life: its event
+ * weights are then within 0.7% of what they would be now (2^-0.01), and an event drops it anyway.
+ */
+const REUSE_SHARE_OF_HALF_LIFE = 0.01;
 
 type Neighbours = readonly { product: ProductRow; score: number }[];
 
@@ -36,9 +41,14 @@ export class RealtimeReranker {
     return this.settings.excludePurchased;
   }
 
-  /** The subjects' events, newest first; null when Redis cannot say (serve the batch list). */
-  read(subjects: readonly SubjectKey[]): Promise<ActivityEvent[] | null> {
+  /** The subjects' events (newest first) and versions; null when Redis cannot say (serve the batch list). */
+  read(subjects: readonly SubjectKey[]): Promise<ActivityRead | null> {
     return this.activity.read(subjects);
+  }
+
+  /** How long a re-ranked list may be reused. */
+  get reuseForMs(): number {
+    return this.settings.halfLifeMs * REUSE_SHARE_OF_HALF_LIFE;
   }
 
   /** Products bought in the activity (to leave out of the batch list before it is filled). */

@@ -3,7 +3,9 @@
 // is written before an event is acknowledged (recordEvents, order webhooks), so the very next
 // request for that subject, on any gateway, reads it. Bounds (docs/realtime.md): per subject a
 // Redis list trimmed to `maxEvents` entries with a TTL; in total at most `maxSubjects` subjects
-// (an index sorted by last activity; the least recently active are dropped first).
+// (an index sorted by last activity; the least recently active are dropped first). A subject's
+// index score is also its activity version: every write makes it strictly greater, so a cached
+// answer stamped with the versions it was computed at can be checked in one ZMSCORE.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger';
 
@@ -36,15 +38,19 @@ export interface ActivityBounds {
 
 // One round trip, atomic: append each subject's events, trim, refresh its TTL and its place in
 // the index, then drop index entries past their TTL and the least recently active subjects over
-// the cap. KEYS[1] the index, KEYS[2..] the subjects' lists; ARGV: ttl, maxEvents, maxSubjects,
-// now (ms), the list key prefix, then per subject its event count followed by its entries.
+// the cap, then announce the change on the channel (in the script: the write costs one round
+// trip). KEYS[1] the index, KEYS[2..] the subjects' lists; ARGV: ttl, maxEvents, maxSubjects,
+// now (ms), the list key prefix, the channel, the message, then per subject its event count
+// followed by its entries. The
+// index score is the write's time, or one more than the subject's last one when that is not
+// smaller (two writes in one millisecond): the score is the subject's version and must change.
 const RECORD_SCRIPT = `
 local ttl = tonumber(ARGV[1])
 local maxEvents = tonumber(ARGV[2])
 local maxSubjects = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
 local prefix = ARGV[5]
-local a = 6
+local a = 8
 for k = 2, #KEYS do
   local n = tonumber(ARGV[a])
   a = a + 1
@@ -54,7 +60,11 @@ for k = 2, #KEYS do
   end
   redis.call('LTRIM', KEYS[k], 0, maxEvents - 1)
   redis.call('EXPIRE', KEYS[k], ttl)
-  redis.call('ZADD', KEYS[1], now, string.sub(KEYS[k], #prefix + 1))
+  local subject = string.sub(KEYS[k], #prefix + 1)
+  local score = now
+  local last = tonumber(redis.call('ZSCORE', KEYS[1], subject))
+  if last and last >= score then score = last + 1 end
+  redis.call('ZADD', KEYS[1], score, subject)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl * 1000)
 local over = redis.call('ZCARD', KEYS[1]) - maxSubjects
@@ -62,6 +72,7 @@ if over > 0 then
   local gone = redis.call('ZPOPMIN', KEYS[1], over)
   for i = 1, #gone, 2 do redis.call('DEL', prefix .. gone[i]) end
 end
+redis.call('PUBLISH', ARGV[6], ARGV[7])
 return 0
 `;
 
@@ -99,6 +110,27 @@ export function activityOf(
   }
   return out;
 }
+
+/** A subject without state (never active, expired, dropped over the cap, or erased). */
+const NO_ACTIVITY = '-';
+/** A version Redis could not tell (it was down): never equal to a version read later. */
+export const UNKNOWN_ACTIVITY = '?';
+
+/**
+ * The subjects' activity versions, one token per subject in order: a cached answer stamped with
+ * them is current while they are unchanged. Every write changes its subjects' tokens; a subject
+ * whose state went (expiry, cap, erasure) reads NO_ACTIVITY, which a stamp taken while it had
+ * state never equals.
+ */
+export type ActivityVersions = string[];
+
+export interface ActivityRead {
+  /** Newest first (merged), without events older than the TTL. */
+  events: ActivityEvent[];
+  versions: ActivityVersions;
+}
+
+const versionTokens = (scores: (string | null)[]): ActivityVersions => scores.map((s) => s ?? NO_ACTIVITY);
 
 export class RecentActivity {
   private readonly listPrefix: string;
@@ -165,6 +197,8 @@ export class RecentActivity {
       this.bounds.maxSubjects,
       now,
       this.listPrefix,
+      this.channel,
+      JSON.stringify([...bySubject.keys()]),
     ];
     for (const [subject, events] of bySubject) {
       // Only the newest maxEvents can survive the trim: the rest are never sent.
@@ -173,30 +207,40 @@ export class RecentActivity {
       args.push(kept.length, ...kept.map(encode));
     }
     await this.redis.eval(RECORD_SCRIPT, keys.length, ...keys, ...args);
-    await this.redis.publish(this.channel, JSON.stringify([...bySubject.keys()]));
   }
 
   /**
-   * The subjects' events, newest first (merged), or null when Redis cannot answer (the caller
-   * serves the batch list). Events older than the TTL are left out.
+   * The subjects' events and activity versions, or null when Redis cannot answer (the caller
+   * serves the batch list). One round trip: the versions are asked first on the same connection,
+   * so a write landing between the two commands leaves a stamp older than the lists (such an
+   * answer is re-computed on its next hit, never served stale).
    */
-  async read(subjects: readonly SubjectKey[], now = Date.now()): Promise<ActivityEvent[] | null> {
+  async read(subjects: readonly SubjectKey[], now = Date.now()): Promise<ActivityRead | null> {
     const redis = this.redis;
-    if (!redis || !subjects.length) return [];
+    if (!redis || !subjects.length) return { events: [], versions: [] };
     try {
-      const lists = await Promise.all(subjects.map((s) => redis.lrange(this.keyOf(s), 0, -1)));
+      // Called in this order, written in this order: Redis runs the ZMSCORE before the LRANGEs.
+      const scores = redis.zmscore(this.indexKey, ...subjects);
+      const lists = Promise.all(subjects.map((s) => redis.lrange(this.keyOf(s), 0, -1)));
+      const [versions, read] = await Promise.all([scores, lists]);
       const oldest = now - this.bounds.ttlSeconds * 1000;
-      const out: ActivityEvent[] = [];
-      for (const list of lists)
+      const events: ActivityEvent[] = [];
+      for (const list of read)
         for (const raw of list) {
           const e = decode(raw);
-          if (e && e.at >= oldest) out.push(e);
+          if (e && e.at >= oldest) events.push(e);
         }
-      return out.sort((x, y) => y.at - x.at);
+      return { events: events.sort((x, y) => y.at - x.at), versions: versionTokens(versions) };
     } catch (err) {
       this.logger.debug({ err }, 'recent activity unavailable; serving the batch list');
       return null;
     }
+  }
+
+  /** The subjects' activity versions now (one ZMSCORE); throws when Redis cannot answer. */
+  async versions(subjects: readonly string[]): Promise<ActivityVersions> {
+    if (!this.redis || !subjects.length) return subjects.map(() => NO_ACTIVITY);
+    return versionTokens(await this.redis.zmscore(this.indexKey, ...subjects));
   }
 
   /** Drops the subjects' state (erasure). */

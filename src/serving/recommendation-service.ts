@@ -22,7 +22,7 @@ import type { CatalogRepository } from './catalog-repository';
 import type { CatalogueRanking } from './catalogue-ranking';
 import { buildList, productPasses, type BuiltList, type CandidateSource } from './list-builder';
 import type { RealtimeReranker } from './realtime-reranker';
-import { subjectsOf, type ActivityEvent } from './recent-activity';
+import { UNKNOWN_ACTIVITY, subjectsOf, type ActivityEvent } from './recent-activity';
 import { ServingUnavailableError } from './serving-unavailable-error';
 
 export interface ListRequest {
@@ -39,6 +39,15 @@ export type Scope = PopularScope;
 
 /** The label of a chain's first source: the kind of list it reads. */
 const sourceOf = (kind: ListKind) => RESULT_KINDS[kind].source ?? 'POPULAR';
+
+/**
+ * A read started ahead of its await: when the request fails before awaiting it, its own failure
+ * would be an unhandled rejection (which ends the process); whoever awaits it still gets the error.
+ */
+function observed<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 /** A load committing during a request restarts it at the new batch; more than this many is a storm. */
 const MAX_BATCH_RESTARTS = 3;
@@ -146,17 +155,24 @@ export class RecommendationService {
     sessionId: string | null = null,
   ): Promise<BuiltList> {
     return this.pinned(async (b) => {
-      const exclude = new Set(req.filter?.excludeProductIds ?? []);
-      if (req.filter?.excludeInteracted && userId) {
-        for (const id of await this.catalog.interactedProductIds(userId)) exclude.add(id);
-      }
       const realtime = kind === 'userRecommendations' ? this.realtime : null;
-      const activity = realtime ? await realtime.read(subjectsOf(userId, sessionId)) : null;
-      if (realtime && activity) for (const id of realtime.purchased(activity)) exclude.add(id);
+      const subjects = subjectsOf(userId, sessionId);
+      // The activity, the customer's interactions and their own list are read at once: on a
+      // loaded machine each sequential Redis round trip is most of a request's time, and the
+      // first source of the chain is always loaded.
+      const reading = realtime ? realtime.read(subjects) : Promise.resolve(null);
+      const interacted =
+        req.filter?.excludeInteracted && userId ? this.catalog.interactedProductIds(userId) : Promise.resolve([]);
+      const own = userId ? observed(this.listAt(b, kind, userId)) : null;
+      const [read, interactedIds] = await Promise.all([reading, interacted]);
+      const exclude = new Set([...(req.filter?.excludeProductIds ?? []), ...interactedIds]);
+      if (realtime && read) for (const id of realtime.purchased(read.events)) exclude.add(id);
+      // Neighbours of the events' products load while the batch list is built.
+      const neighbours = realtime && read?.events.length ? observed(this.neighboursAt(realtime, b, read.events)) : null;
       const chain: CandidateSource[] = [];
-      if (userId) {
+      if (userId && own) {
         chain.push(
-          { source: sourceOf(kind), load: () => this.listAt(b, kind, userId) },
+          { source: sourceOf(kind), load: () => own },
           {
             source: 'POPULAR_IN_PROVINCE',
             load: async () => {
@@ -171,23 +187,17 @@ export class RecommendationService {
         load: () => this.popularAt(b, 'global', ''),
       });
       const built = await this.build(b, req, exclude, chain);
-      if (!realtime || !activity?.length) return built;
-      return this.rerank(b, built, activity, req, exclude, sourceOf(kind));
+      if (!realtime) return built;
+      const versions = read?.versions ?? subjects.map(() => UNKNOWN_ACTIVITY);
+      if (!read || !neighbours) return { ...built, activity: { subjects, versions, reuseForMs: null } };
+      const reranked = this.rerank(realtime, built, read.events, await neighbours, req, exclude, sourceOf(kind));
+      return { ...reranked, activity: { subjects, versions, reuseForMs: realtime.reuseForMs } };
     }, req.batch);
   }
 
-  /** The batch list blended with the recent activity (realtime-blend.ts); marked `live` (never cached). */
-  private async rerank(
-    b: Batch,
-    built: BuiltList,
-    activity: ActivityEvent[],
-    req: ListRequest,
-    exclude: ReadonlySet<string>,
-    primary: BuiltList['source'],
-  ): Promise<BuiltList> {
-    const realtime = this.realtime;
-    if (!realtime) return built;
-    const neighbours = await realtime.neighbours(b, activity, async (id) => {
+  /** The neighbour lists of the events' products at batch `b` (memory, else the hot layer). */
+  private neighboursAt(realtime: RealtimeReranker, b: Batch, events: readonly ActivityEvent[]) {
+    return realtime.neighbours(b, events, async (id) => {
       try {
         return await this.listAt(b, 'similarItems', id);
       } catch (err) {
@@ -196,6 +206,18 @@ export class RecommendationService {
         return null;
       }
     });
+  }
+
+  /** The batch list blended with the recent activity (realtime-blend.ts). */
+  private rerank(
+    realtime: RealtimeReranker,
+    built: BuiltList,
+    activity: ActivityEvent[],
+    neighbours: Awaited<ReturnType<RealtimeReranker['neighbours']>>,
+    req: ListRequest,
+    exclude: ReadonlySet<string>,
+    primary: BuiltList['source'],
+  ): BuiltList {
     const unavailable = this.ranking.unavailable;
     const blended = realtime.blend(built.items, activity, neighbours, {
       limit: req.limit,
@@ -203,7 +225,7 @@ export class RecommendationService {
       allowed: (p) => !exclude.has(p.id) && !unavailable.has(p.id) && productPasses(p, req.filter),
     });
     const items = blended.items;
-    return { ...built, items, source: items[0]?.source ?? built.source, live: true };
+    return { ...built, items, source: items[0]?.source ?? built.source };
   }
 
   /**

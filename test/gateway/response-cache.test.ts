@@ -93,4 +93,34 @@ describe('ResponseCache', () => {
     expect(off.enabled).toBe(false);
     expect(off.size).toBe(0);
   });
+
+  it('hands an answer made with recent activity to its caller to check, and drops it when found stale', () => {
+    const cache = new ResponseCache(10);
+    const key = cache.key('{ r }', { u: 'c1' }, null);
+    const activity = [{ subjects: ['u:c1'], versions: ['17'] }];
+    cache.store(key, 1, 'op', '{"data":{"r":1}}', {
+      ids: [],
+      generatedAt: 'never-present',
+      subjects: ['u:c1'],
+      activity,
+    });
+    expect(cache.render(key, 1)).toBeNull(); // render() cannot check it: not served, not dropped
+    const found = cache.find(key, 1)!;
+    expect(found.check).toEqual({ subjects: ['u:c1'], versions: ['17'] });
+    expect(cache.serve(found).body.toString()).toBe('{"data":{"r":1}}');
+    cache.stale(cache.find(key, 1)!);
+    expect(cache.find(key, 1)).toBeNull();
+    expect(cache.stats).toMatchObject({ hits: 1, misses: 3 });
+  });
+
+  it('does not reuse an answer past its reuseUntil (a re-ranked list decays)', () => {
+    const cache = new ResponseCache(10);
+    const key = cache.key('{ r }', null, null);
+    const stamps = { ids: [], generatedAt: 'never-present' };
+    cache.store(key, 1, 'op', '{"data":{"r":1}}', { ...stamps, reuseUntil: Date.now() + 60_000 });
+    expect(cache.render(key, 1)).not.toBeNull();
+    cache.store(key, 1, 'op', '{"data":{"r":2}}', { ...stamps, reuseUntil: Date.now() - 1 });
+    expect(cache.render(key, 1)).toBeNull();
+    expect(cache.size).toBe(0);
+  });
 });
