@@ -18,29 +18,13 @@ import { batchVersionKey } from '../../src/results';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing, type ServingFixture } from '../support/serving-fixtures';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { within } from '../support/wait-for';
 import { createTestContext, type TestContext } from '../support/test-context';
 
 const SHOP = 'hung-redis.myshopify.com';
 const SECRET = 'hung-redis-secret';
 const LIST = `query($u: ID!) { recommendations(userId: $u, limit: 3) { items { product { id } } source } }`;
 type List = { recommendations: { items: { product: { id: string } }[]; source: string } };
-
-/** Far above the configured bounds (about 1 s here), far below "forever": each path must answer. */
-const ANSWER_WITHIN_MS = 20_000;
-
-async function within<T>(what: string, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`${what} did not answer within ${ANSWER_WITHIN_MS} ms`));
-    }, ANSWER_WITHIN_MS);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('Redis hung behind a frozen proxy', () => {
   let ctx: TestContext;
