@@ -6,6 +6,7 @@
 // (an index sorted by last activity; the least recently active are dropped first). A subject's
 // index score is also its activity version: every write makes it strictly greater, so a cached
 // answer stamped with the versions it was computed at can be checked in one ZMSCORE.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../infra/logger';
 
@@ -75,6 +76,11 @@ end
 redis.call('PUBLISH', ARGV[6], ARGV[7])
 return 0
 `;
+
+/** Sent by hash (EVALSHA): the script's text goes only when Redis does not have it yet. */
+const RECORD_SHA = createHash('sha1').update(RECORD_SCRIPT).digest('hex');
+
+const isNoScript = (err: unknown) => err instanceof Error && err.message.startsWith('NOSCRIPT');
 
 /** `<ms>|<type>|<product>`: the product id last, since it may hold any character. */
 function encode(e: ActivityEvent): string {
@@ -206,7 +212,13 @@ export class RecentActivity {
       keys.push(this.keyOf(subject));
       args.push(kept.length, ...kept.map(encode));
     }
-    await this.redis.eval(RECORD_SCRIPT, keys.length, ...keys, ...args);
+    try {
+      await this.redis.evalsha(RECORD_SHA, keys.length, ...keys, ...args);
+    } catch (err) {
+      // A Redis restarted or flushed (SCRIPT FLUSH) since: send the text once, which loads it.
+      if (!isNoScript(err)) throw err;
+      await this.redis.eval(RECORD_SCRIPT, keys.length, ...keys, ...args);
+    }
   }
 
   /**
