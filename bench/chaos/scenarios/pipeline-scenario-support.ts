@@ -3,6 +3,7 @@
 import { createPipelineHarness, type PipelineHarness } from '../../../test/support/pipeline-harness';
 import { startChildWorker } from '../../../test/support/child-worker';
 import { FAST_RECOVERY } from '../../../test/support/pipeline-harness';
+import type { ChaosOutcome } from '../chaos-scenario';
 
 export const RECIPES = ['popularity-count', 'user-personalization'];
 
@@ -26,4 +27,32 @@ export async function servedRows(h: PipelineHarness): Promise<number> {
 
 export async function activeRuns(h: PipelineHarness): Promise<number> {
   return (await h.service.runs.listActive()).length;
+}
+
+type FinishedRun = Awaited<ReturnType<PipelineHarness['finished']>>;
+
+/**
+ * The end of a scenario whose fault hit `runId`: that run must fail (and raise its alert), the old
+ * batch must keep serving (`before` rows), and the next run must succeed; recovery is timed from
+ * `faultAt` to that success. `beforeNext` starts whatever the next run needs (a worker).
+ */
+export async function failedRunOutcome(
+  h: PipelineHarness,
+  run: { runId: number; before: number; faultAt: number },
+  note: (failed: FinishedRun, next: FinishedRun) => string,
+  beforeNext?: () => Promise<unknown>,
+): Promise<ChaosOutcome> {
+  const failed = await h.finished(run.runId, 120_000);
+  const alert = await h.failureAlert(run.runId);
+  const lost = Math.max(0, run.before - (await servedRows(h)));
+  await beforeNext?.();
+  const next = await h.service.startRun({ recipes: RECIPES });
+  const done = await h.finished(next.id);
+  return {
+    runsStuck: await activeRuns(h),
+    rowsLost: lost,
+    recoverMs: failed.status === 'failed' && done.status === 'succeeded' ? Date.now() - run.faultAt : null,
+    alertRaised: alert !== null,
+    note: note(failed, done),
+  };
 }

@@ -7,7 +7,7 @@ import { FAST_RECOVERY } from '../../../test/support/pipeline-harness';
 import { waitFor } from '../../../test/support/wait-for';
 import { QUEUE, runKeyOf } from '../../../src/queues/registry';
 import type { ChaosScenario } from '../chaos-scenario';
-import { activeRuns, harnessWithLiveBatch, RECIPES, servedRows } from './pipeline-scenario-support';
+import { failedRunOutcome, harnessWithLiveBatch, RECIPES, servedRows } from './pipeline-scenario-support';
 
 export const redisRestartAfterStage: ChaosScenario = {
   name: 'Redis restart after a stage',
@@ -28,19 +28,12 @@ export const redisRestartAfterStage: ChaosScenario = {
       await own.stop();
       await own.start();
       const faultAt = Date.now();
-      const failed = await h.finished(run.id, 120_000);
-      const alert = await h.failureAlert(run.id);
-      const lost = Math.max(0, before - (await servedRows(h)));
-      await h.spawn(() => startChildWorker(h.ctx, FAST_RECOVERY));
-      const next = await h.service.startRun({ recipes: RECIPES });
-      const done = await h.finished(next.id);
-      return {
-        runsStuck: await activeRuns(h),
-        rowsLost: lost,
-        recoverMs: failed.status === 'failed' && done.status === 'succeeded' ? Date.now() - faultAt : null,
-        alertRaised: alert !== null,
-        note: `lost train job found by the sweep; next run ${done.status}`,
-      };
+      return await failedRunOutcome(
+        h,
+        { runId: run.id, before, faultAt },
+        (_failed, done) => `lost train job found by the sweep; next run ${done.status}`,
+        () => h.spawn(() => startChildWorker(h.ctx, FAST_RECOVERY)),
+      );
     } finally {
       await own.start();
       await h.close();

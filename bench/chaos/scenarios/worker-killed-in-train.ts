@@ -5,7 +5,7 @@ import { TRAIN_STARTED } from '../../../test/support/hanging-engine';
 import { FAST_RECOVERY } from '../../../test/support/pipeline-harness';
 import { waitFor } from '../../../test/support/wait-for';
 import type { ChaosScenario } from '../chaos-scenario';
-import { activeRuns, harnessWithLiveBatch, RECIPES, servedRows } from './pipeline-scenario-support';
+import { failedRunOutcome, harnessWithLiveBatch, RECIPES, servedRows } from './pipeline-scenario-support';
 
 export const workerKilledInTrain: ChaosScenario = {
   name: 'worker SIGKILLed 3x in train',
@@ -26,18 +26,11 @@ export const workerKilledInTrain: ChaosScenario = {
         faultAt = Date.now();
         victim = next;
       }
-      const failed = await h.finished(run.id, 120_000);
-      const alert = await h.failureAlert(run.id);
-      const lost = Math.max(0, before - (await servedRows(h)));
-      const next = await h.service.startRun({ recipes: RECIPES });
-      const done = await h.finished(next.id);
-      return {
-        runsStuck: await activeRuns(h),
-        rowsLost: lost,
-        recoverMs: failed.status === 'failed' && done.status === 'succeeded' ? Date.now() - faultAt : null,
-        alertRaised: alert !== null,
-        note: `run failed "${(failed.error ?? '').slice(0, 60)}..."; next run ${done.status}`,
-      };
+      return await failedRunOutcome(
+        h,
+        { runId: run.id, before, faultAt },
+        (failed, done) => `run failed "${(failed.error ?? '').slice(0, 60)}..."; next run ${done.status}`,
+      );
     } finally {
       await h.close();
     }
