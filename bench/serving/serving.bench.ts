@@ -19,6 +19,7 @@ import { migrate } from '../../src/db/migrator';
 import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { scoredEntries, seedCacheTables } from '../support/cache-seed';
 import { present } from '../support/present';
+import { RECOMMENDATIONS_QUERY, SIMILAR_QUERY, storefrontMix } from '../support/storefront-mix';
 import {
   GATEWAY_SCRIPT,
   measure as measureRun,
@@ -41,14 +42,8 @@ const EXPERIMENT = process.env.BENCH_EXPERIMENT === '1';
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 2000);
 const CONNECTIONS = 10;
 
-const GATEWAY_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
 const BARE_QUERY = `query Cached($key: String!) { cached(key: $key) }`;
 
-// The storefront mix (issue 17): 65% recommendations, 25% similarItems, 5% rankItems and 5%
-// recordEvents with one event a call, customers and products drawn over the whole store.
-const SIMILAR_QUERY = `query Similar($productId: ID!) { similarItems(productId: $productId) { items { product { id name category price } score rank } source recommendationId } }`;
-const RANK_QUERY = `query Rank($userId: ID!, $productIds: [ID!]!) { rankItems(userId: $userId, productIds: $productIds) { items { product { id } score rank } source } }`;
-const RECORD_MUTATION = `mutation Record($events: [EventInput!]!) { recordEvents(events: $events) { accepted duplicates } }`;
 const MIX = process.env.BENCH_MIX !== '0';
 /** The ingest key the mix's recordEvents calls carry (made after migration). */
 const INGEST = { key: '' };
@@ -64,30 +59,18 @@ async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]>
   return users;
 }
 
-let eventCounter = 0;
+let mixRuns = 0;
+/** The storefront mix's request bodies (bench/support/storefront-mix.ts, the one bench:abuse sends). */
 function mixBody(users: string[], products: string[]): () => string {
-  return () => {
-    const r = Math.random();
-    if (r < 0.65) return JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: pick(users) } });
-    if (r < 0.9) return JSON.stringify({ query: SIMILAR_QUERY, variables: { productId: pick(products) } });
-    if (r < 0.95) {
-      const productIds = Array.from({ length: 10 }, () => pick(products));
-      return JSON.stringify({ query: RANK_QUERY, variables: { userId: pick(users), productIds } });
-    }
-    eventCounter += 1;
-    const event = {
-      userId: pick(users),
-      productId: pick(products),
-      eventType: 'view',
-      eventId: `mix-${process.pid}-${eventCounter}`,
-    };
-    return JSON.stringify({ query: RECORD_MUTATION, variables: { events: [event] } });
-  };
+  // Event ids stay unique over every run of the bench, so no recordEvents call is a duplicate.
+  mixRuns += 1;
+  const next = storefrontMix(users, products, `mix-${process.pid}-${mixRuns}`);
+  return () => next().body;
 }
 
 function bodyFor(kind: 'gateway' | 'bare', users: string[], prefix: string): () => string {
   return kind === 'gateway'
-    ? () => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: pick(users) } })
+    ? () => JSON.stringify({ query: RECOMMENDATIONS_QUERY, variables: { userId: pick(users) } })
     : () => JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${pick(users)}` } });
 }
 
@@ -226,7 +209,7 @@ async function main(): Promise<void> {
     const sample = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: users[0] } }),
+      body: JSON.stringify({ query: RECOMMENDATIONS_QUERY, variables: { userId: users[0] } }),
     });
     const sampleJson = (await sample.json()) as { data: { recommendations: { items: unknown[]; source: string } } };
     if (
@@ -239,9 +222,11 @@ async function main(): Promise<void> {
     await warm(bare.url, users, (u) =>
       JSON.stringify({ query: BARE_QUERY, variables: { key: `${prefix}:bare:${u}` } }),
     );
-    await warm(gateway.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+    await warm(gateway.url, users, (u) => JSON.stringify({ query: RECOMMENDATIONS_QUERY, variables: { userId: u } }));
     if (withExperiment)
-      await warm(withExperiment.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+      await warm(withExperiment.url, users, (u) =>
+        JSON.stringify({ query: RECOMMENDATIONS_QUERY, variables: { userId: u } }),
+      );
     // Then the same load as the measurement, unmeasured, so neither server is measured while it
     // still digests its warm-up (JIT, the garbage of the first requests).
     process.stdout.write(`steady-state warm-up: ${WARMUP} s each under load\n`);
@@ -289,7 +274,7 @@ async function main(): Promise<void> {
     if (withExperiment) await stop(withExperiment.child);
     const noCache = await startServer(GATEWAY_SCRIPT, { ...env, RESPONSE_CACHE_ENTRIES: '0' });
     children.push(noCache.child);
-    await warm(noCache.url, users, (u) => JSON.stringify({ query: GATEWAY_QUERY, variables: { userId: u } }));
+    await warm(noCache.url, users, (u) => JSON.stringify({ query: RECOMMENDATIONS_QUERY, variables: { userId: u } }));
     const info = await measure(
       'gateway, response cache off (info)',
       noCache,

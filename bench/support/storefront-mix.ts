@@ -1,6 +1,6 @@
-// The storefront mix (issue 17) bench:abuse sends, the same as bench:serving's (whose own copy of
-// these documents is to move here): 65% recommendations, 25% similarItems, 5% rankItems (10
-// products) and 5% recordEvents with one event a call, customers and products drawn over the store.
+// The storefront mix (issue 17) bench:serving measures and bench:abuse sends: 65% recommendations,
+// 25% similarItems, 5% rankItems (10 products) and 5% recordEvents with one event a call, customers
+// and products drawn over the store.
 import { pick } from './serving-harness';
 
 export const RECOMMENDATIONS_QUERY = `query Recommendations($userId: ID!) { recommendations(userId: $userId) { items { product { id name category price } score rank } source recommendationId modelVersion generatedAt } }`;
