@@ -1,5 +1,5 @@
-// Publishable keys are limited by the gateway's request limiter (rate-limiter-flexible on Redis,
-// in memory while Redis cannot answer), like every other limit: the per-IP budget is shared by all
+// Publishable keys are limited by the gateway's request limiter (window counts in Redis, in memory
+// while Redis cannot answer), like every other limit: the per-IP budget is shared by all
 // gateways. A per-process window let each gateway grant the whole budget again.
 import { createApiKey } from '../../src/gateway/auth/api-keys';
 import { startGateway, type Harness } from '../support/gateway-harness';

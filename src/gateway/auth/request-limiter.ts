@@ -1,6 +1,6 @@
 // The hook publishable keys are rate-limited through: one budget per client IP. The gateway's is
-// its RequestRateLimiter's (src/gateway/rate-limit.ts: rate-limiter-flexible on Redis, shared by
-// every gateway, in memory while Redis cannot answer); FixedWindowLimiter is a per-process window
+// its RequestRateLimiter's (src/gateway/rate-limit.ts: window counts in Redis shared by every
+// gateway, in memory while Redis cannot answer); FixedWindowLimiter is a per-process window
 // that tests plug in through GatewayDeps.publishableLimiter (a budget of their own size).
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
