@@ -17,7 +17,8 @@ declare module 'autocannon' {
     path?: string;
     headers?: Record<string, string>;
     body?: string;
-    setupRequest?: (req: RequestSpec) => RequestSpec;
+    /** `context` is the client's own object, kept between its requests. */
+    setupRequest?: (req: RequestSpec, context: Record<string, unknown>) => RequestSpec;
   }
   interface Options {
     url: string;

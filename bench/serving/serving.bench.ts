@@ -28,6 +28,7 @@ import {
   startServer,
   stop,
   warm as warmAll,
+  type Body,
   type Server,
   type Summary,
 } from '../support/serving-harness';
@@ -61,11 +62,14 @@ async function seed(pool: Pool, redis: Redis, prefix: string): Promise<string[]>
 
 let mixRuns = 0;
 /** The storefront mix's request bodies (bench/support/storefront-mix.ts, the one bench:abuse sends). */
-function mixBody(users: string[], products: string[]): () => string {
+function mixBody(users: string[], products: string[]): () => Body {
   // Event ids stay unique over every run of the bench, so no recordEvents call is a duplicate.
   mixRuns += 1;
   const next = storefrontMix(users, products, `mix-${process.pid}-${mixRuns}`);
-  return () => next().body;
+  return () => {
+    const { body, kind } = next();
+    return { body, kind };
+  };
 }
 
 function bodyFor(kind: 'gateway' | 'bare', users: string[], prefix: string): () => string {
@@ -82,7 +86,7 @@ function measure(
   name: string,
   server: Server,
   kind: 'gateway' | 'bare',
-  makeBody: () => string,
+  makeBody: () => Body,
   duration = DURATION,
 ): Promise<Summary> {
   return measureRun(name, server, makeBody, {
@@ -133,6 +137,17 @@ function printMix(mixRows: Summary[], bare: Summary[]): void {
   process.stdout.write(
     `${line(['median', col(0).toFixed(0), col(1).toFixed(0), `${col(2).toFixed(2)}x`, col(3).toFixed(2), col(4).toFixed(2), `${col(5).toFixed(2)}x`, col(6).toFixed(0), col(7).toFixed(0)])}\n`,
   );
+  // Which kind holds the mix back: each kind's latency within the mix, per round.
+  process.stdout.write(`\nstorefront mix by kind, per round: requests, p50 / p99 ms\n`);
+  const kinds = ['recommendations', 'similarItems', 'rankItems', 'recordEvents'];
+  process.stdout.write(`${line(['round', ...kinds])}\n${line(Array<string>(kinds.length + 1).fill('---'))}\n`);
+  mixRows.forEach((m, i) => {
+    const cell = (k: string) => {
+      const s = m.byKind[k];
+      return s ? `${s.count}, ${s.p50.toFixed(2)} / ${s.p99.toFixed(2)}` : '-';
+    };
+    process.stdout.write(`${line([i + 1, ...kinds.map(cell)])}\n`);
+  });
 }
 
 /**

@@ -29,7 +29,12 @@ export type Summary = {
   cpuUsPerReq: number;
   rssMb: number;
   hitPercent: number | null;
+  /** Per kind of request, when the bodies name their kind (the storefront mix): count and percentiles. */
+  byKind: Record<string, { count: number; p50: number; p99: number }>;
 };
+
+/** A request body, optionally with its kind, so the run reports latency per kind. */
+export type Body = string | { body: string; kind: string };
 
 /** The q-quantile (0 < q <= 1) of ascending values: the smallest value with at least q of them at or below it. */
 export function percentile(sorted: ArrayLike<number>, q: number): number {
@@ -172,16 +177,12 @@ export interface MeasureOptions {
 }
 
 /** One autocannon run against `server`, bodies from `makeBody`; CPU per request is the server's own. */
-export async function measure(
-  name: string,
-  server: Server,
-  makeBody: () => string,
-  o: MeasureOptions,
-): Promise<Summary> {
+export async function measure(name: string, server: Server, makeBody: () => Body, o: MeasureOptions): Promise<Summary> {
   const lookupsBefore = o.gateway ? await responseLookups(server.url) : null;
   const pid = present(server.child.pid, 'the server pid');
   const cpuBefore = cpuMs(pid);
   const latencies = new LatencyRecorder();
+  const byKind = new Map<string, LatencyRecorder>();
   const run = autocannon({
     url: `${server.url}/graphql`,
     connections: o.connections,
@@ -190,8 +191,11 @@ export async function measure(
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const body = makeBody();
+        setupRequest: (req, context) => {
+          const made = makeBody();
+          const body = typeof made === 'string' ? made : made.body;
+          // A client has one request in flight (no pipelining): its context names the one answered next.
+          context['kind'] = typeof made === 'string' ? undefined : made.kind;
           return body.startsWith('{"query":"mutation') && o.ingestKey
             ? { ...req, body, headers: { ...req.headers, authorization: `Bearer ${o.ingestKey}` } }
             : { ...req, body };
@@ -199,8 +203,14 @@ export async function measure(
       },
     ],
   });
-  run.on('response', (_client, statusCode, _bytes, ms) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.record(ms);
+  run.on('response', (client, statusCode, _bytes, ms) => {
+    if (statusCode < 200 || statusCode >= 300) return;
+    latencies.record(ms);
+    const kind = (client as { requestIterator?: { context?: { kind?: string } } }).requestIterator?.context?.kind;
+    if (kind === undefined) return;
+    let recorder = byKind.get(kind);
+    if (!recorder) byKind.set(kind, (recorder = new LatencyRecorder()));
+    recorder.record(ms);
   });
   const r = await run;
   const cpuUsPerReq = ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, r.requests.total);
@@ -221,6 +231,12 @@ export async function measure(
     requests: r.requests.total,
     cpuUsPerReq,
     rssMb: rssMb(pid),
+    byKind: Object.fromEntries(
+      [...byKind].map(([kind, r]) => {
+        const { p50, p99 } = r.percentiles();
+        return [kind, { count: r.count, p50, p99 }];
+      }),
+    ),
   };
 }
 
