@@ -47,3 +47,21 @@ describe('trialSample', () => {
     expect(trainRows).toBeLessThan(500);
   });
 });
+
+describe('trialSample with a bound on cases', () => {
+  it('draws at most about maxCases of them by the seed; the rest train like any customer', async () => {
+    const raw = await store();
+    const split = splitInteractions(raw, 'time', 42, 1000);
+    const a = trialSample(raw, split, ['purchase'], 1_000_000, 42, 10);
+    const b = trialSample(raw, split, ['purchase'], 1_000_000, 42, 10);
+    expect(a.info.casesInSplit).toBe(20);
+    expect(a.info.cases).toBe(a.split.heldOut.size);
+    expect(a.info.cases).toBeGreaterThan(3);
+    expect(a.info.cases).toBeLessThan(17);
+    expect([...b.split.heldOut.keys()]).toEqual([...a.split.heldOut.keys()]);
+    // The customers drawn out of the cases still train (four events each): nobody is lost.
+    expect(a.info.customers).toBe(200);
+    const held = [...a.split.heldOut.values()].flat().length;
+    expect(a.info.rows).toBe(800 + held);
+  });
+});

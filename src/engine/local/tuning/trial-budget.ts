@@ -1,17 +1,19 @@
-// The tuner's time budget as a hard bound: the untuned baseline trial, every search trial and the
-// per-customer check after the search all count inside TUNING_BUDGET_SECONDS. The baseline is
-// measured first; from then on a trial starts only when it and the check still fit (each costed
-// by the most expensive trial seen so far), and the check runs only when it fits in what is left.
-// What was planned, what ran and what was skipped is recorded in the stored search log.
-
-/** The check trains twice (untuned and pick) on another split, besides building that split. */
-const CHECK_TRIALS = 2;
+// The tuner's time budget as a hard bound: the set-up (both splits and their samples), the untuned
+// baseline trial, the check's untuned trial, every search trial and the check's trial of the pick
+// all count inside TUNING_BUDGET_SECONDS. Everything before the search is measured, not
+// estimated: the check's split and its untuned trial run up front, so what is left of the check is
+// one trial on its own (smaller) sample, costed as its measured untuned trial scaled by how much
+// the most expensive search trial exceeded the baseline. A trial starts only when it and that
+// still fit; the check runs only when it fits in what is left. What was planned, what ran and
+// what was skipped is recorded in the stored search log.
 
 export interface BudgetLog {
   budgetMs: number;
-  /** Building the validation split and its cases (measured), and the untuned baseline trial. */
+  /** Building both splits, their samples and cases (measured), and the untuned baseline trial. */
   setupMs: number;
   baselineMs: number;
+  /** The check's untuned trial on its own sample (measured before the search). */
+  checkBaseMs: number;
   /** The cost one trial was planned at when the search stopped (the most expensive seen). */
   trialEstimateMs: number;
   /** How many trials the budget held after the baseline, check kept aside (planned then). */
@@ -31,6 +33,7 @@ export class TrialBudget {
   private trialMs = 0;
   private setupMs = 0;
   private baselineMs = 0;
+  private checkBaseMs = 0;
   private plannedTrials = 0;
   private check: BudgetLog['check'] = { status: 'not-needed', reason: 'no search', estimateMs: 0, ms: 0 };
 
@@ -47,11 +50,12 @@ export class TrialBudget {
     return this.now() - this.started;
   }
 
-  /** After the validation split and the baseline trial: plans how many trials fit. */
-  baselineDone(setupMs: number, baselineMs: number): void {
+  /** After the splits, the baseline trial and the check's untuned trial: plans how many trials fit. */
+  baselineDone(setupMs: number, baselineMs: number, checkBaseMs: number): void {
     this.setupMs = setupMs;
-    this.baselineMs = baselineMs;
-    this.trialMs = Math.max(1, baselineMs);
+    this.baselineMs = Math.max(1, baselineMs);
+    this.checkBaseMs = checkBaseMs;
+    this.trialMs = this.baselineMs;
     const left = this.budgetMs - this.elapsed() - this.checkEstimate();
     this.plannedTrials = Math.max(0, Math.floor(left / this.trialMs));
   }
@@ -65,8 +69,9 @@ export class TrialBudget {
     return this.elapsed() + this.trialMs + this.checkEstimate() <= this.budgetMs;
   }
 
+  /** What is left of the check: its trial of the pick, as slow relative to its untuned one as the search's worst. */
   checkEstimate(): number {
-    return this.setupMs + CHECK_TRIALS * this.trialMs;
+    return this.checkBaseMs * (this.trialMs / this.baselineMs);
   }
 
   /** Decides the check: not needed when the pick is the untuned parameters, skipped when it does not fit. */
@@ -94,6 +99,7 @@ export class TrialBudget {
       budgetMs: this.budgetMs,
       setupMs: this.setupMs,
       baselineMs: this.baselineMs,
+      checkBaseMs: this.checkBaseMs,
       trialEstimateMs: this.trialMs,
       plannedTrials: this.plannedTrials,
       check: this.check,

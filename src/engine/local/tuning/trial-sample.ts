@@ -1,10 +1,13 @@
 // The data a tuning trial trains and scores on: a compact copy of the split holding the customers
 // that matter to a trial. Kept: every customer with a held-out target event and a training event
 // (the validation cases: their history is their profile), and the customers with two or more
-// training events (only they link products: a one-event visitor adds no co-occurrence). When those
-// rows still pass `maxRows` (sized from the budget), the other customers are sampled by a seeded
-// hash, so a trial on Retailrocket's 1.4 M visitors costs a bounded share of the budget. Ids are
-// re-interned, so building each trial's matrix sorts only the kept ones.
+// training events (only they link products: a one-event visitor adds no co-occurrence). Beyond
+// `maxCases`, cases are drawn by a seeded hash (the others train like any customer): scoring every
+// case is a trial's largest cost after the item model, and at the reference size the validation
+// window holds tens of thousands of them where a few thousand measure a 1% gain. When the rows
+// still pass `maxRows` (sized from the budget), the other customers are sampled the same way, so a
+// trial on Retailrocket's 1.4 M visitors costs a bounded share of the budget. Ids are re-interned,
+// so building each trial's matrix sorts only the kept ones.
 import type { RawInteractions } from '../dataset-reader';
 import { seededRandom, type Split } from '../evaluation';
 
@@ -18,6 +21,9 @@ export interface TrialSample {
     singleEventCustomers: number;
     /** Share of the other multi-event customers kept (1: all; below 1 when maxRows bound it). */
     sampledShare: number;
+    /** Validation cases kept, of how many the split had (below: maxCases bound them). */
+    cases: number;
+    casesInSplit: number;
   };
 }
 
@@ -27,20 +33,34 @@ export function trialSample(
   targetTypes: readonly string[],
   maxRows: number,
   seed: number,
+  maxCases = Infinity,
 ): TrialSample {
   const nUsers = raw.userIds.length;
   const trainRows = new Int32Array(nUsers);
   for (let k = 0; k < raw.length; k++) if (split.train[k] === 1) trainRows[raw.user[k]!]! += 1;
   const isTarget = raw.eventTypes.map((t) => targetTypes.includes(t));
   const isCase = new Uint8Array(nUsers);
+  let casesInSplit = 0;
   for (const [u, rows] of split.heldOut)
-    if (trainRows[u]! > 0 && rows.some((k) => isTarget[raw.eventType[k]!])) isCase[u] = 1;
+    if (trainRows[u]! > 0 && rows.some((k) => isTarget[raw.eventType[k]!])) {
+      isCase[u] = 1;
+      casesInSplit += 1;
+    }
+  if (casesInSplit > maxCases) {
+    // One draw per customer in index order, apart from the rows' draw below: the same cases for a seed.
+    const caseDraw = seededRandom(seed ^ 0xca5e);
+    const share = maxCases / casesInSplit;
+    for (let u = 0; u < nUsers; u++) if (caseDraw() >= share) isCase[u] = 0;
+  }
+  let cases = 0;
   let caseRows = 0;
   let otherRows = 0;
   let singles = 0;
   for (let u = 0; u < nUsers; u++) {
-    if (isCase[u]) caseRows += trainRows[u]!;
-    else if (trainRows[u]! >= 2) otherRows += trainRows[u]!;
+    if (isCase[u]) {
+      cases += 1;
+      caseRows += trainRows[u]!;
+    } else if (trainRows[u]! >= 2) otherRows += trainRows[u]!;
     else if (trainRows[u]! === 1) singles += 1;
   }
   const share = otherRows > 0 ? Math.min(1, Math.max(0, maxRows - caseRows) / otherRows) : 1;
@@ -102,6 +122,13 @@ export function trialSample(
   return {
     raw: out,
     split: { train, heldOut },
-    info: { customers: userIds.length, rows: n, singleEventCustomers: singles, sampledShare: share },
+    info: {
+      customers: userIds.length,
+      rows: n,
+      singleEventCustomers: singles,
+      sampledShare: share,
+      cases,
+      casesInSplit,
+    },
   };
 }
