@@ -66,6 +66,7 @@ import { responseCachePlugin } from '../gateway/response-cache.plugin';
 import { SESSION_PATH, sessionRouter } from '../gateway/session-routes';
 import { loadTypeDefs } from '../gateway/schema-loader';
 import { attachSubscriptionServer, type SubscriptionServer } from '../gateway/subscription-server';
+import { warmUp } from '../gateway/warm-up';
 
 export interface GatewayHandle extends Gateway {
   readonly services: GatewayServices;
@@ -189,7 +190,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
       : null;
   const admin = new AdminReads(db.pool);
   // The overview's coverage scan takes about a second at the reference size (bench/dashboard):
-  // computed at start and at every batch change, the first dashboard load does not wait for it.
+  // computed at start (the warm-up below) and at every batch change, no dashboard load waits for it.
   const computeCoverageAhead = (version: number | undefined): void => {
     admin.coverage(version).catch((err: unknown) => {
       logger.warn({ err }, 'coverage could not be computed ahead');
@@ -328,11 +329,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   if (!(await hot.waitUntilReady(2_000))) logger.warn('Redis is not reachable: serving from PostgreSQL until it is');
   await budget.start();
   await tracker.start();
-  computeCoverageAhead(tracker.current.version);
   await catalogueRanking.start();
   await servingExperiments.start();
   await runChanges.start();
   exposures.start();
+  await warmUp(apollo, services, db.pool, logger);
 
   const adminOnly: RequestHandler = async (req, res, next) => {
     try {

@@ -2,7 +2,7 @@
 // not, and otherwise the pages, with one GraphQL client carrying the session's CSRF token.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Provider } from 'urql';
-import { currentSession, signOut, type SessionInfo } from './auth/session-api';
+import { signOut, type SessionInfo } from './auth/session-api';
 import { SessionContext, type SessionState } from './auth/session-context';
 import { createClient } from './graphql/client';
 import { LiveSocketContext } from './graphql/live-socket';
@@ -12,11 +12,12 @@ import { SignInPage } from './pages/SignInPage';
 type Phase =
   { kind: 'checking' } | { kind: 'signed-out'; error?: string } | { kind: 'signed-in'; session: SessionInfo };
 
-export function App() {
+/** `session`: the session check, started before the first render (main.tsx). */
+export function App({ session: checking }: { session: Promise<SessionInfo | null> }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'checking' });
 
   useEffect(() => {
-    currentSession().then(
+    checking.then(
       (session) => {
         setPhase(session ? { kind: 'signed-in', session } : { kind: 'signed-out' });
       },
@@ -24,7 +25,7 @@ export function App() {
         setPhase({ kind: 'signed-out', error: err instanceof Error ? err.message : String(err) });
       },
     );
-  }, []);
+  }, [checking]);
 
   const session = phase.kind === 'signed-in' ? phase.session : null;
   const { client, live } = useMemo(() => createClient(() => session?.csrfToken ?? null), [session]);
