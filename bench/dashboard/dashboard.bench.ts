@@ -204,8 +204,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < LOADS; i++) for (const t of targets) await coldLoad(browser, t);
     for (let i = 0; i < LOADS; i++) for (const t of targets) await warmLoad(browser, t);
 
-    // The gateway keeps coverage 30 s (it scans the orders and cache tables): the first overview
-    // after a start computes it. Restarted each time; the session cookie stays valid.
+    // The first overview after a start: what the gateway's warm-up (src/gateway/warm-up.ts) does
+    // before it prints READY is what this row would otherwise pay. Restarted each time; the
+    // session cookie stays valid.
     const reference0 = targets[2];
     if (!reference0) throw new Error('no reference target');
     const first: Target = {
