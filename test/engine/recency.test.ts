@@ -13,7 +13,13 @@ describe('model half-life (personal models decay apart from popularity)', () => 
 
   it('decays the model inputs with modelHalfLife (a share of the 14-day span) and popularity with halfLife', async () => {
     const raw = await readInteractions(csv(text));
-    const d = buildDataset(raw, { ...DEFAULT_PARAMS, halfLife: 0, modelHalfLife: 0.5, modelDecayFloor: 0 });
+    const d = buildDataset(raw, {
+      ...DEFAULT_PARAMS,
+      halfLife: 0,
+      modelHalfLife: 0.5,
+      modelDecayFloor: 0,
+      modelDensity: 0,
+    });
     expect(d.timeScale).toMatchObject({ spanDays: 14, modelHalfLifeDays: 7, halfLifeDays: 0 });
     // Two half-lives: 1/4 of the strength; popularity does not decay at all.
     expect(d.userValues[0]).toBeCloseTo(Math.log1p(0.25), 6);
@@ -32,13 +38,18 @@ describe('model half-life (personal models decay apart from popularity)', () => 
       halfLife: 0,
       modelHalfLife: 0.5,
       modelDecayFloor: 0.2,
+      modelDensity: 0,
     });
     expect(floored.userValues[0]).toBeCloseTo(Math.log1p(0.2 + 0.8 * 0.25), 6);
   });
 
   it('keeps a very old purchase positive (no underflow to "returned")', async () => {
     const old = `USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\na,x,0,purchase,1\na,y,${3650 * DAY},purchase,1\n`;
-    const d = buildDataset(await readInteractions(csv(old)), { ...DEFAULT_PARAMS, modelHalfLife: 0.001 });
+    const d = buildDataset(await readInteractions(csv(old)), {
+      ...DEFAULT_PARAMS,
+      modelHalfLife: 0.001,
+      modelDensity: 0,
+    });
     expect(d.userValues[0]).toBeGreaterThan(0);
   });
 });

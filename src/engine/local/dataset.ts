@@ -2,6 +2,7 @@
 // product. Ids are sorted so that results never depend on the order of the CSV rows.
 import type { Attributes, RawInteractions } from './dataset-reader';
 import { resolveTimeScale, type EngineParams, type TimeScale } from './engine-params';
+import { densityHalfLifeDays } from './decay-density';
 import { InsufficientDataError } from './insufficient-data-error';
 
 export const MIN_INTERACTIONS = 1000;
@@ -89,6 +90,37 @@ export function eventStrength(
   return weight * v * decay;
 }
 
+/**
+ * The half-lives of one training; the model half-life raised to the data's density floor
+ * (params.modelDensity, decay-density.ts), never beyond popularity's (or the span without one).
+ */
+function modelTimeScale(
+  raw: RawInteractions,
+  params: EngineParams,
+  use: (k: number) => boolean,
+  ref: number,
+  typeWeight: Float64Array,
+): TimeScale {
+  const scale = resolveTimeScale(params, timeSpan(raw, use, ref));
+  const hi = scale.halfLifeDays > 0 ? scale.halfLifeDays : scale.spanDays;
+  if (params.modelDensity <= 0 || scale.modelHalfLifeDays <= 0 || scale.modelHalfLifeDays >= hi) return scale;
+  const ages: number[] = [];
+  const products = new Set<number>();
+  for (let k = 0; k < raw.length; k++) {
+    if (!use(k) || typeWeight[raw.eventType[k]!]! <= 0) continue;
+    ages.push(ref - raw.timestamp[k]!);
+    products.add(raw.item[k]!);
+  }
+  const days = densityHalfLifeDays(
+    Float64Array.from(ages),
+    products.size,
+    params.modelDensity,
+    scale.modelHalfLifeDays,
+    hi,
+  );
+  return { ...scale, modelHalfLifeDays: days };
+}
+
 export function buildDataset(
   raw: RawInteractions,
   params: EngineParams,
@@ -123,7 +155,7 @@ export function buildDataset(
   for (let k = 0; k < raw.length; k++) if (use(k)) order[fill[userMap[raw.user[k]!]!]!++] = k;
 
   const acc = new Float64Array(nItems);
-  const scale = resolveTimeScale(params, timeSpan(raw, use, ref));
+  const scale = modelTimeScale(raw, params, use, ref, typeWeight);
   // The personal models may decay events faster than popularity does (see modelHalfLife).
   const modelHalfLife = scale.modelHalfLifeDays;
   const accPop = modelHalfLife === scale.halfLifeDays && params.modelDecayFloor === 0 ? null : new Float64Array(nItems);

@@ -25,6 +25,12 @@ export interface EngineParams {
    * span; -1: popularity's.
    */
   modelHalfLife: number;
+  /**
+   * The model half-life is raised (up to popularity's) until the decayed events per product reach
+   * this many: on a sparse store a half-life that suits a dense one leaves the item model a
+   * fraction of an event per product (decay-density.ts). 0 = off.
+   */
+  modelDensity: number;
   /** The personal models' decay never goes below this (old purchases still count a little); 0..1. */
   modelDecayFloor: number;
   /**
@@ -82,6 +88,7 @@ export const DEFAULT_PARAMS: EngineParams = {
   halfLife: 0.5,
   halfLifeDays: 0,
   modelHalfLife: 0.02,
+  modelDensity: 3,
   modelDecayFloor: 0,
   eventValue: 'log',
   profileHalfLife: 0,

@@ -61,7 +61,13 @@ export function trainModel(
   opts: TrainOptions = {},
 ): LocalModel {
   const similarItems = opts.similarItems ?? true;
-  const modelKey = [...valueKey(params), params.modelHalfLife, params.modelDecayFloor, params.neighbors];
+  const modelKey = [
+    ...valueKey(params),
+    params.modelHalfLife,
+    params.modelDensity,
+    params.modelDecayFloor,
+    params.neighbors,
+  ];
   const nItems = data.itemIds.length;
   const popularity = data.itemPopularity;
   if (!itemModel) {

@@ -21,9 +21,13 @@ export const SEARCH_STAGES: readonly SearchStage[] = [
   // the span keeps a fortnight of a year's history, while the synthetic reference store's tastes
   // last all year: validation nDCG@10 0.152 untuned, 0.214 with the long half-life), and a budget
   // that holds only a few trials must still reach it.
+  // A share alone (no density floor), or the default share under another density floor.
   {
-    name: 'model half-life (share of the span)',
-    options: () => [-1, 0.15, 0.05, 0.02, 0.01, 0.005].map((modelHalfLife) => ({ modelHalfLife })),
+    name: 'model half-life (share of the span, or density floor)',
+    options: () => [
+      ...[-1, 0.15, 0.05, 0.02, 0.01, 0.005].map((modelHalfLife) => ({ modelHalfLife, modelDensity: 0 })),
+      ...[1, 10].map((modelDensity) => ({ modelDensity })),
+    ],
   },
   {
     name: 'item model',
@@ -55,10 +59,14 @@ export const SEARCH_STAGES: readonly SearchStage[] = [
   { name: 'candidate depth', options: () => [50, 200].map((neighbors) => ({ neighbors })) },
   {
     name: 'model half-life (again)',
+    // Under a density floor, the floor is what sets the half-life: it is the one refined.
     options: (p) =>
-      [0.5, 2]
-        .map((f) => p.modelHalfLife * f)
-        .filter((h) => h > 0)
-        .map((modelHalfLife) => ({ modelHalfLife })),
+      [0.5, 2].flatMap((f): Partial<EngineParams>[] =>
+        p.modelDensity > 0
+          ? [{ modelDensity: p.modelDensity * f }]
+          : p.modelHalfLife * f > 0
+            ? [{ modelHalfLife: p.modelHalfLife * f }]
+            : [],
+      ),
   },
 ];
