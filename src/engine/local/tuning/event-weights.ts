@@ -26,6 +26,12 @@ export function learnEventWeights(
   const configured = (t: string) => params.eventWeights[t] ?? params.defaultEventWeight;
   const learnable = raw.eventTypes.map((t) => !params.targetEventTypes.includes(t) && configured(t) > 0);
   const isTarget = raw.eventTypes.map((t) => params.targetEventTypes.includes(t));
+  // Nothing to learn (a store of purchases only): no pass over the rows, which at the reference
+  // size filled a map of 2 M pairs inside the tuning budget for nothing.
+  if (!learnable.some(Boolean)) {
+    raw.eventTypes.forEach((type, t) => (weights[type] = isTarget[t] ? 1 : configured(type)));
+    return { weights, evidence: {} };
+  }
   // Per pair: first time of each learnable type, last time of a target event.
   const nItems = raw.itemIds.length;
   const first = raw.eventTypes.map(() => new Map<number, number>());
