@@ -32,6 +32,7 @@ import { RecommendationService } from '../serving/recommendation-service';
 import { RealtimeReranker } from '../serving/realtime-reranker';
 import { RecentActivity, userSubject } from '../serving/recent-activity';
 import { subscribeActivityChanges } from '../serving/activity-subscriber';
+import { NEW_PRODUCTS_REFRESH_MS, NewProducts, POPULAR_LISTS_TAG, similarItemsTag } from '../serving/new-products';
 import { ServingUnavailableError } from '../serving/serving-unavailable-error';
 import { InvalidPipelineRequestError, RunEnqueueError, RunNotFoundError } from '../pipeline/pipeline-service';
 import { RedisUnavailableError } from '../infra/redis-circuit';
@@ -118,6 +119,14 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         logger,
       )
     : null;
+  // Products added since the batch: neighbours by category and price, and their sales in popular lists.
+  const newProducts = rt.enabled
+    ? new NewProducts(db.pool, catalogueRanking, logger, () => tracker.current, {
+        maxProducts: rt.maxNewProducts,
+        neighbours: rt.neighbours,
+        refreshMs: NEW_PRODUCTS_REFRESH_MS,
+      })
+    : null;
   const reranker = activity
     ? new RealtimeReranker(
         activity,
@@ -127,10 +136,19 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
           maxEvents: rt.maxEvents,
           excludePurchased: config.engine.excludePurchased,
         },
-        (productId) => catalogueRanking.related(productId, rt.neighbours),
+        (productId) => newProducts?.neighboursOf(productId) ?? catalogueRanking.related(productId, rt.neighbours),
       )
     : null;
-  const recs = new RecommendationService(results, hot, catalog, catalogueRanking, tracker, logger, reranker);
+  const recs = new RecommendationService(
+    results,
+    hot,
+    catalog,
+    catalogueRanking,
+    tracker,
+    logger,
+    reranker,
+    newProducts,
+  );
   const responseCache = new ResponseCache(
     deps.responseCacheEntries ?? config.cache.responseEntries,
     config.cache.responseMb * 1024 * 1024,
@@ -165,6 +183,11 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   tracker.onChange(() => {
     responseCache.clear();
     catalogueRanking.refreshInBackground();
+  });
+  // Each gateway re-reads the new products itself (PostgreSQL), so no broadcast is needed: the
+  // answers a change affects go here within NEW_PRODUCTS_REFRESH_MS, in every gateway alike.
+  newProducts?.onChange((change) => {
+    responseCache.forget([...change.products.map(similarItemsTag), ...(change.popular ? [POPULAR_LISTS_TAG] : [])]);
   });
   // A product archived, deleted or sold out leaves every answer at once, cached ones included.
   catalogueRanking.onUnavailableChange(() => {
@@ -330,6 +353,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   await budget.start();
   await tracker.start();
   await catalogueRanking.start();
+  await newProducts?.start();
   await servingExperiments.start();
   await runChanges.start();
   exposures.start();
@@ -446,6 +470,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
         logger.error({ err }, 'the last experiment exposures could not be written');
       });
       catalogueRanking.stop();
+      newProducts?.stop();
       budget.stop();
       activityFeed?.close();
       await apollo.stop();

@@ -149,6 +149,8 @@ const schema = z.object({
   REALTIME_HALF_LIFE_MINUTES: z.coerce.number().positive().max(10_080).default(30),
   // Neighbours blended in per recent event (from the batch's similar-items lists).
   REALTIME_NEIGHBOURS: z.coerce.number().int().min(1).max(100).default(10),
+  // Products added since the batch held per gateway (the newest; docs/realtime.md "New products").
+  REALTIME_MAX_NEW_PRODUCTS: z.coerce.number().int().min(0).max(100_000).default(1_000),
   // Experiments: how soon every gateway sees a start/pause/stop/ship made elsewhere, how often it
   // writes the exposures it counted, and how many subjects it holds between writes at most.
   EXPERIMENTS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
@@ -302,6 +304,7 @@ export interface Config {
     maxSubjects: number;
     halfLifeMs: number;
     neighbours: number;
+    maxNewProducts: number;
   };
   experiments: { refreshSeconds: number; exposureFlushMs: number; exposureMaxPending: number };
   schedules: {
@@ -439,6 +442,7 @@ export function loadConfig(
       maxSubjects: e.REALTIME_MAX_SUBJECTS,
       halfLifeMs: e.REALTIME_HALF_LIFE_MINUTES * 60_000,
       neighbours: e.REALTIME_NEIGHBOURS,
+      maxNewProducts: e.REALTIME_MAX_NEW_PRODUCTS,
     },
     experiments: {
       refreshSeconds: e.EXPERIMENTS_REFRESH_SECONDS,

@@ -16,6 +16,7 @@ import {
 import type { ServedList } from '../serving/experiment-lists';
 import type { BuiltList } from '../serving/list-builder';
 import { UnknownProductsError } from '../serving/ranking-service';
+import { POPULAR_LISTS_TAG, similarItemsTag } from '../serving/new-products';
 import { subjectsOf } from '../serving/recent-activity';
 import type { QueryResolvers, ResolversParentTypes } from './__generated__/resolvers-types';
 
@@ -31,6 +32,8 @@ export function toListView(ctx: GatewayContext, served: ServedList): ResolversPa
     ctx.stamps.activity.push({ subjects, versions });
     if (reuseForMs !== null) ctx.stamps.reuseUntil = Math.min(ctx.stamps.reuseUntil, Date.now() + reuseForMs);
   }
+  // Popular lists change when a product added since the batch sells (new-products.ts).
+  if (built.items.some((i) => i.source.startsWith('POPULAR'))) ctx.stamps.subjects.push(POPULAR_LISTS_TAG);
   const { recommendationId, generatedAt } = ctx.stamp(assignment?.idPrefix, served.exposure);
   return {
     experiment: assignment
@@ -105,6 +108,8 @@ export const Query: QueryResolvers = {
     if (args.sessionId != null) checkId('sessionId', args.sessionId);
     const { recs, experimentLists } = ctx.services;
     const subject = args.userId ?? args.sessionId;
+    // Dropped when a product added since the batch joins (or leaves) this product's neighbours.
+    ctx.stamps.subjects.push(similarItemsTag(args.productId));
     return toListView(
       ctx,
       await experimentLists.serve('SIMILAR_ITEMS', subject, { limit, filter: args.filter }, (req) =>

@@ -19,10 +19,18 @@ export interface ProductRow {
  * both; 'popular-in-province', 'popular-in-category' and 'trending' are the engine's fallback
  * tiers. AWS outputs carry none. 'recent-activity' is never stored: the serving path's
  * re-ranking gives it (src/serving/realtime-blend.ts), naming the product of the shopper's event
- * and the event's type.
+ * and the event's type. 'new-product' is never stored either: a product added since the batch
+ * blended into a neighbour's similar items (src/serving/new-products.ts).
  */
 export interface StoredReason {
-  kind: 'history' | 'bought-with' | 'popular-in-province' | 'popular-in-category' | 'trending' | 'recent-activity';
+  kind:
+    | 'history'
+    | 'bought-with'
+    | 'popular-in-province'
+    | 'popular-in-category'
+    | 'trending'
+    | 'recent-activity'
+    | 'new-product';
   productIds: string[];
   count?: number;
   eventType?: string;

@@ -189,11 +189,16 @@ export class CatalogueRanking {
    */
   related(productId: string, limit: number): { product: ProductRow; score: number }[] {
     const self = this.byId.get(productId)?.product;
-    if (!self?.category) return [];
+    return self ? this.relatedTo(self, limit) : [];
+  }
+
+  /** related() for a product given by its row (one added since the last load is not held). */
+  relatedTo(self: ProductRow, limit: number): { product: ProductRow; score: number }[] {
+    if (!self.category) return [];
     const price = self.price;
     const near = (this.byCategory.get(self.category) ?? [])
       .slice(0, RELATED_SCAN)
-      .filter((r) => r.product.id !== productId && !this.unavailableIds.has(r.product.id))
+      .filter((r) => r.product.id !== self.id && !this.unavailableIds.has(r.product.id))
       .map((r) => ({ product: r.product, distance: priceDistance(price, r.product.price) }))
       .sort((x, y) => x.distance - y.distance)
       .slice(0, limit);

@@ -11,7 +11,9 @@ export type ReasonKind =
   | 'TRENDING'
   | 'BOUGHT_TOGETHER'
   | 'PERSONALIZED'
-  | 'RECENT_ACTIVITY';
+  | 'RECENT_ACTIVITY'
+  | 'SAME_CATEGORY'
+  | 'NEW_PRODUCT';
 
 export interface ItemReasonView {
   kind: ReasonKind;
@@ -32,6 +34,7 @@ const FIXED: Record<RecommendationSource, Omit<ItemReasonView, 'productIds' | 'c
   POPULAR_IN_PROVINCE: { kind: 'POPULAR_IN_PROVINCE', text: 'Popular in your province' },
   POPULAR_IN_CATEGORY: { kind: 'POPULAR_IN_CATEGORY', text: 'Popular in this category' },
   REALTIME: { kind: 'RECENT_ACTIVITY', text: 'Related to what you just looked at' },
+  CATEGORY_NEIGHBOURS: { kind: 'SAME_CATEGORY', text: 'Same category, similar price' },
 };
 
 /** What the shopper did, as the reason's text says it. */
@@ -82,6 +85,7 @@ export function itemReason(
       text: `Because you ${DID[r.eventType ?? 'view'] ?? 'looked at'} ${names(r.productIds, products)} just now`,
       count: null,
     };
+  if (r?.kind === 'new-product') return fixed('NEW_PRODUCT', 'New: same category, similar price');
   if (r?.kind === 'popular-in-province') return fixed('POPULAR_IN_PROVINCE', FIXED.POPULAR_IN_PROVINCE.text);
   if (r?.kind === 'popular-in-category') return fixed('POPULAR_IN_CATEGORY', FIXED.POPULAR_IN_CATEGORY.text);
   if (r?.kind === 'trending') return fixed('TRENDING', FIXED.POPULAR.text);

@@ -75,7 +75,8 @@ export class RealtimeReranker {
           const cached = await load(id);
           const fromBatch = cached?.items.slice(0, this.settings.neighbours * 2) ?? [];
           list = fromBatch.length ? fromBatch : this.related(id);
-          this.lists.set(key, list);
+          // None yet may change within the batch (a product added since it gets neighbours within a second).
+          if (list.length) this.lists.set(key, list);
         }
         out.set(id, list);
       }),

@@ -21,6 +21,7 @@ import type { RecommendationFilter } from '../schema/__generated__/schema-types'
 import type { CatalogRepository } from './catalog-repository';
 import type { CatalogueRanking } from './catalogue-ranking';
 import { buildList, productPasses, type BuiltList, type CandidateSource } from './list-builder';
+import { withNewNeighbours, type NewProducts } from './new-products';
 import type { RealtimeReranker } from './realtime-reranker';
 import { UNKNOWN_ACTIVITY, subjectsOf, type ActivityEvent } from './recent-activity';
 import { ServingUnavailableError } from './serving-unavailable-error';
@@ -74,6 +75,8 @@ export class RecommendationService {
     private readonly logger: Logger,
     /** Session-aware re-ranking (REALTIME_RERANKING); null serves the batch lists as they are. */
     private readonly realtime: RealtimeReranker | null = null,
+    /** Products added since the batch (new-products.ts); null serves the batch lists as they are. */
+    private readonly newProducts: NewProducts | null = null,
   ) {}
 
   get batch(): Batch {
@@ -229,16 +232,24 @@ export class RecommendationService {
   }
 
   /**
-   * Reads every hot entry `recommendations(userId)` can read without a category filter: the
-   * personalised list, the customer's province, that province's popular list and the overall
-   * popular list. Through the cache warmer's hot layer this stores them, so the customer's first
-   * request is a hot hit whatever its limit.
+   * Products related to `productId`: the batch's similar items, then its category's popular list,
+   * then the overall one. Products added since the batch take part both ways (new-products.ts).
    */
   similar(productId: string, req: ListRequest): Promise<BuiltList> {
-    return this.pinned((b) => {
+    return this.pinned(async (b) => {
       const exclude = new Set([...(req.filter?.excludeProductIds ?? []), productId]);
+      // A product added since the batch has no list of its own: its category and price neighbours stand in.
+      const neighbours = this.newProducts?.neighboursOf(productId) ?? null;
       const chain: CandidateSource[] = [
         { source: sourceOf('similarItems'), load: () => this.listAt(b, 'similarItems', productId) },
+        ...(neighbours
+          ? [
+              {
+                source: 'CATEGORY_NEIGHBOURS' as const,
+                load: () => Promise.resolve({ items: [...neighbours], recipe: null, modelVersion: null }),
+              },
+            ]
+          : []),
         {
           source: 'POPULAR_IN_CATEGORY',
           load: async () => {
@@ -249,7 +260,16 @@ export class RecommendationService {
         ...this.categoryFallbacks(b, req.filter?.categories),
         { source: 'POPULAR', load: () => this.popularAt(b, 'global', '') },
       ];
-      return this.build(b, req, exclude, chain);
+      const built = await this.build(b, req, exclude, chain);
+      const newcomers = this.newProducts?.joiningListOf(productId) ?? [];
+      if (!newcomers.length) return built;
+      const unavailable = this.ranking.unavailable;
+      const items = withNewNeighbours(built.items, newcomers, {
+        limit: req.limit,
+        own: sourceOf('similarItems'),
+        allowed: (p) => !exclude.has(p.id) && !unavailable.has(p.id) && productPasses(p, req.filter),
+      });
+      return { ...built, items, source: items[0]?.source ?? built.source };
     }, req.batch);
   }
 
@@ -310,8 +330,10 @@ export class RecommendationService {
     return this.results.list(b, kind, id);
   }
 
-  private popularAt(b: Batch, scope: Scope, value: string): Promise<CachedList | null> {
-    return this.results.popular(b, scope, value);
+  /** A batch popular list, with the new products that sold since placed by their orders (new-products.ts). */
+  private async popularAt(b: Batch, scope: Scope, value: string): Promise<CachedList | null> {
+    const list = await this.results.popular(b, scope, value);
+    return this.newProducts ? this.newProducts.placeInPopular(list, scope, value) : list;
   }
 
   private customerProvince(b: Batch, userId: string): Promise<string | null> {

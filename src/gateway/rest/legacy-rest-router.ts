@@ -45,6 +45,8 @@ const RECIPE_OF: Record<RecommendationSource, string> = {
   POPULAR_IN_CATEGORY: 'popularity-count',
   // Re-ranked by recent activity: its blended-in items come from the similar-items lists.
   REALTIME: 'similar-items',
+  // Products added since the batch: neighbours by category and price (no model yet).
+  CATEGORY_NEIGHBOURS: 'similar-items',
 };
 
 export interface LegacyRestDeps {

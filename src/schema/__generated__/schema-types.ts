@@ -1094,6 +1094,8 @@ export type ReasonKind =
   | 'BOUGHT_TOGETHER'
   /** The customer's own history: `productIds` are the products that contributed most to the score. */
   | 'HISTORY'
+  /** Added to the catalogue since the batch: in the same category at a similar price as the product asked about. */
+  | 'NEW_PRODUCT'
   /** The model's score for the customer, without a finer reason (e.g. AWS Personalize's outputs). */
   | 'PERSONALIZED'
   /** Popular in the product's category. */
@@ -1102,6 +1104,8 @@ export type ReasonKind =
   | 'POPULAR_IN_PROVINCE'
   /** Related to what the shopper just did: `productIds` names the product they viewed, carted or bought. */
   | 'RECENT_ACTIVITY'
+  /** In the same category at a similar price as the product asked about (which is new since the batch). */
+  | 'SAME_CATEGORY'
   /** Selling well now (popular overall, recency-weighted). */
   | 'TRENDING';
 
@@ -1175,6 +1179,8 @@ export type RecommendationReason = {
 export type RecommendationSource =
   /** A caller's list ordered by the customer's cached recommendation scores (no ranking model available). */
   | 'CACHED_SCORES'
+  /** Same category, nearest in price: a product added since the batch has no similar-items list of its own yet, so its neighbours stand in; and a new product appears (at most two, after the batch's own items) in its neighbours' lists. */
+  | 'CATEGORY_NEIGHBOURS'
   /** Items the customer has an affinity for (item-affinity). */
   | 'ITEM_AFFINITY'
   /** The customer's own precomputed recommendations (user-personalization). */
