@@ -32,13 +32,18 @@ export interface AwsPipeline {
   /** Product and customer ids of the seeded store, sorted. */
   products: string[];
   customers: string[];
-  /** Starts the gateway (once) and posts one GraphQL request to it. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlReply<T>>;
+  /** Starts the gateway (once) and posts one GraphQL request to it (with an API key when given). */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string,
+  ): Promise<GqlReply<T>>;
   close(): Promise<void>;
 }
 
 export async function startAwsPipeline(
   fakeOpts: (ids: { products: string[]; customers: string[] }) => FakeOptions,
+  env: Record<string, string> = {},
 ): Promise<AwsPipeline> {
   const s3 = await startLocalS3();
   const t = await createTestContext({
@@ -46,6 +51,7 @@ export async function startAwsPipeline(
     // Re-checks every 50 ms: the fake moves one status per Describe call.
     PERSONALIZE_POLL_SECONDS: '0.05',
     LOG_LEVEL: 'silent',
+    ...env,
   });
   await seedSyntheticStore(t.db, { customers: 120, products: 30, interactions: 1_500 });
   const ids = async (sql: string) => (await t.db.pool.query<{ id: string }>(sql)).rows.map((r) => r.id);
@@ -78,14 +84,14 @@ export async function startAwsPipeline(
     workers,
     products,
     customers,
-    async gql(query, variables) {
+    async gql(query, variables, key) {
       if (!gateway) {
         gateway = await startGateway(services);
         url = (await gateway.listen(0, '127.0.0.1')).url;
       }
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as never;
