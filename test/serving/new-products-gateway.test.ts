@@ -41,7 +41,7 @@ async function startServe(ctx: TestContext): Promise<Gateway> {
       if (proc.proc.exitCode !== null) throw new Error(`gateway exited early:\n${proc.output()}`);
       return Promise.resolve(/gateway listening on (http:\/\/\S+)\/graphql/.exec(proc.output())?.[1]);
     },
-    30_000,
+    90_000,
   );
   return { proc, url };
 }
@@ -135,9 +135,10 @@ describe('new products and webhook events across two gateway processes', () => {
     );
     ingest = (await createApiKey(ctx.db.pool, 'ingest')).key;
     worker = startChildWorker(ctx, SHOPIFY_ENV, ['--queues', 'webhooks']);
-    await waitForWorkerReady(worker);
+    // Generous start-up bounds: the machine may be loaded (they are not what is tested).
+    await waitForWorkerReady(worker, 90_000);
     [a, b] = await Promise.all([startServe(ctx), startServe(ctx)]);
-  }, 90_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([a.proc.stop(), b.proc.stop(), worker.stop()]);
     await ctx.close();
