@@ -224,7 +224,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   });
   const exposures = new ExposureRecorder(db.pool, logger, {
     flushMs: config.experiments.exposureFlushMs,
-    maxPendingSubjects: config.experiments.exposureMaxPending,
+    maxPendingLists: config.experiments.exposureMaxPending,
   });
   const servingExperiments = new ServingExperiments(
     new ExperimentStore(db),

@@ -152,7 +152,7 @@ const schema = z.object({
   // Products added since the batch held per gateway (the newest; docs/realtime.md "New products").
   REALTIME_MAX_NEW_PRODUCTS: z.coerce.number().int().min(0).max(100_000).default(1_000),
   // Experiments: how soon every gateway sees a start/pause/stop/ship made elsewhere, how often it
-  // writes the exposures it counted, and how many subjects it holds between writes at most.
+  // writes the exposures it counted, and how many served lists it counts between writes at most.
   EXPERIMENTS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   EXPOSURE_FLUSH_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   EXPOSURE_MAX_PENDING: z.coerce.number().int().min(1_000).max(50_000_000).default(1_000_000),

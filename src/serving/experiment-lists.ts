@@ -38,7 +38,17 @@ function narrowed(
   };
 }
 
+/** Product ids interned at most (a catalogue's worth); past it the table starts again. */
+const MAX_INTERNED_IDS = 100_000;
+
 export class ExperimentLists {
+  /**
+   * One string per product id for the exposures kept with cached answers: each list built reads
+   * its ids afresh, and 180,484 cached answers would otherwise hold 1.8 million copies of a few
+   * thousand ids on the heap the garbage collector walks.
+   */
+  private readonly ids = new Map<string, string>();
+
   constructor(
     readonly experiments: ServingExperiments,
     private readonly recs: RecommendationService,
@@ -68,10 +78,18 @@ export class ExperimentLists {
       experimentId: assignment.experimentId,
       variantKey: assignment.variant.key,
       subject,
-      productIds: built.items.map((i) => i.product.id),
+      productIds: built.items.map((i) => this.interned(i.product.id)),
     });
     this.recorder.recordAt(exposure, Date.now());
     return { built, assignment, exposure };
+  }
+
+  private interned(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    if (this.ids.size >= MAX_INTERNED_IDS) this.ids.clear();
+    this.ids.set(id, id);
+    return id;
   }
 
   /** A cached answer served again (at `at`) is an exposure again. */

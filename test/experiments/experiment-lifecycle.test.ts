@@ -68,7 +68,7 @@ describe('experiment lifecycle', () => {
     await service.move(x.id, 'start');
     const recorder = new ExposureRecorder(ctx.db.pool, createLogger(ctx.config), {
       flushMs: 60_000,
-      maxPendingSubjects: 10_000,
+      maxPendingLists: 10_000,
     });
     const shownAt = Date.now() - 3_600_000;
     // 200 customers per variant; a's buy p1 for 100, b's buy p2 for 10 (and p2 was not shown to them).

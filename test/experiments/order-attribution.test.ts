@@ -54,7 +54,7 @@ describe('order attribution by recommendationId', () => {
     experimentId = x.id;
     const recorder = new ExposureRecorder(ctx.db.pool, createLogger(ctx.config), {
       flushMs: 60_000,
-      maxPendingSubjects: 10_000,
+      maxPendingLists: 10_000,
     });
     recorder.record({ experimentId, variantKey: 'a', subject: '5000', productIds: ['1000'], at: seenLongAgo });
     recorder.record({ experimentId, variantKey: 'b', subject: '5001', productIds: ['1000'], at: seenLongAgo });
