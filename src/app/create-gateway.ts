@@ -54,6 +54,8 @@ import { LIMITS } from '../gateway/input-limits';
 import { GatewayMetrics } from '../gateway/metrics';
 import { operationLimitsPlugin } from '../gateway/operation-limits.plugin';
 import { opsRouter } from '../gateway/ops-routes';
+import { Admission } from '../gateway/admission';
+import { shedding } from '../gateway/load-shedding';
 import { rateLimited, RequestRateLimiter } from '../gateway/rate-limit';
 import { DASHBOARD_PATH, queueDashboard } from '../gateway/queue-dashboard';
 import { requestLog } from '../gateway/request-log';
@@ -101,7 +103,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const hot = new HotCache(redis, prefix, config.cache.ttlSeconds, logger, {
     negativeEntries: config.cache.negativeEntries,
     negativeTtlMs: config.cache.negativeTtlSeconds * 1000,
-    mayWrite: () => budget.allowsWrites,
+    mayWrite: (bytes) => budget.take(bytes),
   });
   const results = new HotResultStore(hot, new PostgresResultStore(db.pool, catalog));
   const catalogueRanking = new CatalogueRanking(
@@ -423,8 +425,23 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
     lane,
   );
 
+  // Outermost but for CORS: a flood is shed before its bodies are read, parsed or rate-limited.
+  const admission = new Admission(config.admission);
+  metrics.watchAdmission(admission);
+  const admitted = shedding(
+    {
+      admission,
+      authenticator,
+      logger,
+      onShed: (cls, reason) => {
+        metrics.shed(cls, reason);
+      },
+    },
+    limited,
+  );
+
   await corsPolicy.start();
-  const handler = withCors(corsPolicy, limited);
+  const handler = withCors(corsPolicy, admitted);
 
   let server: Server | undefined;
   let subscriptions: SubscriptionServer | undefined;

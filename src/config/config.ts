@@ -135,6 +135,14 @@ const schema = z.object({
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(2_000),
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(1),
+  // Admission control (src/gateway/admission.ts): API requests executing at once per gateway, the
+  // share publishable-key and anonymous requests may take, and the bounded, short wait for a slot.
+  ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(64),
+  ADMISSION_PUBLISHABLE_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(32),
+  ADMISSION_ANONYMOUS_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(8),
+  ADMISSION_QUEUE_LENGTH: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  ADMISSION_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  ADMISSION_ANONYMOUS_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   // The catalogue ordered by sales, in each gateway's memory (the fill rule's last resort, product
   // sales figures): reloaded at each new batch and this often; at most this many products held.
   CATALOGUE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
@@ -296,6 +304,13 @@ export interface Config {
     metricsToken?: string;
   };
   rateLimit: { perKey: number; perIp: number; windowSeconds: number };
+  /** src/gateway/admission.ts; the classes are `key`, `publishable` and `anonymous`, in priority order. */
+  admission: {
+    maxInFlight: number;
+    classInFlight: { key: number; publishable: number; anonymous: number };
+    maxQueued: number;
+    maxWaitMs: { key: number; publishable: number; anonymous: number };
+  };
   serving: { catalogueRefreshSeconds: number; catalogueMaxProducts: number };
   realtime: {
     enabled: boolean;
@@ -369,6 +384,14 @@ export function loadConfig(
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const e = parsed.data;
+  const shares = (['ADMISSION_PUBLISHABLE_IN_FLIGHT', 'ADMISSION_ANONYMOUS_IN_FLIGHT'] as const).filter(
+    (k) => e[k] > e.ADMISSION_MAX_IN_FLIGHT,
+  );
+  if (shares.length) {
+    throw new ConfigError(
+      shares.map((variable) => ({ variable, message: 'must be at most ADMISSION_MAX_IN_FLIGHT (a share of it)' })),
+    );
+  }
   if (e.ENGINE === 'aws') {
     const missing = (['AWS_REGION', 'S3_BUCKET', 'PERSONALIZE_ROLE_ARN'] as const).filter((k) => !e[k]);
     if (missing.length) {
@@ -434,6 +457,20 @@ export function loadConfig(
       metricsToken: e.METRICS_TOKEN,
     },
     rateLimit: { perKey: e.RATE_LIMIT_PER_KEY, perIp: e.RATE_LIMIT_PER_IP, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    admission: {
+      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT,
+      classInFlight: {
+        key: e.ADMISSION_MAX_IN_FLIGHT,
+        publishable: e.ADMISSION_PUBLISHABLE_IN_FLIGHT,
+        anonymous: e.ADMISSION_ANONYMOUS_IN_FLIGHT,
+      },
+      maxQueued: e.ADMISSION_QUEUE_LENGTH,
+      maxWaitMs: {
+        key: e.ADMISSION_QUEUE_WAIT_MS,
+        publishable: e.ADMISSION_QUEUE_WAIT_MS,
+        anonymous: e.ADMISSION_ANONYMOUS_QUEUE_WAIT_MS,
+      },
+    },
     serving: { catalogueRefreshSeconds: e.CATALOGUE_REFRESH_SECONDS, catalogueMaxProducts: e.CATALOGUE_MAX_PRODUCTS },
     realtime: {
       enabled: e.REALTIME_RERANKING,

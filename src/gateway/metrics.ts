@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logger';
 import type { HotCache } from '../results';
 import type { AdminReads, CoverageFigures } from '../serving/admin-reads';
 import type { ResponseCache } from './response-cache';
+import { ADMISSION_CLASSES, type Admission, type AdmissionClass, type ShedReason } from './admission';
 
 export interface MetricsSources {
   hot: HotCache;
@@ -27,6 +28,7 @@ export class GatewayMetrics {
   };
 
   private readonly refused: Counter<'scope'>;
+  private readonly shedCount: Counter<'class' | 'reason'>;
 
   constructor(sources: MetricsSources | null, opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -43,7 +45,39 @@ export class GatewayMetrics {
       labelNames: ['scope'],
       registers: [this.registry],
     });
+    this.shedCount = new Counter({
+      name: 'recs_shed_requests_total',
+      help: 'API requests answered 503 OVERLOADED by admission control, per credential class and reason (queue-full, wait-expired)',
+      labelNames: ['class', 'reason'],
+      registers: [this.registry],
+    });
     if (sources) this.registerSourced(sources);
+  }
+
+  shed(cls: AdmissionClass, reason: ShedReason): void {
+    this.shedCount.inc({ class: cls, reason });
+  }
+
+  /** Requests executing and waiting per credential class, read at scrape time. */
+  watchAdmission(admission: Admission): void {
+    new Gauge({
+      name: 'recs_admission_in_flight',
+      help: 'API requests executing now, per credential class (bounded by ADMISSION_*_IN_FLIGHT)',
+      labelNames: ['class'],
+      registers: [this.registry],
+      collect() {
+        for (const cls of ADMISSION_CLASSES) this.set({ class: cls }, admission.inFlightOf(cls));
+      },
+    });
+    new Gauge({
+      name: 'recs_admission_queued',
+      help: 'API requests waiting for a slot now, per credential class (bounded by ADMISSION_QUEUE_LENGTH)',
+      labelNames: ['class'],
+      registers: [this.registry],
+      collect() {
+        for (const cls of ADMISSION_CLASSES) this.set({ class: cls }, admission.queuedOf(cls));
+      },
+    });
   }
 
   rateLimited(scope: 'key' | 'ip'): void {
