@@ -2,14 +2,16 @@
 // request a bounded time: a degraded answer from Redis where the hot layer has it, else a coded
 // SERVICE_UNAVAILABLE. Without the request pool's bounds every one of these requests hangs forever.
 import { Redis } from 'ioredis';
-import { createApiKey } from '../../src/gateway/auth/api-keys';
+import { createApiKey, revokeApiKey } from '../../src/gateway/auth/api-keys';
+import { Authenticator } from '../../src/gateway/auth/authenticator';
+import { createLogger } from '../../src/infra/logger';
 import { batchVersionKey } from '../../src/results';
 import { createDatabase, type Database } from '../../src/db/database';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 import { seedServing, type ServingFixture } from '../support/serving-fixtures';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { within } from '../support/wait-for';
+import { waitFor, within } from '../support/wait-for';
 
 const LIST = `query($u: ID!) { recommendations(userId: $u, limit: 3) { items { product { id } } source } }`;
 type List = { recommendations: { items: { product: { id: string } }[]; source: string } };
@@ -92,5 +94,22 @@ describe('PostgreSQL hung behind a frozen proxy', () => {
     const res = await within('recordEvents with an unchecked key', h.gql(record, { e: events }, key));
     expect(res.body.errors![0]!.extensions!.code).toBe('SERVICE_UNAVAILABLE');
     expect(res.status).not.toBe(401);
+    proxy.resume();
+  }, 120_000);
+
+  it("keeps a known key's last answer while its re-check fails, and sees a revocation once PostgreSQL answers", async () => {
+    const { key, info } = await createApiKey(ctx.db.pool, 'read', 'storefront during a hang');
+    // No cache time: every call re-checks, so only a failing database keeps the last answer.
+    const auth = new Authenticator(db.pool, createLogger(ctx.config), 0);
+    expect(await auth.authenticate(key)).toMatchObject({ kind: 'key', role: 'read' });
+    proxy.pause();
+    for (let i = 0; i < 3; i++)
+      expect(await within('a key re-check', auth.authenticate(key))).toMatchObject({ kind: 'key', role: 'read' });
+    // A key never seen cannot be vouched for: its check fails (the gateway answers SERVICE_UNAVAILABLE).
+    const unseen = (await createApiKey(ctx.db.pool, 'read', 'unseen')).key;
+    await expect(within('an unseen key', auth.authenticate(unseen))).rejects.toThrow();
+    await revokeApiKey(ctx.db.pool, String(info.id));
+    proxy.resume();
+    await waitFor('the revocation seen', async () => (await auth.authenticate(key)).kind === 'invalid', 30_000);
   }, 120_000);
 });

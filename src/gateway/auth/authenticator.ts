@@ -1,5 +1,6 @@
 // Turns a request's key (Authorization: Bearer <key>, or x-api-key) into a role. Lookups are kept
-// in memory for `ttlMs`, so a revoked key stops working within that time in every gateway. A
+// in memory for `ttlMs`, so a revoked key stops working within that time in every gateway (while
+// the database fails, a known key keeps its last answer: STALE_WHILE_FAILING_MS). A
 // publishable key is bound to its allowed origins: from any other Origin (or none) it is refused.
 import type { Pool } from 'pg';
 import type { Logger } from '../../infra/logger';
@@ -13,6 +14,13 @@ export type AuthState =
   | { kind: 'invalid'; reason: string }
   /** A key was sent but could not be checked (database down): open reads still work. */
   | { kind: 'unchecked'; reason: string };
+
+/**
+ * While key lookups fail (PostgreSQL down or hung), a key checked within this long past its cache
+ * time keeps its last answer: a storefront's key must not wait out the database's bounds on every
+ * request, nor turn into "cannot be checked". A revocation made meanwhile counts once a lookup answers.
+ */
+const STALE_WHILE_FAILING_MS = 15 * 60_000;
 
 interface CachedLookup {
   at: number;
@@ -37,6 +45,9 @@ export function keyFromHeaders(headers: Record<string, string | string[] | undef
 export class Authenticator {
   private readonly cache = new Map<string, CachedLookup>();
   private readonly lastTouched = new Map<number, number>();
+  private readonly inflight = new Map<string, Promise<AuthState>>();
+  /** Whether the last key lookup failed (the database is down or hung). */
+  private failing = false;
 
   constructor(
     private readonly pool: Pool,
@@ -54,12 +65,48 @@ export class Authenticator {
   /** `origin` is the request's Origin header: it decides whether a publishable key counts. */
   async authenticate(key: string | null, origin?: string): Promise<AuthState> {
     if (key === null) return { kind: 'anonymous' };
-    const known = this.peek(key, origin);
-    if (known) return known;
-    const state = await this.lookup(key);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(key, { at: Date.now(), state });
-    return bindToOrigin(state, origin);
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < this.ttlMs) return bindToOrigin(hit.state, origin);
+    const stale = hit && now - hit.at < this.ttlMs + STALE_WHILE_FAILING_MS ? hit.state : undefined;
+    const lookup = this.lookupOnce(key);
+    if (stale && this.failing) {
+      // The database is failing: the key's last answer now, rather than every request waiting out
+      // the lookup's bounds; the lookup goes on in the background and replaces it when it answers.
+      lookup.catch((err: unknown) => {
+        this.logger.debug({ err }, 'API key re-check failed; its last answer stands');
+      });
+      return bindToOrigin(stale, origin);
+    }
+    try {
+      return bindToOrigin(await lookup, origin);
+    } catch (err) {
+      if (!stale) throw err;
+      this.logger.warn({ err }, 'API key could not be re-checked; its last answer stands while the database fails');
+      return bindToOrigin(stale, origin);
+    }
+  }
+
+  /** One lookup per key at a time, however many requests carry it. */
+  private lookupOnce(key: string): Promise<AuthState> {
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const lookup = this.lookup(key)
+      .then(
+        (state) => {
+          this.failing = false;
+          if (this.cache.size > 10_000) this.cache.clear();
+          this.cache.set(key, { at: Date.now(), state });
+          return state;
+        },
+        (err: unknown) => {
+          this.failing = true;
+          throw err;
+        },
+      )
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, lookup);
+    return lookup;
   }
 
   private async lookup(key: string): Promise<AuthState> {
