@@ -2,13 +2,15 @@
 // one load (single flight). When Redis is down, loads go straight to PostgreSQL and nothing fails.
 // "Nothing here" answers (unknown ids) are remembered in process memory only, in a bounded LRU for
 // a short time: anyone can send unknown ids, and Redis also holds the job queues and never evicts.
-// Redis takes new entries only while its memory is under the hot layer's cap (`mayWrite`).
+// Redis takes new entries only while its memory stays under the hot layer's cap (`mayWrite`, which
+// counts the bytes of every write: hot-memory-budget.ts).
 import type { Redis } from 'ioredis';
 import { ExpiringLru } from '../infra/expiring-lru';
 import type { Logger } from '../infra/logger';
 import { redisAdmits } from '../infra/redis-circuit';
 import { HotLayerUnavailableError } from './hot-layer-unavailable-error';
 import { hotKey } from './hot-keys';
+import { hotEntryBytes } from './hot-memory-budget';
 
 export interface HotCacheStats {
   hits: number;
@@ -22,8 +24,8 @@ export interface HotCacheOptions {
   /** How many "nothing here" answers the process remembers, and for how long. */
   negativeEntries: number;
   negativeTtlMs: number;
-  /** Whether Redis may take more hot entries now (RedisMemoryBudget). */
-  mayWrite: () => boolean;
+  /** Whether Redis may take `bytes` more of hot entries now, counting them if so (RedisMemoryBudget.take). */
+  mayWrite: (bytes: number) => boolean;
 }
 
 const DEFAULT_OPTIONS: HotCacheOptions = { negativeEntries: 100_000, negativeTtlMs: 60_000, mayWrite: () => true };
@@ -43,7 +45,7 @@ export class HotCache implements HotLayer {
   private readonly inflight = new Map<string, Promise<unknown>>();
   readonly stats: HotCacheStats = { hits: 0, misses: 0, errors: 0, skippedWrites: 0 };
   private readonly negative: ExpiringLru<true>;
-  private readonly mayWrite: () => boolean;
+  private readonly mayWrite: (bytes: number) => boolean;
 
   constructor(
     private readonly redis: Redis | null,
@@ -107,18 +109,21 @@ export class HotCache implements HotLayer {
 
   /**
    * Writes entries exactly as cache-aside misses would (same keys, JSON, TTL) in one pipelined
-   * round trip, and waits for them: the cache warmer needs to know its writes landed. Throws on
-   * the first entry Redis refused.
+   * round trip, and waits for them: the cache warmer needs to know its writes landed. False (and
+   * nothing written) when they would take Redis past the hot layer's cap; throws on the first
+   * entry Redis refused.
    */
-  async storeMany(version: number, entries: readonly { kind: string; id: string; value: unknown }[]): Promise<void> {
+  async storeMany(version: number, entries: readonly { kind: string; id: string; value: unknown }[]): Promise<boolean> {
     if (!this.redis) throw new Error('the hot layer has no Redis client');
-    if (!entries.length) return;
+    if (!entries.length) return true;
+    const encoded = entries.map((e) => [hotKey(this.prefix, version, e.kind, e.id), encode(e.value)] as const);
+    if (!this.writable(encoded)) return false;
     const pipe = this.redis.pipeline();
-    for (const e of entries)
-      pipe.set(hotKey(this.prefix, version, e.kind, e.id), encode(e.value), 'EX', this.ttlSeconds);
+    for (const [key, value] of encoded) pipe.set(key, value, 'EX', this.ttlSeconds);
     const results = (await pipe.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
+    return true;
   }
 
   /**
@@ -164,7 +169,7 @@ export class HotCache implements HotLayer {
       if (value === null) this.negative.set(hotKey(this.prefix, version, kind, id), true);
       else toStore.push({ kind, id, value });
     }
-    if (toStore.length && this.available && this.writable(toStore.length)) {
+    if (toStore.length && this.available) {
       this.storeMany(version, toStore).catch((err: unknown) => {
         this.stats.errors += 1;
         this.logger.warn({ err, kind }, 'hot cache write failed');
@@ -192,10 +197,12 @@ export class HotCache implements HotLayer {
     return removed;
   }
 
-  /** Whether Redis may take `n` more entries (counted as skipped when not). */
-  private writable(n: number): boolean {
-    if (this.mayWrite()) return true;
-    this.stats.skippedWrites += n;
+  /** Whether Redis may take these entries (counted against the cap when so, as skipped when not). */
+  private writable(entries: readonly (readonly [key: string, encoded: string])[]): boolean {
+    let bytes = 0;
+    for (const [key, encoded] of entries) bytes += hotEntryBytes(key, encoded);
+    if (this.mayWrite(bytes)) return true;
+    this.stats.skippedWrites += entries.length;
     return false;
   }
 
@@ -224,9 +231,10 @@ export class HotCache implements HotLayer {
       return value;
     }
     const writer = this.readyRedis();
-    if (writer && this.writable(1)) {
+    const encoded = encode(value);
+    if (writer && this.writable([[key, encoded]])) {
       // The write is not on the response path: a failed write only costs a later miss.
-      writer.set(key, encode(value), 'EX', this.ttlSeconds).catch((err: unknown) => {
+      writer.set(key, encoded, 'EX', this.ttlSeconds).catch((err: unknown) => {
         this.stats.errors += 1;
         this.logger.warn({ err, key }, 'hot cache write failed');
       });

@@ -85,15 +85,19 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
   let batch: Batch = await readNewestBatch(db.pool);
   if (batch.version === 0) return { batchVersion: 0, customers: 0, entries: 0, ms: Date.now() - started };
 
-  const hot = new HotCache(deps.redis, config.redis.prefix, config.cache.ttlSeconds, logger);
-  if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable: the hot layer cannot be warmed');
-  // The warm stops where the gateways would stop writing: at the hot layer's memory cap.
+  // The warm stops where the gateways would stop writing: at the hot layer's memory cap, counting
+  // its own writes between readings as they do.
   const budget = new RedisMemoryBudget(deps.redis, config.cache.hotMaxMb * 1024 * 1024, logger);
+  const hot = new HotCache(deps.redis, config.redis.prefix, config.cache.ttlSeconds, logger, {
+    mayWrite: (bytes) => budget.take(bytes),
+  });
+  if (!(await hot.waitUntilReady(5_000))) throw new Error('Redis is not reachable: the hot layer cannot be warmed');
   const lists = new PostgresResultStore(db.pool, catalog);
   // Popular lists are shared by many customers: each is written once per batch version.
   const popularWritten = new Set<string>();
 
-  const warmChunk = async (b: Batch, ids: string[]): Promise<number> => {
+  /** The entries written, or null when they would pass the cap (nothing written). */
+  const warmChunk = async (b: Batch, ids: string[]): Promise<number | null> => {
     const v = b.version;
     const [personal, provinces] = await Promise.all([
       lists.lists(b, 'userRecommendations', ids),
@@ -115,7 +119,7 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
     for (const province of new Set([...provinces.values()].filter((p): p is string => p !== null)))
       await popular('province', province);
     await popular('global', '');
-    await hot.storeMany(v, entries);
+    if (!(await hot.storeMany(v, entries))) return null;
     for (const e of entries) if (e.kind === RESULT_KINDS.popularItems.hotKind) popularWritten.add(`${v}:${e.id}`);
     return entries.length;
   };
@@ -134,7 +138,12 @@ export async function warmHotLayer(deps: WarmDeps, opts: WarmOptions = {}): Prom
     }
     const chunk = customers.slice(done, done + chunkSize);
     try {
-      entries += await warmChunk(batch, chunk);
+      const written = await warmChunk(batch, chunk);
+      if (written === null) {
+        logger.warn({ done, of: customers.length }, 'hot layer memory cap reached: warm stopped early');
+        break;
+      }
+      entries += written;
     } catch (err) {
       if (!(err instanceof BatchMovedError) || moves >= MAX_BATCH_MOVES) throw err;
       moves += 1;
