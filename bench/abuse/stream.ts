@@ -18,10 +18,8 @@ export interface StreamRequest {
 export interface StreamOptions {
   rate: number;
   duration: number;
-  /** Sent on every request (the over-limit client's read key). */
-  key?: string;
-  /** Sent on recordEvents calls only (normal traffic's ingest key; reads go without a key). */
-  ingestKey?: string;
+  /** Sent on the requests in turn, one a request (the storefront servers' keys, the over-limit client's); none: anonymous. */
+  keys?: readonly string[];
   /** Seconds a request may wait for its answer before it counts as unanswered. */
   timeoutSeconds: number;
 }
@@ -80,7 +78,7 @@ export async function runStream(url: string, next: () => StreamRequest, o: Strea
   const pending = new Set<Promise<void>>();
   const one = async () => {
     const r = next();
-    const key = o.key ?? (r.kind === 'recordEvents' ? o.ingestKey : undefined);
+    const key = o.keys?.length ? o.keys[sent % o.keys.length] : undefined;
     const started = performance.now();
     try {
       const [status, body] = await post(target, r.body, key, o.timeoutSeconds * 1000);

@@ -381,8 +381,20 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
+  const queueConnection = ownQueueConnection ?? deps.queueConnection;
+  const otherRedis = [
+    ...(queueConnection ? [{ role: 'queues', client: queueConnection }] : []),
+    ...(activityFeed ? [{ role: 'activity subscriber', client: activityFeed }] : []),
+  ];
   app.use(
-    opsRouter({ pool: db.pool, redis, batch: () => tracker.current, metrics, metricsToken: config.api.metricsToken }),
+    opsRouter({
+      pool: db.pool,
+      redis,
+      otherRedis,
+      batch: () => tracker.current,
+      metrics,
+      metricsToken: config.api.metricsToken,
+    }),
   );
   app.use(openApiRoute());
   app.use(

@@ -21,6 +21,8 @@ export interface GatewayDeps {
   redis?: Redis | null;
   /** BullMQ queues, one per registry name; undefined: the gateway creates them. */
   queues?: Queue[];
+  /** The connection of `queues` when they are passed in, so /ready can report its circuit. */
+  queueConnection?: Redis;
   /** Extra routers mounted before the JSON parser (e.g. { path: '/webhooks/shopify', router }). */
   routers?: { path: string; router: Router }[];
   /** Whole-response cache size (entries); 0 disables it. Default: config.cache.responseEntries. */

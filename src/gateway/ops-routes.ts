@@ -1,5 +1,5 @@
-// GET /health (the process is alive), /ready (PostgreSQL, Redis, batch freshness, and for each
-// failing one since when and why) and /metrics.
+// GET /health (the process is alive), /ready (PostgreSQL, Redis with each of the gateway's
+// connections and its circuit, batch freshness, and for each failing one since when and why) and /metrics.
 // Freshness is the served Batch's (src/results defines it), read from memory: no query.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
@@ -25,10 +25,39 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 
 export interface ReadinessDeps {
   pool: Pool;
+  /** The request connection (hot layer, rate limits, batch version mirror): PINGed by each check. */
   redis: Redis | null;
+  /** The gateway's other Redis connections by role (queues, subscriber), reported beside it. */
+  otherRedis?: readonly { role: string; client: Redis }[];
   /** The Batch being served. */
   batch: () => Batch;
 }
+
+/** One Redis connection as /ready reports it: its state, and its circuit's (unguarded: it has none). */
+export interface RedisConnectionState {
+  role: string;
+  status: string;
+  circuit: 'closed' | 'open' | 'unguarded';
+  since?: string;
+  reason?: string;
+}
+
+function connectionState(role: string, client: Redis): RedisConnectionState {
+  const state: RedisConnectionState = {
+    role,
+    status: client.status,
+    circuit: client instanceof GuardedRedis ? 'closed' : 'unguarded',
+  };
+  const view = client instanceof GuardedRedis ? client.circuit.view() : null;
+  if (view?.open) {
+    state.circuit = 'open';
+    if (view.since) state.since = view.since.toISOString();
+    if (view.reason) state.reason = view.reason;
+  }
+  return state;
+}
+
+const failingConnection = (c: RedisConnectionState) => c.circuit === 'open' || c.status !== 'ready';
 
 type Check = { ok: boolean; error?: string };
 export type Dependency = 'postgres' | 'redis' | 'batch';
@@ -90,15 +119,33 @@ export async function readiness(d: ReadinessDeps, failing = new FailingSince()):
     if (ageDays === null) batch.error = 'no batch loaded yet: every answer is a fallback';
     else if (!batch.ok) batch.error = `newest batch is ${ageDays} days old (limit ${MAX_BATCH_AGE_DAYS})`;
   }
-  const status = !postgres.ok && !redis.ok ? 'unavailable' : postgres.ok && redis.ok && batch.ok ? 'ready' : 'degraded';
+  // Every connection with its circuit: the queues' can be open while the request one answers.
+  const connections = [
+    ...(redisClient ? [connectionState('request', redisClient)] : []),
+    ...(d.otherRedis ?? []).map((c) => connectionState(c.role, c.client)),
+  ];
+  const failingOnes = connections.filter(failingConnection);
+  const redisCheck: Check & { circuit?: 'open'; connections: RedisConnectionState[] } = { ...redis, connections };
+  if (redis.ok && failingOnes.length) {
+    redisCheck.ok = false;
+    redisCheck.error = failingOnes
+      .map((c) => `${c.role} connection ${c.circuit === 'open' ? `circuit open: ${c.reason ?? 'failing'}` : c.status}`)
+      .join('; ');
+  }
+  if (connections[0]?.role === 'request' && connections[0].circuit === 'open') redisCheck.circuit = 'open';
+  const status =
+    !postgres.ok && !redis.ok ? 'unavailable' : postgres.ok && redisCheck.ok && batch.ok ? 'ready' : 'degraded';
   // An open circuit dates from its opening (the checks only ask once a second, at best).
-  const circuit = redisClient instanceof GuardedRedis ? redisClient.circuit.view() : null;
-  const redisCheck = circuit?.open ? { ...redis, circuit: 'open' } : redis;
+  const openedAt = failingOnes
+    .map((c) => (c.since ? Date.parse(c.since) : NaN))
+    .filter((t) => !Number.isNaN(t))
+    .sort((a, b) => a - b)[0];
   const checks = { postgres, redis: redisCheck, batch };
   const degraded: Degradation[] = [];
   for (const dependency of ['postgres', 'redis', 'batch'] as const) {
     const c: Check = checks[dependency];
-    const since = failing.note(dependency, c.ok, dependency === 'redis' ? (circuit?.since ?? null) : null);
+    const earliest = dependency === 'redis' && openedAt !== undefined ? new Date(openedAt) : null;
+    const since = failing.note(dependency, c.ok, earliest);
     const reason = c.error ?? (dependency === 'batch' ? 'age unknown while PostgreSQL is unavailable' : 'failing');
     if (since) degraded.push({ dependency, since: since.toISOString(), reason });
   }

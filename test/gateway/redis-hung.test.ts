@@ -175,3 +175,57 @@ describe('rate limits while Redis is hung', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   }, 120_000);
 });
+
+describe('/ready with only the queues connection hung', () => {
+  let ctx: TestContext;
+  let proxy: TcpProxy;
+  let h: Harness;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    await seedServing(ctx.db);
+    const target = new URL(ctx.config.redis.url);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    // The queues (and the activity subscriber) go through the proxy; the request connection does not.
+    const config: Config = { ...ctx.config, redis: { ...ctx.config.redis, url: proxy.url } };
+    h = await startGateway({ ...ctx, config }, { redis: createRedis(ctx.config, 'request') });
+  });
+  afterAll(async () => {
+    proxy.resume();
+    await h.close();
+    await proxy.close();
+    await ctx.close();
+  }, 60_000);
+
+  it('reports every connection with its circuit, and which one is failing and why', async () => {
+    type Ready = {
+      status: string;
+      checks: { redis: { ok: boolean; connections: { role: string; circuit: string; status: string }[] } };
+      degraded: { dependency: string; since: string; reason: string }[];
+    };
+    const before = JSON.parse((await h.get('/ready')).text) as Ready;
+    expect(before.status).toBe('ready');
+    expect(before.checks.redis.connections.map((c) => [c.role, c.circuit])).toEqual([
+      ['request', 'closed'],
+      ['queues', 'closed'],
+      ['activity subscriber', 'unguarded'],
+    ]);
+
+    proxy.pause();
+    // /metrics counts the queues' jobs: those commands time out and open the queues' circuit.
+    await within('/metrics', h.get('/metrics'));
+    const ready = JSON.parse((await within('/ready', h.get('/ready'))).text) as Ready;
+    expect(ready.status).toBe('degraded');
+    expect(ready.checks.redis.ok).toBe(false);
+    expect(ready.checks.redis.connections).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: 'request', circuit: 'closed', status: 'ready' }),
+        expect.objectContaining({ role: 'queues', circuit: 'open' }),
+      ]),
+    );
+    expect(ready.degraded.map((d) => d.dependency)).toEqual(['redis']);
+    expect(ready.degraded[0]?.reason).toMatch(/^queues connection circuit open/);
+    // The request path is unaffected: lists still come from the hot layer's Redis.
+    expect((await h.gql(`{ popularItems(limit: 1) { source } }`)).status).toBe(200);
+  }, 120_000);
+});

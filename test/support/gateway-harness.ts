@@ -41,6 +41,7 @@ export async function startGateway(ctx: TestContext, overrides: Partial<GatewayD
     pipeline,
     redis,
     queues: queues.all(),
+    queueConnection: queueRedis,
     ...overrides,
   });
   const { url } = await gateway.listen(0, '127.0.0.1');
