@@ -384,7 +384,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayHandle> {
   const queueConnection = ownQueueConnection ?? deps.queueConnection;
   const otherRedis = [
     ...(queueConnection ? [{ role: 'queues', client: queueConnection }] : []),
-    ...(activityFeed ? [{ role: 'activity subscriber', client: activityFeed }] : []),
+    ...(activityFeed ? [{ role: 'activity subscriber', client: activityFeed.connection }] : []),
   ];
   app.use(
     opsRouter({

@@ -19,6 +19,8 @@ export interface ActivityFeed {
   readonly losses: number;
   /** Closes the connection; the close is not a loss. */
   close(): void;
+  /** The subscribed connection (/ready reports its state). */
+  readonly connection: Redis;
 }
 
 function subjectsIn(message: string): string[] | null {
@@ -65,6 +67,7 @@ export function subscribeActivityChanges(
     if (!closing) logger.warn({ err }, 'recent-activity subscription failed; it is retried when Redis reconnects');
   });
   return {
+    connection: sub,
     get losses() {
       return losses;
     },
