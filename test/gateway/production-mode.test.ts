@@ -3,10 +3,12 @@ import type { PipelineService } from '../../src/pipeline/pipeline-service';
 import { createTestContext, type TestContext } from '../support/test-context';
 import { startGateway, type Harness } from '../support/gateway-harness';
 
-// A pipeline whose reads fail with an internal detail a client must not see in production.
-const failingPipeline = {
-  listRuns: () => Promise.reject(new Error('relation "secret_internal_table" does not exist')),
-} as unknown as PipelineService;
+// A pipeline whose every read fails with an internal detail a client must not see in production
+// (every method: the gateway's warm-up runs the overview, which reads runs and schedules at once).
+const failingPipeline = new Proxy(
+  {},
+  { get: () => () => Promise.reject(new Error('relation "secret_internal_table" does not exist')) },
+) as PipelineService;
 
 const TOKEN = 'metrics-token-0123456789';
 
